@@ -1,0 +1,29 @@
+# app_roles (PostgreSQL extension, PGXS) and appdb (command-line program)
+
+EXTENSION = app_roles
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+
+CORE_SRCS = $(wildcard core/*.c)
+CORE_OBJS = $(CORE_SRCS:.c=.o)
+
+MODULE_big = app_roles
+OBJS = extension/app_roles.o extension/spi_exec.o $(CORE_OBJS)
+DATA = sql/app_roles--0.1.sql
+PG_CPPFLAGS = -I. -DAPP_ROLES_VERSION='"$(EXTVERSION)"' -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
+SHLIB_LINK = -ljson-c
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: test demo bench core-tests
+
+# Every suite; the last line is "N passed, N failed".
+test: all
+	@test/run_all.sh
+
+demo: all
+	@test/demo.sh
+
+bench: all
+	@test/bench/run.sh

@@ -1,0 +1,441 @@
+/*
+ * core/catalog.c
+ *		Reading the catalog snapshot that plan and checks work from.
+ *
+ * The plan reads explicit ACL entries (aclexplode), never has_*_privilege:
+ * PUBLIC's CONNECT, revoked in the same run, would otherwise hide a missing
+ * grant.  What ALL means comes from acldefault(type, owner), so a version
+ * whose ALL carries more (17's MAINTAIN) needs no version test.  The few
+ * role-membership tests that differ by version are chosen by the server's
+ * server_version_num, never by the version the core was compiled against.
+ */
+#include "catalog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_LIMIT " LIMIT 1000"
+
+/* The caller, and the server's version, which picks the queries below. */
+static const char *const sql_identity =
+"SELECT pg_catalog.current_setting('server_version_num'),"
+" pg_catalog.current_database(), r.rolname, r.rolsuper, r.rolcreaterole"
+" FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER";
+
+/*
+ * One row of facts; $1 app, $2 migrator, $3 schema.  %s are the
+ * version-dependent membership tests (see read_facts).
+ */
+static const char *const sql_facts_fmt =
+"WITH k AS (SELECT"
+"  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1::text) AS app,"
+"  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $2::text) AS mig,"
+"  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'rds_iam') AS iam,"
+"  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) AS me,"
+"  (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $3::text) AS nsp,"
+"  (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'public') AS pub,"
+"  (SELECT oid FROM pg_catalog.pg_database"
+"    WHERE datname = pg_catalog.current_database()) AS db),"
+" d AS (SELECT e.grantee, e.privilege_type"
+"  FROM pg_catalog.pg_database x, k, pg_catalog.aclexplode("
+"   COALESCE(x.datacl, pg_catalog.acldefault('d', x.datdba))) e WHERE x.oid = k.db),"
+" n AS (SELECT x.oid, e.grantee, e.privilege_type"
+"  FROM pg_catalog.pg_namespace x, k, pg_catalog.aclexplode("
+"   COALESCE(x.nspacl, pg_catalog.acldefault('n', x.nspowner))) e"
+"  WHERE x.oid IN (k.nsp, k.pub))"
+" SELECT"
+"  k.app IS NOT NULL,"
+"  COALESCE((SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE oid = k.app), false),"
+"  EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members x"
+"   WHERE x.member = k.app AND x.roleid = k.iam),"
+"  EXISTS (SELECT 1 FROM d WHERE d.grantee = k.app AND d.privilege_type = 'CONNECT'),"
+"  COALESCE(%s, false),"	/* admin(app) */
+"  k.mig IS NOT NULL,"
+"  COALESCE((SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE oid = k.mig), false),"
+"  EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members x"
+"   WHERE x.member = k.mig AND x.roleid = k.iam),"
+"  EXISTS (SELECT 1 FROM d WHERE d.grantee = k.mig AND d.privilege_type = 'CONNECT'),"
+"  COALESCE(%s, false),"	/* admin(migrator) */
+"  k.iam IS NOT NULL,"
+"  COALESCE(%s, false),"	/* can act as migrator */
+"  COALESCE(%s, false),"	/* holds a grant setup must not touch */
+"  EXISTS (SELECT 1 FROM d WHERE d.grantee = 0),"
+"  EXISTS (SELECT 1 FROM d WHERE d.grantee = 0 AND d.privilege_type = 'CONNECT'),"
+"  EXISTS (SELECT 1 FROM pg_catalog.pg_db_role_setting s,"
+"   pg_catalog.unnest(s.setconfig) c WHERE s.setdatabase = k.db AND s.setrole = 0"
+"   AND c = 'search_path=' || pg_catalog.quote_ident($3::text)),"
+"  k.pub IS NOT NULL,"
+"  EXISTS (SELECT 1 FROM n WHERE n.oid = k.pub AND n.grantee = 0"
+"   AND n.privilege_type = 'CREATE'),"
+"  k.nsp IS NOT NULL,"
+"  (SELECT pg_catalog.pg_get_userbyid(nspowner) FROM pg_catalog.pg_namespace"
+"   WHERE oid = k.nsp),"
+"  EXISTS (SELECT 1 FROM n WHERE n.oid = k.nsp AND n.grantee = k.mig"
+"   AND n.privilege_type = 'CREATE'),"
+"  EXISTS (SELECT 1 FROM n WHERE n.oid = k.nsp AND n.grantee = k.mig"
+"   AND n.privilege_type = 'USAGE'),"
+"  EXISTS (SELECT 1 FROM n WHERE n.oid = k.nsp AND n.grantee = k.app"
+"   AND n.privilege_type = 'USAGE'),"
+"  %s, %s, %s"				/* default privileges for r, S, f */
+" FROM k";
+
+/*
+ * Whether the default ACL of migrator in the schema gives app every
+ * privilege that ALL means for objtype (pg_default_acl.defaclobjtype);
+ * acltype is the same type as acldefault() spells it.
+ */
+static const char *const sql_defacl_fmt =
+"(k.app IS NOT NULL AND k.mig IS NOT NULL AND k.nsp IS NOT NULL AND NOT EXISTS ("
+"  SELECT 1 FROM pg_catalog.aclexplode(pg_catalog.acldefault('%c', k.mig)) o"
+"  WHERE o.grantee = k.mig AND NOT EXISTS ("
+"   SELECT 1 FROM pg_catalog.pg_default_acl a, pg_catalog.aclexplode(a.defaclacl) e"
+"   WHERE a.defaclrole = k.mig AND a.defaclnamespace = k.nsp"
+"    AND a.defaclobjtype = '%c' AND e.grantee = k.app"
+"    AND e.privilege_type = o.privilege_type)))";
+
+/* The relations of the schema that any of this concerns. */
+#define RELKINDS "('r', 'p', 'v', 'm', 'f', 'S')"
+#define RELATION_KEYS \
+"(SELECT (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1::text) AS app," \
+" (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $2::text) AS mig," \
+" (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $3::text) AS nsp) k"
+#define ACLTYPE "(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::\"char\""
+
+/* Owned by migrator, and app lacks an explicit privilege of ALL. */
+static const char *const sql_relations_to_grant =
+"SELECT c.oid, c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner), NULL"
+" FROM pg_catalog.pg_class c, " RELATION_KEYS
+" WHERE c.relnamespace = k.nsp AND c.relowner = k.mig AND c.relkind IN " RELKINDS
+"  AND c.oid > $4::oid AND EXISTS ("
+"   SELECT 1 FROM pg_catalog.aclexplode(pg_catalog.acldefault(" ACLTYPE ", c.relowner)) o"
+"   WHERE o.grantee = c.relowner AND NOT EXISTS ("
+"    SELECT 1 FROM pg_catalog.aclexplode(COALESCE(c.relacl,"
+"     pg_catalog.acldefault(" ACLTYPE ", c.relowner))) e"
+"    WHERE e.grantee = k.app AND e.privilege_type = o.privilege_type))"
+" ORDER BY c.oid" PAGE_LIMIT;
+
+/* Not usable by app: what it lacks of what "usable" means (DESIGN §5). */
+#define LACKS(fn, priv) \
+" CASE WHEN pg_catalog." fn "(k.app, c.oid, '" priv "') THEN NULL ELSE '" priv "' END"
+static const char *const sql_relations_unusable =
+"SELECT oid, relname, relkind, pg_catalog.pg_get_userbyid(relowner), lacks FROM ("
+" SELECT c.oid, c.relname, c.relkind, c.relowner,"
+"  CASE WHEN c.relkind = 'S' THEN pg_catalog.concat_ws(', ',"
+LACKS("has_sequence_privilege", "USAGE") ","
+LACKS("has_sequence_privilege", "SELECT") ","
+LACKS("has_sequence_privilege", "UPDATE") ")"
+"  ELSE pg_catalog.concat_ws(', ',"
+LACKS("has_table_privilege", "SELECT") ","
+LACKS("has_table_privilege", "INSERT") ","
+LACKS("has_table_privilege", "UPDATE") ","
+LACKS("has_table_privilege", "DELETE") ") END AS lacks"
+" FROM pg_catalog.pg_class c, " RELATION_KEYS
+" WHERE c.relnamespace = k.nsp AND c.relkind IN " RELKINDS " AND c.oid > $4::oid"
+" ORDER BY c.oid) r"
+" WHERE lacks <> '' ORDER BY oid" PAGE_LIMIT;
+
+static const char *const sql_extensions =
+"SELECT e.oid, e.extname, n.nspname FROM pg_catalog.pg_extension e"
+" JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace"
+" WHERE e.oid > $1::oid ORDER BY e.oid" PAGE_LIMIT;
+
+const char *const app_sql_roles =
+"SELECT oid, rolname FROM pg_catalog.pg_roles"
+" WHERE oid > $1::oid ORDER BY oid" PAGE_LIMIT;
+
+/* Keyed by (member, roleid, grantor): unique on every version. */
+const char *const app_sql_memberships =
+"SELECT a.member, a.roleid, a.grantor, m.rolname, g.rolname"
+" FROM pg_catalog.pg_auth_members a"
+" JOIN pg_catalog.pg_roles m ON m.oid = a.member"
+" JOIN pg_catalog.pg_roles g ON g.oid = a.roleid"
+" WHERE (a.member, a.roleid, a.grantor) > ($1::oid, $2::oid, $3::oid)"
+" ORDER BY a.member, a.roleid, a.grantor" PAGE_LIMIT;
+
+const char *const app_sql_schemas =
+"SELECT oid, nspname, nspacl::text FROM pg_catalog.pg_namespace"
+" WHERE oid > $1::oid ORDER BY oid" PAGE_LIMIT;
+
+/*
+ * Run a paged query: params are the nfixed fixed values followed by nkeys
+ * keyset values, which start at "0" and then take the first nkeys columns
+ * of the last row of each page.  fn sees every row.
+ */
+int
+app_read_pages(const struct app_executor *exec, struct app_mem *mem,
+			   const char *sql, int nfixed, const char *const *fixed,
+			   int nkeys, app_row_fn fn, void *ctx, struct app_error *err)
+{
+	const char *params[8];
+	char	   *keys[4] = {NULL, NULL, NULL, NULL};
+	int			i;
+	int			rc = 0;
+
+	for (i = 0; i < nfixed; i++)
+		params[i] = fixed[i];
+	for (i = 0; i < nkeys; i++)
+		params[nfixed + i] = "0";
+
+	for (;;)
+	{
+		struct app_rows rows;
+		int			r;
+
+		if (exec->query(exec->state, mem, sql, nfixed + nkeys, params, &rows, err) != 0)
+			return -1;
+		for (r = 0; r < rows.nrows && rc == 0; r++)
+			rc = fn(ctx, mem, &APP_CELL(&rows, r, 0), err);
+		if (rc == 0 && rows.nrows > 0)
+			for (i = 0; i < nkeys; i++)
+			{
+				app_free(mem, keys[i]);
+				keys[i] = app_strdup(mem, APP_CELL(&rows, rows.nrows - 1, i));
+				params[nfixed + i] = keys[i];
+			}
+		r = rows.nrows;
+		app_rows_free(mem, &rows);
+		if (rc != 0 || r < APP_PAGE_ROWS)
+			break;
+	}
+	for (i = 0; i < nkeys; i++)
+		app_free(mem, keys[i]);
+	return rc;
+}
+
+static bool
+cell_true(const char *v)
+{
+	return v != NULL && (strcmp(v, "t") == 0 || strcmp(v, "true") == 0);
+}
+
+static char *
+cell_dup(struct app_mem *mem, const char *v)
+{
+	return v ? app_strdup(mem, v) : NULL;
+}
+
+static int
+read_identity(const struct app_executor *exec, struct app_mem *mem,
+			  struct app_snapshot *snap, struct app_error *err)
+{
+	struct app_rows rows;
+
+	if (exec->query(exec->state, mem, sql_identity, 0, NULL, &rows, err) != 0)
+		return -1;
+	if (rows.nrows != 1)
+	{
+		app_rows_free(mem, &rows);
+		return app_error_set(err, mem, APP_ERR_DATABASE, NULL, NULL,
+							 "could not find the current user in pg_roles");
+	}
+	snap->server_version = atoi(APP_CELL(&rows, 0, 0));
+	snap->database = cell_dup(mem, APP_CELL(&rows, 0, 1));
+	snap->master = cell_dup(mem, APP_CELL(&rows, 0, 2));
+	snap->master_superuser = cell_true(APP_CELL(&rows, 0, 3));
+	snap->master_createrole = cell_true(APP_CELL(&rows, 0, 4));
+	app_rows_free(mem, &rows);
+	return 0;
+}
+
+/*
+ * The membership tests of DESIGN §5.  From 16, acting as migrator needs SET
+ * (to own) and USAGE (to use its rights), ADMIN is what lets the master grant
+ * and alter a role, and only a row granted by the master itself would be
+ * changed by our GRANT and deleted by our REVOKE.  Before 16 there is no SET,
+ * CREATEROLE manages every ordinary role, and any membership (a NOINHERIT
+ * master's) would be removed by our REVOKE.
+ */
+static int
+read_facts(const struct app_executor *exec, struct app_mem *mem,
+		   const struct app_config *cfg, struct app_snapshot *snap,
+		   struct app_error *err)
+{
+	struct app_buf sql;
+	struct app_buf defacl[3];
+	const char *params[3];
+	const char *types = "rSf";
+	const char *acltypes = "rsf";
+	struct app_rows rows;
+	int			i;
+	char	  **c;
+
+	for (i = 0; i < 3; i++)
+	{
+		app_buf_init(&defacl[i], mem);
+		app_buf_printf(&defacl[i], sql_defacl_fmt, acltypes[i], types[i]);
+	}
+	app_buf_init(&sql, mem);
+	if (snap->server_version >= 160000)
+		app_buf_printf(&sql, sql_facts_fmt,
+					   "pg_catalog.pg_has_role(k.me, k.app, 'USAGE WITH ADMIN OPTION')",
+					   "pg_catalog.pg_has_role(k.me, k.mig, 'USAGE WITH ADMIN OPTION')",
+					   "pg_catalog.pg_has_role(k.me, k.mig, 'SET')"
+					   " AND pg_catalog.pg_has_role(k.me, k.mig, 'USAGE')",
+					   "EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members x"
+					   " WHERE x.roleid = k.mig AND x.member = k.me AND x.grantor = k.me)",
+					   defacl[0].data, defacl[1].data, defacl[2].data);
+	else
+		app_buf_printf(&sql, sql_facts_fmt,
+					   "(k.app IS NOT NULL AND (SELECT rolsuper OR rolcreaterole"
+					   " FROM pg_catalog.pg_roles WHERE oid = k.me))",
+					   "(k.mig IS NOT NULL AND (SELECT rolsuper OR rolcreaterole"
+					   " FROM pg_catalog.pg_roles WHERE oid = k.me))",
+					   "pg_catalog.pg_has_role(k.me, k.mig, 'USAGE')",
+					   "pg_catalog.pg_has_role(k.me, k.mig, 'MEMBER')",
+					   defacl[0].data, defacl[1].data, defacl[2].data);
+
+	params[0] = cfg->app_user;
+	params[1] = cfg->migrator_user;
+	params[2] = cfg->schema;
+	if (exec->query(exec->state, mem, sql.data, 3, params, &rows, err) != 0)
+		return -1;
+	if (rows.nrows != 1 || rows.ncols != 26)
+	{
+		app_rows_free(mem, &rows);
+		return app_error_set(err, mem, APP_ERR_DATABASE, NULL, NULL,
+							 "unexpected answer to the catalog query");
+	}
+	c = &APP_CELL(&rows, 0, 0);
+	snap->app.exists = cell_true(c[0]);
+	snap->app.can_login = cell_true(c[1]);
+	snap->app.in_rds_iam = cell_true(c[2]);
+	snap->app.has_connect = cell_true(c[3]);
+	snap->app.master_admin = cell_true(c[4]);
+	snap->migrator.exists = cell_true(c[5]);
+	snap->migrator.can_login = cell_true(c[6]);
+	snap->migrator.in_rds_iam = cell_true(c[7]);
+	snap->migrator.has_connect = cell_true(c[8]);
+	snap->migrator.master_admin = cell_true(c[9]);
+	snap->rds_iam_exists = cell_true(c[10]);
+	snap->master_can_act = cell_true(c[11]);
+	snap->master_holds_grant = cell_true(c[12]);
+	snap->db_public_any = cell_true(c[13]);
+	snap->db_public_connect = cell_true(c[14]);
+	snap->search_path_ok = cell_true(c[15]);
+	snap->public_schema_exists = cell_true(c[16]);
+	snap->public_schema_public_create = cell_true(c[17]);
+	snap->schema_exists = cell_true(c[18]);
+	snap->schema_owner = cell_dup(mem, c[19]);
+	snap->migrator_schema_create = cell_true(c[20]);
+	snap->migrator_schema_usage = cell_true(c[21]);
+	snap->app_schema_usage = cell_true(c[22]);
+	snap->defacl_tables = cell_true(c[23]);
+	snap->defacl_sequences = cell_true(c[24]);
+	snap->defacl_routines = cell_true(c[25]);
+	app_rows_free(mem, &rows);
+	for (i = 0; i < 3; i++)
+		app_free(mem, defacl[i].data);
+	app_free(mem, sql.data);
+	return 0;
+}
+
+struct growing
+{
+	void	   *items;
+	int			n;
+	int			cap;
+};
+
+static void *
+grow(struct app_mem *mem, struct growing *g, size_t size)
+{
+	if (g->n == g->cap)
+	{
+		g->cap = g->cap ? g->cap * 2 : 16;
+		g->items = app_realloc(mem, g->items, size * (size_t) g->cap);
+	}
+	return (char *) g->items + size * (size_t) g->n++;
+}
+
+static int
+add_extension(void *ctx, struct app_mem *mem, char **row, struct app_error *err)
+{
+	struct app_installed_extension *e = grow(mem, ctx, sizeof(*e));
+
+	(void) err;
+	e->name = app_strdup(mem, row[1]);
+	e->schema = app_strdup(mem, row[2]);
+	return 0;
+}
+
+static int
+add_relation(void *ctx, struct app_mem *mem, char **row, struct app_error *err)
+{
+	struct app_relation *r = grow(mem, ctx, sizeof(*r));
+
+	(void) err;
+	r->name = app_strdup(mem, row[1]);
+	r->kind = row[2][0];
+	r->owner = app_strdup(mem, row[3]);
+	r->app_lacks = cell_dup(mem, row[4]);
+	return 0;
+}
+
+static int
+cmp_relation(const void *a, const void *b)
+{
+	return strcmp(((const struct app_relation *) a)->name,
+				  ((const struct app_relation *) b)->name);
+}
+
+/*
+ * Read everything plan and checks need.  relations says which tables and
+ * sequences of the schema to collect; they come back sorted by name.
+ */
+int
+app_read_snapshot(const struct app_executor *exec, struct app_mem *mem,
+				  const struct app_config *cfg, enum app_relations_for relations,
+				  struct app_snapshot *snap, struct app_error *err)
+{
+	struct growing ext = {0};
+	struct growing rel = {0};
+	const char *params[3];
+
+	memset(snap, 0, sizeof(*snap));
+	if (read_identity(exec, mem, snap, err) != 0 ||
+		read_facts(exec, mem, cfg, snap, err) != 0)
+		return -1;
+
+	if (app_read_pages(exec, mem, sql_extensions, 0, NULL, 1,
+					   add_extension, &ext, err) != 0)
+		return -1;
+	snap->extensions = ext.items;
+	snap->n_extensions = ext.n;
+
+	if (snap->schema_exists)
+	{
+		params[0] = cfg->app_user;
+		params[1] = cfg->migrator_user;
+		params[2] = cfg->schema;
+		if (app_read_pages(exec, mem,
+						   relations == APP_RELATIONS_TO_GRANT ?
+						   sql_relations_to_grant : sql_relations_unusable,
+						   3, params, 1, add_relation, &rel, err) != 0)
+			return -1;
+		if (rel.n > 1)
+			qsort(rel.items, (size_t) rel.n, sizeof(struct app_relation), cmp_relation);
+	}
+	snap->relations = rel.items;
+	snap->n_relations = rel.n;
+	return 0;
+}
+
+/* The word GRANT and ALTER use for a relkind. */
+const char *
+app_relkind_noun(char kind)
+{
+	switch (kind)
+	{
+		case 'S':
+			return "SEQUENCE";
+		case 'v':
+			return "VIEW";
+		case 'm':
+			return "MATERIALIZED VIEW";
+		case 'f':
+			return "FOREIGN TABLE";
+		default:
+			return "TABLE";
+	}
+}

@@ -1,0 +1,112 @@
+/*
+ * core/catalog.h
+ *		What the core reads from the catalogs, and the queries that read it.
+ *
+ * Every read is a query with $n parameters, paged by keyset on oid with a
+ * bounded number of rows a page and one row per object, so that one answer
+ * stays within the RDS Data API's limits however large the schema is.
+ * Nothing here reads pg_authid, which RDS and Aurora deny to the master.
+ */
+#ifndef APP_CATALOG_H
+#define APP_CATALOG_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "exec.h"
+
+#define APP_PAGE_ROWS 1000
+
+/* One of the two roles setup manages. */
+struct app_role_facts
+{
+	bool		exists;
+	bool		can_login;
+	bool		in_rds_iam;		/* a direct member of rds_iam */
+	bool		has_connect;	/* an explicit CONNECT on the database */
+	bool		master_admin;	/* the master may grant and alter it */
+};
+
+/* A table or sequence of the schema that setup or check has to name. */
+struct app_relation
+{
+	char	   *name;
+	char		kind;			/* pg_class.relkind */
+	char	   *owner;
+	char	   *app_lacks;		/* for check: "SELECT, INSERT", ... */
+};
+
+struct app_installed_extension
+{
+	char	   *name;
+	char	   *schema;
+};
+
+struct app_snapshot
+{
+	int			server_version; /* server_version_num of the server */
+	char	   *database;
+	char	   *master;			/* current_user */
+	bool		master_superuser;
+	bool		master_createrole;
+
+	struct app_role_facts app;
+	struct app_role_facts migrator;
+	bool		rds_iam_exists;
+	bool		master_can_act; /* as migrator, with no grant */
+	bool		master_holds_grant; /* a membership in migrator setup must
+									 * not touch (DESIGN §5) */
+
+	bool		db_public_any;	/* PUBLIC holds anything on the database */
+	bool		db_public_connect;
+	bool		search_path_ok;
+	bool		public_schema_exists;
+	bool		public_schema_public_create;
+
+	bool		schema_exists;
+	char	   *schema_owner;
+	bool		migrator_schema_create;
+	bool		migrator_schema_usage;
+	bool		app_schema_usage;
+
+	bool		defacl_tables;	/* default privileges give app ALL */
+	bool		defacl_sequences;
+	bool		defacl_routines;
+
+	struct app_installed_extension *extensions;
+	int			n_extensions;
+
+	/* plan: owned by migrator, app without ALL; check: not usable by app */
+	struct app_relation *relations;
+	int			n_relations;
+};
+
+enum app_relations_for
+{
+	APP_RELATIONS_TO_GRANT,		/* what setup grants */
+	APP_RELATIONS_UNUSABLE		/* what check names */
+};
+
+int			app_read_snapshot(const struct app_executor *exec, struct app_mem *mem,
+							  const struct app_config *cfg,
+							  enum app_relations_for relations,
+							  struct app_snapshot *snap, struct app_error *err);
+
+/* Call fn for every row of a paged query (see catalog.c). */
+typedef int (*app_row_fn) (void *ctx, struct app_mem *mem, char **row,
+						   struct app_error *err);
+int			app_read_pages(const struct app_executor *exec, struct app_mem *mem,
+						   const char *sql, int nfixed,
+						   const char *const *fixed, int nkeys,
+						   app_row_fn fn, void *ctx, struct app_error *err);
+
+const char *app_relkind_noun(char kind);
+
+/* The queries behind the report (report.c). */
+extern const char *const app_sql_roles;
+extern const char *const app_sql_memberships;
+extern const char *const app_sql_schemas;
+
+#define APP_LOCK_SQL "SELECT pg_catalog.pg_advisory_xact_lock(7021786343870459493)"
+
+#endif							/* APP_CATALOG_H */

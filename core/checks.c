@@ -1,0 +1,466 @@
+/*
+ * core/checks.c
+ *		The checks: each reads the snapshot, one runs the behavioural probe.
+ *
+ * A check never raises for a failed check: it reports it, with a detail that
+ * says what is wrong and, where one statement fixes it, which.
+ */
+#include "checks.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "plan.h"
+#include "quote.h"
+
+struct checker
+{
+	struct app_mem *mem;
+	const struct app_config *cfg;
+	const struct app_snapshot *snap;
+	struct app_checks *out;
+};
+
+/* Build a detail: %I a quoted identifier, %s text, %d an int. */
+static void
+detail_add(struct app_buf *buf, const char *fmt, va_list args)
+{
+	const char *f;
+
+	for (f = fmt; *f; f++)
+	{
+		if (f[0] == '%' && f[1] == 'I')
+			app_quote_ident(buf, va_arg(args, const char *));
+		else if (f[0] == '%' && f[1] == 's')
+			app_buf_append(buf, va_arg(args, const char *));
+		else if (f[0] == '%' && f[1] == 'd')
+			app_buf_printf(buf, "%d", va_arg(args, int));
+		else
+		{
+			app_buf_append_len(buf, f, 1);
+			continue;
+		}
+		f++;
+	}
+}
+
+/* Append a sentence to a detail being built, separated by "; ". */
+static void
+note(struct app_buf *buf, const char *fmt,...)
+{
+	va_list		args;
+
+	if (buf->len > 0)
+		app_buf_append(buf, "; ");
+	va_start(args, fmt);
+	detail_add(buf, fmt, args);
+	va_end(args);
+}
+
+static void
+record(struct checker *c, const char *name, bool ok, struct app_buf *detail)
+{
+	struct app_check *item = &c->out->items[c->out->n++];
+
+	item->name = name;
+	item->ok = ok;
+	item->detail = detail->data;
+	if (!ok)
+		c->out->success = false;
+}
+
+static void
+check_role(struct checker *c, const char *name, const char *role,
+		   const struct app_role_facts *f)
+{
+	struct app_buf d;
+
+	app_buf_init(&d, c->mem);
+	if (!f->exists)
+		note(&d, "role %I does not exist (run setup)", role);
+	else if (!f->can_login)
+		note(&d, "role %I cannot log in (fix: ALTER ROLE %I LOGIN)", role, role);
+	else
+		note(&d, "role %I exists and can log in", role);
+	record(c, name, f->exists && f->can_login, &d);
+}
+
+static void
+check_rds_iam(struct checker *c)
+{
+	const char *roles[2] = {c->cfg->migrator_user, c->cfg->app_user};
+	const struct app_role_facts *facts[2] = {&c->snap->migrator, &c->snap->app};
+	struct app_buf d;
+	bool		ok = true;
+	int			i;
+
+	app_buf_init(&d, c->mem);
+	for (i = 0; i < 2; i++)
+		if (!facts[i]->in_rds_iam)
+		{
+			ok = false;
+			note(&d, "%I is not a member of rds_iam (fix: GRANT rds_iam TO %I)",
+				 roles[i], roles[i]);
+		}
+	if (ok)
+		note(&d, "%I and %I are members of rds_iam", roles[0], roles[1]);
+	record(c, "rds_iam_membership", ok, &d);
+}
+
+static void
+check_connect(struct checker *c)
+{
+	const char *roles[2] = {c->cfg->migrator_user, c->cfg->app_user};
+	const struct app_role_facts *facts[2] = {&c->snap->migrator, &c->snap->app};
+	struct app_buf d;
+	bool		ok = true;
+	int			i;
+
+	app_buf_init(&d, c->mem);
+	for (i = 0; i < 2; i++)
+		if (!facts[i]->has_connect)
+		{
+			ok = false;
+			note(&d, "%I has no CONNECT on database %I (fix: GRANT CONNECT ON DATABASE %I TO %I)",
+				 roles[i], c->snap->database, c->snap->database, roles[i]);
+		}
+	if (ok)
+		note(&d, "%I and %I may connect to database %I",
+			 roles[0], roles[1], c->snap->database);
+	record(c, "database_connect", ok, &d);
+}
+
+static void
+check_search_path(struct checker *c)
+{
+	struct app_buf d;
+
+	app_buf_init(&d, c->mem);
+	if (c->snap->search_path_ok)
+		note(&d, "database %I has search_path %I", c->snap->database, c->cfg->schema);
+	else
+		note(&d, "database %I does not have search_path %I (fix: ALTER DATABASE %I SET search_path TO %I)",
+			 c->snap->database, c->cfg->schema, c->snap->database, c->cfg->schema);
+	record(c, "search_path", c->snap->search_path_ok, &d);
+}
+
+static void
+check_schema_owner(struct checker *c)
+{
+	const struct app_snapshot *s = c->snap;
+	const char *schema = c->cfg->schema;
+	const char *mig = c->cfg->migrator_user;
+	struct app_buf d;
+	bool		ok = false;
+
+	app_buf_init(&d, c->mem);
+	if (!s->schema_exists)
+		note(&d, "schema %I does not exist (run setup)", schema);
+	else if (s->schema_owner == NULL || strcmp(s->schema_owner, mig) != 0)
+		note(&d, "schema %I is owned by %I, not %I (fix: ALTER SCHEMA %I OWNER TO %I)",
+			 schema, s->schema_owner ? s->schema_owner : "?", mig, schema, mig);
+	else if (!s->migrator_schema_create || !s->migrator_schema_usage)
+		note(&d, "%I owns schema %I but cannot create in it (fix: GRANT USAGE, CREATE ON SCHEMA %I TO %I)",
+			 mig, schema, schema, mig);
+	else
+	{
+		ok = true;
+		note(&d, "%I owns schema %I and can create in it", mig, schema);
+	}
+	record(c, "schema_owner", ok, &d);
+}
+
+static void
+check_schema_usage(struct checker *c)
+{
+	struct app_buf d;
+	const char *schema = c->cfg->schema;
+	const char *app = c->cfg->app_user;
+
+	app_buf_init(&d, c->mem);
+	if (c->snap->app_schema_usage)
+		note(&d, "%I has USAGE on schema %I", app, schema);
+	else if (!c->snap->schema_exists)
+		note(&d, "schema %I does not exist (run setup)", schema);
+	else
+		note(&d, "%I has no USAGE on schema %I (fix: GRANT USAGE ON SCHEMA %I TO %I)",
+			 app, schema, schema, app);
+	record(c, "schema_usage", c->snap->app_schema_usage, &d);
+}
+
+/* Name one relation app cannot use, why, and the statement that fixes it. */
+static void
+note_relation(struct checker *c, struct app_buf *d, const struct app_relation *r)
+{
+	const char *schema = c->cfg->schema;
+	const char *mig = c->cfg->migrator_user;
+	const char *noun = app_relkind_noun(r->kind);
+	const char *grant_noun = r->kind == 'S' ? "SEQUENCE" : "TABLE";
+
+	if (strcmp(r->owner, mig) == 0)
+		note(d, "%s %I.%I lacks %s for %I, a grant was revoked (fix: GRANT ALL ON %s %I.%I TO %I, or run setup)",
+			 noun, schema, r->name, r->app_lacks, c->cfg->app_user,
+			 grant_noun, schema, r->name, c->cfg->app_user);
+	else if (strcmp(r->owner, c->snap->master) == 0)
+		note(d, "%s %I.%I was created by the master %I, not by %I, and lacks %s for %I (fix, as %I: ALTER %s %I.%I OWNER TO %I)",
+			 noun, schema, r->name, r->owner, mig, r->app_lacks, c->cfg->app_user,
+			 r->owner, noun, schema, r->name, mig);
+	else
+		note(d, "%s %I.%I is owned by %I, not by %I, and lacks %s for %I (fix, as %I or a superuser: ALTER %s %I.%I OWNER TO %I)",
+			 noun, schema, r->name, r->owner, mig, r->app_lacks, c->cfg->app_user,
+			 r->owner, noun, schema, r->name, mig);
+}
+
+static void
+check_relations(struct checker *c)
+{
+	const struct app_snapshot *s = c->snap;
+	struct app_buf d;
+	int			i;
+	bool		ok = false;
+
+	app_buf_init(&d, c->mem);
+	if (!s->app.exists)
+		note(&d, "role %I does not exist (run setup)", c->cfg->app_user);
+	else if (!s->schema_exists)
+		note(&d, "schema %I does not exist (run setup)", c->cfg->schema);
+	else if (s->n_relations == 0)
+	{
+		ok = true;
+		note(&d, "every table and sequence in schema %I is usable by %I",
+			 c->cfg->schema, c->cfg->app_user);
+	}
+	else
+	{
+		for (i = 0; i < s->n_relations && i < APP_CHECK_MAX_NAMED; i++)
+			note_relation(c, &d, &s->relations[i]);
+		if (s->n_relations > APP_CHECK_MAX_NAMED)
+			note(&d, "and %d more", s->n_relations - APP_CHECK_MAX_NAMED);
+	}
+	record(c, "relations_usable", ok, &d);
+}
+
+static void
+check_default_privileges(struct checker *c)
+{
+	const struct app_snapshot *s = c->snap;
+	const char *kinds[3] = {"TABLES", "SEQUENCES", "ROUTINES"};
+	bool		have[3] = {s->defacl_tables, s->defacl_sequences, s->defacl_routines};
+	struct app_buf d;
+	bool		ok = true;
+	int			i;
+
+	app_buf_init(&d, c->mem);
+	for (i = 0; i < 3; i++)
+		if (!have[i])
+		{
+			ok = false;
+			note(&d, "%I's default privileges in schema %I do not give %I ALL on %s (fix: ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT ALL ON %s TO %I)",
+				 c->cfg->migrator_user, c->cfg->schema, c->cfg->app_user, kinds[i],
+				 c->cfg->migrator_user, c->cfg->schema, kinds[i], c->cfg->app_user);
+		}
+	if (ok)
+		note(&d, "tables, sequences and routines %I creates in schema %I are usable by %I",
+			 c->cfg->migrator_user, c->cfg->schema, c->cfg->app_user);
+	record(c, "default_privileges", ok, &d);
+}
+
+static void
+check_public(struct checker *c)
+{
+	const struct app_snapshot *s = c->snap;
+	struct app_buf d;
+
+	app_buf_init(&d, c->mem);
+	if (s->public_schema_public_create)
+		note(&d, "PUBLIC can create in schema public (fix: REVOKE CREATE ON SCHEMA public FROM PUBLIC)");
+	else
+		note(&d, "PUBLIC cannot create in schema public");
+	record(c, "public_schema_create", !s->public_schema_public_create, &d);
+
+	app_buf_init(&d, c->mem);
+	if (s->db_public_connect)
+		note(&d, "PUBLIC can connect to database %I (fix: REVOKE ALL ON DATABASE %I FROM PUBLIC)",
+			 s->database, s->database);
+	else
+		note(&d, "PUBLIC cannot connect to database %I", s->database);
+	record(c, "public_database_connect", !s->db_public_connect, &d);
+}
+
+static void
+check_extensions(struct checker *c)
+{
+	struct app_buf d;
+	bool		ok = true;
+	int			i,
+				j;
+
+	app_buf_init(&d, c->mem);
+	for (i = 0; i < c->cfg->n_extensions; i++)
+	{
+		const struct app_extension *want = &c->cfg->extensions[i];
+		const char *schema = NULL;
+
+		for (j = 0; j < c->snap->n_extensions; j++)
+			if (strcmp(c->snap->extensions[j].name, want->name) == 0)
+				schema = c->snap->extensions[j].schema;
+		if (want->wanted && !schema)
+		{
+			ok = false;
+			note(&d, "extension %I is not installed (fix: CREATE EXTENSION %I SCHEMA pg_catalog)",
+				 want->name, want->name);
+		}
+		else if (!want->wanted && schema)
+		{
+			ok = false;
+			note(&d, "extension %I is installed but should not be (fix: DROP EXTENSION %I)",
+				 want->name, want->name);
+		}
+		else
+			note(&d, want->wanted ? "extension %I is installed" : "extension %I is absent",
+				 want->name);
+	}
+	if (c->cfg->n_extensions == 0)
+		note(&d, "no superuser extensions are configured");
+	record(c, "superuser_extensions", ok, &d);
+}
+
+/* From 16 the master must hold app and migrator WITH ADMIN OPTION. */
+static void
+check_master_admin(struct checker *c)
+{
+	const struct app_snapshot *s = c->snap;
+	const char *roles[2] = {c->cfg->migrator_user, c->cfg->app_user};
+	const struct app_role_facts *facts[2] = {&s->migrator, &s->app};
+	struct app_buf d;
+	bool		ok = true;
+	int			i;
+
+	app_buf_init(&d, c->mem);
+	for (i = 0; i < 2; i++)
+		if (facts[i]->exists && !facts[i]->master_admin && !s->master_superuser)
+		{
+			ok = false;
+			note(&d, "%I cannot grant or alter role %I (fix, as the role that created it or a superuser: GRANT %I TO %I WITH ADMIN OPTION)",
+				 s->master, roles[i], roles[i], s->master);
+		}
+	if (ok)
+		note(&d, "%I can manage roles %I and %I", s->master, roles[0], roles[1]);
+	record(c, "master_manages_roles", ok, &d);
+}
+
+#define PROBE_TABLE "app_roles_probe"
+
+/*
+ * The behavioural check of the original role manager: migrator creates a
+ * table (with a sequence), app inserts, reads, updates and deletes.  It runs
+ * in a subtransaction that is always rolled back, memberships included.
+ */
+static int
+check_behaviour(struct checker *c, const struct app_executor *exec,
+				struct app_error *err)
+{
+	const struct app_snapshot *s = c->snap;
+	const char *schema = c->cfg->schema;
+	const char *stmts[10];
+	const char *steps[10];
+	int			n = 0;
+	int			failed_at;
+	struct app_buf d;
+	struct app_buf sql;
+	struct app_error probe_err = {0};
+
+	app_buf_init(&d, c->mem);
+	if (!s->app.exists || !s->migrator.exists || !s->schema_exists)
+	{
+		note(&d, "skipped: %I, %I and schema %I must exist first (run setup)",
+			 c->cfg->migrator_user, c->cfg->app_user, schema);
+		record(c, "behaviour", false, &d);
+		return 0;
+	}
+
+#define STEP(what, build) \
+	do { app_buf_init(&sql, c->mem); build; stmts[n] = sql.data; steps[n++] = what; } while (0)
+	if (!s->master_superuser)
+	{
+		STEP("the master could not act as migrator",
+			 app_grant_act_as(&sql, s, c->cfg->migrator_user));
+		STEP("the master could not act as app",
+			 app_grant_act_as(&sql, s, c->cfg->app_user));
+	}
+	STEP("could not switch to migrator",
+		 note(&sql, "SET LOCAL ROLE %I", c->cfg->migrator_user));
+	STEP("migrator could not create a table",
+		 note(&sql, "CREATE TABLE %I.%I (id serial PRIMARY KEY, note text)",
+			  schema, PROBE_TABLE));
+	STEP("could not switch to app",
+		 note(&sql, "SET LOCAL ROLE %I", c->cfg->app_user));
+	STEP("app could not insert into migrator's table",
+		 note(&sql, "INSERT INTO %I.%I (note) VALUES ('probe')", schema, PROBE_TABLE));
+	STEP("app could not select from migrator's table",
+		 note(&sql, "SELECT id, note FROM %I.%I", schema, PROBE_TABLE));
+	STEP("app could not update migrator's table",
+		 note(&sql, "UPDATE %I.%I SET note = 'checked'", schema, PROBE_TABLE));
+	STEP("app could not delete from migrator's table",
+		 note(&sql, "DELETE FROM %I.%I", schema, PROBE_TABLE));
+#undef STEP
+
+	if (exec->probe(exec->state, c->mem, stmts, n, &failed_at, &probe_err) != 0)
+	{
+		*err = probe_err;
+		return -1;
+	}
+	if (failed_at < 0)
+		note(&d, "%I created a table in schema %I and %I inserted, selected, updated and deleted rows (rolled back)",
+			 c->cfg->migrator_user, schema, c->cfg->app_user);
+	else
+		note(&d, "%s: %s", steps[failed_at], probe_err.message);
+	record(c, "behaviour", failed_at < 0, &d);
+	return 0;
+}
+
+/* Run every check into out; -1 only when the executor fails. */
+int
+app_checks_run(const struct app_executor *exec, struct app_mem *mem,
+			   const struct app_config *cfg, const struct app_snapshot *snap,
+			   struct app_checks *out, struct app_error *err)
+{
+	struct checker c = {mem, cfg, snap, out};
+
+	memset(out, 0, sizeof(*out));
+	out->success = true;
+	check_role(&c, "migrator_role", cfg->migrator_user, &snap->migrator);
+	check_role(&c, "app_role", cfg->app_user, &snap->app);
+	if (cfg->auth == APP_AUTH_IAM)
+		check_rds_iam(&c);
+	check_connect(&c);
+	check_master_admin(&c);
+	check_search_path(&c);
+	check_schema_owner(&c);
+	check_schema_usage(&c);
+	check_relations(&c);
+	check_default_privileges(&c);
+	check_public(&c);
+	check_extensions(&c);
+	return check_behaviour(&c, exec, err);
+}
+
+/* Add "checks" and "success" to the report object. */
+void
+app_checks_to_json(const struct app_checks *checks, struct json_object *report)
+{
+	struct json_object *list = json_object_new_array();
+	int			i;
+
+	for (i = 0; i < checks->n; i++)
+	{
+		struct json_object *item = json_object_new_object();
+
+		json_object_object_add(item, "check", json_object_new_string(checks->items[i].name));
+		json_object_object_add(item, "ok", json_object_new_boolean(checks->items[i].ok));
+		json_object_object_add(item, "detail", json_object_new_string(checks->items[i].detail));
+		json_object_array_add(list, item);
+	}
+	json_object_object_add(report, "checks", list);
+	json_object_object_add(report, "success", json_object_new_boolean(checks->success));
+}

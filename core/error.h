@@ -1,0 +1,38 @@
+/*
+ * core/error.h
+ *		How the core reports a failure: a kind, and the message, detail and
+ *		hint of PostgreSQL's error style guide.
+ *
+ * The extension turns the kind into a SQLSTATE; the CLI into an exit code.
+ */
+#ifndef APP_ERROR_H
+#define APP_ERROR_H
+
+#include "mem.h"
+
+enum app_error_kind
+{
+	APP_OK = 0,
+	APP_ERR_INVALID_VALUE,		/* bad configuration value */
+	APP_ERR_NAME_TOO_LONG,		/* an identifier over 63 bytes */
+	APP_ERR_UNDEFINED_OBJECT,	/* e.g. rds_iam missing */
+	APP_ERR_PRIVILEGE,			/* the caller lacks a right setup needs */
+	APP_ERR_NOT_CONVERGED,		/* statements ran, yet the plan is not empty */
+	APP_ERR_DATABASE			/* the executor failed: message from the server */
+};
+
+struct app_error
+{
+	enum app_error_kind kind;
+	char	   *message;
+	char	   *detail;
+	char	   *hint;
+	char	   *sqlstate;		/* the server's, for APP_ERR_DATABASE */
+};
+
+int			app_error_set(struct app_error *err, struct app_mem *mem,
+						  enum app_error_kind kind, const char *detail,
+						  const char *hint, const char *fmt,...)
+			__attribute__((format(printf, 6, 7)));
+
+#endif							/* APP_ERROR_H */

@@ -1,0 +1,230 @@
+/*
+ * extension/app_roles.c
+ *		The SQL-callable functions of app_roles: setup, check and plan.
+ *
+ * Each function validates its arguments through the core before any
+ * statement runs, creates a private memory context for the core's arena,
+ * runs the core over SPI in the caller's transaction, copies its result
+ * into the caller's context and deletes the private one.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+
+#include "core/config.h"
+#include "core/run.h"
+#include "spi_exec.h"
+
+PG_MODULE_MAGIC;
+
+PG_FUNCTION_INFO_V1(app_setup_roles);
+PG_FUNCTION_INFO_V1(app_check_roles);
+PG_FUNCTION_INFO_V1(app_roles_plan);
+
+/* The state of one call: its memory and its configuration. */
+typedef struct CallState
+{
+	MemoryContext callerCxt;
+	MemoryContext privateCxt;
+	struct app_allocator allocator;
+	struct app_mem mem;
+	struct app_config cfg;
+} CallState;
+
+static char *
+TextArg(FunctionCallInfo fcinfo, int n, const char *name)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				errmsg("%s must not be null", name));
+	return text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/* Validate the arguments and prepare the call; nothing has run yet. */
+static void
+BeginCall(FunctionCallInfo fcinfo, CallState *cs, const char *cxtName)
+{
+	struct app_error err = {0};
+	char	   *extensions;
+
+	cs->callerCxt = CurrentMemoryContext;
+	cs->privateCxt = AllocSetContextCreate(CurrentMemoryContext, "app_roles",
+										   ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSetIdentifier(cs->privateCxt, cxtName);
+	InitPallocAllocator(&cs->allocator, cs->privateCxt);
+	app_mem_init(&cs->mem, &cs->allocator);
+
+	if (PG_ARGISNULL(4))
+		ereport(ERROR,
+				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				errmsg("superuser_extensions must not be null"));
+	extensions = DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(4)));
+	if (app_config_build(&cs->mem, &cs->cfg,
+						 TextArg(fcinfo, 0, "app_user"),
+						 TextArg(fcinfo, 1, "migrator_user"),
+						 TextArg(fcinfo, 2, "schema_name"),
+						 TextArg(fcinfo, 3, "auth"),
+						 extensions, &err) != 0)
+		ReportCoreError(&err);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed in app_roles");
+}
+
+/* Copy the result into the caller's context and release everything else. */
+static Datum
+EndCall(CallState *cs, const char *json)
+{
+	text	   *result;
+
+	MemoryContextSwitchTo(cs->callerCxt);
+	result = cstring_to_text(json);
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "SPI_finish failed in app_roles");
+	MemoryContextSwitchTo(cs->callerCxt);
+	MemoryContextDelete(cs->privateCxt);
+	return PointerGetDatum(result);
+}
+
+/*
+ * Whether an error is a lost race with a setup in another database: the
+ * advisory lock is per database, while roles are cluster-wide.
+ */
+static bool
+IsLostRace(ErrorData *edata)
+{
+	return edata->sqlerrcode == ERRCODE_DUPLICATE_OBJECT ||
+		edata->sqlerrcode == ERRCODE_UNIQUE_VIOLATION ||
+		(edata->message && strcmp(edata->message, "tuple concurrently updated") == 0);
+}
+
+/*
+ * Run setup in a subtransaction; a lost race is retried once, since the
+ * retry reads the winner's committed roles.
+ */
+static char *
+SetupWithRetry(CallState *cs)
+{
+	volatile int attempt;
+
+	for (attempt = 1;; attempt++)
+	{
+		MemoryContext oldcontext = CurrentMemoryContext;
+		ResourceOwner oldowner = CurrentResourceOwner;
+		char	   *volatile report = NULL;
+		volatile bool retry = false;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(oldcontext);
+		PG_TRY();
+		{
+			struct app_error err = {0};
+			int			executed;
+			char	   *json;
+
+			if (app_run_setup(&SpiExecutor, &cs->mem, &cs->cfg, &executed,
+							  &json, &err) != 0)
+				ReportCoreError(&err);
+			report = json;
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcontext);
+			CurrentResourceOwner = oldowner;
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(oldcontext);
+			edata = CopyErrorData();
+			if (attempt > 1 || !IsLostRace(edata))
+			{
+				FreeErrorData(edata);
+				PG_RE_THROW();
+			}
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(oldcontext);
+			CurrentResourceOwner = oldowner;
+			ereport(NOTICE,
+					errmsg("setup lost a race with a concurrent setup, retrying"),
+					errdetail("%s", edata->message));
+			FreeErrorData(edata);
+			retry = true;
+		}
+		PG_END_TRY();
+		if (!retry)
+			return report;
+	}
+}
+
+/* app_setup_roles(...): converge the database, return the report. */
+Datum
+app_setup_roles(PG_FUNCTION_ARGS)
+{
+	CallState	cs;
+
+	BeginCall(fcinfo, &cs, "app_setup_roles");
+	return EndCall(&cs, SetupWithRetry(&cs));
+}
+
+/* app_check_roles(...): the report plus every check; never raises for one. */
+Datum
+app_check_roles(PG_FUNCTION_ARGS)
+{
+	CallState	cs;
+	struct app_error err = {0};
+	bool		success;
+	char	   *json;
+
+	BeginCall(fcinfo, &cs, "app_check_roles");
+	if (app_run_check(&SpiExecutor, &cs.mem, &cs.cfg, &success, &json, &err) != 0)
+		ReportCoreError(&err);
+	return EndCall(&cs, json);
+}
+
+/* app_roles_plan(...): the statements setup would execute now, one a row. */
+Datum
+app_roles_plan(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	text	  **statements;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		CallState	cs;
+		struct app_error err = {0};
+		struct app_strlist plan;
+		int			i;
+
+		funcctx = SRF_FIRSTCALL_INIT();
+		BeginCall(fcinfo, &cs, "app_roles_plan");
+		if (app_run_plan(&SpiExecutor, &cs.mem, &cs.cfg, &plan, &err) != 0)
+			ReportCoreError(&err);
+
+		statements = MemoryContextAlloc(funcctx->multi_call_memory_ctx,
+										sizeof(text *) * (plan.n + 1));
+		MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+		for (i = 0; i < plan.n; i++)
+			statements[i] = cstring_to_text(plan.items[i]);
+		funcctx->max_calls = plan.n;
+		funcctx->user_fctx = statements;
+		if (SPI_finish() != SPI_OK_FINISH)
+			elog(ERROR, "SPI_finish failed in app_roles");
+		MemoryContextSwitchTo(cs.callerCxt);
+		MemoryContextDelete(cs.privateCxt);
+	}
+
+	funcctx = SRF_PERCALL_SETUP();
+	statements = funcctx->user_fctx;
+	if (funcctx->call_cntr < funcctx->max_calls)
+		SRF_RETURN_NEXT(funcctx, PointerGetDatum(statements[funcctx->call_cntr]));
+	SRF_RETURN_DONE(funcctx);
+}
