@@ -9,6 +9,7 @@ CORE_OBJS = $(CORE_SRCS:.c=.o)
 MODULE_big = app_roles
 OBJS = extension/app_roles.o extension/spi_exec.o $(CORE_OBJS)
 DATA = sql/app_roles--0.1.sql
+REGRESS = init setup converge breakage identifiers auth permissions
 PG_CPPFLAGS = -I. -DAPP_ROLES_VERSION='"$(EXTVERSION)"' -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
 SHLIB_LINK = -ljson-c
 

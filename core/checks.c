@@ -201,14 +201,12 @@ note_relation(struct checker *c, struct app_buf *d, const struct app_relation *r
 		note(d, "%s %I.%I lacks %s for %I, a grant was revoked (fix: GRANT ALL ON %s %I.%I TO %I, or run setup)",
 			 noun, schema, r->name, r->app_lacks, c->cfg->app_user,
 			 grant_noun, schema, r->name, c->cfg->app_user);
-	else if (strcmp(r->owner, c->snap->master) == 0)
-		note(d, "%s %I.%I was created by the master %I, not by %I, and lacks %s for %I (fix, as %I: ALTER %s %I.%I OWNER TO %I)",
-			 noun, schema, r->name, r->owner, mig, r->app_lacks, c->cfg->app_user,
-			 r->owner, noun, schema, r->name, mig);
 	else
-		note(d, "%s %I.%I is owned by %I, not by %I, and lacks %s for %I (fix, as %I or a superuser: ALTER %s %I.%I OWNER TO %I)",
-			 noun, schema, r->name, r->owner, mig, r->app_lacks, c->cfg->app_user,
-			 r->owner, noun, schema, r->name, mig);
+		note(d, "%s %I.%I %s %I, not by %I, and lacks %s for %I (fix, as a role that can act as both %I and %I: ALTER %s %I.%I OWNER TO %I)",
+			 noun, schema, r->name,
+			 strcmp(r->owner, c->snap->master) == 0 ? "was created by the master" : "is owned by",
+			 r->owner, mig, r->app_lacks, c->cfg->app_user,
+			 r->owner, mig, noun, schema, r->name, mig);
 }
 
 static void

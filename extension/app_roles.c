@@ -13,6 +13,8 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/tuplestore.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -142,17 +144,15 @@ SetupWithRetry(CallState *cs)
 		{
 			ErrorData  *edata;
 
+			/* roll the subtransaction back before the error goes on up */
 			MemoryContextSwitchTo(oldcontext);
 			edata = CopyErrorData();
-			if (attempt > 1 || !IsLostRace(edata))
-			{
-				FreeErrorData(edata);
-				PG_RE_THROW();
-			}
 			FlushErrorState();
 			RollbackAndReleaseCurrentSubTransaction();
 			MemoryContextSwitchTo(oldcontext);
 			CurrentResourceOwner = oldowner;
+			if (attempt > 1 || !IsLostRace(edata))
+				ReThrowError(edata);
 			ereport(NOTICE,
 					errmsg("setup lost a race with a concurrent setup, retrying"),
 					errdetail("%s", edata->message));
@@ -190,41 +190,53 @@ app_check_roles(PG_FUNCTION_ARGS)
 	return EndCall(&cs, json);
 }
 
+/* A tuplestore for the rows of a set-returning function in materialize mode. */
+static Tuplestorestate *
+BeginMaterializedRows(FunctionCallInfo fcinfo, TupleDesc *desc)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+#if PG_VERSION_NUM >= 150000
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+#else
+	MemoryContext oldcontext;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize) || rsinfo->expectedDesc == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("set-valued function called in context that cannot accept a set"));
+	oldcontext = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setDesc = CreateTupleDescCopy(rsinfo->expectedDesc);
+	rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
+	MemoryContextSwitchTo(oldcontext);
+#endif
+	*desc = rsinfo->setDesc;
+	return rsinfo->setResult;
+}
+
 /* app_roles_plan(...): the statements setup would execute now, one a row. */
 Datum
 app_roles_plan(PG_FUNCTION_ARGS)
 {
-	FuncCallContext *funcctx;
-	text	  **statements;
+	CallState	cs;
+	struct app_error err = {0};
+	struct app_strlist plan;
+	Tuplestorestate *store;
+	TupleDesc	desc;
+	int			i;
 
-	if (SRF_IS_FIRSTCALL())
+	store = BeginMaterializedRows(fcinfo, &desc);
+	BeginCall(fcinfo, &cs, "app_roles_plan");
+	if (app_run_plan(&SpiExecutor, &cs.mem, &cs.cfg, &plan, &err) != 0)
+		ReportCoreError(&err);
+	for (i = 0; i < plan.n; i++)
 	{
-		CallState	cs;
-		struct app_error err = {0};
-		struct app_strlist plan;
-		int			i;
+		Datum		value = CStringGetTextDatum(plan.items[i]);
+		bool		isnull = false;
 
-		funcctx = SRF_FIRSTCALL_INIT();
-		BeginCall(fcinfo, &cs, "app_roles_plan");
-		if (app_run_plan(&SpiExecutor, &cs.mem, &cs.cfg, &plan, &err) != 0)
-			ReportCoreError(&err);
-
-		statements = MemoryContextAlloc(funcctx->multi_call_memory_ctx,
-										sizeof(text *) * (plan.n + 1));
-		MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-		for (i = 0; i < plan.n; i++)
-			statements[i] = cstring_to_text(plan.items[i]);
-		funcctx->max_calls = plan.n;
-		funcctx->user_fctx = statements;
-		if (SPI_finish() != SPI_OK_FINISH)
-			elog(ERROR, "SPI_finish failed in app_roles");
-		MemoryContextSwitchTo(cs.callerCxt);
-		MemoryContextDelete(cs.privateCxt);
+		tuplestore_putvalues(store, desc, &value, &isnull);
 	}
-
-	funcctx = SRF_PERCALL_SETUP();
-	statements = funcctx->user_fctx;
-	if (funcctx->call_cntr < funcctx->max_calls)
-		SRF_RETURN_NEXT(funcctx, PointerGetDatum(statements[funcctx->call_cntr]));
-	SRF_RETURN_DONE(funcctx);
+	EndCall(&cs, "");
+	return (Datum) 0;
 }
