@@ -96,23 +96,32 @@ static const char *const sql_defacl_fmt =
 
 /* The relations of the schema that any of this concerns. */
 #define RELKINDS "('r', 'p', 'v', 'm', 'f', 'S')"
-#define RELATION_KEYS \
-"(SELECT (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1::text) AS app," \
+#define KEYS_SELECT \
+"SELECT (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1::text) AS app," \
 " (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $2::text) AS mig," \
-" (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $3::text) AS nsp) k"
+" (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $3::text) AS nsp"
+#define RELATION_KEYS "(" KEYS_SELECT ") k"
 #define ACLTYPE "(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::\"char\""
 
-/* Owned by migrator, and app lacks an explicit privilege of ALL. */
+/*
+ * Owned by migrator, and app lacks an explicit privilege of ALL.  What ALL
+ * means is read once per type from acldefault(type, migrator).
+ */
+#define ALL_PRIVS(t) \
+"(SELECT pg_catalog.array_agg(privilege_type) FROM pg_catalog.aclexplode(" \
+"pg_catalog.acldefault('" t "', k.mig)) WHERE grantee = k.mig)"
 static const char *const sql_relations_to_grant =
 "SELECT c.oid, c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner), NULL"
-" FROM pg_catalog.pg_class c, " RELATION_KEYS
+" FROM pg_catalog.pg_class c, (SELECT k.*, " ALL_PRIVS("r") " AS all_r,"
+"  " ALL_PRIVS("s") " AS all_s FROM " RELATION_KEYS ") k"
 " WHERE c.relnamespace = k.nsp AND c.relowner = k.mig AND c.relkind IN " RELKINDS
-"  AND c.oid > $4::oid AND EXISTS ("
-"   SELECT 1 FROM pg_catalog.aclexplode(pg_catalog.acldefault(" ACLTYPE ", c.relowner)) o"
-"   WHERE o.grantee = c.relowner AND NOT EXISTS ("
-"    SELECT 1 FROM pg_catalog.aclexplode(COALESCE(c.relacl,"
-"     pg_catalog.acldefault(" ACLTYPE ", c.relowner))) e"
-"    WHERE e.grantee = k.app AND e.privilege_type = o.privilege_type))"
+"  AND c.oid > $4::oid"
+"  AND (SELECT pg_catalog.count(DISTINCT e.privilege_type)"
+"   FROM pg_catalog.aclexplode(COALESCE(c.relacl,"
+"    pg_catalog.acldefault(" ACLTYPE ", c.relowner))) e"
+"   WHERE e.grantee = k.app AND e.privilege_type = ANY ("
+"    CASE c.relkind WHEN 'S' THEN k.all_s ELSE k.all_r END))"
+"  < pg_catalog.cardinality(CASE c.relkind WHEN 'S' THEN k.all_s ELSE k.all_r END)"
 " ORDER BY c.oid" PAGE_LIMIT;
 
 /* Not usable by app: what it lacks of what "usable" means (DESIGN §5). */

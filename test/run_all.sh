@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# test/run_all.sh: every suite of `make test`; the last line is
+# "N passed, N failed" and the exit status is non-zero on any failure.
+#
+# The core's unit tests run three ways: plain, under AddressSanitizer and
+# UBSan, and under valgrind where it is installed.
+set -u
+cd "$(dirname "$0")/.."
+total_passed=0 total_failed=0
+tally() {	# read a suite's "name: N passed, M failed" line from its output
+	local line=$1
+	local p f
+	p=$(echo "$line" | sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1/p')
+	f=$(echo "$line" | sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\2/p')
+	if [ -z "$p" ]; then
+		total_failed=$((total_failed + 1))	# the suite died before counting
+		return
+	fi
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+}
+suite() {	# name, command...
+	local name=$1; shift
+	echo "== $name"
+	local out rc
+	out=$("$@" 2>&1); rc=$?
+	echo "$out" | tail -40
+	local last
+	last=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
+	tally "${last:-x}"
+	if [ $rc != 0 ] && ! echo "$last" | grep -qE ' [1-9][0-9]* failed'; then
+		total_failed=$((total_failed + 1))	# failed without saying so
+	fi
+}
+
+CORE_SRCS=$(ls core/*.c)
+build_core_tests() {	# output binary, extra flags...
+	local out=$1; shift
+	cc -std=c11 -Wall -Wextra -Werror -g -I. "$@" -o "$out" test/core/test_core.c $CORE_SRCS -ljson-c
+}
+build_core_tests test/core/test_core || exit 1
+suite "core unit tests" test/core/test_core
+build_core_tests test/core/test_core_asan -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer || exit 1
+suite "core unit tests (ASan+UBSan)" test/core/test_core_asan
+if command -v valgrind >/dev/null; then
+	suite "core unit tests (valgrind)" valgrind -q --error-exitcode=1 --leak-check=full test/core/test_core
+fi
+suite "pg_regress (PostgreSQL $(pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'))" test/run_regress.sh
+suite "concurrent setups" test/concurrency.sh
+
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" = 0 ]
