@@ -323,7 +323,7 @@ check_extensions(struct checker *c)
 	record(c, "superuser_extensions", ok, &d);
 }
 
-/* From 16 the master must hold app and migrator WITH ADMIN OPTION. */
+/* The master can manage app and migrator: ADMIN OPTION from 16, CREATEROLE before. */
 static void
 check_master_admin(struct checker *c)
 {
@@ -339,8 +339,12 @@ check_master_admin(struct checker *c)
 		if (facts[i]->exists && !facts[i]->master_admin && !s->master_superuser)
 		{
 			ok = false;
-			note(&d, "%I cannot grant or alter role %I (fix, as the role that created it or a superuser: GRANT %I TO %I WITH ADMIN OPTION)",
-				 s->master, roles[i], roles[i], s->master);
+			if (s->server_version >= 160000)
+				note(&d, "%I cannot grant or alter role %I (fix, as the role that created it or a superuser: GRANT %I TO %I WITH ADMIN OPTION)",
+					 s->master, roles[i], roles[i], s->master);
+			else
+				note(&d, "%I cannot grant or alter role %I without CREATEROLE (fix, as a superuser: ALTER ROLE %I CREATEROLE)",
+					 s->master, roles[i], s->master);
 		}
 	if (ok)
 		note(&d, "%I can manage roles %I and %I", s->master, roles[0], roles[1]);

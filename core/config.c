@@ -94,6 +94,10 @@ parse_extensions(struct app_mem *mem, struct app_config *cfg,
 	if (json == NULL || json[0] == '\0')
 		return 0;
 
+	/* json-c keeps keys as C strings: a NUL would silently cut a name */
+	if (strstr(json, "\\u0000") != NULL)
+		return app_error_set(err, mem, APP_ERR_INVALID_VALUE, NULL, NULL,
+							 "superuser_extensions must not contain \\u0000");
 	tok = json_tokener_new();
 	obj = json_tokener_parse_ex(tok, json, (int) strlen(json));
 	if (obj == NULL || json_tokener_get_error(tok) != json_tokener_success ||

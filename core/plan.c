@@ -72,29 +72,44 @@ app_grant_act_as(struct app_buf *buf, const struct app_snapshot *snap,
 		app_buf_append(buf, " WITH SET TRUE, INHERIT TRUE");
 }
 
-/* From 16 the master may grant or alter only roles it holds WITH ADMIN OPTION. */
+/*
+ * From 16 the master may grant or alter only roles it holds WITH ADMIN
+ * OPTION; before 16, CREATEROLE lets it manage every ordinary role.
+ */
 static int
 require_admin(struct planner *p, const struct app_role_facts *role,
 			  const char *name, struct app_error *err)
 {
+	const char *master = p->snap->master;
 	struct app_buf detail;
 	struct app_buf hint;
 
 	if (!role->exists || role->master_admin || p->snap->master_superuser)
 		return 0;
 	app_buf_init(&detail, p->mem);
-	app_buf_printf(&detail,
-				   "From PostgreSQL 16 a role may grant and alter only roles it holds WITH ADMIN OPTION, and \"%s\" does not hold \"%s\" so (another role created it).",
-				   p->snap->master, name);
 	app_buf_init(&hint, p->mem);
-	app_buf_append(&hint, "As the role that created it, or a superuser, run: GRANT ");
-	app_quote_ident(&hint, name);
-	app_buf_append(&hint, " TO ");
-	app_quote_ident(&hint, p->snap->master);
-	app_buf_append(&hint, " WITH ADMIN OPTION;");
+	if (p->snap->server_version >= 160000)
+	{
+		app_buf_printf(&detail,
+					   "From PostgreSQL 16 a role may grant and alter only roles it holds WITH ADMIN OPTION, and \"%s\" does not hold \"%s\" so (another role created it).",
+					   master, name);
+		app_buf_append(&hint, "As the role that created it, or a superuser, run: GRANT ");
+		app_quote_ident(&hint, name);
+		app_buf_append(&hint, " TO ");
+		app_quote_ident(&hint, master);
+		app_buf_append(&hint, " WITH ADMIN OPTION;");
+	}
+	else
+	{
+		app_buf_printf(&detail,
+					   "Before PostgreSQL 16, managing roles takes the CREATEROLE attribute, which \"%s\" lacks.",
+					   master);
+		app_buf_append(&hint, "As a superuser, run: ALTER ROLE ");
+		app_quote_ident(&hint, master);
+		app_buf_append(&hint, " CREATEROLE;");
+	}
 	return app_error_set(err, p->mem, APP_ERR_PRIVILEGE, detail.data, hint.data,
-						 "\"%s\" cannot manage role \"%s\"",
-						 p->snap->master, name);
+						 "\"%s\" cannot manage role \"%s\"", master, name);
 }
 
 static int

@@ -5,7 +5,7 @@
 //
 // Build and run from the top of the tree (no Makefile needed):
 //
-//   cc -std=c11 -Wall -Wextra -Werror -g -I/work/main -o test/core/test_core test/core/test_core.c core/*.c -ljson-c
+//   cc -std=c11 -Wall -Wextra -Werror -g -I. -o test/core/test_core test/core/test_core.c core/*.c -ljson-c
 //   ./test/core/test_core
 //   valgrind --error-exitcode=1 --leak-check=full ./test/core/test_core
 //
@@ -334,6 +334,10 @@ static const struct config_case config_cases[] = {
 	OK_DEFAULTS, "hstore=1"},
 	{"config: empty extension name refused", NULL, NULL, NULL, NULL, "{\"\": true}",
 	APP_ERR_INVALID_VALUE, "extension name", NULL, REFUSED_REST},
+	/* core bug: json-c keeps keys as C strings, so the name is cut to "hst" */
+	{"config: extension name with \\u0000 refused, not cut", NULL, NULL, NULL, NULL,
+		"{\"hst\\u0000ore\": true}",
+	APP_ERR_INVALID_VALUE, "superuser_extensions", NULL, REFUSED_REST},
 	{"config: 64-byte extension name refused", NULL, NULL, NULL, NULL,
 		"{\"" NAME64 "\": true}",
 	APP_ERR_NAME_TOO_LONG, "extension name", NULL, REFUSED_REST},
@@ -350,9 +354,13 @@ test_config(struct app_mem *mem, const void *arg)
 	rc = app_config_build(mem, &cfg, c->app, c->mig, c->schema, c->auth, c->exts, &err);
 	if (c->kind != APP_OK)
 	{
-		EXPECT(rc == -1, "accepted, want refusal (kind %d)", (int) c->kind);
 		if (rc != -1)
+		{
+			fail("accepted, want refusal (kind %d); extensions: %d, first [%s]",
+				 (int) c->kind, cfg.n_extensions,
+				 cfg.n_extensions ? cfg.extensions[0].name : "");
 			return;
+		}
 		EXPECT(err.kind == c->kind, "error kind %d, want %d (message: %s)",
 			   (int) err.kind, (int) c->kind, nz(err.message));
 		EXPECT(has(err.message, c->msg_has), "message [%s] lacks [%s]",
@@ -611,6 +619,17 @@ tw_app_missing(struct app_mem *mem, struct app_snapshot *s)
 	set_role_facts(&s->app, false);
 }
 
+/* Before 16, master_admin is rolsuper OR rolcreaterole (catalog.c). */
+static void
+tw_app_nologin_no_createrole(struct app_mem *mem, struct app_snapshot *s)
+{
+	(void) mem;
+	s->app.can_login = false;
+	s->app.master_admin = false;
+	s->migrator.master_admin = false;
+	s->master_createrole = false;
+}
+
 static void
 tw_mig_no_create(struct app_mem *mem, struct app_snapshot *s)
 {
@@ -814,6 +833,13 @@ static const struct plan_case plan_cases[] = {
 	{"plan: app cannot log in, no ADMIN on app on 16: refused", 160000, false,
 		NULL, NULL, NULL, NULL, NULL,
 	tw_app_nologin_noadmin, APP_ERR_PRIVILEGE, "GRANT \"app\" TO \"postgres\" WITH ADMIN OPTION", NULL},
+	/*
+	 * core bug: on 13-15 ALTER ROLE needs CREATEROLE, and master_admin is read
+	 * from rolcreaterole; the 16-only "WITH ADMIN OPTION" remedy fixes nothing.
+	 */
+	{"plan: app cannot log in, 15, master without CREATEROLE: hint gives 15's remedy", 150000,
+		false, NULL, NULL, NULL, NULL, NULL,
+	tw_app_nologin_no_createrole, APP_ERR_PRIVILEGE, "CREATEROLE", NULL},
 	{"plan: migrator-owned relations granted in one statement per kind", 160000, false,
 		NULL, NULL, NULL, NULL, NULL,
 	tw_relations_small, APP_OK, NULL, want_relations16},
@@ -1749,39 +1775,47 @@ test_report_paging_1000(struct app_mem *mem, const void *arg)
 }
 
 /*
- * 600 members in two groups each: 1200 rows whose first page ends between
- * the two rows of one member, so the keyset must use all three columns.
+ * 400 members in three groups each: 1200 rows whose first page ends inside
+ * one member's rows (row 999 is the first of member 333's three), so the
+ * keyset must use all three columns.
  */
 static void
 test_report_paging_members(struct app_mem *mem, const void *arg)
 {
-	enum { NMEM = 600 };
+	enum { NMEM = 400, NGRP = 3 };
+	static const char *const gnames[NGRP] = {"gc", "ga", "gb"};	/* by roleid */
 	struct fake f;
 	struct app_executor exec;
 	struct f_member *m;
 	struct app_buf want;
 	char	   *json;
 	int			rc;
-	int			i;
+	int			i,
+				g;
 
 	(void) arg;
 	fake_init(&f, mem);
-	m = app_alloc(mem, sizeof(*m) * NMEM * 2);
+	m = app_alloc(mem, sizeof(*m) * NMEM * NGRP);
 	for (i = 0; i < NMEM; i++)
 	{
 		char		name[16];
+		char	   *copy;
 
 		snprintf(name, sizeof(name), "m%03d", i);
-		m[2 * i].member = m[2 * i + 1].member = 20000u + (unsigned) i;
-		m[2 * i].mname = m[2 * i + 1].mname = S(mem, name);
-		m[2 * i].roleid = 100;
-		m[2 * i].gname = "gb";
-		m[2 * i + 1].roleid = 101;
-		m[2 * i + 1].gname = "ga";
-		m[2 * i].grantor = m[2 * i + 1].grantor = 10;
+		copy = S(mem, name);
+		for (g = 0; g < NGRP; g++)
+		{
+			struct f_member *x = &m[NGRP * i + g];
+
+			x->member = 20000u + (unsigned) i;
+			x->roleid = 100u + (unsigned) g;
+			x->grantor = 10;
+			x->mname = copy;
+			x->gname = gnames[g];
+		}
 	}
 	f.members = m;
-	f.n_members = NMEM * 2;
+	f.n_members = NMEM * NGRP;
 	exec_init(&exec, &f);
 	json = report_of(mem, &exec, &rc);
 	if (!json)
@@ -1789,9 +1823,11 @@ test_report_paging_members(struct app_mem *mem, const void *arg)
 	app_buf_init(&want, mem);
 	app_buf_append(&want, "{\"roles\":[],\"roles_with_groups\":{");
 	for (i = 0; i < NMEM; i++)
-		app_buf_printf(&want, "%s\"m%03d\":\"ga,gb\"", i ? "," : "", i);
+		app_buf_printf(&want, "%s\"m%03d\":\"ga,gb,gc\"", i ? "," : "", i);
 	app_buf_append(&want, "},\"schema_privileges\":{}}");
 	EXPECT(strcmp(json, want.data) == 0, "report differs: %.200s", json);
+	if (strcmp(json, want.data) != 0)
+		EXPECT(0, "m333 reads %.40s", has(json, "\"m333\"") ? strstr(json, "\"m333\"") : "(missing)");
 	EXPECT(f.q_members == 2, "%d membership queries, want 2", f.q_members);
 }
 
@@ -2027,6 +2063,15 @@ tw_mig_nologin(struct app_mem *mem, struct app_snapshot *s)
 	s->migrator.can_login = false;
 }
 
+static void
+tw_no_createrole(struct app_mem *mem, struct app_snapshot *s)
+{
+	(void) mem;
+	s->master_createrole = false;
+	s->app.master_admin = false;
+	s->migrator.master_admin = false;
+}
+
 static const struct checks_one_case checks_one_cases[] = {
 	{"checks: search_path wrong", 160000, NULL, tw_search_path, "search_path",
 	"ALTER DATABASE \"db\" SET search_path TO \"app\""},
@@ -2040,6 +2085,9 @@ static const struct checks_one_case checks_one_cases[] = {
 	"GRANT CONNECT ON DATABASE \"db\" TO \"app\""},
 	{"checks: no ADMIN on app", 160000, NULL, tw_app_noadmin, "master_manages_roles",
 	"GRANT \"app\" TO \"postgres\" WITH ADMIN OPTION"},
+	/* core bug: same 16-only remedy on 15 (see the plan case) */
+	{"checks: 15, master without CREATEROLE: detail gives 15's remedy", 150000, NULL,
+	tw_no_createrole, "master_manages_roles", "CREATEROLE"},
 	{"checks: no ADMIN on app, superuser master: fine", 160000, NULL,
 	tw_app_noadmin_superuser, NULL, NULL},
 	{"checks: schema owned by another", 160000, NULL, tw_schema_other, "schema_owner",
@@ -2441,7 +2489,8 @@ test_snapshot_read(struct app_mem *mem, const void *arg)
 		bool		want_set;
 	}			cases[] = {
 		{"15, to grant", 150000, APP_RELATIONS_TO_GRANT, false},
-		{"16, unusable", 160001, APP_RELATIONS_UNUSABLE, true},
+		{"16, unusable", 160000, APP_RELATIONS_UNUSABLE, true},
+		{"15.99, to grant", 159999, APP_RELATIONS_TO_GRANT, false},
 	};
 	struct app_config cfg;
 	struct app_error err = {0};
@@ -2795,7 +2844,7 @@ main(void)
 	run_case("report: executor error passed on", test_report_query_error, NULL);
 	run_case("report: 2500 roles in pages of 1000", test_report_paging_2500, NULL);
 	run_case("report: exactly 1000 roles", test_report_paging_1000, NULL);
-	run_case("report: 1200 memberships, keyset on three columns",
+	run_case("report: 1200 memberships, page ends inside a member",
 			 test_report_paging_members, NULL);
 	run_case("catalog: paged queries limited to APP_PAGE_ROWS", test_page_limit, NULL);
 
