@@ -4,7 +4,8 @@
 # roles, a master "postgres" that is not a superuser, a database it owns.
 #
 # Source it, then:
-#   cluster_start BINDIR   sets CLUSTER_DIR, PGHOST, PGPORT, PGDATABASE
+#   cluster_start BINDIR   sets CLUSTER_DIR, CLUSTER_PSQL, PGHOST, PGPORT,
+#                          PGDATABASE
 #   cluster_psql_super ... psql as rdsadmin
 #   cluster_createdb NAME  a database owned by the master
 #   cluster_stop
@@ -12,6 +13,10 @@
 # PostgreSQL refuses to run as root, so as root the server runs as the
 # unprivileged OS user "postgres" (created by Debian's server package), in a
 # directory under /tmp that user can reach.
+#
+# BINDIR may hold only a server (the npm packages of test/pgversions.sh ship
+# no psql): CLUSTER_PSQL is then the system's psql, which talks to any server
+# version.
 
 CLUSTER_USER=${CLUSTER_USER:-postgres}
 CLUSTER_DB=${CLUSTER_DB:-app_roles_regress}
@@ -25,7 +30,7 @@ as_server_user() {
 }
 
 cluster_psql_super() {
-	"$CLUSTER_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -U rdsadmin "$@"
+	"$CLUSTER_PSQL" -X -q -v ON_ERROR_STOP=1 -U rdsadmin "$@"
 }
 
 # The server's major version, from its binaries.
@@ -44,6 +49,12 @@ cluster_createdb() {
 
 cluster_start() {
 	CLUSTER_BINDIR=${1:-$(pg_config --bindir)}
+	CLUSTER_PSQL=$CLUSTER_BINDIR/psql
+	if [ ! -x "$CLUSTER_PSQL" ]; then
+		CLUSTER_PSQL=$(pg_config --bindir 2>/dev/null)/psql
+		[ -x "$CLUSTER_PSQL" ] || CLUSTER_PSQL=$(command -v psql) ||
+			{ echo "cluster.sh: no psql in $CLUSTER_BINDIR nor on PATH" >&2; return 1; }
+	fi
 	CLUSTER_DIR=$(mktemp -d /tmp/app_roles_test.XXXXXX)
 	chmod 755 "$CLUSTER_DIR"
 	mkdir -p "$CLUSTER_DIR/sock"

@@ -14,7 +14,7 @@ check() {	# name, then a command whose success is the result
 	local name=$1; shift
 	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL concurrency: $name"; fi
 }
-psql_master() { "$CLUSTER_BINDIR/psql" -X -q -At -v ON_ERROR_STOP=1 -U postgres "$@"; }
+psql_master() { "$CLUSTER_PSQL" -X -q -At -v ON_ERROR_STOP=1 -U postgres "$@"; }
 
 cluster_createdb regress_second
 for db in "$PGDATABASE" regress_second; do

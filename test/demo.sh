@@ -8,7 +8,7 @@ trap cluster_stop EXIT
 CLUSTER_DB=demo
 echo "Starting a throwaway PostgreSQL cluster bootstrapped like Aurora (master \"postgres\" is not a superuser)..."
 cluster_start "$(pg_config --bindir)" >/dev/null
-psql_master() { "$CLUSTER_BINDIR/psql" -X -v ON_ERROR_STOP=1 -U postgres -d demo "$@"; }
+psql_master() { "$CLUSTER_PSQL" -X -v ON_ERROR_STOP=1 -U postgres -d demo "$@"; }
 echo
 echo "$ psql -U postgres -c 'CREATE EXTENSION app_roles'"
 psql_master -q -c "CREATE EXTENSION app_roles"

@@ -11,7 +11,7 @@ trap cluster_stop EXIT
 TABLES=${TABLES:-10000}
 ROUNDS=${ROUNDS:-5}
 cluster_start "$(pg_config --bindir)" >/dev/null
-psql_as() { local who=$1; shift; "$CLUSTER_BINDIR/psql" -X -q -At -v ON_ERROR_STOP=1 -U "$who" "$@"; }
+psql_as() { local who=$1; shift; "$CLUSTER_PSQL" -X -q -At -v ON_ERROR_STOP=1 -U "$who" "$@"; }
 
 psql_as postgres -c "CREATE EXTENSION app_roles"
 psql_as postgres -c "SET client_min_messages = warning; SELECT app_setup_roles()" >/dev/null
