@@ -29,3 +29,19 @@ demo: install
 
 bench: install
 	@test/bench/run.sh
+
+# appdb, the command-line program: core + cli, over libpq and json-c.
+CLI_SRCS = $(filter-out cli/main.c,$(wildcard cli/*.c))
+APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
+	-DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)
+APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -ljson-c
+
+appdb: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(wildcard cli/*.h core/*.h)
+	$(CC) $(APPDB_CFLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
+
+all: appdb
+
+install: install-appdb
+install-appdb: appdb
+	install -D -m 755 appdb $(DESTDIR)$(bindir_appdb)/appdb
+bindir_appdb ?= /usr/local/bin

@@ -1,0 +1,1161 @@
+/*
+ * cli/local.c
+ *		The local provider: initdb, pg_ctl and a bootstrap like Aurora's.
+ *
+ * An environment's state lives in .appdb/<app>-<env>/: state.json (where the
+ * cluster is and how it runs) and passwords, a pgpass file only its owner
+ * can read, which connection strings name with passfile= so that no password
+ * is ever printed.  When appdb runs as root the server runs as an
+ * unprivileged OS user (PostgreSQL refuses root) and its data directory lives
+ * under /var/tmp, which that user can reach; state.json points to it.
+ *
+ * Every step of provision is idempotent: it looks, then does only what is
+ * missing, so a provision that stopped halfway is completed by the next.
+ */
+#include "local.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <libpq-fe.h>
+
+#include "core/mem.h"
+#include "core/quote.h"
+#include "msgs.h"
+#include "pgexec.h"
+#include "roles.h"
+#include "util.h"
+
+#define BOOTSTRAP_USER "rdsadmin"
+#define MASTER_USER "postgres"
+#define CONNECT_TIMEOUT "10"
+
+struct local_env
+{
+	char	   *state_dir;		/* .appdb/<app>-<env>, absolute */
+	char	   *state_path;
+	char	   *passfile;
+	bool		exists;			/* state.json was there */
+	char	   *bindir;
+	int			port;
+	int			major;
+	char	   *os_user;		/* the server's, when we are root */
+	char	   *data_parent;	/* a directory we created for the data */
+	char	   *data_dir;
+};
+
+static void
+local_env_free(struct local_env *e)
+{
+	free(e->state_dir);
+	free(e->state_path);
+	free(e->passfile);
+	free(e->bindir);
+	free(e->os_user);
+	free(e->data_parent);
+	free(e->data_dir);
+	memset(e, 0, sizeof(*e));
+}
+
+static char *
+json_string_or_null(struct json_object *obj, const char *key)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_string))
+		return xstrdup(json_object_get_string(v));
+	return NULL;
+}
+
+/* Where the environment's state is, and what state.json says. */
+static int
+local_load(const struct env_config *cfg, struct local_env *e)
+{
+	char	   *rel = xasprintf(".appdb/%s-%s", cfg->app, cfg->env);
+	char	   *text;
+	struct json_object *root;
+	struct json_object *v;
+
+	memset(e, 0, sizeof(*e));
+	e->state_dir = absolute_path(rel);
+	free(rel);
+	e->state_path = xasprintf("%s/state.json", e->state_dir);
+	e->passfile = xasprintf("%s/passwords", e->state_dir);
+	text = read_file(e->state_path);
+	if (text == NULL)
+		return errno == ENOENT ? -1 :
+			(errorf("cannot read %s: %s", e->state_path, strerror(errno)), EXIT_FAILURE_REMOTE);
+	root = json_tokener_parse(text);
+	free(text);
+	if (root == NULL || !json_object_is_type(root, json_type_object))
+	{
+		errorf("%s is damaged (not a JSON object)", e->state_path);
+		hintf("\"appdb destroy\" removes the environment; check its data directory first");
+		if (root)
+			json_object_put(root);
+		return EXIT_FAILURE_REMOTE;
+	}
+	e->exists = true;
+	e->bindir = json_string_or_null(root, "bindir");
+	e->os_user = json_string_or_null(root, "os_user");
+	e->data_parent = json_string_or_null(root, "data_parent");
+	e->data_dir = json_string_or_null(root, "data_dir");
+	if (json_object_object_get_ex(root, "port", &v))
+		e->port = json_object_get_int(v);
+	if (json_object_object_get_ex(root, "major", &v))
+		e->major = json_object_get_int(v);
+	json_object_put(root);
+	if (!e->bindir || !e->data_dir || e->port <= 0)
+	{
+		errorf("%s is damaged (missing bindir, data_dir or port)", e->state_path);
+		return EXIT_FAILURE_REMOTE;
+	}
+	return -1;
+}
+
+static int
+local_save(const struct local_env *e)
+{
+	struct json_object *root = json_object_new_object();
+	int			rc;
+
+	json_object_object_add(root, "bindir", json_object_new_string(e->bindir));
+	json_object_object_add(root, "major", json_object_new_int(e->major));
+	json_object_object_add(root, "port", json_object_new_int(e->port));
+	if (e->os_user)
+		json_object_object_add(root, "os_user", json_object_new_string(e->os_user));
+	if (e->data_parent)
+		json_object_object_add(root, "data_parent", json_object_new_string(e->data_parent));
+	json_object_object_add(root, "data_dir", json_object_new_string(e->data_dir));
+	rc = write_file_atomic(e->state_path,
+						   json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+														  JSON_C_TO_STRING_NOSLASHESCAPE), 0600);
+	json_object_put(root);
+	if (rc != 0)
+		errorf("cannot write %s: %s", e->state_path, strerror(errno));
+	return rc;
+}
+
+/* --- the pgpass file ---------------------------------------------------- */
+
+/* A pgpass field: ':' and '\' are escaped with '\'. */
+static char *
+pgpass_escape(const char *s)
+{
+	char	   *out = xmalloc(strlen(s) * 2 + 1);
+	char	   *o = out;
+
+	for (; *s; s++)
+	{
+		if (*s == ':' || *s == '\\')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Whether the passfile holds a password for user. */
+static bool
+pgpass_has(const struct local_env *e, const char *user)
+{
+	char	   *text = read_file(e->passfile);
+	char	   *field = pgpass_escape(user);
+	char	   *needle = xasprintf(":%s:", field);
+	bool		found = false;
+	char	   *line;
+
+	for (line = text; line && *line;)
+	{
+		char	   *nl = strchr(line, '\n');
+		char	   *third = line;
+		int			i;
+
+		if (nl)
+			*nl = '\0';
+		/* host:port:db:user:password, the user after the third colon */
+		for (i = 0; i < 2 && third; i++)
+		{
+			third = strchr(third, ':');
+			if (third)
+				third++;
+		}
+		if (third && strncmp(third + strcspn(third, ":"), needle, strlen(needle)) == 0)
+			found = true;
+		line = nl ? nl + 1 : NULL;
+	}
+	wipe_free(text);
+	free(field);
+	free(needle);
+	return found;
+}
+
+/* Add user's password to the passfile (created owner-only). */
+static int
+pgpass_add(const struct local_env *e, const char *user, const char *password)
+{
+	char	   *old = read_file(e->passfile);
+	char	   *field = pgpass_escape(user);
+	char	   *text = xasprintf("%s127.0.0.1:%d:*:%s:%s\n", old ? old : "", e->port, field, password);
+	int			rc = write_file_atomic(e->passfile, text, 0600);
+
+	if (rc != 0)
+		errorf("cannot write %s: %s", e->passfile, strerror(errno));
+	wipe_free(old);
+	wipe_free(text);
+	free(field);
+	return rc;
+}
+
+/* --- the server --------------------------------------------------------- */
+
+static bool
+running_as_root(void)
+{
+	return geteuid() == 0;
+}
+
+/* The OS user the server runs as (NULL: ourselves). */
+static int
+server_user(const struct local_env *e, struct os_user *user)
+{
+	if (!running_as_root() || e->os_user == NULL)
+		return 0;
+	if (lookup_os_user(e->os_user, user) != 0)
+	{
+		errorf("the OS user \"%s\" that runs this environment's server does not exist", e->os_user);
+		return -1;
+	}
+	return 1;
+}
+
+static bool
+server_running(const struct local_env *e)
+{
+	char	   *pidfile = xasprintf("%s/postmaster.pid", e->data_dir);
+	char	   *text = read_file(pidfile);
+	long		pid = text ? strtol(text, NULL, 10) : 0;
+	bool		alive = pid > 0 && (kill((pid_t) pid, 0) == 0 || errno == EPERM);
+
+	free(pidfile);
+	free(text);
+	return alive;
+}
+
+/* Run one of the cluster's programs as the server's OS user. */
+static int
+run_server_program(const struct local_env *e, char *const argv[], const char *log_path)
+{
+	struct os_user user = {0};
+	int			have = server_user(e, &user);
+	int			rc;
+
+	if (have < 0)
+		return -1;
+	rc = run_program(have ? &user : NULL, argv, log_path);
+	free(user.name);
+	return rc;
+}
+
+static int
+server_start(const struct local_env *e)
+{
+	char	   *pg_ctl = xasprintf("%s/pg_ctl", e->bindir);
+	char	   *log = xasprintf("%s/server.log", e->data_dir);
+	char	   *ctl_log = xasprintf("%s/pg_ctl.log", e->data_dir);
+	char	   *argv[] = {pg_ctl, "start", "-w", "-t", "60", "-D", e->data_dir, "-l", log, NULL};
+	int			rc;
+
+	progressf("starting the server (port %d)", e->port);
+	rc = run_server_program(e, argv, ctl_log);
+	progress_done();
+	if (rc != 0)
+	{
+		char	   *tail = read_file(log);
+
+		errorf("the server did not start; its log is %s", log);
+		if (tail)
+		{
+			size_t		len = strlen(tail);
+
+			fprintf(stderr, "%s", len > 2000 ? tail + len - 2000 : tail);
+		}
+		free(tail);
+	}
+	free(pg_ctl);
+	free(log);
+	free(ctl_log);
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+server_stop(const struct local_env *e)
+{
+	char	   *pg_ctl = xasprintf("%s/pg_ctl", e->bindir);
+	char	   *argv[] = {pg_ctl, "stop", "-w", "-t", "60", "-m", "fast", "-D", e->data_dir, NULL};
+	int			rc;
+
+	progressf("stopping the server");
+	rc = run_server_program(e, argv, NULL);
+	progress_done();
+	free(pg_ctl);
+	return rc == 0 ? 0 : -1;
+}
+
+static PGconn *
+local_connect(const struct local_env *e, const char *user, const char *dbname)
+{
+	char		port[16];
+	const char *keywords[] = {"host", "port", "user", "dbname", "passfile",
+	"connect_timeout", "application_name", NULL};
+	const char *values[] = {"127.0.0.1", port, user, dbname, e->passfile,
+	CONNECT_TIMEOUT, "appdb", NULL};
+	PGconn	   *conn;
+
+	snprintf(port, sizeof(port), "%d", e->port);
+	conn = pg_connect(keywords, values);
+	if (conn == NULL && !server_running(e))
+		hintf("the environment's server is not running: \"appdb provision\" starts it");
+	return conn;
+}
+
+/* Run sql on conn; 0, or -1 with the error reported. */
+static int
+sql_do(PGconn *conn, const char *sql)
+{
+	verbosef("%s", sql);
+	return pg_command(conn, sql);
+}
+
+/* One boolean answer, "t" meaning true; -1 on error. */
+static int
+sql_bool(PGconn *conn, const char *sql, const char *param)
+{
+	const char *params[1] = {param};
+	PGresult   *res = PQexecParams(conn, sql, param ? 1 : 0, NULL, params, NULL, NULL, 0);
+	int			rc;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+	{
+		errorf("%s", PQerrorMessage(conn));
+		rc = -1;
+	}
+	else
+		rc = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * Set user's password (generated here, kept in the passfile) as a SCRAM
+ * verifier, by the bootstrap superuser with statement logging off, so the
+ * password reaches neither the output nor the server's log.
+ */
+static int
+set_password(const struct local_env *e, PGconn *boot, const char *user)
+{
+	struct app_mem mem;
+	struct app_buf sql;
+	char	   *password = random_password();
+	char	   *verifier = PQencryptPasswordConn(boot, password, user, "scram-sha-256");
+	char	   *literal;
+	int			rc = -1;
+
+	app_mem_init(&mem, &malloc_allocator);
+	if (verifier == NULL)
+	{
+		errorf("cannot compute the password verifier for \"%s\": %s", user, PQerrorMessage(boot));
+		goto out;
+	}
+	literal = PQescapeLiteral(boot, verifier, strlen(verifier));
+	app_buf_init(&sql, &mem);
+	app_buf_append(&sql, "ALTER ROLE ");
+	app_quote_ident(&sql, user);
+	app_buf_append(&sql, " PASSWORD ");
+	app_buf_append(&sql, literal);
+	PQfreemem(literal);
+	verbosef("setting the password of \"%s\" (not shown)", user);
+	if (pg_command(boot, "SET log_statement = 'none'") == 0 &&
+		pg_command(boot, "SET log_min_duration_statement = -1") == 0 &&
+		pg_command(boot, sql.data) == 0 &&
+		pg_command(boot, "RESET log_statement") == 0 &&
+		pg_command(boot, "RESET log_min_duration_statement") == 0 &&
+		pgpass_add(e, user, password) == 0)
+		rc = 0;
+	explicit_bzero(sql.data, sql.len);
+out:
+	if (verifier)
+		PQfreemem(verifier);
+	wipe_free(password);
+	app_mem_free_all(&mem);
+	return rc;
+}
+
+/* --- provision ---------------------------------------------------------- */
+
+/* The bindir to use: --pg-bindir, the config's, or pg_config --bindir. */
+static char *
+choose_bindir(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	char	   *argv[] = {"pg_config", "--bindir", NULL};
+
+	if (opts->pg_bindir)
+		return absolute_path(opts->pg_bindir);
+	if (cfg->pg_bindir)
+		return absolute_path(cfg->pg_bindir);
+	return run_capture(argv);
+}
+
+/* The server's major version, from "postgres (PostgreSQL) 16.4". */
+static int
+server_major(const char *bindir)
+{
+	char	   *postgres = xasprintf("%s/postgres", bindir);
+	char	   *argv[] = {postgres, "--version", NULL};
+	char	   *line = access(postgres, X_OK) == 0 ? run_capture(argv) : NULL;
+	char	   *p = line ? strstr(line, ") ") : NULL;
+	int			major = p ? atoi(p + 2) : 0;
+
+	free(postgres);
+	free(line);
+	return major;
+}
+
+static int
+check_bindir(const char *bindir, int *major)
+{
+	const char *programs[] = {"initdb", "pg_ctl", "postgres"};
+	int			i;
+
+	if (bindir == NULL)
+	{
+		errorf("cannot find PostgreSQL's server programs: pg_config is not on PATH");
+		hintf("give --pg-bindir DIR (the directory holding initdb, pg_ctl and postgres)");
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < 3; i++)
+	{
+		char	   *path = xasprintf("%s/%s", bindir, programs[i]);
+		bool		ok = access(path, X_OK) == 0;
+
+		free(path);
+		if (!ok)
+		{
+			errorf("%s has no %s: it is not a PostgreSQL server's bin directory", bindir, programs[i]);
+			hintf("give --pg-bindir DIR, or install the server (e.g. apt-get install postgresql-15)");
+			return EXIT_USAGE;
+		}
+	}
+	*major = server_major(bindir);
+	if (*major < 13)
+	{
+		errorf("%s holds PostgreSQL %d; appdb supports 13 and later", bindir, *major);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* A TCP port on 127.0.0.1 that nothing listens on now. */
+static int
+free_port(void)
+{
+	struct sockaddr_in addr = {0};
+	socklen_t	len = sizeof(addr);
+	int			fd = socket(AF_INET, SOCK_STREAM, 0);
+	int			port = -1;
+
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && bind(fd, (struct sockaddr *) &addr, sizeof(addr)) == 0 &&
+		getsockname(fd, (struct sockaddr *) &addr, &len) == 0)
+		port = ntohs(addr.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/* Create the data directory's home, reachable by the server's OS user. */
+static int
+make_data_home(struct local_env *e, const struct env_config *cfg)
+{
+	struct os_user user = {0};
+
+	if (!running_as_root())
+	{
+		e->data_dir = xasprintf("%s/data", e->state_dir);
+		return mkdir_parents(e->state_dir, 0700);
+	}
+	/* root: the server runs as "postgres" (Debian's) or else "nobody" */
+	if (lookup_os_user("postgres", &user) == 0)
+		e->os_user = xstrdup("postgres");
+	else if (lookup_os_user("nobody", &user) == 0)
+		e->os_user = xstrdup("nobody");
+	else
+	{
+		errorf("running as root, appdb needs an unprivileged OS user for the server (postgres or nobody), and neither exists");
+		return -1;
+	}
+	{
+		char	   *template = xasprintf("/var/tmp/appdb-%s-%s.XXXXXX", cfg->app, cfg->env);
+
+		if (mkdtemp(template) == NULL || chown(template, user.uid, user.gid) != 0 ||
+			chmod(template, 0700) != 0)
+		{
+			errorf("cannot create a data directory under /var/tmp: %s", strerror(errno));
+			free(template);
+			free(user.name);
+			return -1;
+		}
+		e->data_parent = template;
+	}
+	e->data_dir = xasprintf("%s/data", e->data_parent);
+	free(user.name);
+	return mkdir_parents(e->state_dir, 0700);
+}
+
+/* initdb with the bootstrap superuser and its password, then our settings. */
+static int
+init_cluster(struct local_env *e)
+{
+	struct os_user user = {0};
+	char	   *pwfile = xasprintf("%s.pw", e->data_dir);
+	char	   *initdb = xasprintf("%s/initdb", e->bindir);
+	char	   *pwopt = xasprintf("--pwfile=%s", pwfile);
+	char	   *log = xasprintf("%s/initdb.log", e->state_dir);
+	char	   *argv[] = {initdb, "-U", BOOTSTRAP_USER, "-A", "scram-sha-256", pwopt,
+	"-E", "UTF8", "--locale=C", "-D", e->data_dir, NULL};
+	char	   *password = random_password();
+	char	   *conf = NULL;
+	char	   *hba = NULL;
+	int			have;
+	int			rc = -1;
+	int			fd;
+
+	have = server_user(e, &user);
+	if (have < 0)
+		goto out;
+	fd = open(pwfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, password, strlen(password)) < 0 ||
+		(have && fchown(fd, user.uid, user.gid) != 0))
+	{
+		errorf("cannot write %s: %s", pwfile, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+
+	progressf("initializing the cluster (initdb, PostgreSQL %d)", e->major);
+	unlink(log);
+	rc = run_program(have ? &user : NULL, argv, log);
+	progress_done();
+	unlink(pwfile);
+	if (rc != 0)
+	{
+		errorf("initdb failed; its output is in %s", log);
+		rc = -1;
+		goto out;
+	}
+	if (pgpass_add(e, BOOTSTRAP_USER, password) != 0)
+		goto out;
+
+	/* TCP on the loopback only; no Unix socket, so only passwords let anyone in */
+	conf = xasprintf("\n# appdb\nlisten_addresses = '127.0.0.1'\nport = %d\n"
+					 "unix_socket_directories = ''\npassword_encryption = 'scram-sha-256'\n"
+					 "log_statement = 'ddl'\n",
+					 e->port);
+	hba = xasprintf("# appdb: every connection with a password, on the loopback\n"
+					"host all all 127.0.0.1/32 scram-sha-256\n");
+	{
+		char	   *confpath = xasprintf("%s/postgresql.conf", e->data_dir);
+		char	   *hbapath = xasprintf("%s/pg_hba.conf", e->data_dir);
+		char	   *old = read_file(confpath);
+		char	   *all = xasprintf("%s%s", old ? old : "", conf);
+		mode_t		mode = 0600;
+
+		rc = write_file_atomic(confpath, all, mode) == 0 &&
+			write_file_atomic(hbapath, hba, mode) == 0 ? 0 : -1;
+		if (rc == 0 && have && (chown(confpath, user.uid, user.gid) != 0 ||
+								chown(hbapath, user.uid, user.gid) != 0))
+			rc = -1;
+		if (rc != 0)
+			errorf("cannot configure the cluster: %s", strerror(errno));
+		free(confpath);
+		free(hbapath);
+		free(old);
+		free(all);
+	}
+out:
+	wipe_free(password);
+	free(user.name);
+	free(pwfile);
+	free(initdb);
+	free(pwopt);
+	free(log);
+	free(conf);
+	free(hba);
+	return rc;
+}
+
+/* Build "VERB "ident" REST" with the core's quoting. */
+static char *
+sql_ident(const char *before, const char *ident, const char *after)
+{
+	struct app_mem mem;
+	struct app_buf b;
+	char	   *out;
+
+	app_mem_init(&mem, &malloc_allocator);
+	app_buf_init(&b, &mem);
+	app_buf_append(&b, before);
+	app_quote_ident(&b, ident);
+	app_buf_append(&b, after);
+	out = xstrdup(b.data);
+	app_mem_free_all(&mem);
+	return out;
+}
+
+/*
+ * The roles and database of DESIGN §7, each made only where missing.
+ * Returns the number of changes, or -1.
+ */
+static int
+bootstrap(const struct local_env *e, const struct env_config *cfg)
+{
+	static const char *const steps[][2] = {
+		{"SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rds_superuser')",
+		"CREATE ROLE rds_superuser NOLOGIN"},
+		{"SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rds_iam')",
+		"CREATE ROLE rds_iam NOLOGIN"},
+		{"SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'rds_password')",
+		"CREATE ROLE rds_password NOLOGIN"},
+		/* from 16 a CREATEROLE master may grant only roles it holds WITH ADMIN */
+		{"SELECT NOT pg_catalog.pg_has_role('rds_superuser', 'rds_iam', 'USAGE WITH ADMIN OPTION')"
+			" OR NOT pg_catalog.pg_has_role('rds_superuser', 'rds_password', 'USAGE WITH ADMIN OPTION')",
+		"GRANT rds_iam, rds_password TO rds_superuser WITH ADMIN OPTION"},
+	};
+	PGconn	   *boot;
+	PGconn	   *db = NULL;
+	int			changes = 0;
+	int			rc;
+	size_t		i;
+	char	   *sql;
+
+	if ((boot = local_connect(e, BOOTSTRAP_USER, "postgres")) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+	{
+		if ((rc = sql_bool(boot, steps[i][0], NULL)) < 0)
+			goto fail;
+		if (rc && (sql_do(boot, steps[i][1]) != 0 || ++changes == 0))
+			goto fail;
+	}
+
+	/* the master: not a superuser, CREATEROLE and CREATEDB, in rds_superuser */
+	if ((rc = sql_bool(boot, "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1)",
+					   MASTER_USER)) < 0)
+		goto fail;
+	if (rc)
+	{
+		if (sql_do(boot, "CREATE ROLE " MASTER_USER " LOGIN CREATEROLE CREATEDB") != 0 ||
+			set_password(e, boot, MASTER_USER) != 0)
+			goto fail;
+		changes++;
+	}
+	else if (!pgpass_has(e, MASTER_USER))
+	{
+		if (set_password(e, boot, MASTER_USER) != 0)
+			goto fail;
+		changes++;
+	}
+	if ((rc = sql_bool(boot, "SELECT NOT pg_catalog.pg_has_role($1, 'rds_superuser', 'MEMBER')",
+					   MASTER_USER)) < 0)
+		goto fail;
+	if (rc && (sql_do(boot, "GRANT rds_superuser TO " MASTER_USER) != 0 || ++changes == 0))
+		goto fail;
+
+	/* the database, owned by the master */
+	if ((rc = sql_bool(boot, "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1)",
+					   cfg->database)) < 0)
+		goto fail;
+	if (rc)
+	{
+		sql = sql_ident("CREATE DATABASE ", cfg->database, " OWNER " MASTER_USER);
+		rc = sql_do(boot, sql);
+		free(sql);
+		if (rc != 0)
+			goto fail;
+		changes++;
+	}
+	/* on 13 and 14 the bootstrap superuser owns public; on Aurora the master does */
+	if (e->major < 15)
+	{
+		if ((db = local_connect(e, BOOTSTRAP_USER, cfg->database)) == NULL)
+			goto fail;
+		if ((rc = sql_bool(db, "SELECT nspowner <> $1::regrole FROM pg_catalog.pg_namespace WHERE nspname = 'public'",
+						   MASTER_USER)) < 0)
+			goto fail;
+		if (rc && (sql_do(db, "ALTER SCHEMA public OWNER TO " MASTER_USER) != 0 || ++changes == 0))
+			goto fail;
+		PQfinish(db);
+		db = NULL;
+	}
+	PQfinish(boot);
+
+	/* the extension, installed by the master as on Aurora, where this server has it */
+	if ((db = local_connect(e, MASTER_USER, cfg->database)) == NULL)
+		return -1;
+	rc = sql_bool(db, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions"
+				  " WHERE name = 'app_roles' AND installed_version IS NULL)", NULL);
+	if (rc < 0 || (rc && sql_do(db, "CREATE EXTENSION app_roles") != 0))
+	{
+		PQfinish(db);
+		return -1;
+	}
+	changes += rc;
+	if ((rc = sql_bool(db, "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'app_roles')",
+					   NULL)) == 1)
+		notef("the app_roles extension is not built for PostgreSQL %d here; roles commands run the same logic from appdb",
+			  e->major);
+	PQfinish(db);
+	return changes;
+
+fail:
+	if (db)
+		PQfinish(db);
+	PQfinish(boot);
+	return -1;
+}
+
+int
+local_provision(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	char	   *bindir = NULL;
+	int			major = 0;
+	int			rc;
+	int			changes = 0;
+	char	   *pgversion = NULL;
+
+	if ((rc = local_load(cfg, &e)) >= 0)
+		goto out;
+	bindir = choose_bindir(opts, cfg);
+	if (e.exists && (opts->pg_bindir || cfg->pg_bindir) && bindir &&
+		strcmp(bindir, e.bindir) != 0)
+	{
+		errorf("this environment's cluster runs PostgreSQL %d from %s, not %s", e.major, e.bindir, bindir);
+		hintf("\"appdb destroy\" then \"appdb provision\" makes a new cluster (its data is lost)");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!e.exists)
+	{
+		if ((rc = check_bindir(bindir, &major)) >= 0)
+			goto out;
+		e.bindir = xstrdup(bindir);
+		e.major = major;
+		e.port = cfg->port ? cfg->port : free_port();
+		if (e.port <= 0 || make_data_home(&e, cfg) != 0 || local_save(&e) != 0)
+		{
+			errorf("cannot prepare the environment in %s", e.state_dir);
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		e.exists = true;
+		changes++;
+	}
+	else if (access(e.bindir, X_OK) != 0)
+	{
+		errorf("this environment's PostgreSQL %d binaries are gone from %s", e.major, e.bindir);
+		rc = EXIT_FAILURE_REMOTE;
+		goto out;
+	}
+
+	/* a provision that stopped before initdb finished starts it again */
+	pgversion = xasprintf("%s/PG_VERSION", e.data_dir);
+	if (access(pgversion, F_OK) != 0)
+	{
+		remove_tree(e.data_dir);
+		unlink(e.passfile);
+		if (init_cluster(&e) != 0)
+		{
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		changes++;
+	}
+	if (!server_running(&e))
+	{
+		if (server_start(&e) != 0)
+		{
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		changes++;
+	}
+	progressf("checking the roles and database of the bootstrap");
+	rc = bootstrap(&e, cfg);
+	progress_done();
+	if (rc < 0)
+	{
+		rc = EXIT_FAILURE_REMOTE;
+		goto out;
+	}
+	changes += rc;
+	if (changes == 0)
+		notef("provision: nothing to change; the cluster is running (PostgreSQL %d, port %d, database \"%s\")",
+			  e.major, e.port, cfg->database);
+	else
+		notef("provision: the cluster is running (PostgreSQL %d, port %d, database \"%s\")",
+			  e.major, e.port, cfg->database);
+	rc = EXIT_OK;
+out:
+	free(pgversion);
+	free(bindir);
+	local_env_free(&e);
+	return rc;
+}
+
+/* plan: what provision would do, changing nothing. */
+int
+local_plan(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	char	   *bindir;
+	int			major = 0;
+	int			rc;
+
+	if ((rc = local_load(cfg, &e)) >= 0)
+		return rc;
+	bindir = choose_bindir(opts, cfg);
+	if (!e.exists)
+	{
+		if ((rc = check_bindir(bindir, &major)) < 0)
+		{
+			printf("create: a PostgreSQL %d cluster from %s, in %s\n", major, bindir,
+				   running_as_root() ? "/var/tmp (run by an unprivileged OS user)" : e.state_dir);
+			printf("create: roles rds_superuser, rds_iam, rds_password; master \"%s\" (not a superuser)\n", MASTER_USER);
+			printf("create: database \"%s\" owned by \"%s\", with the app_roles extension where available\n",
+				   cfg->database, MASTER_USER);
+			printf("start: the server on 127.0.0.1, port %s\n", cfg->port ? "from the config" : "a free one");
+			rc = EXIT_OK;
+		}
+	}
+	else if (bindir && (opts->pg_bindir || cfg->pg_bindir) && strcmp(bindir, e.bindir) != 0)
+	{
+		printf("conflict: the cluster runs PostgreSQL %d from %s, not %s (destroy it to change)\n",
+			   e.major, e.bindir, bindir);
+		rc = EXIT_USAGE;
+	}
+	else if (!server_running(&e))
+	{
+		printf("start: the stopped cluster (PostgreSQL %d, port %d)\n", e.major, e.port);
+		printf("leave: everything else (checked when it runs)\n");
+		rc = EXIT_OK;
+	}
+	else
+	{
+		printf("leave: the running cluster (PostgreSQL %d, port %d, database \"%s\"); nothing to change\n",
+			   e.major, e.port, cfg->database);
+		rc = EXIT_OK;
+	}
+	free(bindir);
+	local_env_free(&e);
+	return rc;
+}
+
+static int
+require_cluster(const struct env_config *cfg, struct local_env *e)
+{
+	int			rc = local_load(cfg, e);
+
+	if (rc >= 0)
+		return rc;
+	if (!e->exists)
+	{
+		errorf("environment %s-%s has no cluster yet", cfg->app, cfg->env);
+		hintf("run \"appdb provision\" first");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* roles login check: app and migrator log in with their passwords. */
+static int
+login_check(const struct local_env *e, const struct env_config *cfg)
+{
+	const char *users[2] = {cfg->migrator_user, cfg->app_user};
+	int			failed = 0;
+	int			i;
+
+	for (i = 0; i < 2; i++)
+	{
+		PGconn	   *conn;
+
+		if (!pgpass_has(e, users[i]))
+		{
+			printf("  \u2717 login %-18s no password yet: run \"appdb roles setup\"\n", users[i]);
+			failed++;
+			continue;
+		}
+		conn = local_connect(e, users[i], cfg->database);
+		if (conn)
+			printf("  \u2713 login %-18s logged in to \"%s\" with its password\n", users[i], cfg->database);
+		else
+		{
+			printf("  \u2717 login %-18s could not log in\n", users[i]);
+			failed++;
+		}
+		PQfinish(conn);
+	}
+	return failed;
+}
+
+int
+local_roles(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	PGconn	   *master;
+	int			executed = 0;
+	int			rc;
+
+	if ((rc = require_cluster(cfg, &e)) >= 0)
+		return rc;
+	if ((master = local_connect(&e, MASTER_USER, cfg->database)) == NULL)
+	{
+		local_env_free(&e);
+		return EXIT_FAILURE_REMOTE;
+	}
+	rc = roles_command(master, opts, cfg, &executed);
+	PQfinish(master);
+
+	/* passwords for app and migrator, once: right after setup first creates them */
+	if (rc == EXIT_OK && opts->command == CMD_ROLES_SETUP &&
+		(!pgpass_has(&e, cfg->app_user) || !pgpass_has(&e, cfg->migrator_user)))
+	{
+		PGconn	   *boot = local_connect(&e, BOOTSTRAP_USER, cfg->database);
+		const char *users[2] = {cfg->migrator_user, cfg->app_user};
+		int			i;
+
+		if (boot == NULL)
+			rc = EXIT_FAILURE_REMOTE;
+		for (i = 0; i < 2 && rc == EXIT_OK; i++)
+			if (!pgpass_has(&e, users[i]) && set_password(&e, boot, users[i]) != 0)
+				rc = EXIT_FAILURE_REMOTE;
+		if (rc == EXIT_OK)
+			notef("passwords of \"%s\" and \"%s\" are in %s (readable by you only)",
+				  users[0], users[1], e.passfile);
+		PQfinish(boot);
+	}
+	if (opts->command == CMD_ROLES_CHECK && opts->login && rc != EXIT_FAILURE_REMOTE)
+	{
+		if (login_check(&e, cfg) > 0)
+			rc = EXIT_CHECK_FAILED;
+	}
+	local_env_free(&e);
+	return rc;
+}
+
+/* The connection string of role: no password, passfile= instead. */
+static char *
+connection_url(const struct local_env *e, const struct env_config *cfg, const char *role,
+			   char **user_out)
+{
+	const char *user = strcmp(role, "master") == 0 ? MASTER_USER :
+		strcmp(role, "migrator") == 0 ? cfg->migrator_user : cfg->app_user;
+	char	   *euser;
+	char	   *edb;
+	char	   *epass;
+	char	   *url;
+
+	/* URI components percent-encoded: any byte outside the unreserved set */
+	{
+		const char *srcs[3] = {user, cfg->database, e->passfile};
+		char	  **dsts[3] = {&euser, &edb, &epass};
+		int			k;
+
+		for (k = 0; k < 3; k++)
+		{
+			const char *s = srcs[k];
+			char	   *d = xmalloc(strlen(s) * 3 + 1);
+			char	   *o = d;
+
+			for (; *s; s++)
+			{
+				unsigned char ch = (unsigned char) *s;
+
+				if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+					(ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
+					ch == '~' || (k == 2 && ch == '/'))
+					*o++ = (char) ch;
+				else
+				{
+					snprintf(o, 4, "%%%02X", ch);
+					o += 3;
+				}
+			}
+			*o = '\0';
+			*dsts[k] = d;
+		}
+	}
+	url = xasprintf("postgresql://%s@127.0.0.1:%d/%s?passfile=%s", euser, e->port, edb, epass);
+	*user_out = xstrdup(user);
+	free(euser);
+	free(edb);
+	free(epass);
+	return url;
+}
+
+int
+local_url(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	const char *role = opts->role ? opts->role : "app";
+	char	   *user;
+	char	   *url;
+	int			rc;
+
+	if ((rc = require_cluster(cfg, &e)) >= 0)
+		return rc;
+	url = connection_url(&e, cfg, role, &user);
+	if (!pgpass_has(&e, user))
+	{
+		errorf("\"%s\" has no password yet", user);
+		hintf("run \"appdb roles setup\" first");
+		rc = EXIT_USAGE;
+	}
+	else if (opts->command == CMD_URL)
+	{
+		printf("%s\n", url);
+		rc = EXIT_OK;
+	}
+	else
+	{
+		char	   *psql = xasprintf("%s/psql", e.bindir);
+		char	   *argv[] = {psql, url, NULL};
+
+		if (access(psql, X_OK) != 0)
+		{
+			free(psql);
+			psql = xstrdup("psql");
+			argv[0] = psql;
+		}
+		fflush(stdout);
+		execvp(psql, argv);
+		errorf("cannot run %s: %s", psql, strerror(errno));
+		free(psql);
+		rc = EXIT_FAILURE_REMOTE;
+	}
+	free(url);
+	free(user);
+	local_env_free(&e);
+	return rc;
+}
+
+int
+local_status(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	bool		running;
+	int			rc;
+	struct json_object *obj;
+
+	if ((rc = local_load(cfg, &e)) >= 0)
+		return rc;
+	running = e.exists && server_running(&e);
+	if (opts->output == OUTPUT_JSON)
+	{
+		obj = json_object_new_object();
+		json_object_object_add(obj, "provider", json_object_new_string("local"));
+		json_object_object_add(obj, "state", json_object_new_string(!e.exists ? "absent" : running ? "running" : "stopped"));
+		if (e.exists)
+		{
+			json_object_object_add(obj, "engine_version", json_object_new_int(e.major));
+			json_object_object_add(obj, "endpoint", json_object_new_string("127.0.0.1"));
+			json_object_object_add(obj, "port", json_object_new_int(e.port));
+			json_object_object_add(obj, "database", json_object_new_string(cfg->database));
+			json_object_object_add(obj, "data_dir", json_object_new_string(e.data_dir));
+			json_object_object_add(obj, "bindir", json_object_new_string(e.bindir));
+		}
+		printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+													  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(obj);
+	}
+	else if (!e.exists)
+		printf("state:     absent (run \"appdb provision\")\n");
+	else
+		printf("state:     %s\nengine:    PostgreSQL %d (%s)\nendpoint:  127.0.0.1:%d\n"
+			   "database:  %s\ndata:      %s\n",
+			   running ? "running" : "stopped", e.major, e.bindir, e.port,
+			   cfg->database, e.data_dir);
+	local_env_free(&e);
+	return EXIT_OK;
+}
+
+int
+local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	int			rc;
+
+	if ((rc = local_load(cfg, &e)) >= 0)
+		return rc;
+	if (!e.exists && access(e.state_dir, F_OK) != 0)
+	{
+		notef("destroy: environment %s-%s has no cluster; nothing to do", cfg->app, cfg->env);
+		local_env_free(&e);
+		return EXIT_OK;
+	}
+	if (!opts->yes)
+	{
+		char		answer[128];
+		char	   *name = xasprintf("%s-%s", cfg->app, cfg->env);
+
+		if (!isatty(STDIN_FILENO))
+		{
+			errorf("destroy deletes the cluster and all its data; refusing without --yes when not on a terminal");
+			free(name);
+			local_env_free(&e);
+			return EXIT_USAGE;
+		}
+		fprintf(stderr, "This stops and deletes the cluster of %s and all its data (%s).\n"
+				"Type the environment's name (%s) to go on: ",
+				name, e.data_dir ? e.data_dir : e.state_dir, name);
+		if (fgets(answer, sizeof(answer), stdin) == NULL ||
+			(answer[strcspn(answer, "\n")] = '\0', strcmp(answer, name) != 0))
+		{
+			errorf("not confirmed; nothing changed");
+			free(name);
+			local_env_free(&e);
+			return EXIT_USAGE;
+		}
+		free(name);
+	}
+	if (e.exists && server_running(&e) && server_stop(&e) != 0)
+	{
+		errorf("could not stop the server; nothing deleted");
+		local_env_free(&e);
+		return EXIT_FAILURE_REMOTE;
+	}
+	if ((e.data_parent && remove_tree(e.data_parent) != 0) ||
+		remove_tree(e.state_dir) != 0)
+	{
+		errorf("could not delete all of the environment's files");
+		local_env_free(&e);
+		return EXIT_FAILURE_REMOTE;
+	}
+	rmdir(".appdb");			/* only if no other environment is left */
+	notef("destroy: the cluster of %s-%s and its data are deleted", cfg->app, cfg->env);
+	local_env_free(&e);
+	return EXIT_OK;
+}

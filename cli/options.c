@@ -1,0 +1,361 @@
+/*
+ * cli/options.c
+ *		Parsing the command line, and the help generated from the same tables.
+ *
+ * Global options may stand before or after the command (getopt_long permutes
+ * argv); an option that does not apply to the command is refused.
+ */
+#include "options.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msgs.h"
+
+#define BIT(c) (1u << (c))
+#define ROLES (BIT(CMD_ROLES_SETUP) | BIT(CMD_ROLES_PLAN) | BIT(CMD_ROLES_CHECK))
+#define GLOBAL 0u
+
+struct command_def
+{
+	const char *name;
+	enum appdb_command command;
+	bool		reads_config;
+	const char *summary;
+};
+
+static const struct command_def commands[] = {
+	{"configure", CMD_CONFIGURE, false, "write the environment's config file (default infra/<app>/database/<env>.json)"},
+	{"plan", CMD_PLAN, true, "show what provision would create, change or leave (changes nothing)"},
+	{"provision", CMD_PROVISION, true, "create or start the environment's database cluster"},
+	{"roles setup", CMD_ROLES_SETUP, true, "create and grant the app and migrator roles, schema and privileges"},
+	{"roles plan", CMD_ROLES_PLAN, true, "list the statements roles setup would execute now"},
+	{"roles check", CMD_ROLES_CHECK, true, "check roles, memberships and privileges (exit 1 if a check fails)"},
+	{"url", CMD_URL, true, "print a connection string for --role (no password in it)"},
+	{"psql", CMD_PSQL, true, "open psql as --role"},
+	{"status", CMD_STATUS, true, "show the cluster's state, port, version and data directory"},
+	{"destroy", CMD_DESTROY, true, "stop the cluster and delete it, with its data (asks unless --yes)"},
+	{NULL, CMD_NONE, false, NULL}
+};
+
+enum option_id
+{
+	OPT_APP = 1000, OPT_ENV, OPT_CONFIG, OPT_OUTPUT, OPT_VERBOSE, OPT_QUIET,
+	OPT_NO_PROGRESS, OPT_PROFILE, OPT_REGION, OPT_ENDPOINT_URL, OPT_VERSION,
+	OPT_HELP, OPT_PROVIDER, OPT_DATABASE, OPT_APP_USER, OPT_MIGRATOR_USER,
+	OPT_SCHEMA, OPT_AUTH, OPT_EXTENSIONS, OPT_PORT, OPT_FORCE, OPT_PG_BINDIR,
+	OPT_VIA, OPT_LOGIN, OPT_ROLE, OPT_YES
+};
+
+struct option_def
+{
+	const char *name;
+	int			has_arg;
+	int			id;
+	unsigned	commands;		/* GLOBAL (0): every command */
+	const char *arg;
+	const char *help;
+};
+
+static const struct option_def option_defs[] = {
+	{"app", required_argument, OPT_APP, GLOBAL, "NAME", "the application's name"},
+	{"env", required_argument, OPT_ENV, GLOBAL, "NAME", "the environment (dev, staging, prod, ...)"},
+	{"config", required_argument, OPT_CONFIG, GLOBAL, "FILE", "the environment's config file, instead of --app and --env"},
+	{"output", required_argument, OPT_OUTPUT, GLOBAL, "text|json", "how reports are printed (default text)"},
+	{"verbose", no_argument, OPT_VERBOSE, GLOBAL, NULL, "print each SQL statement as it runs (never a password)"},
+	{"quiet", no_argument, OPT_QUIET, GLOBAL, NULL, "print only results and errors"},
+	{"no-progress", no_argument, OPT_NO_PROGRESS, GLOBAL, NULL, "do not report the steps of long commands"},
+	{"profile", required_argument, OPT_PROFILE, GLOBAL, "NAME", "AWS profile (aws provider)"},
+	{"region", required_argument, OPT_REGION, GLOBAL, "REGION", "AWS region (aws provider)"},
+	{"endpoint-url", required_argument, OPT_ENDPOINT_URL, GLOBAL, "URL", "AWS endpoint override (aws provider)"},
+	{"version", no_argument, OPT_VERSION, GLOBAL, NULL, "print the version and exit"},
+	{"help", no_argument, OPT_HELP, GLOBAL, NULL, "print this help (or a command's, after it) and exit"},
+	{"provider", required_argument, OPT_PROVIDER, BIT(CMD_CONFIGURE), "local", "where the database runs (default local)"},
+	{"database", required_argument, OPT_DATABASE, BIT(CMD_CONFIGURE), "NAME", "the database's name (default app)"},
+	{"app-user", required_argument, OPT_APP_USER, BIT(CMD_CONFIGURE), "NAME", "the role the service connects as (default app)"},
+	{"migrator-user", required_argument, OPT_MIGRATOR_USER, BIT(CMD_CONFIGURE), "NAME", "the role migrations run as (default migrator)"},
+	{"schema", required_argument, OPT_SCHEMA, BIT(CMD_CONFIGURE), "NAME", "the application's schema (default app)"},
+	{"auth", required_argument, OPT_AUTH, BIT(CMD_CONFIGURE), "iam|password", "iam: app and migrator join rds_iam (default iam)"},
+	{"superuser-extensions", required_argument, OPT_EXTENSIONS, BIT(CMD_CONFIGURE), "JSON", "extensions to install in pg_catalog, e.g. '{\"hstore\": true}'"},
+	{"port", required_argument, OPT_PORT, BIT(CMD_CONFIGURE), "PORT", "local: the server's TCP port (default: a free one)"},
+	{"force", no_argument, OPT_FORCE, BIT(CMD_CONFIGURE), NULL, "overwrite an existing config file"},
+	{"pg-bindir", required_argument, OPT_PG_BINDIR, BIT(CMD_CONFIGURE) | BIT(CMD_PROVISION) | BIT(CMD_PLAN), "DIR", "local: PostgreSQL server binaries (default pg_config --bindir)"},
+	{"via", required_argument, OPT_VIA, ROLES, "auto|extension|core", "run the app_roles extension, or the same logic in appdb (default auto)"},
+	{"login", no_argument, OPT_LOGIN, BIT(CMD_ROLES_CHECK), NULL, "also log in as app and migrator"},
+	{"role", required_argument, OPT_ROLE, BIT(CMD_URL) | BIT(CMD_PSQL), "app|migrator|master", "whom to connect as (default app)"},
+	{"yes", no_argument, OPT_YES, BIT(CMD_DESTROY), NULL, "do not ask for confirmation"},
+	{NULL, 0, 0, 0, NULL, NULL}
+};
+
+const char *
+command_name(enum appdb_command command)
+{
+	int			i;
+
+	for (i = 0; commands[i].name; i++)
+		if (commands[i].command == command)
+			return commands[i].name;
+	return "appdb";
+}
+
+bool
+command_reads_config(enum appdb_command command)
+{
+	int			i;
+
+	for (i = 0; commands[i].name; i++)
+		if (commands[i].command == command)
+			return commands[i].reads_config;
+	return false;
+}
+
+static void
+print_option(const struct option_def *o)
+{
+	char		left[64];
+
+	if (o->arg)
+		snprintf(left, sizeof(left), "--%s=%s", o->name, o->arg);
+	else
+		snprintf(left, sizeof(left), "--%s", o->name);
+	printf("  %-32s %s\n", left, o->help);
+}
+
+/* The help of appdb, or of one command; to stdout. */
+void
+print_help(enum appdb_command command)
+{
+	int			i;
+
+	if (command == CMD_NONE)
+	{
+		printf("appdb sets up an application's PostgreSQL database: a local cluster\n"
+			   "configured the way Aurora is, its app and migrator roles, and a check.\n\n"
+			   "Usage:\n  appdb [OPTION]... COMMAND [OPTION]...\n\nCommands:\n");
+		for (i = 0; commands[i].name; i++)
+			printf("  %-14s %s\n", commands[i].name, commands[i].summary);
+	}
+	else
+	{
+		for (i = 0; commands[i].name; i++)
+			if (commands[i].command == command)
+				printf("appdb %s: %s\n\nUsage:\n  appdb [OPTION]... %s [OPTION]...\n",
+					   commands[i].name, commands[i].summary, commands[i].name);
+		printf("\nOptions of %s:\n", command_name(command));
+		for (i = 0; option_defs[i].name; i++)
+			if (option_defs[i].commands & BIT(command))
+				print_option(&option_defs[i]);
+	}
+	printf("\nGlobal options (before or after the command):\n");
+	for (i = 0; option_defs[i].name; i++)
+		if (option_defs[i].commands == GLOBAL)
+			print_option(&option_defs[i]);
+	if (command == CMD_NONE)
+		printf("\n\"appdb COMMAND --help\" shows a command's own options.\n");
+	printf("\nThe environment's config file is read by every command but configure;\n"
+		   "give --app and --env, or --config.\n\n"
+		   "Exit status:\n"
+		   "  0  ok\n"
+		   "  1  a check failed\n"
+		   "  2  usage or configuration error\n"
+		   "  3  database error (including a server that cannot be reached)\n");
+}
+
+static int
+parse_port(const char *s, int *out)
+{
+	char	   *end;
+	long		v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 1 || v > 65535)
+		return usage_error("invalid port \"%s\": give a number from 1 to 65535", s);
+	*out = (int) v;
+	return -1;
+}
+
+static void
+set_string(char **field, const char *value)
+{
+	free(*field);
+	*field = strdup(value);
+}
+
+/* Parse the words of the command (after the options were taken out). */
+static int
+parse_command(char **words, int n, struct appdb_options *opts)
+{
+	int			i;
+
+	if (n == 0)
+		return opts->help || opts->version ? -1 :
+			usage_error("no command given");
+	for (i = 0; commands[i].name; i++)
+	{
+		const char *name = commands[i].name;
+		const char *space = strchr(name, ' ');
+
+		if (space == NULL && strcmp(words[0], name) == 0)
+		{
+			if (n > 1)
+				return usage_error("unexpected argument \"%s\" after %s", words[1], name);
+			opts->command = commands[i].command;
+			return -1;
+		}
+		if (space && strncmp(words[0], name, (size_t) (space - name)) == 0 &&
+			words[0][space - name] == '\0')
+		{
+			if (n < 2)
+			{
+				if (opts->help)
+					return -1;
+				return usage_error("\"%s\" needs a subcommand: setup, plan or check", words[0]);
+			}
+			if (strcmp(words[1], space + 1) == 0)
+			{
+				if (n > 2)
+					return usage_error("unexpected argument \"%s\" after %s", words[2], name);
+				opts->command = commands[i].command;
+				return -1;
+			}
+		}
+	}
+	if (strcmp(words[0], "roles") == 0)
+		return usage_error("unknown roles subcommand \"%s\": use setup, plan or check", words[1]);
+	return usage_error("unknown command \"%s\"", words[0]);
+}
+
+int
+parse_options(int argc, char **argv, struct appdb_options *opts)
+{
+	struct option longopts[sizeof(option_defs) / sizeof(option_defs[0])];
+	const struct option_def *given[64];
+	int			ngiven = 0;
+	int			n = 0;
+	int			c;
+	int			i;
+	int			rc;
+
+	memset(opts, 0, sizeof(*opts));
+	for (i = 0; option_defs[i].name; i++)
+	{
+		longopts[i].name = option_defs[i].name;
+		longopts[i].has_arg = option_defs[i].has_arg;
+		longopts[i].flag = NULL;
+		longopts[i].val = option_defs[i].id;
+	}
+	memset(&longopts[i], 0, sizeof(longopts[i]));
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1 ||
+		   (optind < argc && (c = 0, 1)))
+	{
+		const struct option_def *def = NULL;
+
+		if (c == 0)
+		{
+			/* a command word: keep it, go on after it */
+			argv[n++] = argv[optind++];
+			continue;
+		}
+		if (c == '?')
+		{
+			if (optopt)
+				return usage_error("invalid option -- '%c'", optopt);
+			return usage_error("unknown option \"%s\"", argv[optind - 1]);
+		}
+		if (c == ':')
+			return usage_error("option \"%s\" needs a value", argv[optind - 1]);
+		for (i = 0; option_defs[i].name; i++)
+			if (option_defs[i].id == c)
+				def = &option_defs[i];
+		if (ngiven < 64)
+			given[ngiven++] = def;
+
+		switch (c)
+		{
+			case OPT_APP: set_string(&opts->app, optarg); break;
+			case OPT_ENV: set_string(&opts->env, optarg); break;
+			case OPT_CONFIG: set_string(&opts->config_path, optarg); break;
+			case OPT_OUTPUT:
+				if (strcmp(optarg, "text") == 0)
+					opts->output = OUTPUT_TEXT;
+				else if (strcmp(optarg, "json") == 0)
+					opts->output = OUTPUT_JSON;
+				else
+					return usage_error("invalid --output \"%s\": use text or json", optarg);
+				break;
+			case OPT_VERBOSE: msgs_verbose = true; break;
+			case OPT_QUIET: msgs_quiet = true; break;
+			case OPT_NO_PROGRESS: msgs_progress = false; break;
+			case OPT_PROFILE: set_string(&opts->profile, optarg); break;
+			case OPT_REGION: set_string(&opts->region, optarg); break;
+			case OPT_ENDPOINT_URL: set_string(&opts->endpoint_url, optarg); break;
+			case OPT_VERSION: opts->version = true; break;
+			case OPT_HELP: opts->help = true; break;
+			case OPT_PROVIDER: set_string(&opts->provider, optarg); break;
+			case OPT_DATABASE: set_string(&opts->database, optarg); break;
+			case OPT_APP_USER: set_string(&opts->app_user, optarg); break;
+			case OPT_MIGRATOR_USER: set_string(&opts->migrator_user, optarg); break;
+			case OPT_SCHEMA: set_string(&opts->schema, optarg); break;
+			case OPT_AUTH: set_string(&opts->auth, optarg); break;
+			case OPT_EXTENSIONS: set_string(&opts->extensions, optarg); break;
+			case OPT_PORT:
+				if ((rc = parse_port(optarg, &opts->port)) >= 0)
+					return rc;
+				break;
+			case OPT_FORCE: opts->force = true; break;
+			case OPT_PG_BINDIR: set_string(&opts->pg_bindir, optarg); break;
+			case OPT_VIA:
+				if (strcmp(optarg, "auto") == 0)
+					opts->via = VIA_AUTO;
+				else if (strcmp(optarg, "extension") == 0)
+					opts->via = VIA_EXTENSION;
+				else if (strcmp(optarg, "core") == 0)
+					opts->via = VIA_CORE;
+				else
+					return usage_error("invalid --via \"%s\": use auto, extension or core", optarg);
+				break;
+			case OPT_LOGIN: opts->login = true; break;
+			case OPT_ROLE:
+				if (strcmp(optarg, "app") != 0 && strcmp(optarg, "migrator") != 0 &&
+					strcmp(optarg, "master") != 0)
+					return usage_error("invalid --role \"%s\": use app, migrator or master", optarg);
+				set_string(&opts->role, optarg);
+				break;
+			case OPT_YES: opts->yes = true; break;
+		}
+	}
+
+	if ((rc = parse_command(argv, n, opts)) >= 0)
+		return rc;
+	if (opts->help || opts->version)
+		return -1;
+	for (i = 0; i < ngiven; i++)
+		if (given[i] && given[i]->commands != GLOBAL &&
+			!(given[i]->commands & BIT(opts->command)))
+			return usage_error("option --%s does not apply to %s",
+							   given[i]->name, command_name(opts->command));
+	return -1;
+}
+
+void
+free_options(struct appdb_options *opts)
+{
+	char	  **fields[] = {
+		&opts->app, &opts->env, &opts->config_path, &opts->profile,
+		&opts->region, &opts->endpoint_url, &opts->provider, &opts->database,
+		&opts->app_user, &opts->migrator_user, &opts->schema, &opts->auth,
+		&opts->extensions, &opts->pg_bindir, &opts->role
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	{
+		free(*fields[i]);
+		*fields[i] = NULL;
+	}
+}

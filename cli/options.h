@@ -1,0 +1,87 @@
+/*
+ * cli/options.h
+ *		The command line: one table of commands and one of options, which
+ *		feed both the parser and --help, so the help stays true.
+ */
+#ifndef APPDB_OPTIONS_H
+#define APPDB_OPTIONS_H
+
+#include <stdbool.h>
+
+enum appdb_command
+{
+	CMD_NONE = 0,
+	CMD_CONFIGURE,
+	CMD_PLAN,
+	CMD_PROVISION,
+	CMD_ROLES_SETUP,
+	CMD_ROLES_PLAN,
+	CMD_ROLES_CHECK,
+	CMD_URL,
+	CMD_PSQL,
+	CMD_STATUS,
+	CMD_DESTROY
+};
+
+enum appdb_output
+{
+	OUTPUT_TEXT,
+	OUTPUT_JSON
+};
+
+/* Which executor runs the roles commands. */
+enum appdb_via
+{
+	VIA_AUTO,					/* the extension where installed, else the core */
+	VIA_EXTENSION,
+	VIA_CORE
+};
+
+struct appdb_options
+{
+	enum appdb_command command;
+	bool		help;
+	bool		version;
+
+	/* global */
+	char	   *app;
+	char	   *env;
+	char	   *config_path;
+	enum appdb_output output;
+	char	   *profile;
+	char	   *region;
+	char	   *endpoint_url;
+
+	/* configure */
+	char	   *provider;
+	char	   *database;
+	char	   *app_user;
+	char	   *migrator_user;
+	char	   *schema;
+	char	   *auth;
+	char	   *extensions;
+	int			port;			/* 0: not given */
+	bool		force;
+
+	/* provision, configure */
+	char	   *pg_bindir;
+
+	/* roles */
+	enum appdb_via via;
+	bool		login;
+
+	/* url, psql */
+	char	   *role;
+
+	/* destroy */
+	bool		yes;
+};
+
+/* Parse argv into opts; returns -1 to go on, else the exit code. */
+int			parse_options(int argc, char **argv, struct appdb_options *opts);
+void		free_options(struct appdb_options *opts);
+void		print_help(enum appdb_command command);
+const char *command_name(enum appdb_command command);
+bool		command_reads_config(enum appdb_command command);
+
+#endif							/* APPDB_OPTIONS_H */

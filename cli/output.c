@@ -1,0 +1,82 @@
+/*
+ * cli/output.c
+ *		The report as text: roles, memberships, schema ACLs, then each check
+ *		with a mark and its detail.
+ */
+#include "output.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+static void
+print_heading(const char *title)
+{
+	printf("%s\n", title);
+}
+
+int
+print_report(const char *json, enum appdb_output output)
+{
+	struct json_object *root;
+	struct json_object *v;
+	size_t		i,
+				n;
+
+	if (output == OUTPUT_JSON)
+	{
+		printf("%s\n", json);
+		return 0;
+	}
+	root = json_tokener_parse(json);
+	if (root == NULL)
+		return -1;
+
+	print_heading("Roles");
+	if (json_object_object_get_ex(root, "roles", &v))
+		for (i = 0, n = json_object_array_length(v); i < n; i++)
+			printf("  %s\n", json_object_get_string(json_object_array_get_idx(v, i)));
+
+	print_heading("\nMemberships (role: member of)");
+	if (json_object_object_get_ex(root, "roles_with_groups", &v))
+	{
+		json_object_object_foreach(v, member, groups)
+			printf("  %-24s %s\n", member, json_object_get_string(groups));
+	}
+
+	print_heading("\nSchema privileges");
+	if (json_object_object_get_ex(root, "schema_privileges", &v))
+	{
+		json_object_object_foreach(v, schema, acl)
+			printf("  %-24s %s\n", schema, acl ? json_object_get_string(acl) : "(default)");
+	}
+
+	if (json_object_object_get_ex(root, "checks", &v))
+	{
+		size_t		failed = 0;
+
+		print_heading("\nChecks");
+		for (i = 0, n = json_object_array_length(v); i < n; i++)
+		{
+			struct json_object *c = json_object_array_get_idx(v, i);
+			struct json_object *name,
+					   *ok,
+					   *detail;
+
+			json_object_object_get_ex(c, "check", &name);
+			json_object_object_get_ex(c, "ok", &ok);
+			json_object_object_get_ex(c, "detail", &detail);
+			if (!json_object_get_boolean(ok))
+				failed++;
+			printf("  %s %-24s %s\n", json_object_get_boolean(ok) ? "\u2713" : "\u2717",
+				   json_object_get_string(name), json_object_get_string(detail));
+		}
+		if (failed == 0)
+			printf("\nAll %zu checks passed.\n", n);
+		else
+			printf("\n%zu of %zu checks failed.\n", failed, n);
+	}
+	json_object_put(root);
+	return 0;
+}

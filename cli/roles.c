@@ -1,0 +1,302 @@
+/*
+ * cli/roles.c
+ *		The roles commands: one transaction each, with the same logic and
+ *		report whether the extension runs it or appdb does.
+ */
+#include "roles.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "core/run.h"
+#include "msgs.h"
+#include "output.h"
+#include "pgexec.h"
+#include "util.h"
+
+/* NOTICEs of the extension: each is a statement setup executed. */
+static void
+count_notice(void *arg, const PGresult *res)
+{
+	int		   *executed = arg;
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
+	if (msg == NULL)
+		return;
+	if (severity && strcmp(severity, "NOTICE") == 0 &&
+		strncmp(msg, "setup lost a race", 17) != 0)
+	{
+		(*executed)++;
+		verbosef("%s", msg);
+	}
+	else if (severity && strcmp(severity, "WARNING") == 0)
+		warnf("%s", msg);
+	else
+		verbosef("%s", msg);
+}
+
+static bool
+extension_usable(PGconn *conn)
+{
+	PGresult   *res = PQexec(conn,
+							 "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'app_roles')"
+							 " AND pg_catalog.has_function_privilege("
+							 "  'pg_catalog.app_setup_roles(text, text, text, text, jsonb)', 'EXECUTE')");
+	bool		usable = PQresultStatus(res) == PGRES_TUPLES_OK &&
+		strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+
+	PQclear(res);
+	return usable;
+}
+
+/* A lost race with a setup in another database: worth one retry. */
+static bool
+is_lost_race(const struct app_error *err)
+{
+	return (err->sqlstate && (strcmp(err->sqlstate, "42710") == 0 ||
+							  strcmp(err->sqlstate, "23505") == 0)) ||
+		(err->message && strcmp(err->message, "tuple concurrently updated") == 0);
+}
+
+/* One call of an extension function returning one text value. */
+static int
+call_extension(PGconn *conn, struct app_mem *mem, const char *function,
+			   const struct env_config *cfg, char **out, struct app_error *err)
+{
+	const char *params[5] = {cfg->app_user, cfg->migrator_user, cfg->schema,
+	cfg->auth, cfg->extensions};
+	char	   *sql = xasprintf("SELECT pg_catalog.%s($1, $2, $3, $4, $5::jsonb)", function);
+	PGresult   *res = PQexecParams(conn, sql, 5, NULL, params, NULL, NULL, 0);
+	int			rc = 0;
+
+	free(sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		pg_result_error(mem, res, conn, err);
+		rc = -1;
+	}
+	else
+	{
+		int			i;
+
+		*out = NULL;
+		for (i = 0; i < PQntuples(res); i++)
+		{
+			/* one row for setup and check; one row a statement for plan */
+			char	   *prev = *out;
+
+			*out = prev ? app_strdup(mem, "") : NULL;
+			if (prev)
+			{
+				struct app_buf b;
+
+				app_buf_init(&b, mem);
+				app_buf_append(&b, prev);
+				app_buf_append(&b, "\n");
+				app_buf_append(&b, PQgetvalue(res, i, 0));
+				*out = b.data;
+			}
+			else
+				*out = app_strdup(mem, PQgetvalue(res, i, 0));
+		}
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* The statements, as setup's plan has them, one a line (or a JSON array). */
+static void
+print_plan(struct app_strlist *plan, enum appdb_output output)
+{
+	int			i;
+
+	if (output == OUTPUT_JSON)
+	{
+		struct json_object *list = json_object_new_array();
+
+		for (i = 0; i < plan->n; i++)
+			json_object_array_add(list, json_object_new_string(plan->items[i]));
+		printf("%s\n", json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN |
+													  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(list);
+		return;
+	}
+	if (plan->n == 0)
+		printf("Nothing to do: roles and privileges have converged.\n");
+	for (i = 0; i < plan->n; i++)
+		printf("%s;\n", plan->items[i]);
+}
+
+/* Split the extension's plan rows (one a line) into a list. */
+static void
+split_lines(struct app_mem *mem, char *text, struct app_strlist *out)
+{
+	char	   *line = text;
+
+	memset(out, 0, sizeof(*out));
+	while (line && *line)
+	{
+		char	   *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = '\0';
+		app_strlist_add(mem, out, line);
+		line = nl ? nl + 1 : NULL;
+	}
+}
+
+/* One attempt of the command in its own transaction. */
+static int
+attempt(PGconn *conn, struct app_mem *mem, const struct appdb_options *opts,
+		const struct env_config *cfg, const struct app_config *roles,
+		bool via_extension, char **report, struct app_strlist *plan,
+		bool *success, int *executed, struct app_error *err)
+{
+	struct app_executor exec;
+	int			rc;
+
+	pg_executor_init(&exec, conn);
+	*executed = 0;
+	if (pg_command(conn, "BEGIN") != 0)
+		return -2;
+	switch (opts->command)
+	{
+		case CMD_ROLES_SETUP:
+			if (via_extension)
+			{
+				PQsetNoticeReceiver(conn, count_notice, executed);
+				rc = call_extension(conn, mem, "app_setup_roles", cfg, report, err);
+				PQsetNoticeReceiver(conn, count_notice, NULL);
+			}
+			else
+				rc = app_run_setup(&exec, mem, roles, executed, report, err);
+			break;
+		case CMD_ROLES_CHECK:
+			if (via_extension)
+			{
+				rc = call_extension(conn, mem, "app_check_roles", cfg, report, err);
+				*success = rc == 0 && strstr(*report, "\"success\":true}") != NULL;
+			}
+			else
+				rc = app_run_check(&exec, mem, roles, success, report, err);
+			break;
+		default:
+			if (via_extension)
+			{
+				char	   *sql = xasprintf("SELECT * FROM pg_catalog.app_roles_plan($1, $2, $3, $4, $5::jsonb)");
+				const char *params[5] = {cfg->app_user, cfg->migrator_user, cfg->schema,
+				cfg->auth, cfg->extensions};
+				PGresult   *res = PQexecParams(conn, sql, 5, NULL, params, NULL, NULL, 0);
+				int			i;
+
+				free(sql);
+				memset(plan, 0, sizeof(*plan));
+				rc = 0;
+				if (PQresultStatus(res) != PGRES_TUPLES_OK)
+				{
+					pg_result_error(mem, res, conn, err);
+					rc = -1;
+				}
+				else
+					for (i = 0; i < PQntuples(res); i++)
+						app_strlist_add(mem, plan, app_strdup(mem, PQgetvalue(res, i, 0)));
+				PQclear(res);
+			}
+			else
+				rc = app_run_plan(&exec, mem, roles, plan, err);
+			break;
+	}
+	(void) split_lines;
+	/* setup commits; check and plan changed nothing and roll back */
+	if (rc != 0)
+	{
+		pg_command_quiet(conn, "ROLLBACK");
+		return -1;
+	}
+	if (pg_command(conn, opts->command == CMD_ROLES_SETUP ? "COMMIT" : "ROLLBACK") != 0)
+		return -2;
+	return 0;
+}
+
+int
+roles_command(PGconn *conn, const struct appdb_options *opts,
+			  const struct env_config *cfg, int *executed)
+{
+	struct app_mem mem;
+	struct app_config roles;
+	struct app_error err = {0};
+	struct app_strlist plan = {0};
+	char	   *report = NULL;
+	bool		success = false;
+	bool		via_extension;
+	int			rc;
+	int			tries;
+	int			code = EXIT_OK;
+
+	app_mem_init(&mem, &malloc_allocator);
+	if (app_config_build(&mem, &roles, cfg->app_user, cfg->migrator_user, cfg->schema,
+						 cfg->auth, cfg->extensions, &err) != 0)
+	{
+		report_app_error(&err);
+		code = EXIT_USAGE;
+		goto out;
+	}
+	via_extension = opts->via == VIA_EXTENSION ||
+		(opts->via == VIA_AUTO && extension_usable(conn));
+	if (opts->via == VIA_EXTENSION && !extension_usable(conn))
+	{
+		errorf("the app_roles extension is not installed in database \"%s\", or its functions are not yours to execute",
+			   PQdb(conn));
+		hintf("use --via core (or auto) to run the same logic in appdb");
+		code = EXIT_USAGE;
+		goto out;
+	}
+	verbosef("running %s through %s", command_name(opts->command),
+			 via_extension ? "the app_roles extension" : "appdb's own copy of its logic");
+
+	for (tries = 1;; tries++)
+	{
+		rc = attempt(conn, &mem, opts, cfg, &roles, via_extension, &report, &plan,
+					 &success, executed, &err);
+		if (rc == 0 || rc == -2 || tries > 1 || !is_lost_race(&err))
+			break;
+		notef("setup lost a race with a setup in another database (%s); retrying", err.message);
+	}
+	if (rc == -2)
+	{
+		code = EXIT_FAILURE_REMOTE;
+		goto out;
+	}
+	if (rc != 0)
+	{
+		report_app_error(&err);
+		code = err.kind == APP_ERR_INVALID_VALUE || err.kind == APP_ERR_NAME_TOO_LONG ?
+			EXIT_USAGE : EXIT_FAILURE_REMOTE;
+		goto out;
+	}
+
+	switch (opts->command)
+	{
+		case CMD_ROLES_SETUP:
+			if (*executed == 0)
+				notef("roles setup: nothing to change; every role, grant and default privilege was already in place");
+			else
+				notef("roles setup: executed %d statement%s", *executed, *executed == 1 ? "" : "s");
+			print_report(report, opts->output);
+			break;
+		case CMD_ROLES_CHECK:
+			print_report(report, opts->output);
+			code = success ? EXIT_OK : EXIT_CHECK_FAILED;
+			break;
+		default:
+			print_plan(&plan, opts->output);
+			break;
+	}
+out:
+	app_mem_free_all(&mem);
+	return code;
+}

@@ -1,0 +1,340 @@
+/*
+ * cli/util.c
+ *		Helpers: allocation that never returns NULL, files, processes, secrets.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "msgs.h"
+
+static void *
+malloc_alloc(void *state, size_t size)
+{
+	(void) state;
+	return xmalloc(size);
+}
+
+static void
+malloc_free(void *state, void *ptr)
+{
+	(void) state;
+	free(ptr);
+}
+
+const struct app_allocator malloc_allocator = {malloc_alloc, malloc_free, NULL};
+
+void *
+xmalloc(size_t size)
+{
+	void	   *p = malloc(size ? size : 1);
+
+	if (p == NULL)
+	{
+		fputs("appdb: error: out of memory\n", stderr);
+		exit(EXIT_FAILURE_REMOTE);
+	}
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t		n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+char *
+xasprintf(const char *fmt,...)
+{
+	va_list		args;
+	int			n;
+	char	   *out;
+
+	va_start(args, fmt);
+	n = vsnprintf(NULL, 0, fmt, args);
+	va_end(args);
+	out = xmalloc((size_t) n + 1);
+	va_start(args, fmt);
+	vsnprintf(out, (size_t) n + 1, fmt, args);
+	va_end(args);
+	return out;
+}
+
+char *
+read_file(const char *path)
+{
+	FILE	   *f = fopen(path, "r");
+	char	   *buf;
+	size_t		len = 0;
+	size_t		cap = 4096;
+	size_t		n;
+
+	if (f == NULL)
+		return NULL;
+	buf = xmalloc(cap);
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0)
+	{
+		len += n;
+		if (cap - len - 1 == 0)
+		{
+			char	   *bigger;
+
+			if (cap > (size_t) 16 << 20)
+			{
+				free(buf);
+				fclose(f);
+				errno = EFBIG;
+				return NULL;
+			}
+			cap *= 2;
+			bigger = xmalloc(cap);
+			memcpy(bigger, buf, len);
+			free(buf);
+			buf = bigger;
+		}
+	}
+	buf[len] = '\0';
+	if (ferror(f))
+	{
+		free(buf);
+		fclose(f);
+		errno = EIO;
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+int
+mkdir_parents(const char *path, mode_t mode)
+{
+	char	   *copy = xstrdup(path);
+	char	   *p;
+	int			rc = 0;
+
+	for (p = copy + 1; *p && rc == 0; p++)
+		if (*p == '/')
+		{
+			*p = '\0';
+			if (mkdir(copy, mode) != 0 && errno != EEXIST)
+				rc = -1;
+			*p = '/';
+		}
+	if (rc == 0 && mkdir(copy, mode) != 0 && errno != EEXIST)
+		rc = -1;
+	free(copy);
+	return rc;
+}
+
+/* Write text to path through a temporary file and rename, creating parents. */
+int
+write_file_atomic(const char *path, const char *text, mode_t mode)
+{
+	char	   *dir = xstrdup(path);
+	char	   *slash = strrchr(dir, '/');
+	char	   *tmp = xasprintf("%s.tmp.%d", path, (int) getpid());
+	size_t		len = strlen(text);
+	int			fd;
+	int			rc = -1;
+
+	if (slash && slash != dir)
+	{
+		*slash = '\0';
+		if (mkdir_parents(dir, 0755) != 0)
+			goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	if (fd < 0)
+		goto out;
+	if (fchmod(fd, mode) != 0 ||
+		write(fd, text, len) != (ssize_t) len ||
+		(len > 0 && text[len - 1] != '\n' && write(fd, "\n", 1) != 1) ||
+		fsync(fd) != 0)
+	{
+		int			saved = errno;
+
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		goto out;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0)
+	{
+		int			saved = errno;
+
+		unlink(tmp);
+		errno = saved;
+		goto out;
+	}
+	rc = 0;
+out:
+	free(dir);
+	free(tmp);
+	return rc;
+}
+
+/* rm -rf path; a symlink is removed, not followed. */
+int
+remove_tree(const char *path)
+{
+	char	   *argv[] = {"/bin/rm", "-rf", "--", (char *) path, NULL};
+
+	return run_program(NULL, argv, NULL) == 0 ? 0 : -1;
+}
+
+char *
+absolute_path(const char *path)
+{
+	char		cwd[PATH_MAX];
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return xstrdup(path);
+	return xasprintf("%s/%s", cwd, path);
+}
+
+int
+lookup_os_user(const char *name, struct os_user *user)
+{
+	struct passwd *pw = getpwnam(name);
+
+	if (pw == NULL)
+		return -1;
+	user->uid = pw->pw_uid;
+	user->gid = pw->pw_gid;
+	user->name = xstrdup(pw->pw_name);
+	return 0;
+}
+
+int
+run_program(const struct os_user *user, char *const argv[], const char *log_path)
+{
+	pid_t		pid;
+	int			status;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+	{
+		int			in = open("/dev/null", O_RDONLY);
+		int			out = log_path ? open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600)
+			: open("/dev/null", O_WRONLY);
+
+		if (in < 0 || out < 0)
+			_exit(126);
+		dup2(in, STDIN_FILENO);
+		dup2(out, STDOUT_FILENO);
+		dup2(out, STDERR_FILENO);
+		if (user && getuid() == 0)
+		{
+			if (initgroups(user->name, user->gid) != 0 || setgid(user->gid) != 0 ||
+				setuid(user->uid) != 0)
+				_exit(126);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
+	return -1;
+}
+
+/* The first line a program prints (a path from pg_config, a version). */
+char *
+run_capture(char *const argv[])
+{
+	int			fds[2];
+	pid_t		pid;
+	char		buf[4096];
+	ssize_t		n;
+	size_t		len = 0;
+	int			status;
+
+	if (pipe(fds) != 0)
+		return NULL;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return NULL;
+	if (pid == 0)
+	{
+		int			devnull = open("/dev/null", O_RDWR);
+
+		dup2(devnull, STDIN_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+		close(fds[0]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (len < sizeof(buf) - 1 && (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t) n;
+	close(fds[0]);
+	buf[len] = '\0';
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return NULL;
+	buf[strcspn(buf, "\n")] = '\0';
+	return xstrdup(buf);
+}
+
+char *
+random_password(void)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char raw[32];
+	char	   *pw = xmalloc(sizeof(raw) + 1);
+	size_t		i;
+
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t) sizeof(raw))
+	{
+		fputs("appdb: error: cannot read random bytes for a password\n", stderr);
+		exit(EXIT_FAILURE_REMOTE);
+	}
+	/* 62 * 4 = 248 < 256: reject the top bytes to keep every letter equally likely */
+	for (i = 0; i < sizeof(raw); i++)
+	{
+		while (raw[i] >= 248)
+			if (getrandom(&raw[i], 1, 0) != 1)
+				exit(EXIT_FAILURE_REMOTE);
+		pw[i] = alphabet[raw[i] % 62];
+	}
+	pw[sizeof(raw)] = '\0';
+	explicit_bzero(raw, sizeof(raw));
+	return pw;
+}
+
+void
+wipe_free(char *secret)
+{
+	if (secret)
+	{
+		explicit_bzero(secret, strlen(secret));
+		free(secret);
+	}
+}

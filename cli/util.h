@@ -1,0 +1,48 @@
+/*
+ * cli/util.h
+ *		Small helpers of the CLI: memory, files, processes, secrets.
+ */
+#ifndef APPDB_UTIL_H
+#define APPDB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "core/mem.h"
+
+extern const struct app_allocator malloc_allocator;
+
+void	   *xmalloc(size_t size);
+char	   *xstrdup(const char *s);
+char	   *xasprintf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+
+char	   *read_file(const char *path);	/* NULL with errno set */
+int			write_file_atomic(const char *path, const char *text, mode_t mode);
+int			mkdir_parents(const char *path, mode_t mode);
+int			remove_tree(const char *path);
+char	   *absolute_path(const char *path);
+
+/* An OS user to run the server as, when appdb runs as root. */
+struct os_user
+{
+	uid_t		uid;
+	gid_t		gid;
+	char	   *name;
+};
+
+int			lookup_os_user(const char *name, struct os_user *user);
+
+/*
+ * Run argv (argv[0] a path) as user (NULL: as ourselves), with stdin from
+ * /dev/null and stdout and stderr appended to log_path (NULL: /dev/null).
+ * Returns the exit status, or -1 if it could not be run.
+ */
+int			run_program(const struct os_user *user, char *const argv[], const char *log_path);
+char	   *run_capture(char *const argv[]);	/* first line of stdout, or NULL */
+
+/* A random password of letters and digits (from getrandom). */
+char	   *random_password(void);
+void		wipe_free(char *secret);
+
+#endif							/* APPDB_UTIL_H */
