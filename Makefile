@@ -21,7 +21,7 @@ include $(PGXS)
 
 # Every suite; the last line is "N passed, N failed".  The test server loads
 # the extension from PostgreSQL's own directories, hence the install.
-test: install
+test: install test/appdb-asan
 	@test/run_all.sh
 
 demo: install
@@ -29,6 +29,7 @@ demo: install
 
 bench: install
 	@test/bench/run.sh
+	@test/bench/appdb.sh
 
 # appdb, the command-line program: core + cli, over libpq and json-c.
 CLI_SRCS = $(filter-out cli/main.c,$(wildcard cli/*.c))
@@ -45,3 +46,22 @@ install: install-appdb
 install-appdb: appdb
 	install -D -m 755 appdb $(DESTDIR)$(bindir_appdb)/appdb
 bindir_appdb ?= /usr/local/bin
+
+# The targets of template-infra, for its users' habits.
+APPDB ?= ./appdb
+infra-args = $(if $(APP_NAME),,$(error APP_NAME is required))$(if $(ENVIRONMENT),,$(error ENVIRONMENT is required))--app $(APP_NAME) --env $(ENVIRONMENT)
+
+.PHONY: infra-configure-app-database infra-update-app-database infra-update-app-database-roles infra-check-app-database-roles
+infra-configure-app-database: appdb
+	$(APPDB) configure $(infra-args)
+infra-update-app-database: appdb
+	$(APPDB) provision $(infra-args)
+infra-update-app-database-roles: appdb
+	$(APPDB) roles setup $(infra-args)
+infra-check-app-database-roles: appdb
+	$(APPDB) roles check $(infra-args)
+
+# appdb with AddressSanitizer and UBSan, for the CLI tests.
+test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(wildcard cli/*.h core/*.h)
+	$(CC) $(APPDB_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)

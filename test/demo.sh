@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# test/demo.sh (make demo): an Aurora-like PostgreSQL cluster, the extension
-# installed by the master user, then setup and check as the master.
+# test/demo.sh (make demo): the whole workflow on the local provider, in a
+# scratch folder: configure, provision (a PostgreSQL cluster bootstrapped the
+# way Aurora is), roles setup, roles check; then destroy, unless KEEP=1.
 set -eu
-cd "$(dirname "$0")/.."
-. test/cluster.sh
-trap cluster_stop EXIT
-CLUSTER_DB=demo
-echo "Starting a throwaway PostgreSQL cluster bootstrapped like Aurora (master \"postgres\" is not a superuser)..."
-cluster_start "$(pg_config --bindir)" >/dev/null
-psql_master() { "$CLUSTER_PSQL" -X -v ON_ERROR_STOP=1 -U postgres -d demo "$@"; }
-echo
-echo "$ psql -U postgres -c 'CREATE EXTENSION app_roles'"
-psql_master -q -c "CREATE EXTENSION app_roles"
-echo
-echo "$ psql -U postgres -c 'SELECT app_setup_roles()'"
-psql_master -At -c "SELECT app_setup_roles()"
-echo
-echo "$ psql -U postgres -c 'SELECT app_check_roles()'"
-psql_master -At -c "SELECT app_check_roles()"
+top=$(cd "$(dirname "$0")/.." && pwd)
+appdb="$top/appdb"
+work=$(mktemp -d /tmp/appdb-demo.XXXXXX)
+cd "$work"
+env="--app demo --env dev"
+cleanup() {
+	if [ "${KEEP:-0}" != 1 ]; then
+		"$appdb" $env destroy --yes --quiet || true
+		cd /; rm -rf "$work"
+	else
+		echo; echo "Kept: cd $work; $appdb $env status   (destroy with: $appdb $env destroy)"
+	fi
+}
+trap cleanup EXIT
+show() { echo; echo "\$ appdb $*"; "$appdb" "$@"; }
+
+show $env configure
+show $env provision
+show $env roles setup
+show $env roles setup
+show $env roles check --login
+show $env url --role app
