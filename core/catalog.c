@@ -104,8 +104,10 @@ static const char *const sql_defacl_fmt =
 #define ACLTYPE "(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::\"char\""
 
 /*
- * Owned by migrator, and app lacks an explicit privilege of ALL.  What ALL
- * means is read once per type from acldefault(type, migrator).
+ * Owned by migrator, and app lacks an explicit privilege of ALL granted by
+ * the owner (whoever runs a GRANT on migrator's table, the owner is recorded
+ * as grantor).  What ALL means is read once per type from acldefault(type,
+ * migrator); aclitem @> tests one privilege of grantee and grantor at a time.
  */
 #define ALL_PRIVS(t) \
 "(SELECT pg_catalog.array_agg(privilege_type) FROM pg_catalog.aclexplode(" \
@@ -116,12 +118,10 @@ static const char *const sql_relations_to_grant =
 "  " ALL_PRIVS("s") " AS all_s FROM " RELATION_KEYS ") k"
 " WHERE c.relnamespace = k.nsp AND c.relowner = k.mig AND c.relkind IN " RELKINDS
 "  AND c.oid > $4::oid"
-"  AND (SELECT pg_catalog.count(DISTINCT e.privilege_type)"
-"   FROM pg_catalog.aclexplode(COALESCE(c.relacl,"
-"    pg_catalog.acldefault(" ACLTYPE ", c.relowner))) e"
-"   WHERE e.grantee = k.app AND e.privilege_type = ANY ("
-"    CASE c.relkind WHEN 'S' THEN k.all_s ELSE k.all_r END))"
-"  < pg_catalog.cardinality(CASE c.relkind WHEN 'S' THEN k.all_s ELSE k.all_r END)"
+"  AND (k.app IS NULL OR EXISTS ("
+"   SELECT 1 FROM pg_catalog.unnest(CASE c.relkind WHEN 'S' THEN k.all_s ELSE k.all_r END) p"
+"   WHERE NOT COALESCE(c.relacl, pg_catalog.acldefault(" ACLTYPE ", c.relowner))"
+"    OPERATOR(pg_catalog.@>) pg_catalog.makeaclitem(k.app, c.relowner, p, false)))"
 " ORDER BY c.oid" PAGE_LIMIT;
 
 /* Not usable by app: what it lacks of what "usable" means (DESIGN §5). */
