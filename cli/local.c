@@ -847,7 +847,10 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 			printf("create: roles rds_superuser, rds_iam, rds_password; master \"%s\" (not a superuser)\n", MASTER_USER);
 			printf("create: database \"%s\" owned by \"%s\", with the app_roles extension where available\n",
 				   cfg->database, MASTER_USER);
-			printf("start: the server on 127.0.0.1, port %s\n", cfg->port ? "from the config" : "a free one");
+			if (cfg->port)
+				printf("start: the server on 127.0.0.1, port %d\n", cfg->port);
+			else
+				printf("start: the server on 127.0.0.1, on a free port\n");
 			rc = EXIT_OK;
 		}
 	}
