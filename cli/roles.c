@@ -17,7 +17,7 @@
 #include "pgexec.h"
 #include "util.h"
 
-/* NOTICEs of the extension: each is a statement setup executed. */
+/* NOTICEs of the extension: while setup runs (arg set), each is a statement it executed. */
 static void
 count_notice(void *arg, const PGresult *res)
 {
@@ -27,7 +27,7 @@ count_notice(void *arg, const PGresult *res)
 
 	if (msg == NULL)
 		return;
-	if (severity && strcmp(severity, "NOTICE") == 0 &&
+	if (executed && severity && strcmp(severity, "NOTICE") == 0 &&
 		strncmp(msg, "setup lost a race", 17) != 0)
 	{
 		(*executed)++;
@@ -53,6 +53,20 @@ extension_usable(PGconn *conn)
 	return usable;
 }
 
+/* The "success" of a check report. */
+static bool
+report_success(const char *json)
+{
+	struct json_object *root = json_tokener_parse(json);
+	struct json_object *v;
+	bool		ok = root && json_object_object_get_ex(root, "success", &v) &&
+		json_object_get_boolean(v);
+
+	if (root)
+		json_object_put(root);
+	return ok;
+}
+
 /* A lost race with a setup in another database: worth one retry. */
 static bool
 is_lost_race(const struct app_error *err)
@@ -62,7 +76,7 @@ is_lost_race(const struct app_error *err)
 		(err->message && strcmp(err->message, "tuple concurrently updated") == 0);
 }
 
-/* One call of an extension function returning one text value. */
+/* One call of an extension function returning one JSON value. */
 static int
 call_extension(PGconn *conn, struct app_mem *mem, const char *function,
 			   const struct env_config *cfg, char **out, struct app_error *err)
@@ -80,30 +94,7 @@ call_extension(PGconn *conn, struct app_mem *mem, const char *function,
 		rc = -1;
 	}
 	else
-	{
-		int			i;
-
-		*out = NULL;
-		for (i = 0; i < PQntuples(res); i++)
-		{
-			/* one row for setup and check; one row a statement for plan */
-			char	   *prev = *out;
-
-			*out = prev ? app_strdup(mem, "") : NULL;
-			if (prev)
-			{
-				struct app_buf b;
-
-				app_buf_init(&b, mem);
-				app_buf_append(&b, prev);
-				app_buf_append(&b, "\n");
-				app_buf_append(&b, PQgetvalue(res, i, 0));
-				*out = b.data;
-			}
-			else
-				*out = app_strdup(mem, PQgetvalue(res, i, 0));
-		}
-	}
+		*out = app_strdup(mem, PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return rc;
 }
@@ -129,24 +120,6 @@ print_plan(struct app_strlist *plan, enum appdb_output output)
 		printf("Nothing to do: roles and privileges have converged.\n");
 	for (i = 0; i < plan->n; i++)
 		printf("%s;\n", plan->items[i]);
-}
-
-/* Split the extension's plan rows (one a line) into a list. */
-static void
-split_lines(struct app_mem *mem, char *text, struct app_strlist *out)
-{
-	char	   *line = text;
-
-	memset(out, 0, sizeof(*out));
-	while (line && *line)
-	{
-		char	   *nl = strchr(line, '\n');
-
-		if (nl)
-			*nl = '\0';
-		app_strlist_add(mem, out, line);
-		line = nl ? nl + 1 : NULL;
-	}
 }
 
 /* One attempt of the command in its own transaction. */
@@ -179,7 +152,7 @@ attempt(PGconn *conn, struct app_mem *mem, const struct appdb_options *opts,
 			if (via_extension)
 			{
 				rc = call_extension(conn, mem, "app_check_roles", cfg, report, err);
-				*success = rc == 0 && strstr(*report, "\"success\":true}") != NULL;
+				*success = rc == 0 && report_success(*report);
 			}
 			else
 				rc = app_run_check(&exec, mem, roles, success, report, err);
@@ -187,13 +160,12 @@ attempt(PGconn *conn, struct app_mem *mem, const struct appdb_options *opts,
 		default:
 			if (via_extension)
 			{
-				char	   *sql = xasprintf("SELECT * FROM pg_catalog.app_roles_plan($1, $2, $3, $4, $5::jsonb)");
+				const char *sql = "SELECT * FROM pg_catalog.app_roles_plan($1, $2, $3, $4, $5::jsonb)";
 				const char *params[5] = {cfg->app_user, cfg->migrator_user, cfg->schema,
 				cfg->auth, cfg->extensions};
 				PGresult   *res = PQexecParams(conn, sql, 5, NULL, params, NULL, NULL, 0);
 				int			i;
 
-				free(sql);
 				memset(plan, 0, sizeof(*plan));
 				rc = 0;
 				if (PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -210,7 +182,6 @@ attempt(PGconn *conn, struct app_mem *mem, const struct appdb_options *opts,
 				rc = app_run_plan(&exec, mem, roles, plan, err);
 			break;
 	}
-	(void) split_lines;
 	/* setup commits; check and plan changed nothing and roll back */
 	if (rc != 0)
 	{
