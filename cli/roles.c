@@ -226,6 +226,7 @@ roles_command(PGconn *conn, const struct appdb_options *opts,
 		code = EXIT_USAGE;
 		goto out;
 	}
+	PQsetNoticeReceiver(conn, count_notice, NULL);
 	verbosef("running %s through %s", command_name(opts->command),
 			 via_extension ? "the app_roles extension" : "appdb's own copy of its logic");
 
