@@ -50,11 +50,12 @@ static const char *const known_keys[] = {
 	"schema_name", "auth", "superuser_extensions", "pg_bindir", "port", NULL
 };
 
+/* An error in "where" (e.g. "config file F"): message, exit code 2. */
 static int
-config_error(const char *path, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+config_error(const char *where, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
 static int
-config_error(const char *path, const char *fmt,...)
+config_error(const char *where, const char *fmt,...)
 {
 	va_list		args;
 	char		msg[1024];
@@ -62,12 +63,12 @@ config_error(const char *path, const char *fmt,...)
 	va_start(args, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
-	errorf("config file %s: %s", path, msg);
+	errorf("%s: %s", where, msg);
 	return EXIT_USAGE;
 }
 
 static int
-get_string(const char *path, struct json_object *obj, const char *key,
+get_string(const char *where, struct json_object *obj, const char *key,
 		   char **out, bool required)
 {
 	struct json_object *v;
@@ -75,18 +76,18 @@ get_string(const char *path, struct json_object *obj, const char *key,
 	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
 	{
 		if (required)
-			return config_error(path, "key \"%s\" is missing", key);
+			return config_error(where, "key \"%s\" is missing", key);
 		return -1;
 	}
 	if (!json_object_is_type(v, json_type_string))
-		return config_error(path, "key \"%s\" must be a string", key);
+		return config_error(where, "key \"%s\" must be a string", key);
 	*out = xstrdup(json_object_get_string(v));
 	return -1;
 }
 
 /* Check the configuration's names and values with the core's own rules. */
 static int
-validate(const char *path, struct env_config *cfg)
+validate(const char *where, struct env_config *cfg)
 {
 	struct app_mem mem;
 	struct app_config roles;
@@ -95,13 +96,13 @@ validate(const char *path, struct env_config *cfg)
 
 	app_mem_init(&mem, &malloc_allocator);
 	if (strcmp(cfg->provider, "local") != 0)
-		rc = config_error(path, "key \"provider\": \"%s\" is not a provider this appdb has (use \"local\")",
+		rc = config_error(where, "key \"provider\": \"%s\" is not a provider this appdb has (use \"local\")",
 						  cfg->provider);
 	else if (app_config_build(&mem, &roles, cfg->app_user, cfg->migrator_user,
 							  cfg->schema, cfg->auth, cfg->extensions, &err) != 0 ||
 			 app_check_name(&mem, "database", cfg->database, &err) != 0)
 	{
-		rc = config_error(path, "%s", err.message);
+		rc = config_error(where, "%s", err.message);
 		if (err.detail)
 			hintf("%s", err.detail);
 		if (err.hint)
@@ -119,6 +120,7 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 	struct json_object *v;
 	char	   *text = NULL;
 	const char *path;
+	char	   *where = NULL;
 	int			rc = -1;
 	int			i;
 
@@ -136,25 +138,31 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 		cfg->path = default_config_path(opts->app, opts->env);
 	}
 	path = cfg->path;
+	where = xasprintf("config file %s", path);
 
 	if ((text = read_file(path)) == NULL)
 	{
-		errorf("cannot read config file %s: %s", path, strerror(errno));
-		if (errno == ENOENT)
+		int			saved = errno;
+
+		errorf("cannot read config file %s: %s", path, strerror(saved));
+		if (saved == ENOENT)
 			hintf("create it with \"appdb configure --app APP --env ENV\"");
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	{
 		struct json_tokener *tok = json_tokener_new();
 
 		root = json_tokener_parse_ex(tok, text, (int) strlen(text));
-		if (root == NULL || json_tokener_get_error(tok) != json_tokener_success)
-			rc = config_error(path, "not valid JSON (%s at character %d)",
+		if (json_tokener_get_error(tok) == json_tokener_continue)
+			rc = config_error(where, "not valid JSON (the file ends before the JSON object does)");
+		else if (root == NULL || json_tokener_get_error(tok) != json_tokener_success)
+			rc = config_error(where, "not valid JSON (%s at character %d)",
 							  json_tokener_error_desc(json_tokener_get_error(tok)),
 							  (int) tok->char_offset);
 		else if (tok->char_offset != (int) strlen(text) &&
 				 strspn(text + tok->char_offset, " \t\r\n") != strlen(text + tok->char_offset))
-			rc = config_error(path, "not valid JSON (text after the object at character %d)",
+			rc = config_error(where, "not valid JSON (text after the object at character %d)",
 							  (int) tok->char_offset);
 		json_tokener_free(tok);
 	}
@@ -163,7 +171,7 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 		goto out;
 	if (!json_object_is_type(root, json_type_object))
 	{
-		rc = config_error(path, "must hold a JSON object");
+		rc = config_error(where, "must hold a JSON object");
 		goto out;
 	}
 	{
@@ -177,21 +185,21 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 					known = true;
 			if (!known)
 			{
-				rc = config_error(path, "unknown key \"%s\"", key);
+				rc = config_error(where, "unknown key \"%s\"", key);
 				hintf("the keys are: provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port");
 				goto out;
 			}
 		}
 	}
-	if ((rc = get_string(path, root, "provider", &cfg->provider, true)) >= 0 ||
-		(rc = get_string(path, root, "app", &cfg->app, true)) >= 0 ||
-		(rc = get_string(path, root, "env", &cfg->env, true)) >= 0 ||
-		(rc = get_string(path, root, "database", &cfg->database, true)) >= 0 ||
-		(rc = get_string(path, root, "app_user", &cfg->app_user, true)) >= 0 ||
-		(rc = get_string(path, root, "migrator_user", &cfg->migrator_user, true)) >= 0 ||
-		(rc = get_string(path, root, "schema_name", &cfg->schema, true)) >= 0 ||
-		(rc = get_string(path, root, "auth", &cfg->auth, true)) >= 0 ||
-		(rc = get_string(path, root, "pg_bindir", &cfg->pg_bindir, false)) >= 0)
+	if ((rc = get_string(where, root, "provider", &cfg->provider, true)) >= 0 ||
+		(rc = get_string(where, root, "app", &cfg->app, true)) >= 0 ||
+		(rc = get_string(where, root, "env", &cfg->env, true)) >= 0 ||
+		(rc = get_string(where, root, "database", &cfg->database, true)) >= 0 ||
+		(rc = get_string(where, root, "app_user", &cfg->app_user, true)) >= 0 ||
+		(rc = get_string(where, root, "migrator_user", &cfg->migrator_user, true)) >= 0 ||
+		(rc = get_string(where, root, "schema_name", &cfg->schema, true)) >= 0 ||
+		(rc = get_string(where, root, "auth", &cfg->auth, true)) >= 0 ||
+		(rc = get_string(where, root, "pg_bindir", &cfg->pg_bindir, false)) >= 0)
 		goto out;
 	if ((rc = check_env_name("key \"app\"", cfg->app)) >= 0 ||
 		(rc = check_env_name("key \"env\"", cfg->env)) >= 0)
@@ -200,7 +208,7 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 	{
 		if (!json_object_is_type(v, json_type_object))
 		{
-			rc = config_error(path, "key \"superuser_extensions\" must be an object such as {\"hstore\": true}");
+			rc = config_error(where, "key \"superuser_extensions\" must be an object such as {\"hstore\": true}");
 			goto out;
 		}
 		cfg->extensions = xstrdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
@@ -213,14 +221,15 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 
 		if (!json_object_is_type(v, json_type_int) || port < 1 || port > 65535)
 		{
-			rc = config_error(path, "key \"port\" must be a whole number from 1 to 65535");
+			rc = config_error(where, "key \"port\" must be a whole number from 1 to 65535");
 			goto out;
 		}
 		cfg->port = (int) port;
 	}
-	rc = validate(path, cfg);
+	rc = validate(where, cfg);
 
 out:
+	free(where);
 	if (root)
 		json_object_put(root);
 	if (rc < 0 && opts->app && strcmp(opts->app, cfg->app) != 0)
@@ -263,7 +272,7 @@ env_config_configure(const struct appdb_options *opts)
 	cfg.extensions = xstrdup(opts->extensions ? opts->extensions : "{}");
 	cfg.pg_bindir = opts->pg_bindir ? xstrdup(opts->pg_bindir) : NULL;
 	cfg.port = opts->port;
-	if ((rc = validate("(from the options)", &cfg)) >= 0)
+	if ((rc = validate("configure", &cfg)) >= 0)
 		goto out;
 
 	root = json_object_new_object();

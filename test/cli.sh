@@ -1,0 +1,789 @@
+#!/usr/bin/env bash
+# test/cli.sh: appdb, the command-line program, on the local provider: the
+# lifecycle of an environment from an empty folder to destroy, what the app
+# and migrator roles can do, the extension and appdb's own copy of its logic
+# giving the same bytes, bad input, a stopped server, secrets, help.
+#
+#   test/cli.sh                                  everything (CLI_SUITE=all)
+#   CLI_SUITE=lifecycle PG_BINDIR=DIR test/cli.sh
+#       only the lifecycle: configure, plan, provision, roles, a migrator's
+#       table used by app, destroy (for the servers of test/pgversions.sh)
+#
+# Environment:
+#   APPDB          the binary under test (default: appdb at the repo root; a
+#                  relative path is taken from the repo root)
+#   APPDB_WRAPPER  a command every appdb invocation runs under, e.g.
+#                  "valgrind -q --error-exitcode=99 --leak-check=full";
+#                  its exit 99 is a failure
+#   PG_BINDIR      the server's binaries (default pg_config --bindir); given
+#                  to configure, plan and provision as --pg-bindir
+#   CLI_SUITE      all (default) or lifecycle
+#   CLI_KEEP_LOGS  1: keep the captured stdout/stderr of every command and
+#                  say where (everything else is still removed)
+#
+# Each run works in a fresh temporary directory with its own --app name, so
+# runs may go in parallel. Whatever it provisions is destroyed on exit, even
+# on failure. The last line is "cli: N passed, M failed".
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
+APPDB=${APPDB:-$ROOT/appdb}
+case $APPDB in /*) ;; *) APPDB=$ROOT/$APPDB ;; esac
+APPDB_WRAPPER=${APPDB_WRAPPER:-}
+CLI_SUITE=${CLI_SUITE:-all}
+case $CLI_SUITE in all | lifecycle) ;; *)
+	echo "cli.sh: CLI_SUITE must be all or lifecycle, not \"$CLI_SUITE\"" >&2
+	exit 2 ;;
+esac
+PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
+PG_BINDIR=$(cd "$PG_BINDIR" 2>/dev/null && pwd) || {
+	echo "cli.sh: PG_BINDIR ${PG_BINDIR} is not a directory" >&2
+	exit 2
+}
+PSQL=$(pg_config --bindir)/psql
+VERSION=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$ROOT/app_roles.control")
+MAJOR=$("$PG_BINDIR/postgres" --version 2>/dev/null | sed -nE 's/^[^)]*\) ([0-9]+).*/\1/p')
+for need in "$APPDB" "$PSQL" "$PG_BINDIR/postgres"; do
+	[ -x "$need" ] || { echo "cli.sh: $need is missing or not executable" >&2; exit 2; }
+done
+command -v python3 >/dev/null || { echo "cli.sh: python3 is needed to read JSON" >&2; exit 2; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/appdb-cli.XXXXXX") || exit 2
+chmod 755 "$WORK"
+LOG=$WORK/log				# every stdout and stderr the suite captured
+DIAG=$WORK/diag				# a check's own output, shown when it fails
+WRAPFAIL=$WORK/wrapper-failures	# one line per appdb run the wrapper failed
+mkdir -p "$LOG"
+: >"$WRAPFAIL"
+APP=t$$
+ENVS=()						# environments provisioned, destroyed on exit
+PASSWORDS=()				# read from the passfiles; kept in memory only
+START=$(date +%s)
+cd "$WORK" || exit 2
+
+# --- cleanup ------------------------------------------------------------------
+
+as_owner() {	# path, command...: run the command as the owner of path (when root)
+	local owner
+	owner=$(stat -c %U "$1" 2>/dev/null)
+	shift
+	if [ "$(id -u)" = 0 ] && [ -n "$owner" ] && [ "$owner" != root ]; then
+		runuser -u "$owner" -- "$@"
+	else
+		"$@"
+	fi
+}
+
+state_field() {	# env, key: a value of .appdb/<app>-<env>/state.json
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]) or "")' \
+		"$WORK/.appdb/$APP-$1/state.json" "$2" 2>/dev/null
+}
+
+cleanup() {
+	local env data_dir data_parent bindir pid
+	cd "$WORK" 2>/dev/null || cd /
+	for env in "${ENVS[@]}"; do
+		data_dir=$(state_field "$env" data_dir)
+		data_parent=$(state_field "$env" data_parent)
+		bindir=$(state_field "$env" bindir)
+		pid=$(head -1 "$data_dir/postmaster.pid" 2>/dev/null)
+		$APPDB_WRAPPER "$APPDB" destroy --yes --app "$APP" --env "$env" </dev/null >/dev/null 2>&1
+		# whatever destroy left: the server, then its files
+		if [ -n "$data_dir" ] && [ -f "$data_dir/postmaster.pid" ] && [ -n "$bindir" ]; then
+			as_owner "$data_dir" "$bindir/pg_ctl" stop -D "$data_dir" -m immediate -w >/dev/null 2>&1
+		fi
+		if [ -n "$pid" ] && tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null | grep -qF -- "$data_dir"; then
+			kill -9 "$pid" 2>/dev/null
+		fi
+		[ -n "$data_parent" ] && case $data_parent in /var/tmp/appdb-"$APP"-*) rm -rf -- "$data_parent" ;; esac
+		rm -rf -- "$WORK/.appdb/$APP-$env"
+	done
+	cd /
+	if [ "${CLI_KEEP_LOGS:-}" = 1 ]; then
+		local keep
+		keep=$(mktemp -d "${TMPDIR:-/tmp}/appdb-cli-logs.XXXXXX") && cp -a "$LOG/." "$keep/" &&
+			echo "(logs kept in $keep)" >&2
+	fi
+	rm -rf -- "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# --- running appdb, checking -------------------------------------------------
+
+passed=0 failed=0 nrun=0 wrapper_in_checks=0
+PREFIX=""					# e.g. "timeout 20", before the wrapper
+STDIN=/dev/null
+
+run() {	# label, appdb arguments...: sets RC, OUT, ERR (files) and CMD
+	local label=$1
+	shift
+	nrun=$((nrun + 1))
+	OUT=$LOG/$(printf %03d "$nrun")-$label.out
+	ERR=${OUT%.out}.err
+	CMD="appdb $*"
+	CMDDIR=$PWD
+	$PREFIX $APPDB_WRAPPER "$APPDB" "$@" <"$STDIN" >"$OUT" 2>"$ERR"
+	RC=$?
+	if [ -n "$APPDB_WRAPPER" ] && [ "$RC" = 99 ]; then
+		echo "$label" >>"$WRAPFAIL"
+		echo "the wrapper ($APPDB_WRAPPER) failed (exit 99) on: $CMD"
+	fi
+	return 0
+}
+
+run_in() {	# dir, label, appdb arguments...: run in dir, then back
+	local dir=$1
+	shift
+	cd "$dir" || return 1
+	run "$@"
+	cd "$WORK" || return 1
+}
+
+visible() {	# control characters as \xNN
+	python3 -c '
+import sys
+for line in sys.stdin.buffer:
+    t = line.decode("utf-8", "backslashreplace")
+    sys.stdout.write("".join(c if c in "\t\n" or ord(c) >= 32 else "\\x%02x" % ord(c) for c in t))'
+}
+
+show() {	# the last run: command, exit code, output
+	echo "\$ $CMD    (in $CMDDIR)"
+	echo "exit $RC"
+	if [ -s "$OUT" ]; then echo "stdout:"; head -n 60 "$OUT" | visible | sed 's/^/  /'; fi
+	if [ -s "$ERR" ]; then echo "stderr:"; head -n 60 "$ERR" | visible | sed 's/^/  /'; fi
+}
+
+rc_is() { [ "$RC" = "$1" ] && return 0; echo "expected exit $1, got $RC"; show; return 1; }
+out_has() { grep -qE -- "$1" "$OUT" && return 0; echo "stdout lacks /$1/"; show; return 1; }
+err_has() { grep -qE -- "$1" "$ERR" && return 0; echo "stderr lacks /$1/"; show; return 1; }
+out_lacks() { ! grep -qE -- "$1" "$OUT" && return 0; echo "stdout has /$1/"; show; return 1; }
+err_empty() { [ ! -s "$ERR" ] && return 0; echo "stderr is not empty"; show; return 1; }
+out_empty() { [ ! -s "$OUT" ] && return 0; echo "stdout is not empty"; show; return 1; }
+fail() { echo "$*"; return 1; }
+
+json_valid() {	# file
+	python3 -c 'import json,sys; json.load(sys.stdin)' <"$1" 2>&1 && return 0
+	echo "not valid JSON: $1"
+	head -c 2000 "$1"
+	return 1
+}
+
+json_get() {	# file, key...: a value (booleans as true/false)
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in sys.argv[2:]:
+    d = d[int(k)] if isinstance(d, list) else d[k]
+print(json.dumps(d) if isinstance(d, (bool, list, dict)) else d)' "$@"
+}
+
+check() {	# name, then a command whose success is the result
+	local name=$1 ok before after
+	shift
+	before=$(wc -l <"$WRAPFAIL")
+	"$@" >"$DIAG" 2>&1
+	ok=$?
+	after=$(wc -l <"$WRAPFAIL")
+	wrapper_in_checks=$((wrapper_in_checks + after - before))
+	if [ "$ok" = 0 ] && [ "$after" = "$before" ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL cli: $name"
+		sed 's/^/    /' "$DIAG"
+	fi
+}
+
+note() { echo "note: $*"; }
+
+server_pids() {	# data_dir: pids of processes naming it
+	pgrep -f -- "$1"
+}
+
+stop_server() {	# bindir, data_dir: stop it as the OS user that runs it
+	as_owner "$2" "$1/pg_ctl" stop -D "$2" -m fast -w >"$LOG/pg_ctl-stop.$nrun.log" 2>&1
+}
+
+psql_as() {	# role, label, SQL...: psql as role (url from appdb), output in PSQL_OUT
+	local role=$1 label=$2 url
+	shift 2
+	run "url-$role" url --app "$APP" --env dev --role "$role"
+	[ "$RC" = 0 ] || { show; return 1; }
+	url=$(cat "$OUT")
+	PSQL_OUT=$LOG/$(printf %03d "$nrun")-psql-$label.out
+	"$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$url" "$@" >"$PSQL_OUT" 2>&1
+	PSQL_RC=$?
+	return 0
+}
+
+CFG=infra/$APP/database/dev.json
+EXPECTED_GROUPS=rds_superuser
+[ "${MAJOR:-0}" -ge 16 ] && EXPECTED_GROUPS=app,migrator,rds_superuser
+
+# --- 8. help and version -------------------------------------------------------
+
+t_help() {
+	run help --help
+	rc_is 0 && err_empty && out_has '^Usage:' && out_has '^Commands:' &&
+		out_has '^  roles check' && out_has 'Exit status:'
+}
+
+t_command_help() {	# command words...
+	local label
+	label=help-$(echo "$*" | tr ' ' -)
+	run "$label" "$@" --help
+	rc_is 0 && err_empty && out_has "^appdb $*: " && out_has "^Options of $*:" &&
+		out_has '^Global options'
+}
+
+t_command_help_option() {	# option, command words...: the command's help lists its option
+	local opt=$1
+	shift
+	run "help-$opt" "$@" --help
+	rc_is 0 && out_has "^  --$opt"
+}
+
+t_version() {
+	run version --version
+	rc_is 0 && err_empty || return 1
+	[ "$(cat "$OUT")" = "appdb $VERSION" ] || { echo "expected stdout \"appdb $VERSION\""; show; return 1; }
+}
+
+# --- 5. bad input --------------------------------------------------------------
+
+snapshot() {	# dir: every path with its mode and content
+	(cd "$1" && find . -printf '%p %y %m\n' | sort && find . -type f -exec sha256sum {} + | sort)
+}
+
+BAD=0
+bad_dir() {	# a fresh directory for one bad-input case, in BADDIR
+	BAD=$((BAD + 1))
+	BADDIR=$WORK/bad$BAD
+	mkdir -p "$BADDIR"
+}
+
+bad_config() {	# a fresh dir with a valid config for app x, env y, then python edits it
+	bad_dir
+	run_in "$BADDIR" configure-bad configure --app x --env y
+	[ "$RC" = 0 ] || { show; return 1; }
+	[ $# = 0 ] || python3 -c '
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+exec(sys.argv[2])
+open(p, "w").write(json.dumps(d, indent=2) + "\n")' "$BADDIR/infra/x/database/y.json" "$1"
+}
+
+bad_input() {	# expected stderr regex, appdb arguments... (run in BADDIR): exit 2, nothing changed
+	local want=$1 before after
+	shift
+	before=$(snapshot "$BADDIR")
+	run_in "$BADDIR" bad "$@"
+	after=$(snapshot "$BADDIR")
+	rc_is 2 && err_has "$want" || return 1
+	if [ "$before" != "$after" ]; then
+		echo "the directory changed:"
+		diff <(echo "$before") <(echo "$after")
+		return 1
+	fi
+	[ ! -e "$BADDIR/.appdb" ] || fail ".appdb was created"
+}
+
+t_bad_no_config() {
+	bad_dir
+	bad_input 'cannot read config file infra/x/database/y.json: No such file' roles check --app x --env y &&
+		err_has 'appdb configure' || return 1
+	[ -z "$(ls -A "$BADDIR")" ] || fail "the empty directory is no longer empty"
+}
+
+t_bad_json() {
+	bad_dir
+	mkdir -p "$BADDIR/infra/x/database"
+	printf '{"provider": "local", "app": "x",, }\n' >"$BADDIR/infra/x/database/y.json"
+	bad_input 'config file infra/x/database/y.json: not valid JSON' roles check --app x --env y
+}
+
+t_bad_json_truncated() {
+	bad_dir
+	mkdir -p "$BADDIR/infra/x/database"
+	printf '{"provider": "local",\n' >"$BADDIR/infra/x/database/y.json"
+	bad_input 'not valid JSON' roles check --app x --env y || return 1
+	# json-c's internal tokener state "continue" is no reason a user can act on
+	! grep -q '(continue at' "$ERR" || { echo "the reason given is json-c's internal state \"continue\""; show; return 1; }
+}
+
+t_bad_unknown_key() {
+	bad_config 'd["bogus"] = 1' &&
+		bad_input 'unknown key "bogus"' roles check --app x --env y && err_has 'the keys are'
+}
+
+t_bad_role_file() {	# python edit, expected message
+	bad_config "$1" && bad_input "$2" roles check --app x --env y
+}
+
+t_bad_role_option() {	# expected message, configure options...
+	local want=$1
+	shift
+	bad_dir
+	bad_input "$want" configure --app x --env y "$@" || return 1
+	[ ! -e "$BADDIR/infra" ] || fail "configure wrote a file"
+}
+
+t_bad_unknown_command() {
+	bad_config && bad_input 'unknown command "frobnicate"' frobnicate --app x --env y
+}
+
+t_bad_unknown_option() {
+	bad_config && bad_input 'unknown option "--frob"' status --app x --env y --frob
+}
+
+t_bad_option_not_applying() {
+	bad_config && bad_input 'option --yes does not apply to status' status --app x --env y --yes
+}
+
+t_bad_missing_env() {
+	bad_config && bad_input 'status needs the environment: give --app and --env, or --config' status
+}
+
+t_bad_missing_env_configure() {
+	bad_dir
+	bad_input 'configure needs --app and --env' configure --app x || return 1
+	[ ! -e "$BADDIR/infra" ] || fail "configure wrote a file"
+}
+
+t_bad_configure_exists() {
+	bad_config && bad_input 'exists with other settings; nothing changed' configure --app x --env y --database other &&
+		err_has 'give --force'
+}
+
+t_configure_force() {
+	bad_config || return 1
+	run_in "$BADDIR" configure-force configure --app x --env y --database other --force
+	rc_is 0 && err_has 'wrote infra/x/database/y.json' || return 1
+	[ "$(json_get "$BADDIR/infra/x/database/y.json" database)" = other ] ||
+		fail "database is not \"other\" after configure --force"
+}
+
+t_bad_output() {
+	bad_config && bad_input 'invalid --output "xml": use text or json' status --app x --env y --output xml
+}
+
+t_bad_value_for_flag() {	# a value given to an option that takes none
+	bad_config && bad_input 'yes' destroy --app x --env y --yes=1
+}
+
+t_bad_double_dash() {	# "--" ends the options; what follows is not an option
+	bad_config || return 1
+	bad_input 'unexpected argument "extra"' status --app x --env y -- extra
+	local ok=$?
+	[ "$RC" -lt 128 ] || echo "appdb was killed by signal $((RC - 128))"
+	return $ok
+}
+
+t_bad_many_options() {	# the applicability check covers every option, not the first 64
+	local quiet=() i
+	for i in $(seq 64); do quiet+=(--quiet); done
+	bad_config && bad_input 'option --yes does not apply to status' status --app x --env y "${quiet[@]}" --yes
+}
+
+# --- 1. lifecycle ----------------------------------------------------------------
+
+t_configure() {
+	run configure configure --app "$APP" --env dev --pg-bindir "$PG_BINDIR"
+	rc_is 0 && err_has "wrote $CFG" || return 1
+	[ -f "$CFG" ] || fail "$CFG was not written" || return 1
+	json_valid "$CFG" || return 1
+	python3 - "$CFG" "$APP" "$PG_BINDIR" <<-'EOF'
+		import json, sys
+		d = json.load(open(sys.argv[1]))
+		want = {"provider": "local", "app": sys.argv[2], "env": "dev", "database": "app",
+		        "app_user": "app", "migrator_user": "migrator", "schema_name": "app",
+		        "auth": "iam", "superuser_extensions": {}, "pg_bindir": sys.argv[3]}
+		if d != want:
+		    print("config file:", json.dumps(d, indent=1))
+		    print("expected:   ", json.dumps(want, indent=1))
+		    sys.exit(1)
+	EOF
+}
+
+t_configure_again() {
+	local before
+	before=$(sha256sum "$CFG")
+	run configure-again configure --app "$APP" --env dev --pg-bindir "$PG_BINDIR"
+	rc_is 0 && err_has 'is up to date; nothing changed' || return 1
+	[ "$before" = "$(sha256sum "$CFG")" ] || fail "the config file changed"
+}
+
+t_plan() {
+	run plan plan --app "$APP" --env dev --pg-bindir "$PG_BINDIR"
+	rc_is 0 && out_has '^create: ' && out_has "PostgreSQL $MAJOR cluster" || return 1
+	[ ! -e .appdb ] || fail "plan created .appdb"
+}
+
+t_provision() {
+	ENVS+=(dev)
+	run provision provision --app "$APP" --env dev --pg-bindir "$PG_BINDIR"
+	rc_is 0 && err_has "provision: the cluster is running \(PostgreSQL $MAJOR, port [0-9]+, database \"app\"\)"
+}
+
+t_status() {
+	run status status --app "$APP" --env dev
+	rc_is 0 && out_has '^state: +running$' && out_has "^engine: +PostgreSQL $MAJOR " || return 1
+	run status-json status --app "$APP" --env dev --output json
+	rc_is 0 && json_valid "$OUT" || return 1
+	[ "$(json_get "$OUT" state)" = running ] || fail "state is not running" || return 1
+	[ "$(json_get "$OUT" engine_version)" = "$MAJOR" ] || fail "engine_version is not $MAJOR" || return 1
+	DATA_DIR=$(json_get "$OUT" data_dir)
+	BINDIR=$(json_get "$OUT" bindir)
+	[ -d "$DATA_DIR" ] && [ -n "$(server_pids "$DATA_DIR")" ] ||
+		fail "no server process for $DATA_DIR"
+}
+
+t_url_before_setup() {
+	run url-early url --app "$APP" --env dev --role app
+	rc_is 2 && err_has '"app" has no password yet' && out_empty
+}
+
+t_check_before_setup() {
+	run check-before roles check --app "$APP" --env dev
+	rc_is 1 && out_has '✗ app_role ' && out_has '✗ migrator_role ' &&
+		out_has '^[0-9]+ of [0-9]+ checks failed\.$'
+}
+
+t_plan_before_setup() {
+	run roles-plan roles plan --app "$APP" --env dev
+	rc_is 0 && out_has '^CREATE ROLE "migrator" LOGIN;$' && out_has '^CREATE ROLE "app" LOGIN;$' &&
+		out_has '^CREATE SCHEMA "app" AUTHORIZATION "migrator";$'
+}
+
+t_setup() {
+	run setup roles setup --app "$APP" --env dev
+	FIRST_SETUP_OUT=$OUT
+	FIRST_SETUP_ERR=$ERR
+	rc_is 0 && err_has 'roles setup: executed [1-9][0-9]* statements' &&
+		err_has 'passwords of "migrator" and "app" are in .*/passwords' && out_has '^Roles$'
+}
+
+t_setup_again() {
+	run setup-again roles setup --app "$APP" --env dev
+	rc_is 0 && err_has 'roles setup: nothing to change' || return 1
+	! grep -q 'passwords of' "$ERR" || { echo "setup again set passwords"; show; return 1; }
+	run roles-plan-converged roles plan --app "$APP" --env dev
+	rc_is 0 || return 1
+	[ "$(cat "$OUT")" = "Nothing to do: roles and privileges have converged." ] ||
+		{ echo "roles plan does not say it converged"; show; return 1; }
+}
+
+t_provision_again() {
+	run provision-again provision --app "$APP" --env dev --pg-bindir "$PG_BINDIR"
+	rc_is 0 && err_has "provision: nothing to change; the cluster is running \(PostgreSQL $MAJOR" || return 1
+	run plan-again plan --app "$APP" --env dev --pg-bindir "$PG_BINDIR"
+	rc_is 0 && out_has '^leave: the running cluster.*nothing to change$'
+}
+
+t_check_passes() {	# label
+	local n text
+	run "${1:-check}" roles check --app "$APP" --env dev
+	rc_is 0 && out_has '^All [0-9]+ checks passed\.$' && out_lacks '✗' || return 1
+	text=$OUT
+	run "${1:-check}-json" roles check --app "$APP" --env dev --output json
+	rc_is 0 && json_valid "$OUT" || return 1
+	n=$(json_get "$OUT" checks | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	[ "${n:-0}" -gt 0 ] && grep -q "^All $n checks passed\.$" "$text" ||
+		{ echo "the text does not say \"All $n checks passed.\" as the JSON's $n checks would"; return 1; }
+}
+
+t_check_login() {
+	run check-login roles check --app "$APP" --env dev --login
+	rc_is 0 && out_has '✓ login migrator ' && out_has '✓ login app '
+}
+
+t_check_json() {
+	run check-json roles check --app "$APP" --env dev --output json
+	rc_is 0 && json_valid "$OUT" || return 1
+	[ "$(json_get "$OUT" success)" = true ] || { echo "\"success\" is not true"; show; return 1; }
+}
+
+t_master_groups() {	# the report's memberships of the master
+	local got
+	run check-json-groups roles check --app "$APP" --env dev --output json
+	rc_is 0 || return 1
+	got=$(json_get "$OUT" roles_with_groups postgres)
+	[ "$got" = "$EXPECTED_GROUPS" ] ||
+		fail "roles_with_groups.postgres is \"$got\", expected \"$EXPECTED_GROUPS\" (PostgreSQL $MAJOR)"
+}
+
+# --- 2. the migrator's table, used by app ------------------------------------------
+
+t_migrator_table() {
+	psql_as migrator create-table -c 'CREATE TABLE app.t (id serial PRIMARY KEY, v text)' || return 1
+	[ "$PSQL_RC" = 0 ] || { echo "psql as migrator failed:"; cat "$PSQL_OUT"; return 1; }
+}
+
+t_app_uses_table() {
+	psql_as app use-table -c "INSERT INTO app.t (v) VALUES ('one'), ('two')" \
+		-c "UPDATE t SET v = v || '!' WHERE id = 2" -c 'SELECT string_agg(v, $$,$$ ORDER BY id) FROM app.t' ||
+		return 1
+	[ "$PSQL_RC" = 0 ] && [ "$(tail -1 "$PSQL_OUT")" = "one,two!" ] ||
+		{ echo "psql as app: exit $PSQL_RC, expected last line \"one,two!\":"; cat "$PSQL_OUT"; return 1; }
+}
+
+t_app_cannot_create() {
+	psql_as app create-denied -c 'CREATE TABLE app.mine (id int)' || return 1
+	[ "$PSQL_RC" != 0 ] && grep -q 'permission denied' "$PSQL_OUT" ||
+		{ echo "app could create a table in schema app (exit $PSQL_RC):"; cat "$PSQL_OUT"; return 1; }
+}
+
+# --- 3. the extension and appdb's copy of its logic: the same bytes --------------
+
+extension_installed() {	# in the dev database
+	psql_as master ext -c "SELECT count(*) FROM pg_catalog.pg_extension WHERE extname = 'app_roles'" &&
+		[ "$PSQL_RC" = 0 ] && [ "$(cat "$PSQL_OUT")" = 1 ]
+}
+
+t_same_bytes() {	# env, label, roles subcommand, options...
+	local env=$1 label=$2 ext core
+	shift 2
+	run "$label-extension" roles "$@" --app "$APP" --env "$env" --via extension
+	rc_is 0 || return 1
+	ext=$OUT
+	run "$label-core" roles "$@" --app "$APP" --env "$env" --via core
+	rc_is 0 || return 1
+	core=$OUT
+	cmp "$ext" "$core" || { echo "--via extension and --via core differ:"; diff "$ext" "$core" | head -40; return 1; }
+}
+
+t_same_fresh_setup() {	# dev's first setup (auto: the extension) and verbose's (core)
+	cmp "$FIRST_SETUP_OUT" "$VERBOSE_SETUP_OUT" ||
+		{ echo "the first setups' reports differ:"; diff "$FIRST_SETUP_OUT" "$VERBOSE_SETUP_OUT" | head -40; return 1; }
+	local a b
+	a=$(grep -o 'executed [0-9]* statements' "$FIRST_SETUP_ERR")
+	b=$(grep -o 'executed [0-9]* statements' "$VERBOSE_SETUP_ERR")
+	[ -n "$a" ] && [ "$a" = "$b" ] || fail "extension: \"$a\", core: \"$b\""
+}
+
+t_via_extension_refused() {	# where the extension is not installed
+	run via-extension roles check --app "$APP" --env dev --via extension
+	rc_is 2 && err_has 'app_roles extension is not installed' && err_has 'use --via core'
+}
+
+# --- 7. a second environment: a verbose setup ----------------------------------------
+
+t_verbose_env() {
+	run configure-verbose configure --app "$APP" --env verbose --pg-bindir "$PG_BINDIR"
+	rc_is 0 || return 1
+	ENVS+=(verbose)
+	run provision-verbose provision --app "$APP" --env verbose --pg-bindir "$PG_BINDIR"
+	rc_is 0
+}
+
+t_verbose_setup() {
+	run setup-verbose roles setup --app "$APP" --env verbose --via core --verbose
+	VERBOSE_SETUP_OUT=$OUT
+	VERBOSE_SETUP_ERR=$ERR
+	rc_is 0 && err_has "running roles setup through appdb's own copy" &&
+		err_has '^appdb: CREATE ROLE "migrator" LOGIN$' &&
+		err_has 'setting the password of "app" \(not shown\)' &&
+		err_has 'roles setup: executed [1-9][0-9]* statements' || return 1
+	run check-verbose roles check --app "$APP" --env verbose --verbose --login
+	rc_is 0 && out_has '^All [0-9]+ checks passed\.$'
+}
+
+# --- 6. a stopped server ----------------------------------------------------------
+
+t_stopped() {
+	local t0 t1
+	stop_server "$BINDIR" "$DATA_DIR" || { echo "pg_ctl stop failed:"; cat "$LOG"/pg_ctl-stop.*; return 1; }
+	[ -z "$(server_pids "$DATA_DIR")" ] || fail "the server still runs after pg_ctl stop" || return 1
+	t0=$(date +%s.%N)
+	PREFIX="timeout 20"
+	run check-stopped roles check --app "$APP" --env dev
+	PREFIX=""
+	t1=$(date +%s.%N)
+	rc_is 3 && err_has 'could not connect to the database' &&
+		err_has 'server is not running: "appdb provision" starts it' || return 1
+	python3 -c 'import sys; sys.exit(0 if float(sys.argv[2]) - float(sys.argv[1]) < 15 else 1)' "$t0" "$t1" ||
+		fail "roles check took more than 15 s to give up" || return 1
+	run status-stopped status --app "$APP" --env dev
+	rc_is 0 && out_has '^state: +stopped$' || return 1
+	run plan-stopped plan --app "$APP" --env dev
+	rc_is 0 && out_has '^start: the stopped cluster'
+}
+
+t_restart() {
+	run provision-restart provision --app "$APP" --env dev --pg-bindir "$PG_BINDIR"
+	rc_is 0 && err_has 'provision: the cluster is running' || return 1
+	[ -n "$(server_pids "$DATA_DIR")" ] || fail "no server process after provision" || return 1
+	t_check_passes check-restarted
+}
+
+# --- 4. destroy -----------------------------------------------------------------
+
+t_destroy_refused() {
+	local state_before
+	state_before=$(snapshot ".appdb/$APP-dev")
+	run destroy-no-yes destroy --app "$APP" --env dev
+	rc_is 2 && err_has 'refusing without --yes' || return 1
+	[ -n "$(server_pids "$DATA_DIR")" ] || fail "the server is gone" || return 1
+	[ -f "$DATA_DIR/PG_VERSION" ] || fail "the data directory is gone" || return 1
+	[ "$state_before" = "$(snapshot ".appdb/$APP-dev")" ] || fail ".appdb/$APP-dev changed" || return 1
+	run status-after-refusal status --app "$APP" --env dev
+	rc_is 0 && out_has '^state: +running$'
+}
+
+t_destroy() {	# env
+	local env=$1 data_dir data_parent
+	run "status-$env" status --app "$APP" --env "$env" --output json
+	rc_is 0 || return 1
+	data_dir=$(json_get "$OUT" data_dir)
+	data_parent=$(state_field "$env" data_parent)
+	[ -n "$data_dir" ] && [ -d "$data_dir" ] || fail "no data directory before destroy" || return 1
+	run "destroy-$env" destroy --yes --app "$APP" --env "$env"
+	rc_is 0 && err_has "destroy: the cluster of $APP-$env and its data are deleted" || return 1
+	[ -z "$(server_pids "$data_dir")" ] || { echo "server processes remain:"; pgrep -af -- "$data_dir"; return 1; }
+	[ ! -e "$data_dir" ] || fail "$data_dir remains" || return 1
+	[ -z "$data_parent" ] || [ ! -e "$data_parent" ] || fail "$data_parent remains" || return 1
+	[ ! -e ".appdb/$APP-$env" ] || fail ".appdb/$APP-$env remains" || return 1
+	run "status-destroyed-$env" status --app "$APP" --env "$env"
+	rc_is 0 && out_has '^state: +absent' || return 1
+	run "destroy-again-$env" destroy --yes --app "$APP" --env "$env"
+	rc_is 0 && err_has 'has no cluster; nothing to do'
+}
+
+# --- 7. no password in any output ----------------------------------------------
+
+collect_secrets() {	# env: the passwords, and copies of the server's logs into LOG
+	local env=$1 passfile data_dir f
+	run "url-$env" url --app "$APP" --env "$env" --role master
+	[ "$RC" = 0 ] || { show; return 1; }
+	passfile=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.stdin.read().strip().split("passfile=", 1)[1]))' <"$OUT")
+	[ -f "$passfile" ] || fail "no passfile at \"$passfile\"" || return 1
+	[ "$(stat -c %a "$passfile")" = 600 ] || fail "$passfile is not owner-only" || return 1
+	while IFS= read -r pw; do
+		[ -n "$pw" ] && PASSWORDS+=("$pw")
+	done < <(cut -d: -f5 "$passfile")
+	[ "$(wc -l <"$passfile")" = 4 ] || fail "$passfile does not hold 4 passwords (rdsadmin, postgres, migrator, app)" || return 1
+	run "status-$env-secrets" status --app "$APP" --env "$env" --output json
+	data_dir=$(json_get "$OUT" data_dir)
+	for f in server.log pg_ctl.log; do
+		as_owner "$data_dir" cat "$data_dir/$f" >"$LOG/$env-$f" 2>&1
+	done
+	cp ".appdb/$APP-$env/initdb.log" "$LOG/$env-initdb.log" 2>/dev/null
+	ls "$(dirname "$data_dir")" >"$LOG/$env-data-parent.ls"
+	! grep -q '\.pw$' "$LOG/$env-data-parent.ls" || fail "initdb's password file remains next to $data_dir"
+}
+
+t_no_password_anywhere() {
+	local pw bad=0 files
+	[ "${#PASSWORDS[@]}" -ge 4 ] || fail "only ${#PASSWORDS[@]} passwords were read" || return 1
+	[ -s "$LOG/dev-server.log" ] || fail "the server log was not read" || return 1
+	for pw in "${PASSWORDS[@]}"; do
+		files=$(grep -rlF -- "$pw" "$LOG")
+		if [ -n "$files" ]; then
+			echo "a password (${#pw} characters, not shown) appears in:"
+			echo "$files" | sed 's/^/  /'
+			bad=1
+		fi
+	done
+	echo "($(ls "$LOG" | wc -l) files searched for ${#PASSWORDS[@]} passwords)"
+	[ "$bad" = 0 ]
+}
+
+t_wrapper_outside_checks() {
+	local total
+	total=$(wc -l <"$WRAPFAIL")
+	[ "$total" = "$wrapper_in_checks" ] ||
+		{ echo "the wrapper failed outside the checks for:"; cat "$WRAPFAIL"; return 1; }
+}
+
+# --- the runs ----------------------------------------------------------------------
+
+echo "cli: appdb $APPDB${APPDB_WRAPPER:+ under $APPDB_WRAPPER}; PostgreSQL $MAJOR from $PG_BINDIR; suite $CLI_SUITE; app $APP"
+
+if [ "$CLI_SUITE" = all ]; then
+	check "--help" t_help
+	for c in configure plan provision "roles setup" "roles plan" "roles check" url psql status destroy; do
+		check "$c --help" t_command_help $c
+	done
+	check "configure --help lists --force" t_command_help_option force configure
+	check "roles check --help lists --login" t_command_help_option login roles check
+	check "destroy --help lists --yes" t_command_help_option yes destroy
+	check "--version prints appdb $VERSION" t_version
+
+	check "bad input: no config file" t_bad_no_config
+	check "bad input: malformed JSON" t_bad_json
+	check "bad input: truncated JSON gives a reason a user can act on" t_bad_json_truncated
+	check "bad input: unknown key" t_bad_unknown_key
+	check "bad input: app_user pg_bad in the config file" t_bad_role_file 'd["app_user"] = "pg_bad"' 'app_user "pg_bad" is reserved'
+	check "bad input: 64-byte app_user in the config file" t_bad_role_file 'd["app_user"] = "a" * 64' 'app_user "a{64}" is too long'
+	check "bad input: empty schema_name in the config file" t_bad_role_file 'd["schema_name"] = ""' 'schema_name must not be empty'
+	check "bad input: configure --app-user pg_bad" t_bad_role_option 'app_user "pg_bad" is reserved' --app-user pg_bad
+	check "bad input: configure with a 64-byte --migrator-user" t_bad_role_option 'migrator_user "m{64}" is too long' --migrator-user "$(printf 'm%.0s' $(seq 64))"
+	check "bad input: configure --schema ''" t_bad_role_option 'schema_name must not be empty' --schema ''
+	check "bad input: unknown command" t_bad_unknown_command
+	check "bad input: unknown option" t_bad_unknown_option
+	check "bad input: option not applying to the command (status --yes)" t_bad_option_not_applying
+	check "bad input: no --app/--env" t_bad_missing_env
+	check "bad input: configure without --env" t_bad_missing_env_configure
+	check "bad input: configure over a different file without --force" t_bad_configure_exists
+	check "configure --force overwrites" t_configure_force
+	check "bad input: --output xml" t_bad_output
+	check "bad input: a value for an option that takes none (--yes=1) is named" t_bad_value_for_flag
+	check "bad input: arguments after -- (no crash)" t_bad_double_dash
+	check "bad input: an option that does not apply, after 64 others" t_bad_many_options
+fi
+
+check "configure from an empty folder" t_configure
+check "configure again: up to date, unchanged" t_configure_again
+check "plan: create, changes nothing" t_plan
+check "provision" t_provision
+check "status: running, PostgreSQL $MAJOR" t_status
+check "url before roles setup: no password yet" t_url_before_setup
+check "roles check before setup fails, naming the checks" t_check_before_setup
+check "roles plan lists CREATE ROLE" t_plan_before_setup
+check "roles setup executes statements" t_setup
+check "roles setup again: nothing to change, plan converged" t_setup_again
+check "provision again: nothing to change" t_provision_again
+check "roles check passes" t_check_passes
+check "roles check --login" t_check_login
+check "roles check --output json: success true" t_check_json
+check "report: postgres is a member of $EXPECTED_GROUPS" t_master_groups
+check "migrator creates a table" t_migrator_table
+check "app inserts, updates and selects in it" t_app_uses_table
+check "app cannot create tables" t_app_cannot_create
+check "roles check passes with the migrator's table" t_check_passes check-with-table
+
+if [ "$CLI_SUITE" = all ]; then
+	check "second environment provisioned" t_verbose_env
+	if extension_installed; then
+		check "roles plan: extension and core identical (fresh database)" t_same_bytes verbose plan-fresh plan
+		check "roles setup --verbose (core) on a fresh environment" t_verbose_setup
+		check "first roles setup: extension and core reports identical" t_same_fresh_setup
+		check "roles check --output json: extension and core identical" t_same_bytes dev check-json check --output json
+		check "roles check (text): extension and core identical" t_same_bytes dev check-text check
+		check "roles setup --output json: extension and core identical" t_same_bytes dev setup-json setup --output json
+	else
+		note "the app_roles extension is not installed for PostgreSQL $MAJOR: extension/core comparisons skipped"
+		check "roles setup --verbose (core) on a fresh environment" t_verbose_setup
+		check "--via extension refused where it is not installed" t_via_extension_refused
+	fi
+	check "stopped server: roles check exits 3 quickly, could not connect" t_stopped
+	check "provision starts it again; check passes" t_restart
+	check "passwords of dev read, server logs copied" collect_secrets dev
+	check "passwords of verbose read, server logs copied" collect_secrets verbose
+fi
+
+check "destroy without --yes, not on a terminal: refused, nothing changed" t_destroy_refused
+check "destroy --yes: server, data and state gone" t_destroy dev
+
+if [ "$CLI_SUITE" = all ]; then
+	check "destroy --yes the second environment" t_destroy verbose
+	[ ! -e .appdb ] || note ".appdb remains after the last environment was destroyed"
+	check "no password in any output or server log" t_no_password_anywhere
+fi
+check "the wrapper failed nowhere outside the checks" t_wrapper_outside_checks
+
+echo "(took $(($(date +%s) - START)) s)"
+echo "cli: $passed passed, $failed failed"
+[ "$failed" = 0 ]
