@@ -316,10 +316,11 @@ static PGconn *
 local_connect(const struct local_env *e, const char *user, const char *dbname)
 {
 	char		port[16];
+	/* the loopback: no TLS or GSSAPI to negotiate (the server offers neither) */
 	const char *keywords[] = {"host", "port", "user", "dbname", "passfile",
-	"connect_timeout", "application_name", NULL};
+	"connect_timeout", "application_name", "sslmode", "gssencmode", NULL};
 	const char *values[] = {"127.0.0.1", port, user, dbname, e->passfile,
-	CONNECT_TIMEOUT, "appdb", NULL};
+	CONNECT_TIMEOUT, "appdb", "disable", "disable", NULL};
 	PGconn	   *conn;
 
 	snprintf(port, sizeof(port), "%d", e->port);

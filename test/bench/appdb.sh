@@ -30,8 +30,11 @@ floor_query="SELECT count(*) FROM pg_class c WHERE c.relnamespace = 'app'::regna
 measure() {
 	local i out
 	for i in $(seq "$ROUNDS"); do
-		/usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>&1
-		cat "$work/t"
+		local t0 t1
+		t0=$(date +%s%N)
+		/usr/bin/time -f "%M" -o "$work/t" "$@" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", (b - a) / 1e9}') $(cat "$work/t")"
 	done | sort -n | awk -v n="$ROUNDS" '{w[NR]=$1; if ($2>m) m=$2} END {printf "%s %d\n", w[int((n+1)/2)], m}'
 }
 
@@ -57,3 +60,13 @@ report "empty schema (median of $ROUNDS)"
 	IF i % 200 = 0 THEN COMMIT; END IF; END LOOP; END \$\$"
 echo "statements setup would run with $TABLES tables: $("$appdb" $env roles plan --output json)"
 report "$TABLES tables and their sequences (median of $ROUNDS)"
+
+# Peak RSS above counts the shared libraries libpq maps (OpenSSL, GSSAPI, LDAP);
+# massif tells what appdb itself allocates.
+if command -v valgrind >/dev/null; then
+	for cmd in "roles setup" "roles check"; do
+		valgrind --tool=massif --massif-out-file="$work/massif" "$appdb" $env $cmd >/dev/null 2>&1
+		peak=$(grep -E '^mem_heap_B=' "$work/massif" | cut -d= -f2 | sort -n | tail -1)
+		echo "appdb $cmd with $TABLES tables: peak heap $((peak / 1024)) KiB (valgrind massif)"
+	done
+fi
