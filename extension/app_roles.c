@@ -108,6 +108,24 @@ IsLostRace(ErrorData *edata)
 		(edata->message && strcmp(edata->message, "tuple concurrently updated") == 0);
 }
 
+struct SetupRun
+{
+	CallState  *cs;
+	char	   *report;
+};
+
+static void
+Setup(void *arg)
+{
+	struct SetupRun *run = arg;
+	struct app_error err = {0};
+	int			executed;
+
+	if (app_run_setup(&SpiExecutor, &run->cs->mem, &run->cs->cfg, &executed,
+					  &run->report, &err) != 0)
+		ReportCoreError(&err);
+}
+
 /*
  * Run setup in a subtransaction; a lost race is retried once, since the
  * retry reads the winner's committed roles.
@@ -115,53 +133,21 @@ IsLostRace(ErrorData *edata)
 static char *
 SetupWithRetry(CallState *cs)
 {
-	volatile int attempt;
+	struct SetupRun run = {cs, NULL};
+	int			attempt;
 
 	for (attempt = 1;; attempt++)
 	{
-		MemoryContext oldcontext = CurrentMemoryContext;
-		ResourceOwner oldowner = CurrentResourceOwner;
-		char	   *volatile report = NULL;
-		volatile bool retry = false;
+		ErrorData  *edata = RunInSubtransaction(Setup, &run, true);
 
-		BeginInternalSubTransaction(NULL);
-		MemoryContextSwitchTo(oldcontext);
-		PG_TRY();
-		{
-			struct app_error err = {0};
-			int			executed;
-			char	   *json;
-
-			if (app_run_setup(&SpiExecutor, &cs->mem, &cs->cfg, &executed,
-							  &json, &err) != 0)
-				ReportCoreError(&err);
-			report = json;
-			ReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(oldcontext);
-			CurrentResourceOwner = oldowner;
-		}
-		PG_CATCH();
-		{
-			ErrorData  *edata;
-
-			/* roll the subtransaction back before the error goes on up */
-			MemoryContextSwitchTo(oldcontext);
-			edata = CopyErrorData();
-			FlushErrorState();
-			RollbackAndReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(oldcontext);
-			CurrentResourceOwner = oldowner;
-			if (attempt > 1 || !IsLostRace(edata))
-				ReThrowError(edata);
-			ereport(NOTICE,
-					errmsg("setup lost a race with a concurrent setup, retrying"),
-					errdetail("%s", edata->message));
-			FreeErrorData(edata);
-			retry = true;
-		}
-		PG_END_TRY();
-		if (!retry)
-			return report;
+		if (edata == NULL)
+			return run.report;
+		if (attempt > 1 || !IsLostRace(edata))
+			ReThrowError(edata);
+		ereport(NOTICE,
+				errmsg("setup lost a race with a concurrent setup, retrying"),
+				errdetail("%s", edata->message));
+		FreeErrorData(edata);
 	}
 }
 

@@ -148,60 +148,85 @@ SpiExecute(void *state, struct app_mem *mem, const char *sql, struct app_error *
 }
 
 /*
- * Run stmts in an internal subtransaction that is always rolled back (the
- * pattern of PL/pgSQL's exception blocks), so that the probe leaves nothing
- * behind, memberships and SET LOCAL ROLE included.
+ * Run fn(arg) in an internal subtransaction, the pattern of PL/pgSQL's
+ * exception blocks.  On success the subtransaction is kept (keep) or rolled
+ * back; on an error it is rolled back and the error returned, else NULL.
+ */
+ErrorData *
+RunInSubtransaction(void (*fn) (void *arg), void *arg, bool keep)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		fn(arg);
+		if (keep)
+			ReleaseCurrentSubTransaction();
+		else
+			RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcontext);
+	CurrentResourceOwner = oldowner;
+	return edata;
+}
+
+struct ProbeRun
+{
+	const char *const *stmts;
+	int			n;
+	int			current;
+};
+
+static void
+ProbeStatements(void *arg)
+{
+	struct ProbeRun *run = arg;
+
+	for (run->current = 0; run->current < run->n; run->current++)
+	{
+		int			ret = SPI_execute(run->stmts[run->current], false, 0);
+
+		if (ret < 0)
+			elog(ERROR, "SPI_execute failed in app_roles: %s", SPI_result_code_string(ret));
+		if (SPI_tuptable)
+			SPI_freetuptable(SPI_tuptable);
+	}
+}
+
+/*
+ * Run stmts in a subtransaction that is always rolled back, so that the
+ * probe leaves nothing behind, memberships and SET LOCAL ROLE included.
  */
 static int
 SpiProbe(void *state, struct app_mem *mem, const char *const *stmts, int n,
 		 int *failed_at, struct app_error *err)
 {
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	volatile int current = -1;
+	struct ProbeRun run = {stmts, n, -1};
+	ErrorData  *edata;
 
 	(void) state;
 	*failed_at = -1;
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
-	PG_TRY();
+	edata = RunInSubtransaction(ProbeStatements, &run, false);
+	if (edata)
 	{
-		int			i;
-
-		for (i = 0; i < n; i++)
-		{
-			int			ret;
-
-			current = i;
-			ret = SPI_execute(stmts[i], false, 0);
-			if (ret < 0)
-				elog(ERROR, "SPI_execute failed in app_roles: %s",
-					 SPI_result_code_string(ret));
-			if (SPI_tuptable)
-				SPI_freetuptable(SPI_tuptable);
-		}
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-
-		*failed_at = current;
+		*failed_at = run.current;
 		memset(err, 0, sizeof(*err));
 		err->kind = APP_ERR_DATABASE;
 		err->message = app_strdup(mem, edata->message ? edata->message : "unknown error");
 		FreeErrorData(edata);
 	}
-	PG_END_TRY();
 	return 0;
 }
 

@@ -11,5 +11,6 @@ extern const struct app_executor SpiExecutor;
 
 void		InitPallocAllocator(struct app_allocator *allocator, MemoryContext cxt);
 void		ReportCoreError(const struct app_error *err) pg_attribute_noreturn();
+ErrorData  *RunInSubtransaction(void (*fn) (void *arg), void *arg, bool keep);
 
 #endif							/* APP_SPI_EXEC_H */
