@@ -46,6 +46,7 @@ suite "core unit tests (ASan+UBSan)" test/core/test_core_asan
 if command -v valgrind >/dev/null; then
 	suite "core unit tests (valgrind)" valgrind -q --error-exitcode=1 --leak-check=full test/core/test_core
 fi
+suite "versions agree" test/versions.sh
 suite "pg_regress (PostgreSQL $(pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'))" test/run_regress.sh
 suite "concurrent setups" test/concurrency.sh
 suite "appdb on PostgreSQL 15 (ASan+UBSan build)" env APPDB=test/appdb-asan test/cli.sh

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# test/versions.sh: the version lives in app_roles.control; META.json, the
+# install script's name and appdb --version must agree with it.
+set -u
+cd "$(dirname "$0")/.."
+v=$(sed -n "s/^default_version = '\(.*\)'/\1/p" app_roles.control)
+passed=0 failed=0
+check() {
+	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL versions: $1: \"$2\" is not \"$3\""; fi
+}
+check "META.json version" "$(python3 -c 'import json; print(json.load(open("META.json"))["version"])')" "$v.0"
+check "META.json provides" "$(python3 -c 'import json; print(json.load(open("META.json"))["provides"]["app_roles"]["version"])')" "$v.0"
+check "install script" "$(ls sql/app_roles--*.sql | grep -v -- '--.*--' | sed 's/.*--\(.*\)\.sql/\1/' | sort -V | tail -1)" "$v"
+check "appdb --version" "$(./appdb --version)" "appdb $v"
+echo "versions: $passed passed, $failed failed"
+[ "$failed" = 0 ]
