@@ -31,13 +31,15 @@ bench: install
 	@test/bench/run.sh
 	@test/bench/appdb.sh
 
-# appdb, the command-line program: core + cli, over libpq and json-c.
-CLI_SRCS = $(filter-out cli/main.c,$(wildcard cli/*.c))
+# appdb, the command-line program: core + cli, over libpq, json-c and
+# libcrypto (SigV4 in cli/aws/).
+CLI_SRCS = $(filter-out cli/main.c,$(wildcard cli/*.c)) $(addprefix cli/aws/,sigv4.c token.c credentials.c)
+CLI_HDRS = $(wildcard cli/*.h cli/aws/*.h)
 APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
 	-DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)
-APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -ljson-c
+APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -ljson-c -lcrypto
 
-appdb: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(wildcard cli/*.h core/*.h)
+appdb: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
 	$(CC) $(APPDB_CFLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
 
 all: appdb
@@ -62,6 +64,16 @@ infra-check-app-database-roles: appdb
 	$(APPDB) roles check $(infra-args)
 
 # appdb with AddressSanitizer and UBSan, for the CLI tests.
-test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(wildcard cli/*.h core/*.h)
+test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
 	$(CC) $(APPDB_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
+
+# The SigV4 unit tests (AWS's suite, test/aws/sigv4.sh runs them), plain and
+# with AddressSanitizer and UBSan.
+SIGV4_TEST_SRCS = test/aws/test_sigv4.c cli/aws/sigv4.c cli/aws/token.c
+SIGV4_TEST_CFLAGS = -std=gnu11 -g -Wall -Wextra -Werror -I.
+test/aws/test_sigv4: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h
+	$(CC) $(SIGV4_TEST_CFLAGS) -O1 -o $@ $(SIGV4_TEST_SRCS) -ljson-c -lcrypto
+test/aws/test_sigv4_asan: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h
+	$(CC) $(SIGV4_TEST_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer -o $@ $(SIGV4_TEST_SRCS) -ljson-c -lcrypto

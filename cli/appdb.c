@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "cmd_token.h"
 #include "envconfig.h"
 #include "local.h"
 #include "msgs.h"
@@ -23,6 +24,8 @@ run(const struct appdb_options *opts)
 
 	if (opts->command == CMD_CONFIGURE)
 		return env_config_configure(opts);
+	if (opts->command == CMD_TOKEN)
+		return cmd_token(opts);		/* reads no config file */
 	if ((code = env_config_read(opts, &cfg)) >= 0)
 		return code;
 	switch (opts->command)

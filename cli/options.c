@@ -38,6 +38,7 @@ static const struct command_def commands[] = {
 	{"psql", CMD_PSQL, true, "open psql as --role"},
 	{"status", CMD_STATUS, true, "show the cluster's state, port, version and data directory"},
 	{"destroy", CMD_DESTROY, true, "stop the cluster and delete it, with its data (asks unless --yes)"},
+	{"token", CMD_TOKEN, false, "print an RDS IAM authentication token, as aws rds generate-db-auth-token does"},
 	{NULL, CMD_NONE, false, NULL}
 };
 
@@ -47,7 +48,7 @@ enum option_id
 	OPT_NO_PROGRESS, OPT_PROFILE, OPT_REGION, OPT_ENDPOINT_URL, OPT_VERSION,
 	OPT_HELP, OPT_PROVIDER, OPT_DATABASE, OPT_APP_USER, OPT_MIGRATOR_USER,
 	OPT_SCHEMA, OPT_AUTH, OPT_EXTENSIONS, OPT_PORT, OPT_FORCE, OPT_PG_BINDIR,
-	OPT_VIA, OPT_LOGIN, OPT_ROLE, OPT_YES
+	OPT_VIA, OPT_LOGIN, OPT_ROLE, OPT_YES, OPT_HOSTNAME, OPT_USERNAME
 };
 
 struct option_def
@@ -68,8 +69,8 @@ static const struct option_def option_defs[] = {
 	{"verbose", no_argument, OPT_VERBOSE, GLOBAL, NULL, "print each SQL statement as it runs (never a password)"},
 	{"quiet", no_argument, OPT_QUIET, GLOBAL, NULL, "print only results and errors"},
 	{"no-progress", no_argument, OPT_NO_PROGRESS, GLOBAL, NULL, "do not report the steps of long commands"},
-	{"profile", required_argument, OPT_PROFILE, GLOBAL, "NAME", "AWS profile (aws provider)"},
-	{"region", required_argument, OPT_REGION, GLOBAL, "REGION", "AWS region (aws provider)"},
+	{"profile", required_argument, OPT_PROFILE, GLOBAL, "NAME", "AWS profile (aws provider, token)"},
+	{"region", required_argument, OPT_REGION, GLOBAL, "REGION", "AWS region (aws provider, token)"},
 	{"endpoint-url", required_argument, OPT_ENDPOINT_URL, GLOBAL, "URL", "AWS endpoint override (aws provider)"},
 	{"version", no_argument, OPT_VERSION, GLOBAL, NULL, "print the version and exit"},
 	{"help", no_argument, OPT_HELP, GLOBAL, NULL, "print this help (or a command's, after it) and exit"},
@@ -80,13 +81,15 @@ static const struct option_def option_defs[] = {
 	{"schema", required_argument, OPT_SCHEMA, BIT(CMD_CONFIGURE), "NAME", "the application's schema (default app)"},
 	{"auth", required_argument, OPT_AUTH, BIT(CMD_CONFIGURE), "iam|password", "iam: app and migrator join rds_iam (default iam)"},
 	{"superuser-extensions", required_argument, OPT_EXTENSIONS, BIT(CMD_CONFIGURE), "JSON", "extensions to install in pg_catalog, e.g. '{\"hstore\": true}'"},
-	{"port", required_argument, OPT_PORT, BIT(CMD_CONFIGURE), "PORT", "local: the server's TCP port (default: a free one)"},
+	{"port", required_argument, OPT_PORT, BIT(CMD_CONFIGURE) | BIT(CMD_TOKEN), "PORT", "the database's TCP port (configure, local: default a free one)"},
 	{"force", no_argument, OPT_FORCE, BIT(CMD_CONFIGURE), NULL, "overwrite an existing config file"},
 	{"pg-bindir", required_argument, OPT_PG_BINDIR, BIT(CMD_CONFIGURE) | BIT(CMD_PROVISION) | BIT(CMD_PLAN), "DIR", "local: PostgreSQL server binaries (default pg_config --bindir)"},
 	{"via", required_argument, OPT_VIA, ROLES, "auto|extension|core", "run the app_roles extension, or the same logic in appdb (default auto)"},
 	{"login", no_argument, OPT_LOGIN, BIT(CMD_ROLES_CHECK), NULL, "also log in as app and migrator"},
 	{"role", required_argument, OPT_ROLE, BIT(CMD_URL) | BIT(CMD_PSQL), "app|migrator|master", "whom to connect as (default app)"},
 	{"yes", no_argument, OPT_YES, BIT(CMD_DESTROY), NULL, "do not ask for confirmation"},
+	{"hostname", required_argument, OPT_HOSTNAME, BIT(CMD_TOKEN), "HOST", "the database's host name, as clients connect to it"},
+	{"username", required_argument, OPT_USERNAME, BIT(CMD_TOKEN), "USER", "the database user the token logs in as"},
 	{NULL, 0, 0, 0, NULL, NULL}
 };
 
@@ -155,13 +158,13 @@ print_help(enum appdb_command command)
 			print_option(&option_defs[i]);
 	if (command == CMD_NONE)
 		printf("\n\"appdb COMMAND --help\" shows a command's own options.\n");
-	printf("\nThe environment's config file is read by every command but configure;\n"
-		   "give --app and --env, or --config.\n\n"
+	printf("\nThe environment's config file is read by every command but configure\n"
+		   "and token; give --app and --env, or --config.\n\n"
 		   "Exit status:\n"
 		   "  0  ok\n"
 		   "  1  a check failed\n"
-		   "  2  usage or configuration error\n"
-		   "  3  database error (including a server that cannot be reached)\n");
+		   "  2  usage or configuration error (including missing AWS credentials or region)\n"
+		   "  3  an AWS or database error (including a server that cannot be reached)\n");
 }
 
 static int
@@ -337,6 +340,8 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 				set_string(&opts->role, optarg);
 				break;
 			case OPT_YES: opts->yes = true; break;
+			case OPT_HOSTNAME: set_string(&opts->hostname, optarg); break;
+			case OPT_USERNAME: set_string(&opts->username, optarg); break;
 		}
 	}
 
@@ -359,7 +364,8 @@ free_options(struct appdb_options *opts)
 		&opts->app, &opts->env, &opts->config_path, &opts->profile,
 		&opts->region, &opts->endpoint_url, &opts->provider, &opts->database,
 		&opts->app_user, &opts->migrator_user, &opts->schema, &opts->auth,
-		&opts->extensions, &opts->pg_bindir, &opts->role
+		&opts->extensions, &opts->pg_bindir, &opts->role, &opts->hostname,
+		&opts->username
 	};
 	size_t		i;
 

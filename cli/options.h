@@ -20,7 +20,8 @@ enum appdb_command
 	CMD_URL,
 	CMD_PSQL,
 	CMD_STATUS,
-	CMD_DESTROY
+	CMD_DESTROY,
+	CMD_TOKEN
 };
 
 enum appdb_output
@@ -60,7 +61,7 @@ struct appdb_options
 	char	   *schema;
 	char	   *auth;
 	char	   *extensions;
-	int			port;			/* 0: not given */
+	int			port;			/* 0: not given; configure, token */
 	bool		force;
 
 	/* provision, configure */
@@ -75,6 +76,10 @@ struct appdb_options
 
 	/* destroy */
 	bool		yes;
+
+	/* token */
+	char	   *hostname;
+	char	   *username;
 };
 
 /* Parse argv into opts; returns -1 to go on, else the exit code. */

@@ -49,6 +49,10 @@ fi
 suite "versions agree" test/versions.sh
 suite "pg_regress (PostgreSQL $(pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'))" test/run_regress.sh
 suite "concurrent setups" test/concurrency.sh
+make -s test/aws/test_sigv4 test/aws/test_sigv4_asan || exit 1
+suite "SigV4: AWS's test suite" test/aws/sigv4.sh plain
+suite "SigV4: AWS's test suite (ASan+UBSan)" test/aws/sigv4.sh asan
+suite "appdb token against botocore" env APPDB_NOFAKE=test/appdb-asan test/aws/token.sh
 suite "appdb on PostgreSQL 15 (ASan+UBSan build)" env APPDB=test/appdb-asan test/cli.sh
 
 # The lifecycle on the other versions, with servers from the npm registry.

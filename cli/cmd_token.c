@@ -1,0 +1,80 @@
+/*
+ * cli/cmd_token.c
+ *		appdb token --hostname H --port P --username U [--region R]: the
+ *		token `aws rds generate-db-auth-token` prints, byte for byte.
+ *
+ * The token, alone on stdout, is the only secret appdb prints, and only
+ * here (DESIGN §7); the secret key and session token never appear, not
+ * even with --verbose.
+ */
+#include "cmd_token.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws/credentials.h"
+#include "aws/token.h"
+#include "msgs.h"
+#include "util.h"
+
+/* A bare host name: no scheme, port, path or user part, no whitespace. */
+static bool
+valid_hostname(const char *h)
+{
+	const unsigned char *p = (const unsigned char *) h;
+
+	if (*p == '\0')
+		return false;
+	for (; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || strchr("/?#@:[]\\%", *p))
+			return false;
+	return true;
+}
+
+int
+cmd_token(const struct appdb_options *opts)
+{
+	struct aws_credentials creds;
+	char	   *region = NULL;
+	char	   *token = NULL;
+	int			code;
+
+	memset(&creds, 0, sizeof(creds));
+	if (opts->hostname == NULL)
+		return usage_error("token needs --hostname, the database's host name");
+	if (opts->port == 0)
+		return usage_error("token needs --port, the database's port");
+	if (opts->username == NULL)
+		return usage_error("token needs --username, the database user");
+	if (!valid_hostname(opts->hostname))
+		return usage_error("invalid --hostname \"%s\": give the host name alone, without scheme, port or path",
+						   opts->hostname);
+	if (opts->username[0] == '\0')
+		return usage_error("invalid --username: it is empty");
+
+	if ((code = aws_resolve_region(opts->region, opts->profile, &region)) >= 0)
+		goto cleanup;
+	if ((code = aws_resolve_credentials(opts->profile, &creds)) >= 0)
+		goto cleanup;
+	verbosef("token for user \"%s\" at %s:%d, valid %d minutes",
+			 opts->username, opts->hostname, opts->port, AWS_RDS_TOKEN_EXPIRES / 60);
+
+	token = aws_rds_auth_token(opts->hostname, opts->port, opts->username,
+							   region, &creds, time(NULL));
+	if (token == NULL)
+	{
+		errorf("could not sign the token (out of memory, or the cryptographic library failed)");
+		code = EXIT_FAILURE_REMOTE;
+		goto cleanup;
+	}
+	printf("%s\n", token);
+	code = EXIT_OK;
+
+cleanup:
+	wipe_free(token);
+	free(region);
+	aws_credentials_free(&creds);
+	return code;
+}
