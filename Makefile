@@ -33,7 +33,7 @@ bench: install
 
 # appdb, the command-line program: core + cli, over libpq, json-c and
 # libcrypto (SigV4 in cli/aws/).
-CLI_SRCS = $(filter-out cli/main.c,$(wildcard cli/*.c)) $(addprefix cli/aws/,sigv4.c token.c credentials.c)
+CLI_SRCS = $(filter-out cli/main.c,$(wildcard cli/*.c)) $(addprefix cli/aws/,sigv4.c token.c credentials.c profile.c)
 CLI_HDRS = $(wildcard cli/*.h cli/aws/*.h)
 APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
 	-DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)

@@ -54,9 +54,10 @@ cmd_token(const struct appdb_options *opts)
 	if (opts->username[0] == '\0')
 		return usage_error("invalid --username: it is empty");
 
-	if ((code = aws_resolve_region(opts->region, opts->profile, &region)) >= 0)
-		goto cleanup;
+	/* credentials first: an unknown profile is the error to report */
 	if ((code = aws_resolve_credentials(opts->profile, &creds)) >= 0)
+		goto cleanup;
+	if ((code = aws_resolve_region(opts->region, opts->profile, &region)) >= 0)
 		goto cleanup;
 	verbosef("token for user \"%s\" at %s:%d, valid %d minutes",
 			 opts->username, opts->hostname, opts->port, AWS_RDS_TOKEN_EXPIRES / 60);

@@ -260,15 +260,19 @@ run_program(const struct os_user *user, char *const argv[], const char *log_path
 	return -1;
 }
 
-/* The first line a program prints (a path from pg_config, a version). */
-char *
-run_capture(char *const argv[])
+/*
+ * Everything a program prints on stdout (its stderr passes through, or is
+ * dropped), or NULL if it could not run or exited non-zero.
+ */
+static char *
+capture(char *const argv[], bool keep_stderr)
 {
 	int			fds[2];
 	pid_t		pid;
-	char		buf[4096];
-	ssize_t		n;
+	char	   *buf;
+	size_t		cap = 4096;
 	size_t		len = 0;
+	ssize_t		n;
 	int			status;
 
 	if (pipe(fds) != 0)
@@ -284,22 +288,57 @@ run_capture(char *const argv[])
 
 		dup2(devnull, STDIN_FILENO);
 		dup2(fds[1], STDOUT_FILENO);
-		dup2(devnull, STDERR_FILENO);
+		if (!keep_stderr)
+			dup2(devnull, STDERR_FILENO);
 		close(fds[0]);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
 	close(fds[1]);
-	while (len < sizeof(buf) - 1 && (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+	buf = xmalloc(cap);
+	while ((n = read(fds[0], buf + len, cap - len - 1)) > 0)
+	{
 		len += (size_t) n;
+		if (cap - len - 1 == 0 && cap < ((size_t) 1 << 20))
+		{
+			char	   *bigger = xmalloc(cap * 2);
+
+			memcpy(bigger, buf, len);
+			explicit_bzero(buf, cap);
+			free(buf);
+			buf = bigger;
+			cap *= 2;
+		}
+		else if (cap - len - 1 == 0)
+			break;				/* over 1 MiB: not what we asked for */
+	}
 	close(fds[0]);
 	buf[len] = '\0';
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	{
+		wipe_free(buf);
 		return NULL;
-	buf[strcspn(buf, "\n")] = '\0';
-	return xstrdup(buf);
+	}
+	return buf;
+}
+
+/* The first line a program prints (a path from pg_config, a version). */
+char *
+run_capture(char *const argv[])
+{
+	char	   *out = capture(argv, false);
+
+	if (out)
+		out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
+char *
+run_capture_all(char *const argv[])
+{
+	return capture(argv, true);
 }
 
 char *

@@ -53,6 +53,7 @@ make -s test/aws/test_sigv4 test/aws/test_sigv4_asan || exit 1
 suite "SigV4: AWS's test suite" test/aws/sigv4.sh plain
 suite "SigV4: AWS's test suite (ASan+UBSan)" test/aws/sigv4.sh asan
 suite "appdb token against botocore" env APPDB_NOFAKE=test/appdb-asan test/aws/token.sh
+suite "AWS credentials and region against botocore (ASan+UBSan build)" env APPDB=test/appdb-asan test/aws/credentials.sh
 suite "appdb on PostgreSQL 15 (ASan+UBSan build)" env APPDB=test/appdb-asan test/cli.sh
 
 # The lifecycle on the other versions, with servers from the npm registry.
