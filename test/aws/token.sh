@@ -170,7 +170,7 @@ expect_error "missing --username: exit 2" 2 'needs --username' "${creds_env[@]}"
 expect_error "hostname with a port: exit 2" 2 'invalid --hostname' "${creds_env[@]}" -- --hostname h:5432 --port 5432 \
 	--username app --region us-east-1
 expect_error "bad port: exit 2" 2 'invalid port' "${creds_env[@]}" -- --hostname h --port 0 --username app --region us-east-1
-expect_error "--profile not yet: exit 2" 2 'profile' "${creds_env[@]}" -- "${args[@]}" --region us-east-1 --profile dev
+expect_error "an unknown --profile: exit 2" 2 'profile "dev" is not in' "${creds_env[@]}" -- "${args[@]}" --region us-east-1 --profile dev
 
 # the token alone on stdout; neither the secret nor the session token on stderr
 out=$(mktemp) err=$(mktemp)
