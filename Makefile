@@ -30,6 +30,7 @@ demo: install
 bench: install
 	@test/bench/run.sh
 	@test/bench/appdb.sh
+	@test/bench/token.sh
 
 # appdb, the command-line program: core + cli, over libpq, json-c and
 # libcrypto (SigV4 in cli/aws/).

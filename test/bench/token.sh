@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# test/bench/token.sh (make bench): IAM token generation, appdb against
+# botocore, measured side by side in one run.  Prints figures, asserts nothing.
+set -eu
+cd "$(dirname "$0")/../.."
+cc -std=gnu11 -O2 -I. -o test/bench/token_rate test/bench/token_rate.c cli/aws/sigv4.c cli/aws/token.c -lcrypto
+export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY'
+host=app-dev.cluster-abc.us-east-1.rds.amazonaws.com
+read -r _ ours_cached < <(test/bench/token_rate 200000 | grep cached)
+read -r _ ours_uncached < <(test/bench/token_rate 200000 | grep uncached)
+theirs=$(python3 - <<PY
+import time, botocore.session
+client = botocore.session.get_session().create_client("rds", region_name="us-east-1")
+n = 3000
+t0 = time.perf_counter()
+for _ in range(n):
+    client.generate_db_auth_token("$host", 5432, "app")
+print(round(n / (time.perf_counter() - t0)))
+PY
+)
+echo "tokens per second, in process:"
+printf '  %-44s %10s\n' "appdb signer, key cache" "$ours_cached" "appdb signer, new signer each token" "$ours_uncached" \
+	"botocore generate_db_auth_token" "$theirs"
+awk -v a="$ours_cached" -v b="$ours_uncached" -v c="$theirs" \
+	'BEGIN {printf "  ratio: cached %.0fx botocore, uncached %.0fx\n", a / c, b / c}'
+
+# whole processes: median of 11 runs each
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+run_ms() { local i; for i in $(seq 11); do local t0 t1; t0=$(date +%s%N); "$@" >/dev/null; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000 )); done | median; }
+ours=$(run_ms ./appdb token --hostname "$host" --port 5432 --username app --region us-east-1)
+theirs=$(run_ms aws rds generate-db-auth-token --hostname "$host" --port 5432 --username app --region us-east-1)
+echo "one token as a whole process (median of 11):"
+printf '  %-44s %8s us\n' "appdb token" "$ours" "aws rds generate-db-auth-token" "$theirs"
+awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "  ratio: aws CLI takes %.0fx as long\n", b / a}'
+/usr/bin/time -f "%M" -o /tmp/token_mem.$$ ./appdb token --hostname "$host" --port 5432 --username app --region us-east-1 >/dev/null
+echo "  appdb token peak RSS: $(cat /tmp/token_mem.$$) KiB"; rm -f /tmp/token_mem.$$
