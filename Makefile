@@ -34,11 +34,12 @@ bench: install
 
 # appdb, the command-line program: core + cli, over libpq, json-c and
 # libcrypto (SigV4 in cli/aws/).
-CLI_SRCS = $(filter-out cli/main.c,$(wildcard cli/*.c)) $(addprefix cli/aws/,sigv4.c token.c credentials.c profile.c)
+XML2_CFLAGS := $(shell xml2-config --cflags)
+CLI_SRCS = $(filter-out cli/main.c,$(wildcard cli/*.c)) $(wildcard cli/aws/*.c)
 CLI_HDRS = $(wildcard cli/*.h cli/aws/*.h)
 APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
-	-DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)
-APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -ljson-c -lcrypto
+	$(XML2_CFLAGS) -DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)
+APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -lcurl -lxml2 -ljson-c -lcrypto
 
 appdb: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
 	$(CC) $(APPDB_CFLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
@@ -78,3 +79,19 @@ test/aws/test_sigv4: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/
 test/aws/test_sigv4_asan: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h
 	$(CC) $(SIGV4_TEST_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -o $@ $(SIGV4_TEST_SRCS) -ljson-c -lcrypto
+
+# The AWS request path against the moto test bed (test/aws/run_request.sh),
+# and the fuzz targets of its response parsers (libFuzzer).
+AWS_TEST_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. $(XML2_CFLAGS)
+AWS_TEST_LIBS = -lcurl -lxml2 -ljson-c -lcrypto
+AWS_REQUEST_SRCS = test/aws/test_request.c cli/aws/http.c cli/aws/retry.c cli/aws/request.c \
+	cli/aws/response.c cli/aws/sts.c cli/aws/sigv4.c cli/msgs.c cli/util.c
+AWS_HDRS = $(wildcard cli/aws/*.h) cli/msgs.h cli/util.h
+test/aws/test_request: $(AWS_REQUEST_SRCS) $(AWS_HDRS)
+	$(CC) $(AWS_TEST_CFLAGS) -o $@ $(AWS_REQUEST_SRCS) $(AWS_TEST_LIBS)
+test/aws/test_request_asan: $(AWS_REQUEST_SRCS) $(AWS_HDRS)
+	$(CC) $(AWS_TEST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer -o $@ $(AWS_REQUEST_SRCS) $(AWS_TEST_LIBS)
+FUZZ_SRCS = cli/aws/response.c cli/aws/http.c cli/aws/sigv4.c cli/util.c cli/msgs.c
+test/aws/fuzz_%_error: test/aws/fuzz_%_error.c $(FUZZ_SRCS) $(AWS_HDRS)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(AWS_TEST_LIBS)
