@@ -92,6 +92,14 @@ test/aws/test_request: $(AWS_REQUEST_SRCS) $(AWS_HDRS)
 test/aws/test_request_asan: $(AWS_REQUEST_SRCS) $(AWS_HDRS)
 	$(CC) $(AWS_TEST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -o $@ $(AWS_REQUEST_SRCS) $(AWS_TEST_LIBS)
+AWS_SERVICES_SRCS = test/aws/test_services.c cli/aws/http.c cli/aws/retry.c cli/aws/request.c \
+	cli/aws/response.c cli/aws/sts.c cli/aws/sigv4.c cli/aws/rds.c cli/aws/iam.c cli/aws/ec2.c \
+	cli/aws/kms.c cli/aws/secretsmanager.c cli/aws/backup.c cli/aws/rdsdata.c cli/msgs.c cli/util.c
+test/aws/test_services: $(AWS_SERVICES_SRCS) $(AWS_HDRS)
+	$(CC) $(AWS_TEST_CFLAGS) -o $@ $(AWS_SERVICES_SRCS) $(AWS_TEST_LIBS)
+test/aws/test_services_asan: $(AWS_SERVICES_SRCS) $(AWS_HDRS)
+	$(CC) $(AWS_TEST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer -o $@ $(AWS_SERVICES_SRCS) $(AWS_TEST_LIBS)
 FUZZ_SRCS = cli/aws/response.c cli/aws/http.c cli/aws/sigv4.c cli/util.c cli/msgs.c
 test/aws/fuzz_%_error: test/aws/fuzz_%_error.c $(FUZZ_SRCS) $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(AWS_TEST_LIBS)

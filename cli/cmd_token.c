@@ -55,7 +55,7 @@ cmd_token(const struct appdb_options *opts)
 		return usage_error("invalid --username: it is empty");
 
 	/* credentials first: an unknown profile is the error to report */
-	if ((code = aws_resolve_credentials(opts->profile, &creds)) >= 0)
+	if ((code = aws_resolve_credentials_in(opts->profile, opts->region, &creds)) >= 0)
 		goto cleanup;
 	if ((code = aws_resolve_region(opts->region, opts->profile, &region)) >= 0)
 		goto cleanup;

@@ -1,23 +1,70 @@
 /*
  * cli/aws/credentials.c
  *		Credentials and region, as the SDKs resolve them (AWS.md
- *		"Credentials, region, endpoints"): the environment, then the profile's
- *		keys in the shared credentials file, its credential_process, its keys
- *		in the config file.  Assumed roles, web identity, container and
- *		instance credentials are not built yet; a profile that needs them is
- *		refused with a clear error.
+ *		"Credentials, region, endpoints"; botocore credentials.py,
+ *		create_credential_resolver), first that yields:
+ *
+ *		1. the environment's keys (skipped under an explicit --profile);
+ *		2. assume role: the profile's role_arn with source_profile (static
+ *		   keys, another role, ... recursively; a cycle is an error) or
+ *		   credential_source (Environment, Ec2InstanceMetadata,
+ *		   EcsContainer), through STS AssumeRole signed with the source's
+ *		   credentials;
+ *		3. web identity: AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_ARN /
+ *		   AWS_ROLE_SESSION_NAME, each before the profile's own setting,
+ *		   through an unsigned STS AssumeRoleWithWebIdentity;
+ *		4. (SSO: refused with a clear message);
+ *		5. the shared credentials file; 6. credential_process; 7. the
+ *		   config file's keys;
+ *		8. container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
+ *		   _FULL_URI, with AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]);
+ *		9. EC2 instance metadata, IMDSv2 (a token PUT, then the role and
+ *		   its credentials), 1 s timeout and 1 attempt by default.
+ *
+ * STS calls go through the request path (request.c), so the endpoint
+ * overrides and the standard retries apply: AWS_ENDPOINT_URL_STS, then
+ * AWS_ENDPOINT_URL, then the profile's endpoint_url.  Assumed-role
+ * credentials are kept in the process until fifteen minutes before they
+ * expire (botocore's advisory refresh margin; after a failed refresh they
+ * are still used until ten minutes before, its mandatory margin).
+ *
+ * Secret keys and session tokens are never printed: --verbose says only
+ * where the credentials came from (and the metadata requests, whose token
+ * header is a secret too, are not logged header by header).
  */
 #include "credentials.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "cli/msgs.h"
-#include "profile.h"
 #include "cli/util.h"
+#include "http.h"
+#include "profile.h"
+#include "request.h"
+#include "response.h"
+
+/* Results of a provider besides an exit code (>= 0). */
+#define FOUND (-1)
+#define ABSENT (-2)
+
+/* botocore RefreshableCredentials: advisory and mandatory refresh margins */
+#define REFRESH_ADVISORY (15 * 60)
+#define REFRESH_MANDATORY (10 * 60)
+
+#define MAX_ROLE_DEPTH 32
+
+#define FORM_TYPE "application/x-www-form-urlencoded; charset=utf-8"
+#define STS_VERSION "2011-06-15"
 
 /* An environment variable, or NULL when unset or empty (botocore's test). */
 static const char *
@@ -26,6 +73,12 @@ env(const char *name)
 	const char *v = getenv(name);
 
 	return v && v[0] ? v : NULL;
+}
+
+static bool
+is_true(const char *v)
+{
+	return v && strcasecmp(v, "true") == 0;
 }
 
 /*
@@ -113,6 +166,22 @@ setting(const struct aws_files *files, const char *profile, const char *key)
 	return v ? v : aws_profile_get(&files->config, profile, key);
 }
 
+static bool
+profile_exists(const struct aws_files *files, const char *profile)
+{
+	return aws_profile_exists(&files->config, profile) ||
+		aws_profile_exists(&files->credentials, profile);
+}
+
+/* botocore _has_static_credentials: either key, in either file */
+static bool
+has_static_keys(const struct aws_files *files, const char *profile)
+{
+	return setting(files, profile, "aws_access_key_id") ||
+		setting(files, profile, "aws_secret_access_key") ||
+		setting(files, profile, "aws_session_token");
+}
+
 /* Static keys from one file's profile; -1 absent, 0 found, or an exit code. */
 static int
 from_file(const struct aws_profile_file *file, const char *profile,
@@ -138,6 +207,42 @@ from_file(const struct aws_profile_file *file, const char *profile,
 	out->session_token = token ? xstrdup(token) : NULL;
 	out->source = source;
 	return 0;
+}
+
+/*
+ * An ISO 8601 time as AWS writes it ("2026-03-05T06:07:08Z", with optional
+ * fractional seconds and a "+hh:mm" offset); 0 if unreadable.
+ */
+static time_t
+parse_time(const char *s)
+{
+	struct tm	tm;
+	int			y, mo, d, h, mi, sec, n = 0;
+	const char *p;
+	time_t		t;
+
+	if (s == NULL || sscanf(s, "%4d-%2d-%2d%*[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) < 6 || n == 0)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	p = s + n;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char) *p); p++)
+			;
+	if (*p == '+' || *p == '-')
+	{
+		int			oh = 0, om = 0;
+
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) >= 1)
+			t += (*p == '+' ? -1 : 1) * (time_t) (oh * 3600 + om * 60);
+	}
+	return t;
 }
 
 /*
@@ -168,7 +273,8 @@ from_process(const char *profile, const char *command, struct aws_credentials *o
 	{
 		struct json_object *akid,
 				   *secret,
-				   *token = NULL;
+				   *token = NULL,
+				   *expiration = NULL;
 
 		if (!json_object_object_get_ex(root, "AccessKeyId", &akid) ||
 			!json_object_is_type(akid, json_type_string) ||
@@ -178,10 +284,13 @@ from_process(const char *profile, const char *command, struct aws_credentials *o
 		else
 		{
 			json_object_object_get_ex(root, "SessionToken", &token);
+			json_object_object_get_ex(root, "Expiration", &expiration);
 			out->access_key_id = xstrdup(json_object_get_string(akid));
 			out->secret_access_key = xstrdup(json_object_get_string(secret));
 			out->session_token = token && json_object_is_type(token, json_type_string) ?
 				xstrdup(json_object_get_string(token)) : NULL;
+			out->expiration = expiration && json_object_is_type(expiration, json_type_string) ?
+				parse_time(json_object_get_string(expiration)) : 0;
 			out->source = "credential_process";
 			rc = -1;
 		}
@@ -192,46 +301,1024 @@ from_process(const char *profile, const char *command, struct aws_credentials *o
 	return rc;
 }
 
-/* The chain after the environment, over the profile of both files. */
+static void
+copy_credentials(struct aws_credentials *to, const struct aws_credentials *from)
+{
+	to->access_key_id = xstrdup(from->access_key_id);
+	to->secret_access_key = xstrdup(from->secret_access_key);
+	to->session_token = from->session_token ? xstrdup(from->session_token) : NULL;
+	to->expiration = from->expiration;
+	to->source = from->source;
+}
+
+/* ------------------------------------------------------------------ */
+/* The in-process cache of assumed-role credentials                    */
+/* ------------------------------------------------------------------ */
+
+struct cache_entry
+{
+	char	   *key;
+	struct aws_credentials creds;
+};
+
+static struct cache_entry *cache;
+static int	ncache;
+
+static void
+cache_free(void)
+{
+	int			i;
+
+	for (i = 0; i < ncache; i++)
+	{
+		free(cache[i].key);
+		aws_credentials_free(&cache[i].creds);
+	}
+	free(cache);
+	cache = NULL;
+	ncache = 0;
+}
+
+static struct cache_entry *
+cache_find(const char *key)
+{
+	int			i;
+
+	for (i = 0; i < ncache; i++)
+		if (strcmp(cache[i].key, key) == 0)
+			return &cache[i];
+	return NULL;
+}
+
+static void
+cache_put(const char *key, const struct aws_credentials *creds)
+{
+	struct cache_entry *e = cache_find(key);
+
+	if (e == NULL)
+	{
+		struct cache_entry *bigger = xmalloc(sizeof(*bigger) * (size_t) (ncache + 1));
+
+		if (ncache == 0)
+			atexit(cache_free);
+		else
+			memcpy(bigger, cache, sizeof(*bigger) * (size_t) ncache);
+		free(cache);
+		cache = bigger;
+		e = &cache[ncache++];
+		e->key = xstrdup(key);
+	}
+	else
+		aws_credentials_free(&e->creds);
+	copy_credentials(&e->creds, creds);
+}
+
+/* ------------------------------------------------------------------ */
+/* One resolution                                                      */
+/* ------------------------------------------------------------------ */
+
+struct resolver
+{
+	struct aws_files files;
+	const char *profile;		/* the profile resolved (STS endpoint, region) */
+	const char *region;			/* for STS: given, or NULL to look it up */
+	const char *visited[MAX_ROLE_DEPTH];
+	int			nvisited;
+};
+
+static bool http_ready;
+
+static void
+http_global_ready(void)
+{
+	if (!http_ready && aws_global_init())
+	{
+		http_ready = true;
+		atexit(aws_global_cleanup);
+	}
+}
+
+/* The region STS is called in: given, the environment, the profile's, us-east-1. */
+static const char *
+sts_region(const struct resolver *r)
+{
+	const char *v;
+
+	if (r->region)
+		return r->region;
+	if ((v = env("AWS_REGION")) || (v = env("AWS_DEFAULT_REGION")) ||
+		(v = setting(&r->files, r->profile, "region")))
+		return v;
+	return "us-east-1";
+}
+
+/*
+ * The endpoint override the request path does not read itself: the
+ * profile's endpoint_url, when no AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL
+ * is set and configured endpoints are not ignored.
+ */
+static const char *
+sts_endpoint_url(const struct resolver *r)
+{
+	if (is_true(env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
+		is_true(setting(&r->files, r->profile, "ignore_configured_endpoint_urls")))
+		return NULL;
+	if (env("AWS_ENDPOINT_URL_STS") || env("AWS_ENDPOINT_URL"))
+		return NULL;
+	return setting(&r->files, r->profile, "endpoint_url");
+}
+
+/* An STS failure: the message with AWS's code; exit 3 (2 for a bad endpoint). */
 static int
-from_profile(const struct aws_files *files, const char *profile, bool named,
+sts_failed(const char *what, const char *profile, const struct aws_error *err)
+{
+	errorf("%s for profile \"%s\" failed: %s", what, profile,
+		   err->text ? err->text : "unknown error");
+	if (err->code && (strcmp(err->code, "AccessDenied") == 0 ||
+					  strcmp(err->code, "AccessDeniedException") == 0))
+		hintf("the source credentials may not assume that role: check the role's trust policy and the caller's sts:AssumeRole permission");
+	else if (err->code && (strcmp(err->code, "ExpiredToken") == 0 ||
+						   strcmp(err->code, "ExpiredTokenException") == 0))
+		hintf("the source credentials (or web identity token) have expired: renew them");
+	else if (err->code && strcmp(err->code, "InvalidIdentityToken") == 0)
+		hintf("the web identity token was refused: check the token file and the role's identity provider");
+	return err->status == AWS_ERR_CONFIG ? EXIT_USAGE : EXIT_FAILURE_REMOTE;
+}
+
+/* Read <Op>Result/Credentials of an STS answer into out. */
+static int
+read_sts_credentials(const char *operation, const char *profile,
+					 const struct aws_response *resp, struct aws_credentials *out,
+					 const char *source)
+{
+	xmlNode    *result = aws_xml_result(resp, operation);
+	char	   *akid = aws_xml_path_text(result, "Credentials/AccessKeyId");
+	char	   *secret = aws_xml_path_text(result, "Credentials/SecretAccessKey");
+	char	   *token = aws_xml_path_text(result, "Credentials/SessionToken");
+	char	   *expiration = aws_xml_path_text(result, "Credentials/Expiration");
+
+	if (akid == NULL || !akid[0] || secret == NULL || !secret[0] || token == NULL || !token[0])
+	{
+		errorf("STS %s for profile \"%s\" answered without %sResult/Credentials", operation,
+			   profile, operation);
+		free(akid);
+		wipe_free(secret);
+		wipe_free(token);
+		free(expiration);
+		return EXIT_FAILURE_REMOTE;
+	}
+	out->access_key_id = akid;
+	out->secret_access_key = secret;
+	out->session_token = token;
+	out->expiration = parse_time(expiration);
+	out->source = source;
+	free(expiration);
+	return FOUND;
+}
+
+/* STS AssumeRole, signed with source. */
+static int
+sts_assume_role(struct resolver *r, const char *profile, const struct aws_credentials *source,
+				const struct aws_params *params, struct aws_credentials *out)
+{
+	struct aws_client *client;
+	struct aws_response resp;
+	struct aws_error err;
+	int			rc;
+
+	http_global_ready();
+	if ((client = aws_client_new(source, sts_region(r), sts_endpoint_url(r))) == NULL)
+	{
+		errorf("cannot set up the HTTP client (libcurl or OpenSSL failed)");
+		return EXIT_FAILURE_REMOTE;
+	}
+	if (aws_call_query(client, &aws_service_sts, "AssumeRole", params, &resp, &err) != AWS_OK)
+	{
+		rc = sts_failed("assuming the role", profile, &err);
+		aws_error_clean_up(&err);
+	}
+	else
+	{
+		rc = read_sts_credentials("AssumeRole", profile, &resp, out,
+								  "role assumed with STS AssumeRole");
+		aws_response_clean_up(&resp);
+	}
+	aws_client_free(client);
+	return rc;
+}
+
+/*
+ * STS AssumeRoleWithWebIdentity: unsigned (no Authorization, no X-Amz-Date),
+ * so not through aws_call_query, which signs; the same endpoint resolution,
+ * form encoding, retries and error parsing.
+ */
+static int
+sts_assume_role_web_identity(struct resolver *r, const char *profile,
+							 const struct aws_params *params, struct aws_credentials *out)
+{
+	struct aws_endpoint ep;
+	struct aws_error err;
+	struct aws_http http;
+	struct aws_http_response h;
+	struct aws_retry retry;
+	struct sigv4_buf body = {0};
+	char	   *url = NULL;
+	int			attempt;
+	int			rc = EXIT_FAILURE_REMOTE;
+
+	http_global_ready();
+	aws_error_init(&err);
+	err.service = aws_service_sts.id;
+	err.operation = xstrdup("AssumeRoleWithWebIdentity");
+	if (aws_endpoint_resolve(&aws_service_sts, sts_region(r), sts_endpoint_url(r), &ep, &err) != AWS_OK)
+	{
+		rc = sts_failed("assuming the role with web identity", profile, &err);
+		aws_error_clean_up(&err);
+		return rc;
+	}
+	if (!aws_http_init(&http))
+	{
+		errorf("cannot set up the HTTP client (libcurl failed)");
+		aws_endpoint_clean_up(&ep);
+		aws_error_clean_up(&err);
+		return EXIT_FAILURE_REMOTE;
+	}
+	aws_http_response_init(&h);
+	aws_retry_init(&retry);
+	aws_form_encode(&body, "AssumeRoleWithWebIdentity", STS_VERSION, params);
+	url = xasprintf("%s%s/", ep.origin, ep.base_path);
+	verbosef("aws: STS AssumeRoleWithWebIdentity: POST %s (endpoint from %s, unsigned)", url, ep.source);
+	aws_retry_begin(&retry);
+	for (attempt = 1;; attempt++)
+	{
+		struct sigv4_header headers[2] = {{"Host", ep.host}, {"Content-Type", FORM_TYPE}};
+		struct aws_http_request req;
+		enum aws_retry_kind kind;
+		double		delay;
+
+		memset(&req, 0, sizeof(req));
+		req.method = "POST";
+		req.url = url;
+		req.headers = headers;
+		req.nheaders = 2;
+		req.body = body.data ? body.data : "";
+		req.body_len = body.len;
+		aws_http_perform(&http, &req, &h);
+		if (h.result == AWS_HTTP_OK && h.status >= 200 && h.status < 300)
+		{
+			struct aws_response resp;
+
+			aws_response_init(&resp);
+			resp.status = h.status;
+			if ((resp.xml = aws_xml_parse(h.body.data, h.body.len)) == NULL)
+			{
+				errorf("STS AssumeRoleWithWebIdentity for profile \"%s\" failed: the answer is not XML", profile);
+				rc = EXIT_FAILURE_REMOTE;
+			}
+			else
+				rc = read_sts_credentials("AssumeRoleWithWebIdentity", profile, &resp, out,
+										  "role assumed with STS AssumeRoleWithWebIdentity");
+			aws_response_clean_up(&resp);
+			break;
+		}
+		if (h.result != AWS_HTTP_OK)
+		{
+			kind = aws_retry_classify(h.result, 0, NULL);
+			err.status = AWS_ERR_TRANSPORT;
+			err.http_status = 0;
+			free(err.message);
+			err.message = xstrdup(h.error ? h.error : "no answer");
+			free(err.code);
+			err.code = NULL;
+		}
+		else
+		{
+			aws_parse_error(AWS_PROTOCOL_QUERY, &h, &err);
+			err.status = AWS_ERR_SERVICE;
+			kind = aws_retry_classify(AWS_HTTP_OK, h.status, err.code);
+		}
+		err.attempts = attempt;
+		if (!aws_retry_next(&retry, attempt, kind, &delay))
+		{
+			aws_error_format(&err);
+			rc = sts_failed("assuming the role with web identity", profile, &err);
+			break;
+		}
+		verbosef("aws: STS AssumeRoleWithWebIdentity: %s; attempt %d in %.2f s",
+				 err.code ? err.code : err.message, attempt + 1, delay);
+		aws_retry_wait(&retry, delay);
+	}
+	free(url);
+	sigv4_buf_clean_up(&body);	/* it carries the token */
+	aws_http_response_clean_up(&h);
+	aws_http_clean_up(&http);
+	aws_endpoint_clean_up(&ep);
+	aws_error_clean_up(&err);
+	return rc;
+}
+
+/* botocore's default session name */
+static char *
+default_session_name(void)
+{
+	return xasprintf("botocore-session-%lld", (long long) time(NULL));
+}
+
+/* Use cached credentials if they have more than the advisory margin left. */
+static bool
+cache_fresh(const char *key, struct aws_credentials *out)
+{
+	struct cache_entry *e = cache_find(key);
+
+	if (e && (e->creds.expiration == 0 || e->creds.expiration - time(NULL) > REFRESH_ADVISORY))
+	{
+		copy_credentials(out, &e->creds);
+		verbosef("AWS credentials: the cached ones of this process (expiring in %lld s)",
+				 (long long) (e->creds.expiration ? e->creds.expiration - time(NULL) : 0));
+		return true;
+	}
+	return false;
+}
+
+/* After a failed refresh: still usable until the mandatory margin. */
+static bool
+cache_still_usable(const char *key, struct aws_credentials *out)
+{
+	struct cache_entry *e = cache_find(key);
+
+	if (e && e->creds.expiration - time(NULL) > REFRESH_MANDATORY)
+	{
+		copy_credentials(out, &e->creds);
+		warnf("refreshing the assumed role's credentials failed; using the current ones until they near expiry");
+		return true;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Container and instance metadata                                     */
+/* ------------------------------------------------------------------ */
+
+/* One metadata request, its header logging off (an IMDS token is a secret). */
+static void
+metadata_request(struct aws_http *http, const char *method, const char *url,
+				 const struct sigv4_header *headers, size_t nheaders,
+				 struct aws_http_response *h)
+{
+	struct aws_http_request req;
+	bool		verbose = msgs_verbose;
+
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.url = url;
+	req.headers = headers;
+	req.nheaders = nheaders;
+	msgs_verbose = false;
+	aws_http_perform(http, &req, h);
+	msgs_verbose = verbose;
+	if (h->result == AWS_HTTP_OK)
+		verbosef("aws: metadata %s %s: HTTP %ld", method, url, h->status);
+	else
+		verbosef("aws: metadata %s %s: %s", method, url, h->error ? h->error : "no answer");
+}
+
+/* The credentials of a metadata JSON answer (Token or SessionToken). */
+static bool
+metadata_json_credentials(const struct aws_http_response *h, struct aws_credentials *out,
+						  const char *source)
+{
+	json_object *root = aws_json_parse(h->body.data, h->body.len);
+	json_object *akid,
+			   *secret,
+			   *token = NULL,
+			   *exp = NULL;
+	bool		ok = false;
+
+	if (root && json_object_is_type(root, json_type_object) &&
+		json_object_object_get_ex(root, "AccessKeyId", &akid) &&
+		json_object_is_type(akid, json_type_string) &&
+		json_object_object_get_ex(root, "SecretAccessKey", &secret) &&
+		json_object_is_type(secret, json_type_string))
+	{
+		if (!json_object_object_get_ex(root, "Token", &token))
+			json_object_object_get_ex(root, "SessionToken", &token);
+		json_object_object_get_ex(root, "Expiration", &exp);
+		out->access_key_id = xstrdup(json_object_get_string(akid));
+		out->secret_access_key = xstrdup(json_object_get_string(secret));
+		out->session_token = token && json_object_is_type(token, json_type_string) ?
+			xstrdup(json_object_get_string(token)) : NULL;
+		out->expiration = exp && json_object_is_type(exp, json_type_string) ?
+			parse_time(json_object_get_string(exp)) : 0;
+		out->source = source;
+		ok = true;
+	}
+	if (root)
+		json_object_put(root);
+	return ok;
+}
+
+/* The host of an http(s) URL, lower-cased, brackets removed; NULL if none. */
+static char *
+url_host(const char *url, char **scheme)
+{
+	const char *p = strstr(url, "://");
+	const char *h;
+	const char *end;
+	char	   *host;
+	char	   *c;
+
+	*scheme = NULL;
+	if (p == NULL)
+		return NULL;
+	*scheme = xasprintf("%.*s", (int) (p - url), url);
+	for (c = *scheme; *c; c++)
+		*c = (char) tolower((unsigned char) *c);
+	h = p + 3;
+	{
+		const char *at = h + strcspn(h, "/?#");
+		const char *u = memchr(h, '@', (size_t) (at - h));
+
+		if (u)
+			h = u + 1;
+	}
+	if (*h == '[')
+	{
+		end = strchr(h, ']');
+		if (end == NULL)
+			return NULL;
+		h++;
+	}
+	else
+		end = h + strcspn(h, ":/?#");
+	if (end == h)
+		return NULL;
+	host = xasprintf("%.*s", (int) (end - h), h);
+	for (c = host; *c; c++)
+		*c = (char) tolower((unsigned char) *c);
+	return host;
+}
+
+/* botocore ContainerMetadataFetcher: https, a loopback address, or its hosts. */
+static bool
+container_url_allowed(const char *url, char **why)
+{
+	char	   *scheme;
+	char	   *host = url_host(url, &scheme);
+	bool		ok = false;
+
+	if (scheme && strcmp(scheme, "https") == 0 && host)
+		ok = true;
+	else if (scheme == NULL || strcmp(scheme, "http") != 0)
+		*why = xstrdup("it must be an http or https URL");
+	else if (host == NULL)
+		*why = xstrdup("it has no host");
+	else if (strcmp(host, "169.254.170.2") == 0 || strcmp(host, "169.254.170.23") == 0 ||
+			 strcmp(host, "fd00:ec2::23") == 0 || strcmp(host, "localhost") == 0 ||
+			 strcmp(host, "::1") == 0)
+		ok = true;
+	else
+	{
+		int			a, b, c, d;
+		char		extra;
+
+		if (sscanf(host, "%d.%d.%d.%d%c", &a, &b, &c, &d, &extra) == 4 && a == 127 &&
+			b >= 0 && b < 256 && c >= 0 && c < 256 && d >= 0 && d < 256)
+			ok = true;
+		else
+			*why = xasprintf("an http URL must name a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23, not \"%s\"", host);
+	}
+	free(scheme);
+	free(host);
+	return ok;
+}
+
+static int
+from_container(struct aws_credentials *out)
+{
+	const char *rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	const char *full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	const char *token_file = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	char	   *token = NULL;
+	char	   *url;
+	char	   *why = NULL;
+	struct aws_http http;
+	struct aws_http_response h;
+	struct sigv4_header headers[2];
+	size_t		nheaders = 0;
+	int			attempt;
+	int			rc = EXIT_FAILURE_REMOTE;
+
+	if (rel == NULL && full == NULL)
+		return ABSENT;
+	if (rel)
+		url = xasprintf("http://169.254.170.2%s%s", rel[0] == '/' ? "" : "/", rel);
+	else
+	{
+		if (!container_url_allowed(full, &why))
+		{
+			errorf("AWS_CONTAINER_CREDENTIALS_FULL_URI \"%s\" is not allowed: %s", full, why);
+			free(why);
+			return EXIT_USAGE;
+		}
+		url = xstrdup(full);
+	}
+	if (token_file)
+	{
+		if ((token = read_file(token_file)) == NULL)
+		{
+			errorf("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", token_file, strerror(errno));
+			free(url);
+			return EXIT_USAGE;
+		}
+		/* the file's content as the header, without the final newline */
+		{
+			size_t		n = strlen(token);
+
+			while (n > 0 && (token[n - 1] == '\n' || token[n - 1] == '\r'))
+				token[--n] = '\0';
+		}
+	}
+	else if (env("AWS_CONTAINER_AUTHORIZATION_TOKEN"))
+		token = xstrdup(env("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+	if (token && strpbrk(token, "\r\n"))
+	{
+		errorf("the container authorization token is not a legal header value (it has a line break)");
+		wipe_free(token);
+		free(url);
+		return EXIT_USAGE;
+	}
+	headers[nheaders++] = (struct sigv4_header) {"Accept", "application/json"};
+	if (token)
+		headers[nheaders++] = (struct sigv4_header) {"Authorization", token};
+
+	http_global_ready();
+	if (!aws_http_init(&http))
+	{
+		errorf("cannot set up the HTTP client (libcurl failed)");
+		wipe_free(token);
+		free(url);
+		return EXIT_FAILURE_REMOTE;
+	}
+	/* botocore: 2 s timeout, 3 attempts, 1 s apart */
+	http.connect_timeout_ms = 2000;
+	http.timeout_ms = 2000;
+	aws_http_response_init(&h);
+	for (attempt = 1; attempt <= 3; attempt++)
+	{
+		metadata_request(&http, "GET", url, headers, nheaders, &h);
+		if (h.result == AWS_HTTP_OK && h.status == 200)
+		{
+			if (metadata_json_credentials(&h, out, "container credentials endpoint"))
+			{
+				rc = FOUND;
+				break;
+			}
+			free(why);
+			why = xstrdup("the answer has no AccessKeyId and SecretAccessKey");
+		}
+		else
+		{
+			free(why);
+			why = h.result == AWS_HTTP_OK ? xasprintf("HTTP %ld", h.status) :
+				xstrdup(h.error ? h.error : "no answer");
+		}
+		if (attempt < 3)
+			sleep(1);
+	}
+	if (rc != FOUND)
+	{
+		errorf("cannot get AWS credentials from the container endpoint %s: %s (after 3 attempts)",
+			   rel ? "(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)" : url, why ? why : "failed");
+		hintf("check AWS_CONTAINER_CREDENTIALS_%s and the authorization token",
+			  rel ? "RELATIVE_URI" : "FULL_URI");
+	}
+	free(why);
+	aws_http_response_clean_up(&h);
+	aws_http_clean_up(&http);
+	wipe_free(token);
+	free(url);
+	return rc;
+}
+
+/* A positive number from the environment or the profile, else dflt. */
+static long
+number_setting(const struct resolver *r, const char *envname, const char *key, long dflt)
+{
+	const char *v = env(envname);
+	char	   *end;
+	long		n;
+
+	if (v == NULL && r)
+		v = setting(&r->files, r->profile, key);
+	if (v == NULL)
+		return dflt;
+	n = strtol(v, &end, 10);
+	return end != v && *end == '\0' && n > 0 ? n : dflt;
+}
+
+/* GET (or PUT) with the attempts botocore makes; true on HTTP 200. */
+static bool
+imds_call(struct aws_http *http, const char *method, const char *url,
+		  const struct sigv4_header *headers, size_t nheaders, int attempts,
+		  struct aws_http_response *h)
+{
+	int			i;
+
+	for (i = 0; i < attempts; i++)
+	{
+		metadata_request(http, method, url, headers, nheaders, h);
+		if (h->result == AWS_HTTP_OK && (h->status == 200 || h->status == 400 ||
+										 (strcmp(method, "PUT") == 0 &&
+										  (h->status == 403 || h->status == 404 || h->status == 405))))
+			break;
+	}
+	return h->result == AWS_HTTP_OK && h->status == 200;
+}
+
+static int
+from_imds(const struct resolver *r, struct aws_credentials *out)
+{
+	const char *base;
+	const char *mode;
+	char	   *root;
+	char	   *url;
+	char	   *token = NULL;
+	char	   *role = NULL;
+	struct aws_http http;
+	struct aws_http_response h;
+	struct sigv4_header headers[1];
+	size_t		nheaders = 0;
+	long		timeout;
+	int			attempts;
+	int			rc = ABSENT;
+
+	if (is_true(env("AWS_EC2_METADATA_DISABLED")))
+	{
+		verbosef("AWS credentials: instance metadata skipped (AWS_EC2_METADATA_DISABLED)");
+		return ABSENT;
+	}
+	base = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	if (base == NULL)
+		base = setting(&r->files, r->profile, "ec2_metadata_service_endpoint");
+	if (base == NULL)
+	{
+		mode = env("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
+		if (mode == NULL)
+			mode = setting(&r->files, r->profile, "ec2_metadata_service_endpoint_mode");
+		base = mode && strcasecmp(mode, "ipv6") == 0 ? "http://[fd00:ec2::254]" : "http://169.254.169.254";
+	}
+	root = xstrdup(base);
+	while (root[0] && root[strlen(root) - 1] == '/')
+		root[strlen(root) - 1] = '\0';
+	timeout = number_setting(r, "AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout", 1);
+	attempts = (int) number_setting(r, "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+									"metadata_service_num_attempts", 1);
+
+	http_global_ready();
+	if (!aws_http_init(&http))
+	{
+		free(root);
+		return ABSENT;
+	}
+	http.connect_timeout_ms = timeout * 1000;
+	http.timeout_ms = timeout * 1000;
+	aws_http_response_init(&h);
+
+	/* IMDSv2: the session token first */
+	url = xasprintf("%s/latest/api/token", root);
+	headers[0] = (struct sigv4_header) {"x-aws-ec2-metadata-token-ttl-seconds", "21600"};
+	if (imds_call(&http, "PUT", url, headers, 1, attempts, &h))
+		token = xasprintf("%.*s", (int) h.body.len, h.body.data ? h.body.data : "");
+	else if (h.result == AWS_HTTP_OK && h.status == 400)
+		goto done;				/* botocore: BadIMDSRequestError, no credentials */
+	else if (is_true(env("AWS_EC2_METADATA_V1_DISABLED")) ||
+			 is_true(setting(&r->files, r->profile, "ec2_metadata_v1_disabled")))
+		goto done;
+	free(url);
+	if (token)
+		headers[nheaders++] = (struct sigv4_header) {"x-aws-ec2-metadata-token", token};
+
+	url = xasprintf("%s/latest/meta-data/iam/security-credentials/", root);
+	if (!imds_call(&http, "GET", url, headers, nheaders, attempts, &h) || h.body.len == 0)
+		goto done;
+	role = xasprintf("%.*s", (int) h.body.len, h.body.data);
+	role[strcspn(role, "\r\n")] = '\0';
+	if (role[0] == '\0' || strchr(role, '/'))
+		goto done;
+	free(url);
+	url = xasprintf("%s/latest/meta-data/iam/security-credentials/%s", root, role);
+	if (!imds_call(&http, "GET", url, headers, nheaders, attempts, &h))
+		goto done;
+	if (metadata_json_credentials(&h, out, "EC2 instance metadata (IMDSv2)"))
+	{
+		if (token == NULL)
+			out->source = "EC2 instance metadata (IMDSv1)";
+		verbosef("AWS credentials: instance role \"%s\"", role);
+		rc = FOUND;
+	}
+done:
+	if (rc != FOUND)
+		verbosef("AWS credentials: none from instance metadata at %s", root);
+	free(url);
+	free(role);
+	wipe_free(token);
+	aws_http_response_clean_up(&h);
+	aws_http_clean_up(&http);
+	free(root);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Assume role and web identity                                        */
+/* ------------------------------------------------------------------ */
+
+static int	profile_chain(struct resolver *r, const char *profile, bool env_enabled,
+						  bool assume_role, struct aws_credentials *out);
+
+static bool
+visited(const struct resolver *r, const char *profile)
+{
+	int			i;
+
+	for (i = 0; i < r->nvisited; i++)
+		if (strcmp(r->visited[i], profile) == 0)
+			return true;
+	return false;
+}
+
+/* credential_source: Environment, Ec2InstanceMetadata, EcsContainer. */
+static int
+from_credential_source(struct resolver *r, const char *profile, const char *source,
+					   struct aws_credentials *out)
+{
+	int			rc;
+
+	if (strcmp(source, "Environment") == 0)
+	{
+		enum env_result e = from_environment(out);
+
+		rc = e == ENV_FOUND ? FOUND : e == ENV_PARTIAL ? EXIT_USAGE : ABSENT;
+	}
+	else if (strcmp(source, "Ec2InstanceMetadata") == 0)
+		rc = from_imds(r, out);
+	else if (strcmp(source, "EcsContainer") == 0)
+		rc = from_container(out);
+	else
+	{
+		errorf("profile \"%s\" has an unknown credential_source \"%s\"", profile, source);
+		hintf("use Environment, Ec2InstanceMetadata or EcsContainer");
+		return EXIT_USAGE;
+	}
+	if (rc == ABSENT)
+	{
+		errorf("no credentials found in credential_source %s, which profile \"%s\" names",
+			   source, profile);
+		return EXIT_USAGE;
+	}
+	return rc;
+}
+
+/* The source credentials of a role profile (botocore _resolve_source_credentials). */
+static int
+role_source(struct resolver *r, const char *profile, struct aws_credentials *out,
+			char **described)
+{
+	const char *src = setting(&r->files, profile, "source_profile");
+	const char *cs = setting(&r->files, profile, "credential_source");
+	int			rc;
+
+	if (src && cs)
+	{
+		errorf("profile \"%s\" has both source_profile and credential_source: give one", profile);
+		return EXIT_USAGE;
+	}
+	if (!src && !cs)
+	{
+		errorf("profile \"%s\" has role_arn but neither source_profile nor credential_source", profile);
+		hintf("add source_profile = <a profile with credentials>, or credential_source = Environment | Ec2InstanceMetadata | EcsContainer");
+		return EXIT_USAGE;
+	}
+	if (cs)
+	{
+		rc = from_credential_source(r, profile, cs, out);
+		if (rc == FOUND)
+			*described = xasprintf("credential_source %s", cs);
+		return rc;
+	}
+	if (!profile_exists(&r->files, src))
+	{
+		errorf("the source_profile \"%s\" of profile \"%s\" does not exist", src, profile);
+		hintf("define [profile %s] in %s or [%s] in %s", src, r->files.config.path, src,
+			  r->files.credentials.path);
+		return EXIT_USAGE;
+	}
+	if (visited(r, src))
+	{
+		/* a profile may name itself to use its own static keys (botocore) */
+		if (strcmp(src, profile) != 0 || !has_static_keys(&r->files, src))
+		{
+			errorf("profile \"%s\" has a cycle of source_profile: \"%s\" is already on the way",
+				   profile, src);
+			return EXIT_USAGE;
+		}
+		rc = profile_chain(r, src, false, false, out);
+	}
+	else if (has_static_keys(&r->files, src) || !setting(&r->files, src, "role_arn"))
+		rc = profile_chain(r, src, false, false, out);
+	else
+	{
+		if (r->nvisited >= MAX_ROLE_DEPTH)
+		{
+			errorf("profile \"%s\": more than %d roles chained by source_profile", profile, MAX_ROLE_DEPTH);
+			return EXIT_USAGE;
+		}
+		rc = profile_chain(r, src, false, true, out);
+	}
+	if (rc == ABSENT)
+	{
+		errorf("the source_profile \"%s\" of profile \"%s\" has no credentials", src, profile);
+		return EXIT_USAGE;
+	}
+	if (rc == FOUND)
+		*described = xasprintf("profile \"%s\" (%s)", src, out->source);
+	return rc;
+}
+
+static int
+assume_role(struct resolver *r, const char *profile, struct aws_credentials *out)
+{
+	const char *role_arn = setting(&r->files, profile, "role_arn");
+	const char *session = setting(&r->files, profile, "role_session_name");
+	const char *external_id = setting(&r->files, profile, "external_id");
+	const char *duration = setting(&r->files, profile, "duration_seconds");
+	struct aws_credentials source;
+	struct aws_params params;
+	char	   *described = NULL;
+	char	   *key;
+	char	   *session_name;
+	long		seconds = 0;
+	int			rc;
+
+	if (setting(&r->files, profile, "mfa_serial"))
+	{
+		errorf("profile \"%s\" needs an MFA code (mfa_serial), which appdb cannot prompt for", profile);
+		hintf("get temporary credentials first (aws sts assume-role ... or aws configure export-credentials) and pass them in the environment");
+		return EXIT_USAGE;
+	}
+	if (duration)
+	{
+		char	   *end;
+
+		seconds = strtol(duration, &end, 10);
+		if (end == duration || *end != '\0' || seconds <= 0)
+		{
+			warnf("profile \"%s\": duration_seconds \"%s\" is not a number; ignored", profile, duration);
+			seconds = 0;
+		}
+	}
+	memset(&source, 0, sizeof(source));
+	r->visited[r->nvisited++] = profile;
+	rc = role_source(r, profile, &source, &described);
+	r->nvisited--;
+	if (rc != FOUND)
+	{
+		aws_credentials_free(&source);
+		return rc;
+	}
+	key = xasprintf("AssumeRole\n%s\n%s\n%s\n%ld\n%s\n%s", role_arn, session ? session : "",
+					external_id ? external_id : "", seconds, source.access_key_id,
+					sts_endpoint_url(r) ? sts_endpoint_url(r) : "");
+	if (cache_fresh(key, out))
+	{
+		free(key);
+		free(described);
+		aws_credentials_free(&source);
+		return FOUND;
+	}
+	session_name = session ? xstrdup(session) : default_session_name();
+	aws_params_init(&params);
+	aws_params_add(&params, "RoleArn", role_arn);
+	aws_params_add(&params, "RoleSessionName", session_name);
+	if (external_id)
+		aws_params_add(&params, "ExternalId", external_id);
+	if (seconds > 0)
+		aws_params_add_int(&params, "DurationSeconds", seconds);
+	verbosef("AWS credentials: profile \"%s\" assumes role %s (session %s) with the credentials of %s",
+			 profile, role_arn, session_name, described);
+	rc = sts_assume_role(r, profile, &source, &params, out);
+	if (rc == FOUND)
+		cache_put(key, out);
+	else if (cache_still_usable(key, out))
+		rc = FOUND;
+	aws_params_free(&params);
+	free(session_name);
+	free(described);
+	free(key);
+	aws_credentials_free(&source);
+	return rc;
+}
+
+/* Web identity: each setting from the environment first (when enabled), then the profile. */
+static int
+web_identity(struct resolver *r, const char *profile, bool env_enabled,
 			 struct aws_credentials *out)
+{
+	const char *token_file = env_enabled ? env("AWS_WEB_IDENTITY_TOKEN_FILE") : NULL;
+	const char *role_arn = env_enabled ? env("AWS_ROLE_ARN") : NULL;
+	const char *session = env_enabled ? env("AWS_ROLE_SESSION_NAME") : NULL;
+	struct aws_params params;
+	char	   *token;
+	char	   *session_name;
+	char	   *key;
+	int			rc;
+
+	if (token_file == NULL)
+		token_file = setting(&r->files, profile, "web_identity_token_file");
+	if (token_file == NULL)
+		return ABSENT;
+	if (role_arn == NULL)
+		role_arn = setting(&r->files, profile, "role_arn");
+	if (session == NULL)
+		session = setting(&r->files, profile, "role_session_name");
+	if (role_arn == NULL)
+	{
+		errorf("web identity is configured (token file %s) but no role ARN is (profile \"%s\")",
+			   token_file, profile);
+		hintf("set AWS_ROLE_ARN, or role_arn in the profile");
+		return EXIT_USAGE;
+	}
+	key = xasprintf("AssumeRoleWithWebIdentity\n%s\n%s\n%s\n%s", role_arn, token_file,
+					session ? session : "", sts_endpoint_url(r) ? sts_endpoint_url(r) : "");
+	if (cache_fresh(key, out))
+	{
+		free(key);
+		return FOUND;
+	}
+	/* re-read at every refresh, as botocore does */
+	if ((token = read_file(token_file)) == NULL)
+	{
+		errorf("cannot read the web identity token file %s: %s", token_file, strerror(errno));
+		free(key);
+		return EXIT_USAGE;
+	}
+	session_name = session ? xstrdup(session) : default_session_name();
+	aws_params_init(&params);
+	aws_params_add(&params, "RoleArn", role_arn);
+	aws_params_add(&params, "RoleSessionName", session_name);
+	aws_params_add(&params, "WebIdentityToken", token);
+	verbosef("AWS credentials: assuming role %s (session %s) with the web identity token in %s",
+			 role_arn, session_name, token_file);
+	rc = sts_assume_role_web_identity(r, profile, &params, out);
+	if (rc == FOUND)
+		cache_put(key, out);
+	else if (cache_still_usable(key, out))
+		rc = FOUND;
+	aws_params_free(&params);
+	wipe_free(token);
+	free(session_name);
+	free(key);
+	return rc;
+}
+
+/*
+ * The profile's part of the chain: assume role (when asked), web identity,
+ * SSO (refused), the credentials file, credential_process, the config file.
+ * FOUND, ABSENT or an exit code.
+ */
+static int
+profile_chain(struct resolver *r, const char *profile, bool env_enabled,
+			  bool with_assume_role, struct aws_credentials *out)
 {
 	const char *process;
 	int			rc;
 
-	if (named && !aws_profile_exists(&files->config, profile) &&
-		!aws_profile_exists(&files->credentials, profile))
+	/* botocore's AssumeRoleProvider leaves web identity profiles alone */
+	if (with_assume_role && setting(&r->files, profile, "role_arn") &&
+		!setting(&r->files, profile, "web_identity_token_file"))
+		return assume_role(r, profile, out);
+	if ((rc = web_identity(r, profile, env_enabled, out)) != ABSENT)
+		return rc;
+	if (setting(&r->files, profile, "sso_start_url") || setting(&r->files, profile, "sso_session") ||
+		setting(&r->files, profile, "sso_account_id") || setting(&r->files, profile, "sso_role_name"))
 	{
-		errorf("the AWS profile \"%s\" is not in %s nor in %s", profile,
-			   files->config.path, files->credentials.path);
-		hintf("name a profile those files define, or create it (aws configure --profile %s)", profile);
+		errorf("profile \"%s\" uses AWS IAM Identity Center (SSO), which appdb does not support", profile);
+		hintf("export temporary credentials instead: credential_process = aws configure export-credentials --profile %s --format process", profile);
 		return EXIT_USAGE;
 	}
-	if (setting(files, profile, "role_arn") || setting(files, profile, "web_identity_token_file") ||
-		(env("AWS_WEB_IDENTITY_TOKEN_FILE") && env("AWS_ROLE_ARN")))
-	{
-		errorf("profile \"%s\" assumes a role, which this appdb cannot do yet", profile);
-		hintf("use static keys or credential_process (e.g. aws configure export-credentials --format process)");
-		return EXIT_USAGE;
-	}
-	if ((rc = from_file(&files->credentials, profile, out, "shared credentials file")) != -1)
-		return rc == 0 ? -1 : rc;
-	if ((process = setting(files, profile, "credential_process")) != NULL)
+	if ((rc = from_file(&r->files.credentials, profile, out, "shared credentials file")) != -1)
+		return rc == 0 ? FOUND : rc;
+	if ((process = setting(&r->files, profile, "credential_process")) != NULL)
 		return from_process(profile, process, out);
-	if ((rc = from_file(&files->config, profile, out, "config file")) != -1)
-		return rc == 0 ? -1 : rc;
-
-	errorf("no AWS credentials found (profile \"%s\")", profile);
-	hintf("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile with keys or credential_process in %s or %s",
-		  files->credentials.path, files->config.path);
-	return EXIT_USAGE;
+	if ((rc = from_file(&r->files.config, profile, out, "config file")) != -1)
+		return rc == 0 ? FOUND : rc;
+	return ABSENT;
 }
 
 int
-aws_resolve_credentials(const char *profile_flag, struct aws_credentials *out)
+aws_resolve_credentials_in(const char *profile_flag, const char *region,
+						   struct aws_credentials *out)
 {
-	struct aws_files files;
+	struct resolver r;
 	enum env_result found = ENV_ABSENT;
 	int			rc;
 
@@ -241,16 +1328,50 @@ aws_resolve_credentials(const char *profile_flag, struct aws_credentials *out)
 		return EXIT_USAGE;
 	if (found != ENV_FOUND)
 	{
-		if ((rc = load_files(&files)) < 0)
-			rc = from_profile(&files, profile_name(profile_flag),
-							  profile_flag || env("AWS_PROFILE"), out);
-		free_files(&files);
+		memset(&r, 0, sizeof(r));
+		r.profile = profile_name(profile_flag);
+		r.region = region;
+		if ((rc = load_files(&r.files)) < 0)
+		{
+			if ((profile_flag || env("AWS_PROFILE")) && !profile_exists(&r.files, r.profile))
+			{
+				errorf("the AWS profile \"%s\" is not in %s nor in %s", r.profile,
+					   r.files.config.path, r.files.credentials.path);
+				hintf("name a profile those files define, or create it (aws configure --profile %s)", r.profile);
+				rc = EXIT_USAGE;
+			}
+			else
+			{
+				rc = profile_chain(&r, r.profile, true, true, out);
+				if (rc == ABSENT)
+					rc = from_container(out);
+				if (rc == ABSENT)
+					rc = from_imds(&r, out);
+				if (rc == ABSENT)
+				{
+					errorf("no AWS credentials found (profile \"%s\")", r.profile);
+					hintf("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile with keys, a role or credential_process in %s or %s",
+						  r.files.credentials.path, r.files.config.path);
+					rc = EXIT_USAGE;
+				}
+			}
+		}
+		free_files(&r.files);
 		if (rc >= 0)
+		{
+			aws_credentials_free(out);
 			return rc;
+		}
 	}
 	verbosef("AWS credentials from the %s%s", out->source,
 			 out->session_token ? " (temporary, with a session token)" : "");
 	return -1;
+}
+
+int
+aws_resolve_credentials(const char *profile_flag, struct aws_credentials *out)
+{
+	return aws_resolve_credentials_in(profile_flag, NULL, out);
 }
 
 /* A region name is a DNS label: letters, digits and inner hyphens (botocore). */

@@ -2,11 +2,12 @@
  * cli/aws/credentials.h
  *		Where AWS credentials and the region come from.
  *
- * For now the environment only (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
- * AWS_SESSION_TOKEN; --region, AWS_REGION, AWS_DEFAULT_REGION).  The rest of
- * the SDKs' chain (profiles, the shared files, web identity, container and
- * instance metadata; AWS.md) goes behind the same two calls, so their
- * callers need not change.
+ * The SDKs' chain (AWS.md, AWS-DETAIL.md section 4; credentials.c says
+ * the order): the environment, assume role (source_profile or
+ * credential_source), web identity, the shared credentials file,
+ * credential_process, the config file, container credentials, EC2 instance
+ * metadata (IMDSv2).  The region: --region, AWS_REGION, AWS_DEFAULT_REGION,
+ * the profile's.
  */
 #ifndef APPDB_AWS_CREDENTIALS_H
 #define APPDB_AWS_CREDENTIALS_H
@@ -27,6 +28,16 @@ struct aws_credentials
  * Returns -1 with *out filled, or an exit code after printing the error.
  */
 int			aws_resolve_credentials(const char *profile, struct aws_credentials *out);
+
+/*
+ * The same, with the region the STS calls of assume role and web identity
+ * are made in (NULL: AWS_REGION, AWS_DEFAULT_REGION, the profile's region,
+ * else us-east-1).  Their endpoint: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
+ * then the profile's endpoint_url.  Assumed-role credentials are cached in
+ * the process until 15 minutes before they expire.
+ */
+int			aws_resolve_credentials_in(const char *profile, const char *region,
+									   struct aws_credentials *out);
 
 /*
  * Resolve the region: flag (--region, may be NULL), then the environment,

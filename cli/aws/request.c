@@ -138,9 +138,39 @@ aws_params_free(struct aws_params *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* k=v pairs joined by '&', both sides URI-encoded (RFC 3986 unreserved kept). */
+/*
+ * One side of a pair: the RFC 3986 unreserved set kept, the rest %XX, but in
+ * a form body (application/x-www-form-urlencoded, as botocore sends it) a
+ * space is '+'.
+ */
 static void
-encode_pairs(struct sigv4_buf *out, const struct aws_params *params)
+pair_encode(struct sigv4_buf *out, const char *s, bool form)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++)
+	{
+		unsigned char c = (unsigned char) *s;
+		char		esc[3];
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			(c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~')
+			sigv4_buf_append(out, s, 1);
+		else if (c == ' ' && form)
+			sigv4_buf_append(out, "+", 1);
+		else
+		{
+			esc[0] = '%';
+			esc[1] = hex[c >> 4];
+			esc[2] = hex[c & 15];
+			sigv4_buf_append(out, esc, 3);
+		}
+	}
+}
+
+/* k=v pairs joined by '&', for a form body or a URL's query. */
+static void
+encode_pairs(struct sigv4_buf *out, const struct aws_params *params, bool form)
 {
 	size_t		i;
 
@@ -150,9 +180,9 @@ encode_pairs(struct sigv4_buf *out, const struct aws_params *params)
 
 		if (out->len > 0)
 			sigv4_buf_append(out, "&", 1);
-		sigv4_uri_encode(out, it->name, strlen(it->name), false);
+		pair_encode(out, it->name, form);
 		sigv4_buf_append(out, "=", 1);
-		sigv4_uri_encode(out, it->value, strlen(it->value), false);
+		pair_encode(out, it->value, form);
 	}
 }
 
@@ -166,8 +196,8 @@ aws_form_encode(struct sigv4_buf *out, const char *action, const char *version,
 	aws_params_add(&head, "Action", action);
 	if (version)
 		aws_params_add(&head, "Version", version);
-	encode_pairs(out, &head);
-	encode_pairs(out, params);
+	encode_pairs(out, &head, true);
+	encode_pairs(out, params, true);
 	aws_params_free(&head);
 }
 
@@ -465,9 +495,9 @@ read_success(const struct call *call, const struct aws_http_response *h,
 			aws_xml_path_text(root, "requestId") :
 			aws_xml_path_text(root, "ResponseMetadata/RequestId");
 	}
-	else if (h->body.len > 0 &&
+	else if (h->body.len > 0 && !(h->body.len == 4 && memcmp(h->body.data, "null", 4) == 0) &&
 			 (resp->json = aws_json_parse(h->body.data, h->body.len)) == NULL)
-		return false;
+		return false;			/* (an operation with no output may answer "null") */
 	if (resp->request_id == NULL && id)
 		resp->request_id = xstrdup(id);
 	return true;
@@ -533,7 +563,7 @@ perform(struct aws_client *c, const struct call *call,
 	{
 		struct sigv4_buf q = {0};
 
-		encode_pairs(&q, call->query);
+		encode_pairs(&q, call->query, false);
 		sigv4_buf_append(&url, "?", 1);
 		sigv4_buf_append(&url, q.data, q.len);
 		sigv4_buf_clean_up(&q);

@@ -20,7 +20,7 @@ check() {	# name, then a command whose success is the result
 }
 
 # A clean environment: only what each case sets.
-clean() { env -i PATH="$PATH" HOME="$WORK/home" "$@"; }
+clean() { env -i PATH="$PATH" HOME="$WORK/home" AWS_EC2_METADATA_DISABLED=true "$@"; }
 mkdir -p "$WORK/home/.aws"
 cat >"$WORK/home/.aws/credentials" <<'INI'
 # static keys

@@ -331,7 +331,7 @@ test_form(void)
 				"Action=CreateDBCluster&Version=2014-10-31&DBClusterIdentifier=app-dev"
 				"&VpcSecurityGroupIds.VpcSecurityGroupId.1=sg-0a1&Tags.Tag.2.Key=env"
 				"&KmsKeyId=arn%3Aaws%3Akms%3Aus-east-1%3A123456789012%3Akey%2Fk-1"
-				"&Description=a%20b%2Bc%3Dd%26e~f%2Ag%27h%21%28%C3%A9%29"
+				"&Description=a+b%2Bc%3Dd%26e~f%2Ag%27h%21%28%C3%A9%29"
 				"&ManageMasterUserPassword=true&Port=5432&Empty="),
 		  "form-encode", "got %s", S(out.data));
 	check(streq(aws_params_get(&p, "Port"), "5432"), "params-get", "Port");

@@ -1,0 +1,376 @@
+/*
+ * cli/aws/iam.c
+ *		IAM calls (see iam.h).  Answers: CreatePolicyResult/Policy,
+ *		GetRoleResult/Role, ListAttachedRolePoliciesResult/
+ *		AttachedPolicies/member, pages by IsTruncated + Marker.
+ */
+#include "iam.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/util.h"
+
+static const char *const no_such_entity[] = {"NoSuchEntity", NULL};
+
+static void
+add_tags(struct aws_params *p, const struct aws_tag *tags, size_t n)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		aws_params_addf(p, tags[i].key, "Tags.member.%zu.Key", i + 1);
+		aws_params_addf(p, tags[i].value, "Tags.member.%zu.Value", i + 1);
+	}
+}
+
+/* A call; *resp kept for the caller on AWS_OK (resp NULL: dropped). */
+static enum aws_status
+call(struct aws_client *client, const char *op, const struct aws_params *p,
+	 struct aws_response *resp, struct aws_error *err)
+{
+	struct aws_response tmp;
+	enum aws_status st = aws_call_query(client, &aws_service_iam, op, p,
+										resp ? resp : &tmp, err);
+
+	if (st == AWS_OK && resp == NULL)
+		aws_response_clean_up(&tmp);
+	return st;
+}
+
+static enum aws_status
+not_found_ok(enum aws_status st, struct aws_error *err, bool *found)
+{
+	if (found)
+		*found = st == AWS_OK;
+	if (st != AWS_OK && found && aws_svc_is_code(err, no_such_entity))
+	{
+		aws_error_clean_up(err);
+		return AWS_OK;
+	}
+	return st;
+}
+
+/* ---- policies ---- */
+
+void
+aws_iam_policy_clean_up(struct aws_iam_policy *p)
+{
+	free(p->name);
+	free(p->id);
+	free(p->arn);
+	free(p->default_version_id);
+	memset(p, 0, sizeof(*p));
+}
+
+static enum aws_status
+read_policy(const char *op, struct aws_response *resp, struct aws_iam_policy *out,
+			struct aws_error *err)
+{
+	xmlNode    *n = aws_xml_path(aws_xml_result(resp, op), "Policy");
+	enum aws_status st = AWS_OK;
+
+	if (n == NULL || (out->arn = aws_xml_path_text(n, "Arn")) == NULL)
+		st = aws_svc_bad_answer(&aws_service_iam, op, resp, "Policy/Arn", err);
+	else
+	{
+		out->found = true;
+		out->name = aws_xml_path_text(n, "PolicyName");
+		out->id = aws_xml_path_text(n, "PolicyId");
+		out->default_version_id = aws_xml_path_text(n, "DefaultVersionId");
+		out->attachment_count = (int) aws_svc_xml_long(n, "AttachmentCount");
+	}
+	aws_response_clean_up(resp);
+	return st;
+}
+
+enum aws_status
+aws_iam_create_policy(struct aws_client *client, const char *name, const char *path,
+					  const char *document, const char *description,
+					  const struct aws_tag *tags, size_t ntags,
+					  struct aws_iam_policy *out, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "PolicyName", name);
+	if (path)
+		aws_params_add(&p, "Path", path);
+	aws_params_add(&p, "PolicyDocument", document);
+	if (description)
+		aws_params_add(&p, "Description", description);
+	add_tags(&p, tags, ntags);
+	st = call(client, "CreatePolicy", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+		return st;
+	return read_policy("CreatePolicy", &resp, out, err);
+}
+
+enum aws_status
+aws_iam_get_policy(struct aws_client *client, const char *arn,
+				   struct aws_iam_policy *out, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "PolicyArn", arn);
+	st = call(client, "GetPolicy", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+	{
+		if (aws_svc_is_code(err, no_such_entity))
+		{
+			aws_error_clean_up(err);
+			return AWS_OK;
+		}
+		return st;
+	}
+	return read_policy("GetPolicy", &resp, out, err);
+}
+
+enum aws_status
+aws_iam_create_policy_version(struct aws_client *client, const char *arn,
+							  const char *document, bool set_as_default,
+							  char **version_id, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+
+	*version_id = NULL;
+	aws_params_init(&p);
+	aws_params_add(&p, "PolicyArn", arn);
+	aws_params_add(&p, "PolicyDocument", document);
+	aws_params_add_bool(&p, "SetAsDefault", set_as_default);
+	st = call(client, "CreatePolicyVersion", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+		return st;
+	*version_id = aws_xml_path_text(aws_xml_result(&resp, "CreatePolicyVersion"),
+									"PolicyVersion/VersionId");
+	if (*version_id == NULL)
+		st = aws_svc_bad_answer(&aws_service_iam, "CreatePolicyVersion", &resp,
+								"PolicyVersion/VersionId", err);
+	aws_response_clean_up(&resp);
+	return st;
+}
+
+enum aws_status
+aws_iam_delete_policy(struct aws_client *client, const char *arn, bool *found,
+					  struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "PolicyArn", arn);
+	st = call(client, "DeletePolicy", &p, NULL, err);
+	aws_params_free(&p);
+	return not_found_ok(st, err, found);
+}
+
+/* ---- roles ---- */
+
+void
+aws_iam_role_clean_up(struct aws_iam_role *r)
+{
+	free(r->name);
+	free(r->id);
+	free(r->arn);
+	free(r->path);
+	free(r->assume_role_policy);
+	aws_tag_list_clean_up(&r->tags);
+	memset(r, 0, sizeof(*r));
+}
+
+static enum aws_status
+read_role(const char *op, struct aws_response *resp, struct aws_iam_role *out,
+		  struct aws_error *err)
+{
+	xmlNode    *n = aws_xml_path(aws_xml_result(resp, op), "Role");
+	enum aws_status st = AWS_OK;
+
+	if (n == NULL || (out->arn = aws_xml_path_text(n, "Arn")) == NULL)
+		st = aws_svc_bad_answer(&aws_service_iam, op, resp, "Role/Arn", err);
+	else
+	{
+		out->found = true;
+		out->name = aws_xml_path_text(n, "RoleName");
+		out->id = aws_xml_path_text(n, "RoleId");
+		out->path = aws_xml_path_text(n, "Path");
+		out->assume_role_policy = aws_xml_path_text(n, "AssumeRolePolicyDocument");
+		aws_svc_xml_tags(n, "Tags", "member", "Key", "Value", &out->tags);
+	}
+	aws_response_clean_up(resp);
+	return st;
+}
+
+enum aws_status
+aws_iam_create_role(struct aws_client *client, const char *name, const char *path,
+					const char *assume_role_policy, const char *description,
+					const struct aws_tag *tags, size_t ntags,
+					struct aws_iam_role *out, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "RoleName", name);
+	if (path)
+		aws_params_add(&p, "Path", path);
+	aws_params_add(&p, "AssumeRolePolicyDocument", assume_role_policy);
+	if (description)
+		aws_params_add(&p, "Description", description);
+	add_tags(&p, tags, ntags);
+	st = call(client, "CreateRole", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+		return st;
+	return read_role("CreateRole", &resp, out, err);
+}
+
+enum aws_status
+aws_iam_get_role(struct aws_client *client, const char *name,
+				 struct aws_iam_role *out, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "RoleName", name);
+	st = call(client, "GetRole", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+	{
+		if (aws_svc_is_code(err, no_such_entity))
+		{
+			aws_error_clean_up(err);
+			return AWS_OK;
+		}
+		return st;
+	}
+	return read_role("GetRole", &resp, out, err);
+}
+
+enum aws_status
+aws_iam_delete_role(struct aws_client *client, const char *name, bool *found,
+					struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "RoleName", name);
+	st = call(client, "DeleteRole", &p, NULL, err);
+	aws_params_free(&p);
+	return not_found_ok(st, err, found);
+}
+
+/* ---- attachments ---- */
+
+static enum aws_status
+role_policy(struct aws_client *client, const char *op, const char *role,
+			const char *policy_arn, struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "RoleName", role);
+	aws_params_add(&p, "PolicyArn", policy_arn);
+	st = call(client, op, &p, NULL, err);
+	aws_params_free(&p);
+	return st;
+}
+
+enum aws_status
+aws_iam_attach_role_policy(struct aws_client *client, const char *role,
+						   const char *policy_arn, struct aws_error *err)
+{
+	return role_policy(client, "AttachRolePolicy", role, policy_arn, err);
+}
+
+enum aws_status
+aws_iam_detach_role_policy(struct aws_client *client, const char *role,
+						   const char *policy_arn, bool *found, struct aws_error *err)
+{
+	return not_found_ok(role_policy(client, "DetachRolePolicy", role, policy_arn, err),
+						err, found);
+}
+
+void
+aws_iam_attached_clean_up(struct aws_iam_attached *a)
+{
+	aws_strings_clean_up(&a->arns);
+	aws_strings_clean_up(&a->names);
+	memset(a, 0, sizeof(*a));
+}
+
+enum aws_status
+aws_iam_list_attached_role_policies(struct aws_client *client, const char *role,
+									struct aws_iam_attached *out,
+									struct aws_error *err)
+{
+	char	   *marker = NULL;
+
+	memset(out, 0, sizeof(*out));
+	do
+	{
+		struct aws_params p;
+		struct aws_response resp;
+		enum aws_status st;
+		xmlNode    *result;
+		xmlNode    *n;
+
+		aws_params_init(&p);
+		aws_params_add(&p, "RoleName", role);
+		if (marker)
+			aws_params_add(&p, "Marker", marker);
+		free(marker);
+		marker = NULL;
+		st = call(client, "ListAttachedRolePolicies", &p, &resp, err);
+		aws_params_free(&p);
+		if (st != AWS_OK)
+		{
+			aws_iam_attached_clean_up(out);
+			if (aws_svc_is_code(err, no_such_entity))
+			{
+				aws_error_clean_up(err);
+				return AWS_OK;
+			}
+			return st;
+		}
+		out->found = true;
+		result = aws_xml_result(&resp, "ListAttachedRolePolicies");
+		for (n = aws_xml_path(result, "AttachedPolicies/member"); n;
+			 n = aws_xml_next(n, "member"))
+		{
+			char	   *arn = aws_xml_path_text(n, "PolicyArn");
+			char	   *name = aws_xml_path_text(n, "PolicyName");
+
+			if (arn == NULL)
+			{
+				free(name);
+				continue;
+			}
+			aws_strings_add(&out->arns, arn);
+			aws_strings_add(&out->names, name ? name : xstrdup(""));
+		}
+		if (aws_svc_xml_bool(result, "IsTruncated"))
+			marker = aws_xml_path_text(result, "Marker");
+		aws_response_clean_up(&resp);
+	} while (marker);
+	return AWS_OK;
+}

@@ -1,0 +1,92 @@
+/*
+ * cli/aws/iam.h
+ *		IAM (query protocol, 2010-05-08, the global endpoint signed for
+ *		us-east-1): managed policies and their versions, roles, and role
+ *		policy attachments (AWS-DETAIL.md §3.3).
+ *
+ * Conventions as rds.h: AWS_OK with the output filled, or a status with
+ * *err filled; a get of something missing (NoSuchEntity) is AWS_OK with
+ * found = false; a delete/detach with a non-NULL *found turns NoSuchEntity
+ * into AWS_OK with *found = false.  Tags are Tags.member.N.Key (IAM's
+ * Tag list has no member locationName).
+ */
+#ifndef APPDB_AWS_IAM_H
+#define APPDB_AWS_IAM_H
+
+#include "rds.h"				/* struct aws_tag, aws_strings, helpers */
+
+struct aws_iam_policy
+{
+	bool		found;
+	char	   *name;
+	char	   *id;
+	char	   *arn;
+	char	   *default_version_id;
+	int			attachment_count;
+};
+
+void		aws_iam_policy_clean_up(struct aws_iam_policy *p);
+
+/* CreatePolicy: document is the policy's JSON text; path NULL: "/". */
+enum aws_status aws_iam_create_policy(struct aws_client *client, const char *name,
+									  const char *path, const char *document,
+									  const char *description,
+									  const struct aws_tag *tags, size_t ntags,
+									  struct aws_iam_policy *out,
+									  struct aws_error *err);
+enum aws_status aws_iam_get_policy(struct aws_client *client, const char *arn,
+								   struct aws_iam_policy *out, struct aws_error *err);
+/* CreatePolicyVersion; *version_id (malloc'd) the new version's id. */
+enum aws_status aws_iam_create_policy_version(struct aws_client *client,
+											  const char *arn, const char *document,
+											  bool set_as_default, char **version_id,
+											  struct aws_error *err);
+enum aws_status aws_iam_delete_policy(struct aws_client *client, const char *arn,
+									  bool *found, struct aws_error *err);
+
+struct aws_iam_role
+{
+	bool		found;
+	char	   *name;
+	char	   *id;
+	char	   *arn;
+	char	   *path;
+	char	   *assume_role_policy;	/* as IAM answers it: URL-encoded JSON on AWS */
+	struct aws_tag_list tags;
+};
+
+void		aws_iam_role_clean_up(struct aws_iam_role *r);
+
+enum aws_status aws_iam_create_role(struct aws_client *client, const char *name,
+									const char *path,
+									const char *assume_role_policy,
+									const char *description,
+									const struct aws_tag *tags, size_t ntags,
+									struct aws_iam_role *out, struct aws_error *err);
+enum aws_status aws_iam_get_role(struct aws_client *client, const char *name,
+								 struct aws_iam_role *out, struct aws_error *err);
+enum aws_status aws_iam_delete_role(struct aws_client *client, const char *name,
+									bool *found, struct aws_error *err);
+
+enum aws_status aws_iam_attach_role_policy(struct aws_client *client,
+										   const char *role, const char *policy_arn,
+										   struct aws_error *err);
+enum aws_status aws_iam_detach_role_policy(struct aws_client *client,
+										   const char *role, const char *policy_arn,
+										   bool *found, struct aws_error *err);
+
+/* ListAttachedRolePolicies, all pages: the policies' ARNs and names. */
+struct aws_iam_attached
+{
+	bool		found;			/* false: no such role */
+	struct aws_strings arns;
+	struct aws_strings names;
+};
+
+void		aws_iam_attached_clean_up(struct aws_iam_attached *a);
+enum aws_status aws_iam_list_attached_role_policies(struct aws_client *client,
+													const char *role,
+													struct aws_iam_attached *out,
+													struct aws_error *err);
+
+#endif							/* APPDB_AWS_IAM_H */

@@ -1,0 +1,1013 @@
+/*
+ * cli/aws/rds.c
+ *		RDS calls (see rds.h), and the small helpers every service module
+ *		shares.  Answers are read with response.c's XML helpers.
+ */
+#include "rds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/util.h"
+
+/* ------------------------------------------------------------------ */
+/* Shared helpers                                                      */
+/* ------------------------------------------------------------------ */
+
+void
+aws_strings_add(struct aws_strings *s, char *owned)
+{
+	char	  **bigger = xmalloc((s->n + 1) * sizeof(*bigger));
+
+	if (s->n)
+		memcpy(bigger, s->v, s->n * sizeof(*bigger));
+	free(s->v);
+	s->v = bigger;
+	s->v[s->n++] = owned;
+}
+
+void
+aws_strings_clean_up(struct aws_strings *s)
+{
+	size_t		i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+aws_tag_list_clean_up(struct aws_tag_list *t)
+{
+	aws_strings_clean_up(&t->keys);
+	aws_strings_clean_up(&t->values);
+}
+
+const char *
+aws_tag_list_get(const struct aws_tag_list *t, const char *key)
+{
+	size_t		i;
+
+	for (i = 0; i < t->keys.n; i++)
+		if (strcmp(t->keys.v[i], key) == 0)
+			return t->values.v[i];
+	return NULL;
+}
+
+enum aws_status
+aws_svc_bad_answer(const struct aws_service *svc, const char *operation,
+				   const struct aws_response *resp, const char *what,
+				   struct aws_error *err)
+{
+	aws_error_init(err);
+	err->status = AWS_ERR_RESPONSE;
+	err->service = svc->id;
+	err->operation = xstrdup(operation);
+	err->http_status = resp ? resp->status : 0;
+	err->message = xasprintf("the answer has no %s", what);
+	err->request_id = resp && resp->request_id ? xstrdup(resp->request_id) : NULL;
+	err->attempts = resp ? resp->attempts : 0;
+	aws_error_format(err);
+	return AWS_ERR_RESPONSE;
+}
+
+bool
+aws_svc_is_code(const struct aws_error *err, const char *const *codes)
+{
+	if (err->status != AWS_ERR_SERVICE || err->code == NULL)
+		return false;
+	for (; *codes; codes++)
+		if (strcmp(err->code, *codes) == 0)
+			return true;
+	return false;
+}
+
+bool
+aws_svc_xml_bool(const xmlNode *from, const char *path)
+{
+	char	   *t = aws_xml_path_text(from, path);
+	bool		v = t && strcmp(t, "true") == 0;
+
+	free(t);
+	return v;
+}
+
+long
+aws_svc_xml_long(const xmlNode *from, const char *path)
+{
+	char	   *t = aws_xml_path_text(from, path);
+	long		v = t ? strtol(t, NULL, 10) : 0;
+
+	free(t);
+	return v;
+}
+
+double
+aws_svc_xml_double(const xmlNode *from, const char *path)
+{
+	char	   *t = aws_xml_path_text(from, path);
+	double		v = t ? strtod(t, NULL) : 0;
+
+	free(t);
+	return v;
+}
+
+void
+aws_svc_xml_strings(const xmlNode *from, const char *list_path, const char *item,
+					const char *path, struct aws_strings *out)
+{
+	xmlNode    *list = aws_xml_path(from, list_path);
+	xmlNode    *n;
+
+	for (n = aws_xml_child(list, item); n; n = aws_xml_next(n, item))
+	{
+		char	   *t = path ? aws_xml_path_text(n, path) : aws_xml_text(n);
+
+		if (t)
+			aws_strings_add(out, t);
+	}
+}
+
+void
+aws_svc_xml_tags(const xmlNode *from, const char *list_path, const char *item,
+				 const char *key_name, const char *value_name,
+				 struct aws_tag_list *out)
+{
+	xmlNode    *list = aws_xml_path(from, list_path);
+	xmlNode    *n;
+
+	for (n = aws_xml_child(list, item); n; n = aws_xml_next(n, item))
+	{
+		char	   *k = aws_xml_path_text(n, key_name);
+		char	   *v = aws_xml_path_text(n, value_name);
+
+		if (k == NULL)
+		{
+			free(v);
+			continue;
+		}
+		aws_strings_add(&out->keys, k);
+		aws_strings_add(&out->values, v ? v : xstrdup(""));
+	}
+}
+
+char *
+aws_svc_json_string(json_object *obj, const char *name)
+{
+	json_object *v;
+
+	if (obj && json_object_object_get_ex(obj, name, &v) &&
+		json_object_is_type(v, json_type_string))
+		return xstrdup(json_object_get_string(v));
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Request pieces                                                      */
+/* ------------------------------------------------------------------ */
+
+static void
+add_opt(struct aws_params *p, const char *name, const char *value)
+{
+	if (value)
+		aws_params_add(p, name, value);
+}
+
+static void
+add_flag(struct aws_params *p, const char *name, enum aws_flag f)
+{
+	if (f != AWS_FLAG_UNSET)
+		aws_params_add_bool(p, name, f == AWS_FLAG_TRUE);
+}
+
+static void
+add_double(struct aws_params *p, const char *name, double v)
+{
+	char		text[32];
+
+	snprintf(text, sizeof(text), "%g", v);
+	aws_params_add(p, name, text);
+}
+
+/* Name.<item>.N from 1 (item "member" for unnamed members). */
+static void
+add_list(struct aws_params *p, const char *name, const char *item,
+		 const char *const *values, size_t n)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		aws_params_addf(p, values[i], "%s.%s.%zu", name, item, i + 1);
+}
+
+/* RDS tags: Tags.Tag.N.Key / .Value. */
+static void
+add_tags(struct aws_params *p, const struct aws_tag *tags, size_t n)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		aws_params_addf(p, tags[i].key, "Tags.Tag.%zu.Key", i + 1);
+		aws_params_addf(p, tags[i].value, "Tags.Tag.%zu.Value", i + 1);
+	}
+}
+
+static void
+add_scaling(struct aws_params *p, double min, double max)
+{
+	if (min > 0)
+		add_double(p, "ServerlessV2ScalingConfiguration.MinCapacity", min);
+	if (max > 0)
+		add_double(p, "ServerlessV2ScalingConfiguration.MaxCapacity", max);
+}
+
+/* ------------------------------------------------------------------ */
+/* Clusters                                                            */
+/* ------------------------------------------------------------------ */
+
+static const char *const cluster_not_found[] = {"DBClusterNotFoundFault", NULL};
+static const char *const instance_not_found[] = {"DBInstanceNotFound", NULL};
+static const char *const pgroup_not_found[] = {"DBParameterGroupNotFound",
+"DBClusterParameterGroupNotFound", NULL};
+static const char *const subnet_group_not_found[] = {"DBSubnetGroupNotFoundFault", NULL};
+
+void
+aws_rds_cluster_clean_up(struct aws_rds_cluster *c)
+{
+	free(c->identifier);
+	free(c->arn);
+	free(c->resource_id);
+	free(c->status);
+	free(c->endpoint);
+	free(c->reader_endpoint);
+	free(c->engine);
+	free(c->engine_version);
+	free(c->database_name);
+	free(c->master_username);
+	free(c->master_user_secret_arn);
+	free(c->kms_key_id);
+	free(c->parameter_group);
+	free(c->subnet_group);
+	free(c->writer);
+	aws_strings_clean_up(&c->vpc_security_group_ids);
+	aws_strings_clean_up(&c->cloudwatch_logs_exports);
+	aws_strings_clean_up(&c->members);
+	aws_tag_list_clean_up(&c->tags);
+	memset(c, 0, sizeof(*c));
+}
+
+/* A <DBCluster> element into out. */
+static void
+read_cluster(const xmlNode *n, struct aws_rds_cluster *out)
+{
+	xmlNode    *m;
+
+	out->found = true;
+	out->identifier = aws_xml_path_text(n, "DBClusterIdentifier");
+	out->arn = aws_xml_path_text(n, "DBClusterArn");
+	out->resource_id = aws_xml_path_text(n, "DbClusterResourceId");
+	out->status = aws_xml_path_text(n, "Status");
+	out->endpoint = aws_xml_path_text(n, "Endpoint");
+	out->reader_endpoint = aws_xml_path_text(n, "ReaderEndpoint");
+	out->port = (int) aws_svc_xml_long(n, "Port");
+	out->engine = aws_xml_path_text(n, "Engine");
+	out->engine_version = aws_xml_path_text(n, "EngineVersion");
+	out->database_name = aws_xml_path_text(n, "DatabaseName");
+	out->master_username = aws_xml_path_text(n, "MasterUsername");
+	out->master_user_secret_arn = aws_xml_path_text(n, "MasterUserSecret/SecretArn");
+	out->kms_key_id = aws_xml_path_text(n, "KmsKeyId");
+	out->parameter_group = aws_xml_path_text(n, "DBClusterParameterGroup");
+	out->subnet_group = aws_xml_path_text(n, "DBSubnetGroup");
+	out->http_endpoint_enabled = aws_svc_xml_bool(n, "HttpEndpointEnabled");
+	out->iam_database_authentication_enabled =
+		aws_svc_xml_bool(n, "IAMDatabaseAuthenticationEnabled");
+	out->deletion_protection = aws_svc_xml_bool(n, "DeletionProtection");
+	out->storage_encrypted = aws_svc_xml_bool(n, "StorageEncrypted");
+	out->copy_tags_to_snapshot = aws_svc_xml_bool(n, "CopyTagsToSnapshot");
+	out->min_capacity = aws_svc_xml_double(n, "ServerlessV2ScalingConfiguration/MinCapacity");
+	out->max_capacity = aws_svc_xml_double(n, "ServerlessV2ScalingConfiguration/MaxCapacity");
+	aws_svc_xml_strings(n, "VpcSecurityGroups", "VpcSecurityGroupMembership",
+						"VpcSecurityGroupId", &out->vpc_security_group_ids);
+	aws_svc_xml_strings(n, "EnabledCloudwatchLogsExports", "member", NULL,
+						&out->cloudwatch_logs_exports);
+	for (m = aws_xml_path(n, "DBClusterMembers/DBClusterMember"); m;
+		 m = aws_xml_next(m, "DBClusterMember"))
+	{
+		char	   *id = aws_xml_path_text(m, "DBInstanceIdentifier");
+
+		if (id == NULL)
+			continue;
+		if (aws_svc_xml_bool(m, "IsClusterWriter") && out->writer == NULL)
+			out->writer = xstrdup(id);
+		aws_strings_add(&out->members, id);
+	}
+	aws_svc_xml_tags(n, "TagList", "Tag", "Key", "Value", &out->tags);
+}
+
+/* A call whose result is <OpResult><DBCluster>. */
+static enum aws_status
+cluster_call(struct aws_client *client, const char *op, const struct aws_params *p,
+			 struct aws_rds_cluster *out, struct aws_error *err)
+{
+	struct aws_response resp;
+	enum aws_status st;
+	xmlNode    *n;
+
+	st = aws_call_query(client, &aws_service_rds, op, p, &resp, err);
+	if (st != AWS_OK)
+		return st;
+	n = aws_xml_path(aws_xml_result(&resp, op), "DBCluster");
+	if (n == NULL)
+		st = aws_svc_bad_answer(&aws_service_rds, op, &resp, "DBCluster", err);
+	else
+		read_cluster(n, out);
+	aws_response_clean_up(&resp);
+	return st;
+}
+
+enum aws_status
+aws_rds_create_db_cluster(struct aws_client *client,
+						  const struct aws_rds_cluster_spec *s,
+						  struct aws_rds_cluster *out, struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterIdentifier", s->identifier);
+	add_opt(&p, "Engine", s->engine);
+	add_opt(&p, "EngineVersion", s->engine_version);
+	add_opt(&p, "EngineMode", s->engine_mode);
+	add_opt(&p, "DatabaseName", s->database_name);
+	if (s->port)
+		aws_params_add_int(&p, "Port", s->port);
+	add_opt(&p, "MasterUsername", s->master_username);
+	if (s->manage_master_user_password)
+		aws_params_add_bool(&p, "ManageMasterUserPassword", true);
+	aws_params_add_bool(&p, "StorageEncrypted", s->storage_encrypted);
+	add_opt(&p, "KmsKeyId", s->kms_key_id);
+	aws_params_add_bool(&p, "EnableIAMDatabaseAuthentication",
+						s->iam_database_authentication);
+	add_list(&p, "EnableCloudwatchLogsExports", "member",
+			 s->cloudwatch_logs_exports, s->n_cloudwatch_logs_exports);
+	aws_params_add_bool(&p, "CopyTagsToSnapshot", s->copy_tags_to_snapshot);
+	aws_params_add_bool(&p, "DeletionProtection", s->deletion_protection);
+	if (s->enable_http_endpoint)
+		aws_params_add_bool(&p, "EnableHttpEndpoint", true);
+	add_opt(&p, "DBClusterParameterGroupName", s->parameter_group);
+	add_opt(&p, "DBSubnetGroupName", s->subnet_group);
+	add_list(&p, "VpcSecurityGroupIds", "VpcSecurityGroupId",
+			 s->vpc_security_group_ids, s->n_vpc_security_group_ids);
+	if (s->backup_retention_period)
+		aws_params_add_int(&p, "BackupRetentionPeriod", s->backup_retention_period);
+	add_scaling(&p, s->min_capacity, s->max_capacity);
+	add_tags(&p, s->tags, s->ntags);
+	st = cluster_call(client, "CreateDBCluster", &p, out, err);
+	aws_params_free(&p);
+	return st;
+}
+
+enum aws_status
+aws_rds_describe_db_cluster(struct aws_client *client, const char *identifier,
+							struct aws_rds_cluster *out, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+	xmlNode    *n;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterIdentifier", identifier);
+	st = aws_call_query(client, &aws_service_rds, "DescribeDBClusters", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+	{
+		if (aws_svc_is_code(err, cluster_not_found))
+		{
+			aws_error_clean_up(err);
+			return AWS_OK;		/* found = false */
+		}
+		return st;
+	}
+	n = aws_xml_path(aws_xml_result(&resp, "DescribeDBClusters"), "DBClusters/DBCluster");
+	if (n)
+		read_cluster(n, out);
+	aws_response_clean_up(&resp);
+	return AWS_OK;
+}
+
+enum aws_status
+aws_rds_modify_db_cluster(struct aws_client *client,
+						  const struct aws_rds_cluster_changes *ch,
+						  struct aws_rds_cluster *out, struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterIdentifier", ch->identifier);
+	aws_params_add_bool(&p, "ApplyImmediately", true);
+	add_flag(&p, "DeletionProtection", ch->deletion_protection);
+	add_flag(&p, "EnableIAMDatabaseAuthentication", ch->iam_database_authentication);
+	add_flag(&p, "EnableHttpEndpoint", ch->enable_http_endpoint);
+	add_scaling(&p, ch->min_capacity, ch->max_capacity);
+	add_opt(&p, "DBClusterParameterGroupName", ch->parameter_group);
+	add_opt(&p, "EngineVersion", ch->engine_version);
+	if (ch->allow_major_version_upgrade)
+		aws_params_add_bool(&p, "AllowMajorVersionUpgrade", true);
+	add_list(&p, "VpcSecurityGroupIds", "VpcSecurityGroupId",
+			 ch->vpc_security_group_ids, ch->n_vpc_security_group_ids);
+	st = cluster_call(client, "ModifyDBCluster", &p, out, err);
+	aws_params_free(&p);
+	return st;
+}
+
+/* found: NULL, or where to say "not found" instead of failing. */
+static enum aws_status
+not_found_ok(enum aws_status st, struct aws_error *err, const char *const *codes,
+			 bool *found)
+{
+	if (found)
+		*found = st == AWS_OK;
+	if (st != AWS_OK && found && aws_svc_is_code(err, codes))
+	{
+		aws_error_clean_up(err);
+		return AWS_OK;
+	}
+	return st;
+}
+
+/* A call whose answer is only needed to have succeeded. */
+static enum aws_status
+plain_call(struct aws_client *client, const char *op, const struct aws_params *p,
+		   struct aws_error *err)
+{
+	struct aws_response resp;
+	enum aws_status st = aws_call_query(client, &aws_service_rds, op, p, &resp, err);
+
+	if (st == AWS_OK)
+		aws_response_clean_up(&resp);
+	return st;
+}
+
+enum aws_status
+aws_rds_delete_db_cluster(struct aws_client *client, const char *identifier,
+						  const char *final_snapshot, bool *found,
+						  struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterIdentifier", identifier);
+	if (final_snapshot)
+		aws_params_add(&p, "FinalDBSnapshotIdentifier", final_snapshot);
+	else
+		aws_params_add_bool(&p, "SkipFinalSnapshot", true);
+	st = plain_call(client, "DeleteDBCluster", &p, err);
+	aws_params_free(&p);
+	return not_found_ok(st, err, cluster_not_found, found);
+}
+
+enum aws_status
+aws_rds_enable_http_endpoint(struct aws_client *client, const char *cluster_arn,
+							 bool *enabled, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+
+	*enabled = false;
+	aws_params_init(&p);
+	aws_params_add(&p, "ResourceArn", cluster_arn);
+	st = aws_call_query(client, &aws_service_rds, "EnableHttpEndpoint", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+		return st;
+	*enabled = aws_svc_xml_bool(aws_xml_result(&resp, "EnableHttpEndpoint"),
+								"HttpEndpointEnabled");
+	aws_response_clean_up(&resp);
+	return AWS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Instances                                                           */
+/* ------------------------------------------------------------------ */
+
+void
+aws_rds_instance_clean_up(struct aws_rds_instance *i)
+{
+	free(i->identifier);
+	free(i->arn);
+	free(i->resource_id);
+	free(i->status);
+	free(i->instance_class);
+	free(i->cluster_identifier);
+	free(i->engine);
+	free(i->address);
+	free(i->monitoring_role_arn);
+	aws_tag_list_clean_up(&i->tags);
+	memset(i, 0, sizeof(*i));
+}
+
+void
+aws_rds_instance_list_clean_up(struct aws_rds_instance_list *l)
+{
+	size_t		i;
+
+	for (i = 0; i < l->n; i++)
+		aws_rds_instance_clean_up(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void
+read_instance(const xmlNode *n, struct aws_rds_instance *out)
+{
+	out->found = true;
+	out->identifier = aws_xml_path_text(n, "DBInstanceIdentifier");
+	out->arn = aws_xml_path_text(n, "DBInstanceArn");
+	out->resource_id = aws_xml_path_text(n, "DbiResourceId");
+	out->status = aws_xml_path_text(n, "DBInstanceStatus");
+	out->instance_class = aws_xml_path_text(n, "DBInstanceClass");
+	out->cluster_identifier = aws_xml_path_text(n, "DBClusterIdentifier");
+	out->engine = aws_xml_path_text(n, "Engine");
+	out->address = aws_xml_path_text(n, "Endpoint/Address");
+	out->port = (int) aws_svc_xml_long(n, "Endpoint/Port");
+	out->monitoring_interval = (int) aws_svc_xml_long(n, "MonitoringInterval");
+	out->monitoring_role_arn = aws_xml_path_text(n, "MonitoringRoleArn");
+	out->auto_minor_version_upgrade = aws_svc_xml_bool(n, "AutoMinorVersionUpgrade");
+	out->publicly_accessible = aws_svc_xml_bool(n, "PubliclyAccessible");
+	aws_svc_xml_tags(n, "TagList", "Tag", "Key", "Value", &out->tags);
+}
+
+enum aws_status
+aws_rds_create_db_instance(struct aws_client *client,
+						   const struct aws_rds_instance_spec *s,
+						   struct aws_rds_instance *out, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+	xmlNode    *n;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "DBInstanceIdentifier", s->identifier);
+	add_opt(&p, "DBClusterIdentifier", s->cluster_identifier);
+	add_opt(&p, "DBInstanceClass", s->instance_class);
+	add_opt(&p, "Engine", s->engine);
+	if (s->monitoring_interval)
+		aws_params_add_int(&p, "MonitoringInterval", s->monitoring_interval);
+	add_opt(&p, "MonitoringRoleArn", s->monitoring_role_arn);
+	add_flag(&p, "AutoMinorVersionUpgrade", s->auto_minor_version_upgrade);
+	add_flag(&p, "PubliclyAccessible", s->publicly_accessible);
+	add_tags(&p, s->tags, s->ntags);
+	st = aws_call_query(client, &aws_service_rds, "CreateDBInstance", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+		return st;
+	n = aws_xml_path(aws_xml_result(&resp, "CreateDBInstance"), "DBInstance");
+	if (n == NULL)
+		st = aws_svc_bad_answer(&aws_service_rds, "CreateDBInstance", &resp,
+								"DBInstance", err);
+	else
+		read_instance(n, out);
+	aws_response_clean_up(&resp);
+	return st;
+}
+
+/* DescribeDBInstances by id or by cluster, every page, into list. */
+static enum aws_status
+describe_instances(struct aws_client *client, const char *id, const char *cluster,
+				   struct aws_rds_instance_list *list, struct aws_error *err)
+{
+	char	   *marker = NULL;
+
+	do
+	{
+		struct aws_params p;
+		struct aws_response resp;
+		enum aws_status st;
+		xmlNode    *result;
+		xmlNode    *n;
+
+		aws_params_init(&p);
+		if (id)
+			aws_params_add(&p, "DBInstanceIdentifier", id);
+		if (cluster)
+		{
+			aws_params_add(&p, "Filters.Filter.1.Name", "db-cluster-id");
+			aws_params_add(&p, "Filters.Filter.1.Values.Value.1", cluster);
+		}
+		if (marker)
+			aws_params_add(&p, "Marker", marker);
+		free(marker);
+		marker = NULL;
+		st = aws_call_query(client, &aws_service_rds, "DescribeDBInstances", &p,
+							&resp, err);
+		aws_params_free(&p);
+		if (st != AWS_OK)
+			return st;
+		result = aws_xml_result(&resp, "DescribeDBInstances");
+		for (n = aws_xml_path(result, "DBInstances/DBInstance"); n;
+			 n = aws_xml_next(n, "DBInstance"))
+		{
+			struct aws_rds_instance *bigger = xmalloc((list->n + 1) * sizeof(*bigger));
+
+			if (list->n)
+				memcpy(bigger, list->v, list->n * sizeof(*bigger));
+			free(list->v);
+			list->v = bigger;
+			memset(&list->v[list->n], 0, sizeof(list->v[0]));
+			read_instance(n, &list->v[list->n++]);
+		}
+		marker = aws_xml_path_text(result, "Marker");
+		if (marker && marker[0] == '\0')
+		{
+			free(marker);
+			marker = NULL;
+		}
+		aws_response_clean_up(&resp);
+	} while (marker);
+	return AWS_OK;
+}
+
+enum aws_status
+aws_rds_describe_db_instance(struct aws_client *client, const char *identifier,
+							 struct aws_rds_instance *out, struct aws_error *err)
+{
+	struct aws_rds_instance_list l = {0};
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	st = describe_instances(client, identifier, NULL, &l, err);
+	if (st != AWS_OK)
+	{
+		aws_rds_instance_list_clean_up(&l);
+		if (aws_svc_is_code(err, instance_not_found))
+		{
+			aws_error_clean_up(err);
+			return AWS_OK;
+		}
+		return st;
+	}
+	if (l.n > 0)
+	{
+		*out = l.v[0];
+		memset(&l.v[0], 0, sizeof(l.v[0]));
+	}
+	aws_rds_instance_list_clean_up(&l);
+	return AWS_OK;
+}
+
+enum aws_status
+aws_rds_describe_cluster_instances(struct aws_client *client,
+								   const char *cluster_identifier,
+								   struct aws_rds_instance_list *out,
+								   struct aws_error *err)
+{
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	st = describe_instances(client, NULL, cluster_identifier, out, err);
+	if (st != AWS_OK)
+		aws_rds_instance_list_clean_up(out);
+	return st;
+}
+
+enum aws_status
+aws_rds_delete_db_instance(struct aws_client *client, const char *identifier,
+						   bool *found, struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "DBInstanceIdentifier", identifier);
+	st = plain_call(client, "DeleteDBInstance", &p, err);
+	aws_params_free(&p);
+	return not_found_ok(st, err, instance_not_found, found);
+}
+
+/* ------------------------------------------------------------------ */
+/* Cluster parameter groups                                            */
+/* ------------------------------------------------------------------ */
+
+void
+aws_rds_parameter_group_clean_up(struct aws_rds_parameter_group *g)
+{
+	free(g->name);
+	free(g->family);
+	free(g->description);
+	free(g->arn);
+	memset(g, 0, sizeof(*g));
+}
+
+static void
+read_parameter_group(const xmlNode *n, struct aws_rds_parameter_group *out)
+{
+	out->found = true;
+	out->name = aws_xml_path_text(n, "DBClusterParameterGroupName");
+	out->family = aws_xml_path_text(n, "DBParameterGroupFamily");
+	out->description = aws_xml_path_text(n, "Description");
+	out->arn = aws_xml_path_text(n, "DBClusterParameterGroupArn");
+}
+
+enum aws_status
+aws_rds_create_cluster_parameter_group(struct aws_client *client, const char *name,
+									   const char *family, const char *description,
+									   const struct aws_tag *tags, size_t ntags,
+									   struct aws_rds_parameter_group *out,
+									   struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+	xmlNode    *n;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterParameterGroupName", name);
+	aws_params_add(&p, "DBParameterGroupFamily", family);
+	aws_params_add(&p, "Description", description);
+	add_tags(&p, tags, ntags);
+	st = aws_call_query(client, &aws_service_rds, "CreateDBClusterParameterGroup",
+						&p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+		return st;
+	n = aws_xml_path(aws_xml_result(&resp, "CreateDBClusterParameterGroup"),
+					 "DBClusterParameterGroup");
+	if (n == NULL)
+		st = aws_svc_bad_answer(&aws_service_rds, "CreateDBClusterParameterGroup",
+								&resp, "DBClusterParameterGroup", err);
+	else
+		read_parameter_group(n, out);
+	aws_response_clean_up(&resp);
+	return st;
+}
+
+enum aws_status
+aws_rds_describe_cluster_parameter_group(struct aws_client *client, const char *name,
+										 struct aws_rds_parameter_group *out,
+										 struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+	xmlNode    *n;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterParameterGroupName", name);
+	st = aws_call_query(client, &aws_service_rds, "DescribeDBClusterParameterGroups",
+						&p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+	{
+		if (aws_svc_is_code(err, pgroup_not_found))
+		{
+			aws_error_clean_up(err);
+			return AWS_OK;
+		}
+		return st;
+	}
+	n = aws_xml_path(aws_xml_result(&resp, "DescribeDBClusterParameterGroups"),
+					 "DBClusterParameterGroups/DBClusterParameterGroup");
+	if (n)
+		read_parameter_group(n, out);
+	aws_response_clean_up(&resp);
+	return AWS_OK;
+}
+
+enum aws_status
+aws_rds_modify_cluster_parameter_group(struct aws_client *client, const char *name,
+									   const struct aws_rds_parameter *params,
+									   size_t nparams, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+	size_t		i;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterParameterGroupName", name);
+	for (i = 0; i < nparams; i++)
+	{
+		aws_params_addf(&p, params[i].name, "Parameters.Parameter.%zu.ParameterName", i + 1);
+		aws_params_addf(&p, params[i].value, "Parameters.Parameter.%zu.ParameterValue", i + 1);
+		aws_params_addf(&p, params[i].apply_method ? params[i].apply_method : "pending-reboot",
+						"Parameters.Parameter.%zu.ApplyMethod", i + 1);
+	}
+	st = aws_call_query(client, &aws_service_rds, "ModifyDBClusterParameterGroup",
+						&p, &resp, err);
+	aws_params_free(&p);
+	if (st == AWS_OK)
+		aws_response_clean_up(&resp);
+	return st;
+}
+
+void
+aws_rds_parameter_list_clean_up(struct aws_rds_parameter_list *l)
+{
+	size_t		i;
+
+	for (i = 0; i < l->n; i++)
+	{
+		free(l->v[i].name);
+		free(l->v[i].value);
+		free(l->v[i].apply_method);
+		free(l->v[i].source);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+const struct aws_rds_parameter_value *
+aws_rds_parameter_list_get(const struct aws_rds_parameter_list *l, const char *name)
+{
+	size_t		i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].name && strcmp(l->v[i].name, name) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+enum aws_status
+aws_rds_describe_cluster_parameters(struct aws_client *client, const char *name,
+									const char *source,
+									struct aws_rds_parameter_list *out,
+									struct aws_error *err)
+{
+	char	   *marker = NULL;
+
+	memset(out, 0, sizeof(*out));
+	do
+	{
+		struct aws_params p;
+		struct aws_response resp;
+		enum aws_status st;
+		xmlNode    *result;
+		xmlNode    *n;
+
+		aws_params_init(&p);
+		aws_params_add(&p, "DBClusterParameterGroupName", name);
+		if (source)
+			aws_params_add(&p, "Source", source);
+		if (marker)
+			aws_params_add(&p, "Marker", marker);
+		free(marker);
+		marker = NULL;
+		st = aws_call_query(client, &aws_service_rds, "DescribeDBClusterParameters",
+							&p, &resp, err);
+		aws_params_free(&p);
+		if (st != AWS_OK)
+		{
+			aws_rds_parameter_list_clean_up(out);
+			if (aws_svc_is_code(err, pgroup_not_found))
+			{
+				aws_error_clean_up(err);
+				return AWS_OK;
+			}
+			return st;
+		}
+		out->found = true;
+		result = aws_xml_result(&resp, "DescribeDBClusterParameters");
+		for (n = aws_xml_path(result, "Parameters/Parameter"); n;
+			 n = aws_xml_next(n, "Parameter"))
+		{
+			struct aws_rds_parameter_value *bigger = xmalloc((out->n + 1) * sizeof(*bigger));
+			struct aws_rds_parameter_value *v;
+
+			if (out->n)
+				memcpy(bigger, out->v, out->n * sizeof(*bigger));
+			free(out->v);
+			out->v = bigger;
+			v = &out->v[out->n++];
+			v->name = aws_xml_path_text(n, "ParameterName");
+			v->value = aws_xml_path_text(n, "ParameterValue");
+			v->apply_method = aws_xml_path_text(n, "ApplyMethod");
+			v->source = aws_xml_path_text(n, "Source");
+		}
+		marker = aws_xml_path_text(result, "Marker");
+		if (marker && marker[0] == '\0')
+		{
+			free(marker);
+			marker = NULL;
+		}
+		aws_response_clean_up(&resp);
+	} while (marker);
+	return AWS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* DB subnet groups                                                    */
+/* ------------------------------------------------------------------ */
+
+void
+aws_rds_subnet_group_clean_up(struct aws_rds_subnet_group *g)
+{
+	free(g->name);
+	free(g->description);
+	free(g->vpc_id);
+	free(g->status);
+	free(g->arn);
+	aws_strings_clean_up(&g->subnet_ids);
+	memset(g, 0, sizeof(*g));
+}
+
+static void
+read_subnet_group(const xmlNode *n, struct aws_rds_subnet_group *out)
+{
+	out->found = true;
+	out->name = aws_xml_path_text(n, "DBSubnetGroupName");
+	out->description = aws_xml_path_text(n, "DBSubnetGroupDescription");
+	out->vpc_id = aws_xml_path_text(n, "VpcId");
+	out->status = aws_xml_path_text(n, "SubnetGroupStatus");
+	out->arn = aws_xml_path_text(n, "DBSubnetGroupArn");
+	aws_svc_xml_strings(n, "Subnets", "Subnet", "SubnetIdentifier", &out->subnet_ids);
+}
+
+enum aws_status
+aws_rds_create_subnet_group(struct aws_client *client, const char *name,
+							const char *description, const char *const *subnet_ids,
+							size_t nsubnets, const struct aws_tag *tags, size_t ntags,
+							struct aws_rds_subnet_group *out, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+	xmlNode    *n;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "DBSubnetGroupName", name);
+	aws_params_add(&p, "DBSubnetGroupDescription", description);
+	add_list(&p, "SubnetIds", "SubnetIdentifier", subnet_ids, nsubnets);
+	add_tags(&p, tags, ntags);
+	st = aws_call_query(client, &aws_service_rds, "CreateDBSubnetGroup", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+		return st;
+	n = aws_xml_path(aws_xml_result(&resp, "CreateDBSubnetGroup"), "DBSubnetGroup");
+	if (n == NULL)
+		st = aws_svc_bad_answer(&aws_service_rds, "CreateDBSubnetGroup", &resp,
+								"DBSubnetGroup", err);
+	else
+		read_subnet_group(n, out);
+	aws_response_clean_up(&resp);
+	return st;
+}
+
+enum aws_status
+aws_rds_describe_subnet_group(struct aws_client *client, const char *name,
+							  struct aws_rds_subnet_group *out, struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+	xmlNode    *n;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "DBSubnetGroupName", name);
+	st = aws_call_query(client, &aws_service_rds, "DescribeDBSubnetGroups", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+	{
+		if (aws_svc_is_code(err, subnet_group_not_found))
+		{
+			aws_error_clean_up(err);
+			return AWS_OK;
+		}
+		return st;
+	}
+	n = aws_xml_path(aws_xml_result(&resp, "DescribeDBSubnetGroups"),
+					 "DBSubnetGroups/DBSubnetGroup");
+	if (n)
+		read_subnet_group(n, out);
+	aws_response_clean_up(&resp);
+	return AWS_OK;
+}
+
+enum aws_status
+aws_rds_delete_subnet_group(struct aws_client *client, const char *name, bool *found,
+							struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "DBSubnetGroupName", name);
+	st = plain_call(client, "DeleteDBSubnetGroup", &p, err);
+	aws_params_free(&p);
+	return not_found_ok(st, err, subnet_group_not_found, found);
+}
