@@ -11,6 +11,7 @@
  */
 #include "sigv4.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 #define SHA256_LEN 32
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define MAX_EXPIRES 604800		/* seven days, SigV4's limit */
+/* hex SHA-256 of no bytes, the payload hash of an empty body */
+#define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 enum stage
 {
@@ -32,6 +35,29 @@ enum stage
 	STAGE_CANONICAL_REQUEST,
 	STAGE_STRING_TO_SIGN,
 	STAGE_SIGNED
+};
+
+/*
+ * Where stage 1 left the signer's query parameter values it encoded, by
+ * their index in its list (offsets into s->scratch; SIZE_MAX: not there),
+ * so that sigv4_sign(), running the stages back to back with nothing else
+ * using scratch between, appends them again without encoding them again.
+ */
+#define NAUTH 6
+struct auth_encoded
+{
+	size_t		off[NAUTH];
+	size_t		len[NAUTH];
+};
+
+/* One of the signer's own query parameters (never NULL), lengths known. */
+struct auth_param
+{
+	const char *name;			/* unreserved characters only */
+	size_t		name_len;
+	const char *value;
+	size_t		value_len;
+	bool		plain;			/* the value too: no encoding needed */
 };
 
 /* A header or query parameter being canonicalised, in s->scratch. */
@@ -44,9 +70,16 @@ struct sigv4_entry
 	const char *name;
 	const char *value;
 	size_t		seq;			/* the order given, for repeated headers */
+	bool		direct;			/* name points outside scratch */
+	/* value_off is SIZE_MAX when the value points outside scratch */
 };
 
-/* A cached signing key: kSigning for (date, region, service, key id). */
+/*
+ * A cached signing key, kSigning for (date, region, service, key id), kept
+ * as HMAC keeps a key: the SHA-256 states after the key's inner and outer
+ * pad blocks (signer->keyed[2i], [2i + 1] for cache[i]), so signing with it
+ * is two state copies and no re-keying.
+ */
 struct key_cache_entry
 {
 	bool		used;
@@ -55,20 +88,27 @@ struct key_cache_entry
 	char		service[64];
 	char		access_key_id[129];
 	unsigned char secret_digest[SHA256_LEN];	/* the key id's secret, hashed */
-	unsigned char key[SHA256_LEN];
 };
 
 struct sigv4_signer
 {
 	EVP_MD	   *md;
 	EVP_MD_CTX *md_ctx;
+	EVP_MD_CTX *md_fresh;		/* SHA-256 just initialised: copied, not
+								 * re-initialised (an init costs more) */
 	EVP_MAC    *mac;
 	EVP_MAC_CTX *mac_ctx;
 	struct key_cache_entry *cache;
+	EVP_MD_CTX **keyed;			/* 2 per cache entry: inner, outer */
 	unsigned	ncache;
 	unsigned	next;
 	unsigned long hits;
 	unsigned long misses;
+	/* the last signing time, formatted (gmtime_r and strftime are slow) */
+	bool		have_time;
+	time_t		time;
+	char		amz_date[17];
+	bool		date_plain;		/* amz_date needs no URI encoding */
 };
 
 /* Never signed: proxies and curl may add or change them (botocore's list). */
@@ -87,9 +127,12 @@ static const char *const auth_params[] = {
 /* Buffers                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Room for extra more bytes and a NUL; the old block is wiped, not realloc'd. */
-static bool
-buf_reserve(struct sigv4_buf *b, size_t extra)
+/*
+ * Room for extra more bytes and a NUL; the old block is wiped, not realloc'd.
+ * The slow path of buf_reserve(), kept out of line.
+ */
+static bool __attribute__((noinline))
+buf_grow(struct sigv4_buf *b, size_t extra)
 {
 	size_t		need;
 	size_t		cap;
@@ -127,7 +170,16 @@ buf_reserve(struct sigv4_buf *b, size_t extra)
 	return true;
 }
 
-static void
+/* Room for extra more bytes and a NUL (len + extra + 1 <= cap). */
+static inline bool
+buf_reserve(struct sigv4_buf *b, size_t extra)
+{
+	if (!b->failed && b->cap > b->len && extra < b->cap - b->len)
+		return true;
+	return buf_grow(b, extra);
+}
+
+static inline void
 buf_append(struct sigv4_buf *b, const char *s, size_t n)
 {
 	if (!buf_reserve(b, n))
@@ -137,38 +189,100 @@ buf_append(struct sigv4_buf *b, const char *s, size_t n)
 	b->data[b->len] = '\0';
 }
 
-static void
+static inline void
 buf_puts(struct sigv4_buf *b, const char *s)
 {
 	buf_append(b, s, strlen(s));
 }
 
-static void
+static inline void
 buf_putc(struct sigv4_buf *b, char c)
 {
-	buf_append(b, &c, 1);
+	if (!buf_reserve(b, 1))
+		return;
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
 }
+
+/*
+ * A run of appends of known total length: buf_span() reserves n bytes and
+ * returns where they go (NULL on failure, b->failed set), put() copies
+ * into it, buf_commit() takes the end of what was written.
+ */
+static inline char *
+buf_span(struct sigv4_buf *b, size_t n)
+{
+	return buf_reserve(b, n) ? b->data + b->len : NULL;
+}
+
+static inline char *
+put(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static inline void
+buf_commit(struct sigv4_buf *b, char *end)
+{
+	b->len = (size_t) (end - b->data);
+	*end = '\0';
+}
+
+/* "000102...feff": each byte's two lower-case hex digits */
+static const char hex_pairs[513] =
+#define HEX_ROW(h) h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" \
+	h "8" h "9" h "a" h "b" h "c" h "d" h "e" h "f"
+	HEX_ROW("0") HEX_ROW("1") HEX_ROW("2") HEX_ROW("3")
+	HEX_ROW("4") HEX_ROW("5") HEX_ROW("6") HEX_ROW("7")
+	HEX_ROW("8") HEX_ROW("9") HEX_ROW("a") HEX_ROW("b")
+	HEX_ROW("c") HEX_ROW("d") HEX_ROW("e") HEX_ROW("f");
+#undef HEX_ROW
 
 static void
 buf_hex(struct sigv4_buf *b, const unsigned char *bytes, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
+	char	   *p;
 	size_t		i;
 
 	if (!buf_reserve(b, 2 * n))
 		return;
+	p = b->data + b->len;
 	for (i = 0; i < n; i++)
-	{
-		b->data[b->len++] = hex[bytes[i] >> 4];
-		b->data[b->len++] = hex[bytes[i] & 15];
-	}
+		memcpy(p + 2 * i, hex_pairs + 2 * bytes[i], 2);
+	b->len += 2 * n;
 	b->data[b->len] = '\0';
+}
+
+/* The decimal digits of v, NUL-terminated, in out (11 bytes at least); the length. */
+static size_t
+fmt_uint(char *out, unsigned v)
+{
+	char		tmp[16];
+	size_t		n = 0;
+	size_t		i;
+
+	do
+	{
+		tmp[n++] = (char) ('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+	return n;
 }
 
 void
 sigv4_buf_append(struct sigv4_buf *b, const char *s, size_t n)
 {
 	buf_append(b, s, n);
+}
+
+bool
+sigv4_buf_reserve(struct sigv4_buf *b, size_t extra)
+{
+	return buf_reserve(b, extra);
 }
 
 /* Empty the buffer (wiping what it held); its memory is kept for reuse. */
@@ -206,7 +320,7 @@ sha256(struct sigv4_signer *g, const void *data, size_t len,
 {
 	unsigned int outl = 0;
 
-	if (!EVP_DigestInit_ex2(g->md_ctx, g->md, NULL) ||
+	if (!EVP_MD_CTX_copy_ex(g->md_ctx, g->md_fresh) ||
 		(len > 0 && !EVP_DigestUpdate(g->md_ctx, data, len)) ||
 		!EVP_DigestFinal_ex(g->md_ctx, out, &outl) || outl != SHA256_LEN)
 		return SIGV4_ERR_CRYPTO;
@@ -225,6 +339,60 @@ hmac(struct sigv4_signer *g, const unsigned char *key, size_t keylen,
 		!EVP_MAC_final(g->mac_ctx, out, &outl, SHA256_LEN) || outl != SHA256_LEN)
 		return SIGV4_ERR_CRYPTO;
 	return SIGV4_OK;
+}
+
+#define HMAC_BLOCK 64			/* SHA-256's block */
+
+/*
+ * Key HMAC-SHA256 as RFC 2104 does, once: inner and outer become the digest
+ * states after (key ^ ipad) and (key ^ opad).  The key is at most a block.
+ */
+static int
+hmac_prekey(struct sigv4_signer *g, const unsigned char *key, size_t keylen,
+			EVP_MD_CTX *inner, EVP_MD_CTX *outer)
+{
+	unsigned char block[HMAC_BLOCK];
+	size_t		i;
+	int			rc = SIGV4_ERR_CRYPTO;
+
+	if (keylen > HMAC_BLOCK)
+		return SIGV4_ERR_INVALID;
+	memset(block, 0x36, sizeof(block));
+	for (i = 0; i < keylen; i++)
+		block[i] ^= key[i];
+	if (!EVP_DigestInit_ex2(inner, g->md, NULL) ||
+		!EVP_DigestUpdate(inner, block, sizeof(block)))
+		goto cleanup;
+	for (i = 0; i < sizeof(block); i++)
+		block[i] ^= 0x36 ^ 0x5c;
+	if (!EVP_DigestInit_ex2(outer, g->md, NULL) ||
+		!EVP_DigestUpdate(outer, block, sizeof(block)))
+		goto cleanup;
+	rc = SIGV4_OK;
+cleanup:
+	OPENSSL_cleanse(block, sizeof(block));
+	return rc;
+}
+
+/* HMAC-SHA256 with a key made by hmac_prekey(): H(outer || H(inner || data)). */
+static int
+hmac_prekeyed(struct sigv4_signer *g, const EVP_MD_CTX *inner,
+			  const EVP_MD_CTX *outer, const void *data, size_t len,
+			  unsigned char out[SHA256_LEN])
+{
+	unsigned char inner_hash[SHA256_LEN];
+	unsigned int outl = 0;
+	int			rc = SIGV4_ERR_CRYPTO;
+
+	if (EVP_MD_CTX_copy_ex(g->md_ctx, inner) &&
+		(len == 0 || EVP_DigestUpdate(g->md_ctx, data, len)) &&
+		EVP_DigestFinal_ex(g->md_ctx, inner_hash, &outl) && outl == SHA256_LEN &&
+		EVP_MD_CTX_copy_ex(g->md_ctx, outer) &&
+		EVP_DigestUpdate(g->md_ctx, inner_hash, SHA256_LEN) &&
+		EVP_DigestFinal_ex(g->md_ctx, out, &outl) && outl == SHA256_LEN)
+		rc = SIGV4_OK;
+	OPENSSL_cleanse(inner_hash, sizeof(inner_hash));
+	return rc;
 }
 
 /* kSigning from "AWS4" + secret, date, region, service, "aws4_request". */
@@ -270,15 +438,28 @@ fits(const char *s, size_t size)
 	return strlen(s) < size;
 }
 
+/* Forget cache entry i: its names, digest and keyed states, wiped. */
+static void
+cache_entry_wipe(struct sigv4_signer *g, unsigned i)
+{
+	OPENSSL_cleanse(&g->cache[i], sizeof(g->cache[i]));
+	/* frees the digest states with OPENSSL_clear_free */
+	if (g->keyed[2 * i])
+		EVP_MD_CTX_reset(g->keyed[2 * i]);
+	if (g->keyed[2 * i + 1])
+		EVP_MD_CTX_reset(g->keyed[2 * i + 1]);
+}
+
 /*
  * The signing key, from the cache when it holds one for this date, region,
  * service and access key id (the SDKs' cache key).  The secret's digest is
  * kept too, so a key id given with another secret (a test of a wrong
- * secret, say) never gets a stale key.
+ * secret, say) never gets a stale key.  *entry is the cache entry whose
+ * keyed states sign, or -1 when the key is not cached: then key holds it.
  */
 static int
 signing_key(struct sigv4_signer *g, const struct sigv4_config *cfg,
-			const char *date, unsigned char key[SHA256_LEN])
+			const char *date, unsigned char key[SHA256_LEN], long *entry)
 {
 	const struct aws_credentials *c = cfg->credentials;
 	unsigned char digest[SHA256_LEN];
@@ -287,6 +468,7 @@ signing_key(struct sigv4_signer *g, const struct sigv4_config *cfg,
 	unsigned	i;
 	int			rc;
 
+	*entry = -1;
 	cacheable = g->ncache > 0 &&
 		fits(cfg->region, sizeof(slot->region)) &&
 		fits(cfg->service, sizeof(slot->service)) &&
@@ -310,7 +492,7 @@ signing_key(struct sigv4_signer *g, const struct sigv4_config *cfg,
 		if (strcmp(e->date, date) == 0 &&
 			CRYPTO_memcmp(e->secret_digest, digest, SHA256_LEN) == 0)
 		{
-			memcpy(key, e->key, SHA256_LEN);
+			*entry = (long) i;
 			g->hits++;
 			OPENSSL_cleanse(digest, sizeof(digest));
 			return SIGV4_OK;
@@ -330,14 +512,20 @@ signing_key(struct sigv4_signer *g, const struct sigv4_config *cfg,
 			slot = &g->cache[g->next];
 			g->next = (g->next + 1) % g->ncache;
 		}
-		OPENSSL_cleanse(slot, sizeof(*slot));
-		slot->used = true;
-		strcpy(slot->date, date);
-		strcpy(slot->region, cfg->region);
-		strcpy(slot->service, cfg->service);
-		strcpy(slot->access_key_id, c->access_key_id);
-		memcpy(slot->secret_digest, digest, SHA256_LEN);
-		memcpy(slot->key, key, SHA256_LEN);
+		i = (unsigned) (slot - g->cache);
+		cache_entry_wipe(g, i);
+		if (hmac_prekey(g, key, SHA256_LEN, g->keyed[2 * i], g->keyed[2 * i + 1]) != SIGV4_OK)
+			cache_entry_wipe(g, i);	/* sign with key, uncached */
+		else
+		{
+			slot->used = true;
+			strcpy(slot->date, date);
+			strcpy(slot->region, cfg->region);
+			strcpy(slot->service, cfg->service);
+			strcpy(slot->access_key_id, c->access_key_id);
+			memcpy(slot->secret_digest, digest, SHA256_LEN);
+			*entry = (long) i;
+		}
 	}
 	OPENSSL_cleanse(digest, sizeof(digest));
 	return rc;
@@ -348,20 +536,28 @@ sigv4_signer_new(unsigned cache_entries)
 {
 	struct sigv4_signer *g = calloc(1, sizeof(*g));
 	OSSL_PARAM	params[2];
+	size_t		i = 0;
 
 	if (g == NULL)
 		return NULL;
 	g->md = EVP_MD_fetch(NULL, "SHA256", NULL);
 	g->md_ctx = EVP_MD_CTX_new();
+	g->md_fresh = EVP_MD_CTX_new();
 	g->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	g->mac_ctx = g->mac ? EVP_MAC_CTX_new(g->mac) : NULL;
 	if (cache_entries > 0)
 	{
 		g->cache = calloc(cache_entries, sizeof(*g->cache));
+		g->keyed = calloc(cache_entries, 2 * sizeof(*g->keyed));
 		g->ncache = cache_entries;
+		for (i = 0; g->keyed && i < 2 * (size_t) cache_entries; i++)
+			if ((g->keyed[i] = EVP_MD_CTX_new()) == NULL)
+				break;
 	}
-	if (!g->md || !g->md_ctx || !g->mac || !g->mac_ctx ||
-		(cache_entries > 0 && !g->cache))
+	if (!g->md || !g->md_ctx || !g->md_fresh || !g->mac || !g->mac_ctx ||
+		!EVP_DigestInit_ex2(g->md_fresh, g->md, NULL) ||
+		(cache_entries > 0 &&
+		 (!g->cache || !g->keyed || i < 2 * (size_t) cache_entries)))
 	{
 		sigv4_signer_free(g);
 		return NULL;
@@ -380,7 +576,12 @@ sigv4_signer_new(unsigned cache_entries)
 void
 sigv4_signer_clear_cache(struct sigv4_signer *signer)
 {
-	if (signer && signer->cache)
+	unsigned	i;
+
+	if (signer && signer->cache && signer->keyed)
+		for (i = 0; i < signer->ncache; i++)
+			cache_entry_wipe(signer, i);
+	else if (signer && signer->cache)
 		OPENSSL_cleanse(signer->cache, signer->ncache * sizeof(*signer->cache));
 	if (signer)
 		signer->next = 0;
@@ -389,13 +590,20 @@ sigv4_signer_clear_cache(struct sigv4_signer *signer)
 void
 sigv4_signer_free(struct sigv4_signer *signer)
 {
+	size_t		i;
+
 	if (signer == NULL)
 		return;
 	sigv4_signer_clear_cache(signer);
 	free(signer->cache);
+	if (signer->keyed)
+		for (i = 0; i < 2 * (size_t) signer->ncache; i++)
+			EVP_MD_CTX_free(signer->keyed[i]);	/* NULL is fine */
+	free(signer->keyed);
 	EVP_MAC_CTX_free(signer->mac_ctx);	/* cleanses the keyed state */
 	EVP_MAC_free(signer->mac);
 	EVP_MD_CTX_free(signer->md_ctx);
+	EVP_MD_CTX_free(signer->md_fresh);
 	EVP_MD_free(signer->md);
 	free(signer);
 }
@@ -412,20 +620,29 @@ sigv4_signer_cache_stats(const struct sigv4_signer *signer,
 /* Canonicalisation                                                    */
 /* ------------------------------------------------------------------ */
 
-static bool
-unreserved(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		(c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
-}
+/*
+ * Characters left as they are: RFC 3986's unreserved ones are 3, '/' is 2;
+ * a character is kept when it has the bit of the mask, 1 (every segment
+ * of a path, a query) or 2 (a path, '/' kept).  The AND of a run of them
+ * has the bit when every one does.
+ */
+#define URI_KEEP 1
+#define URI_KEEP_SLASH 2
+static const unsigned char uri_plain[256] = {
+	['A' ... 'Z'] = 3, ['a' ... 'z'] = 3, ['0' ... '9'] = 3,
+	['-'] = 3, ['_'] = 3, ['.'] = 3, ['~'] = 3, ['/'] = 2
+};
 
 /* RFC 3986 encoding as SigV4 wants it: %XX, upper-case, space as %20. */
 void
 sigv4_uri_encode(struct sigv4_buf *out, const char *s, size_t len, bool keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	unsigned char keep = keep_slash ? URI_KEEP_SLASH : URI_KEEP;
+	unsigned	keep_bit = keep_slash ? 1 : 0;	/* keep is 1 << keep_bit */
+	const unsigned char *in = (const unsigned char *) s;
+	const unsigned char *end = in + len;
 	char	   *p;
-	size_t		i;
 
 	if (len > SIZE_MAX / 3)
 	{
@@ -435,17 +652,52 @@ sigv4_uri_encode(struct sigv4_buf *out, const char *s, size_t len, bool keep_sla
 	if (!buf_reserve(out, 3 * len))
 		return;
 	p = out->data + out->len;
-	for (i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
 
-		if (unreserved(c) || (keep_slash && c == '/'))
+	/*
+	 * Eight characters at a time: copy them all, keep the run of those
+	 * that stay as they are, then encode the one after it.  The copy is
+	 * in bounds: 3 * len was reserved, and at least 8 characters remain.
+	 */
+	while (end - in >= 8)
+	{
+		unsigned	kept;		/* bit k: in[k] stays as it is */
+		unsigned	coded;
+		unsigned	run;
+		unsigned char c;
+
+		memcpy(p, in, 8);
+#define KEPT(k) ((unsigned) (uri_plain[in[k]] >> keep_bit & 1) << (k))
+		kept = KEPT(0) | KEPT(1) | KEPT(2) | KEPT(3) |
+			KEPT(4) | KEPT(5) | KEPT(6) | KEPT(7);
+#undef KEPT
+		coded = ~kept & 0xff;
+		if (coded == 0)
+		{
+			p += 8;
+			in += 8;
+			continue;
+		}
+		run = (unsigned) __builtin_ctz(coded);
+		p += run;
+		in += run;
+		c = *in++;
+		p[0] = '%';
+		p[1] = hex[c >> 4];
+		p[2] = hex[c & 15];
+		p += 3;
+	}
+	while (in < end)
+	{
+		unsigned char c = *in++;
+
+		if (uri_plain[c] & keep)
 			*p++ = (char) c;
 		else
 		{
-			*p++ = '%';
-			*p++ = hex[c >> 4];
-			*p++ = hex[c & 15];
+			p[0] = '%';
+			p[1] = hex[c >> 4];
+			p[2] = hex[c & 15];
+			p += 3;
 		}
 	}
 	*p = '\0';
@@ -519,10 +771,36 @@ sigv4_canonical_path(struct sigv4_buf *out, const char *path, bool normalize, bo
 		buf_putc(out, '/');
 }
 
-static bool
+/* ' ', or '\t', '\n', '\v', '\f', '\r' (9 to 13) */
+static inline bool
 space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+	return c == ' ' || (unsigned char) (c - '\t') <= '\r' - '\t';
+}
+
+/*
+ * Whether any of the n bytes is ' ' or below (so perhaps whitespace), eight
+ * at a time: a byte below 0x21 is the only one that can set its top bit in
+ * (w - 0x21...) & ~w, and no borrow crosses a byte unless one is.
+ */
+static bool
+has_low_byte(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	const uint64_t tops = 0x8080808080808080u;
+
+	for (; n >= 8; s += 8, n -= 8)
+	{
+		uint64_t	w;
+
+		memcpy(&w, s, 8);
+		if ((w - 0x21 * ones) & ~w & tops)
+			return true;
+	}
+	for (; n > 0; s++, n--)
+		if ((unsigned char) *s <= ' ')
+			return true;
+	return false;
 }
 
 /* A header value, trimmed, each inner run of whitespace one space. */
@@ -536,6 +814,14 @@ sigv4_header_value(struct sigv4_buf *out, const char *value)
 	if (!buf_reserve(out, n))
 		return;
 	p = out->data + out->len;
+	if (!has_low_byte(value, n))
+	{
+		/* no whitespace: the value as it is */
+		memcpy(p, value, n);
+		out->len += n;
+		out->data[out->len] = '\0';
+		return;
+	}
 	while (*value && space(*value))
 		value++;
 	for (; *value; value++)
@@ -571,12 +857,31 @@ entries_reserve(struct sigv4_signing *s, size_t n)
 	return true;
 }
 
-static int
+/* Byte order (negative, zero, positive); the first eight bytes compared at once. */
+static inline int
 bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
-	int			c = memcmp(a, b, alen < blen ? alen : blen);
+	size_t		n = alen < blen ? alen : blen;
+	int			c;
 
-	if (c != 0)
+	if (n >= 8)
+	{
+		uint64_t	x;
+		uint64_t	y;
+
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+		{
+			/* as big-endian numbers: the first byte most significant */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			x = __builtin_bswap64(x);
+			y = __builtin_bswap64(y);
+#endif
+			return x < y ? -1 : 1;
+		}
+	}
+	if ((c = memcmp(a, b, n)) != 0)
 		return c;
 	return alen < blen ? -1 : alen > blen;
 }
@@ -605,6 +910,37 @@ header_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/*
+ * Sort entries: insertion sort for the few a request has (inlined, with
+ * the comparison, where it is called), qsort beyond.  Both comparisons are total
+ * orders (equal entries are equal bytes, or told apart by seq), so the
+ * result is the same either way.
+ */
+static inline __attribute__((always_inline)) void
+entries_sort(struct sigv4_entry *e, size_t n,
+			 int (*cmp) (const void *, const void *))
+{
+	size_t		i;
+
+	if (n > 16)
+	{
+		qsort(e, n, sizeof(*e), cmp);
+		return;
+	}
+	for (i = 1; i < n; i++)
+	{
+		struct sigv4_entry x = e[i];
+		size_t		j = i;
+
+		while (j > 0 && cmp(&e[j - 1], &x) > 0)
+		{
+			e[j] = e[j - 1];
+			j--;
+		}
+		e[j] = x;
+	}
+}
+
 /* Offsets into scratch become pointers once scratch stops growing. */
 static void
 entries_point(struct sigv4_signing *s, size_t n)
@@ -613,52 +949,95 @@ entries_point(struct sigv4_signing *s, size_t n)
 
 	for (i = 0; i < n; i++)
 	{
-		s->entries[i].name = s->scratch.data + s->entries[i].name_off;
-		s->entries[i].value = s->scratch.data + s->entries[i].value_off;
+		if (!s->entries[i].direct)
+			s->entries[i].name = s->scratch.data + s->entries[i].name_off;
+		if (s->entries[i].value_off != SIZE_MAX)
+			s->entries[i].value = s->scratch.data + s->entries[i].value_off;
 	}
 }
 
-/* The canonical query of two lists of parameters (the request's, the signer's). */
+/*
+ * The canonical query of two lists of parameters: the request's (a), and
+ * the signer's own (b), whose lengths are known and whose names are
+ * unreserved characters only, which encoding would leave as they are; so
+ * are the values marked plain.  Those are used as they are.
+ */
 static int
 canonical_query(struct sigv4_signing *s, struct sigv4_buf *out,
 				const struct sigv4_param *a, size_t na,
-				const struct sigv4_param *b, size_t nb)
+				const struct auth_param *b, size_t nb,
+				struct auth_encoded *enc)
 {
 	size_t		n = na + nb;
+	size_t		total;
 	size_t		i;
+	char	   *p;
 
 	sigv4_buf_reset(&s->scratch);
 	if (!entries_reserve(s, n))
 		return SIGV4_ERR_NOMEM;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < na; i++)
 	{
-		const struct sigv4_param *p = i < na ? &a[i] : &b[i - na];
 		struct sigv4_entry *e = &s->entries[i];
-		const char *value = p->value ? p->value : "";
+		const char *value = a[i].value ? a[i].value : "";
 
-		if (p->name == NULL)
+		if (a[i].name == NULL)
 			return SIGV4_ERR_INVALID;
+		e->seq = i;
+		e->direct = false;
 		e->name_off = s->scratch.len;
-		sigv4_uri_encode(&s->scratch, p->name, strlen(p->name), false);
+		sigv4_uri_encode(&s->scratch, a[i].name, strlen(a[i].name), false);
 		e->name_len = s->scratch.len - e->name_off;
 		e->value_off = s->scratch.len;
 		sigv4_uri_encode(&s->scratch, value, strlen(value), false);
 		e->value_len = s->scratch.len - e->value_off;
-		e->seq = i;
+	}
+	for (i = 0; i < nb; i++)
+	{
+		struct sigv4_entry *e = &s->entries[na + i];
+
+		e->seq = na + i;
+		e->direct = true;
+		e->name = b[i].name;
+		e->name_len = b[i].name_len;
+		if (b[i].plain)
+		{
+			e->value = b[i].value;
+			e->value_len = b[i].value_len;
+			e->value_off = SIZE_MAX;
+		}
+		else
+		{
+			e->value_off = s->scratch.len;
+			sigv4_uri_encode(&s->scratch, b[i].value, b[i].value_len, false);
+			e->value_len = s->scratch.len - e->value_off;
+			if (enc && i < NAUTH)
+			{
+				enc->off[i] = e->value_off;
+				enc->len[i] = e->value_len;
+			}
+		}
 	}
 	if (s->scratch.failed)
 		return SIGV4_ERR_NOMEM;
 	if (n == 0)
 		return out->failed ? SIGV4_ERR_NOMEM : SIGV4_OK;
 	entries_point(s, n);
-	qsort(s->entries, n, sizeof(s->entries[0]), param_cmp);
+	entries_sort(s->entries, n, param_cmp);
+	total = n * 2 - 1;			/* the '='s and '&'s */
 	for (i = 0; i < n; i++)
+		total += s->entries[i].name_len + s->entries[i].value_len;
+	if ((p = buf_span(out, total)) != NULL)
 	{
-		if (i > 0)
-			buf_putc(out, '&');
-		buf_append(out, s->entries[i].name, s->entries[i].name_len);
-		buf_putc(out, '=');
-		buf_append(out, s->entries[i].value, s->entries[i].value_len);
+		for (i = 0; i < n; i++)
+		{
+			if (i > 0)
+				*p++ = '&';
+			p = put(p, s->entries[i].name, s->entries[i].name_len);
+			*p++ = '=';
+			p = put(p, s->entries[i].value, s->entries[i].value_len);
+		}
+		buf_commit(out, p);
 	}
 	return out->failed ? SIGV4_ERR_NOMEM : SIGV4_OK;
 }
@@ -685,6 +1064,31 @@ in_list(const char *name, const char *const *list, bool ignore_case)
 	return false;
 }
 
+/* False for a name not in unsigned_headers (by its first letter). */
+static inline bool
+maybe_unsigned(const char *name)
+{
+	switch (name[0] | 0x20)
+	{
+		case 'u':
+		case 'e':
+		case 'c':
+		case 't':
+		case 'x':
+			return true;
+	}
+	return false;
+}
+
+/* Whether sorted header i has the name of the one before it. */
+static inline bool
+e_repeat(const struct sigv4_signing *s, size_t i)
+{
+	const struct sigv4_entry *e = &s->entries[i];
+
+	return bytes_cmp(e->name, e->name_len, e[-1].name, e[-1].name_len) == 0;
+}
+
 /*
  * The canonical header block ("name:value\n" each, values of a repeated
  * name joined by ',') and the signed header names, of two lists of headers
@@ -697,7 +1101,11 @@ canonical_headers(struct sigv4_signing *s, struct sigv4_buf *block,
 				  const struct sigv4_header *b, size_t nb, bool *has_host)
 {
 	size_t		n = 0;
+	size_t		block_len;
+	size_t		names_len;
 	size_t		i;
+	char	   *q;
+	char	   *r;
 
 	*has_host = false;
 	sigv4_buf_reset(&s->scratch);
@@ -711,20 +1119,22 @@ canonical_headers(struct sigv4_signing *s, struct sigv4_buf *block,
 
 		if (h->name == NULL || !header_name_ok(h->name))
 			return SIGV4_ERR_ILLEGAL_HEADER;
-		if (in_list(h->name, unsigned_headers, true))
+		if (maybe_unsigned(h->name) && in_list(h->name, unsigned_headers, true))
 			continue;
 		e = &s->entries[n];
+		e->direct = false;
 		e->name_off = s->scratch.len;
-		buf_puts(&s->scratch, h->name);
-		if (s->scratch.failed)
+		e->name_len = strlen(h->name);
+		/* the name lower-cased, and a NUL to keep it a C string */
+		if ((q = buf_span(&s->scratch, e->name_len + 1)) == NULL)
 			return SIGV4_ERR_NOMEM;
-		for (k = e->name_off; k < s->scratch.len; k++)
-			if (s->scratch.data[k] >= 'A' && s->scratch.data[k] <= 'Z')
-				s->scratch.data[k] += 'a' - 'A';
-		e->name_len = s->scratch.len - e->name_off;
-		if (strcmp(s->scratch.data + e->name_off, "host") == 0)
+		for (k = 0; k < e->name_len; k++)
+			q[k] = (char) (h->name[k] >= 'A' && h->name[k] <= 'Z' ?
+						   h->name[k] + ('a' - 'A') : h->name[k]);
+		q[e->name_len] = '\0';
+		buf_commit(&s->scratch, q + e->name_len + 1);
+		if (e->name_len == 4 && memcmp(q, "host", 4) == 0)
 			*has_host = true;
-		buf_putc(&s->scratch, '\0');	/* keeps the name a C string */
 		e->value_off = s->scratch.len;
 		sigv4_header_value(&s->scratch, h->value ? h->value : "");
 		e->value_len = s->scratch.len - e->value_off;
@@ -734,42 +1144,59 @@ canonical_headers(struct sigv4_signing *s, struct sigv4_buf *block,
 	}
 	if (s->scratch.failed)
 		return SIGV4_ERR_NOMEM;
-	if (n > 0)
-	{
-		entries_point(s, n);
-		qsort(s->entries, n, sizeof(s->entries[0]), header_cmp);
-	}
+	if (n == 0)
+		return block->failed || names->failed ? SIGV4_ERR_NOMEM : SIGV4_OK;
+	entries_point(s, n);
+	entries_sort(s->entries, n, header_cmp);
+
+	/* how long each comes to, then each in one piece */
+	block_len = 1;				/* the last '\n' */
+	names_len = 0;
 	for (i = 0; i < n; i++)
 	{
 		const struct sigv4_entry *e = &s->entries[i];
-		bool		repeat = i > 0 &&
-			bytes_cmp(e->name, e->name_len, e[-1].name, e[-1].name_len) == 0;
 
-		if (repeat)
-			buf_putc(block, ',');
+		if (i > 0 && e_repeat(s, i))
+			block_len += 1 + e->value_len;	/* ",value" */
+		else
+		{
+			block_len += (i > 0) + e->name_len + 1 + e->value_len;	/* "\nname:value" */
+			names_len += (i > 0) + e->name_len;	/* ";name" */
+		}
+	}
+	if ((q = buf_span(block, block_len)) == NULL ||
+		(r = buf_span(names, names_len)) == NULL)
+		return SIGV4_ERR_NOMEM;
+	for (i = 0; i < n; i++)
+	{
+		const struct sigv4_entry *e = &s->entries[i];
+
+		if (i > 0 && e_repeat(s, i))
+			*q++ = ',';
 		else
 		{
 			if (i > 0)
 			{
-				buf_putc(block, '\n');
-				buf_putc(names, ';');
+				*q++ = '\n';
+				*r++ = ';';
 			}
-			buf_append(block, e->name, e->name_len);
-			buf_putc(block, ':');
-			buf_append(names, e->name, e->name_len);
+			q = put(q, e->name, e->name_len);
+			*q++ = ':';
+			r = put(r, e->name, e->name_len);
 		}
-		buf_append(block, e->value, e->value_len);
+		q = put(q, e->value, e->value_len);
 	}
-	if (n > 0)
-		buf_putc(block, '\n');
-	return block->failed || names->failed ? SIGV4_ERR_NOMEM : SIGV4_OK;
+	*q++ = '\n';
+	buf_commit(block, q);
+	buf_commit(names, r);
+	return SIGV4_OK;
 }
 
 int
 sigv4_canonical_query_of(struct sigv4_signing *s, struct sigv4_buf *out,
 						 const struct sigv4_param *params, size_t n)
 {
-	return canonical_query(s, out, params, n, NULL, 0);
+	return canonical_query(s, out, params, n, NULL, 0, NULL);
 }
 
 int
@@ -801,31 +1228,79 @@ sigv4_signing_init(struct sigv4_signing *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The state's buffers: the first STAGE1_BUFS are the ones stage 1 fills. */
+#define STAGE1_BUFS 8
+
 static struct sigv4_buf *
 state_bufs(struct sigv4_signing *s, size_t i)
 {
-	struct sigv4_buf *bufs[] = {
-		&s->payload_hash, &s->credential_scope, &s->credential,
-		&s->canonical_headers, &s->signed_headers, &s->canonical_query,
-		&s->canonical_request, &s->string_to_sign, &s->signature,
-		&s->authorization, &s->auth_query, &s->scratch
+	static const size_t offsets[] = {
+		offsetof(struct sigv4_signing, payload_hash),
+		offsetof(struct sigv4_signing, credential_scope),
+		offsetof(struct sigv4_signing, credential),
+		offsetof(struct sigv4_signing, canonical_headers),
+		offsetof(struct sigv4_signing, signed_headers),
+		offsetof(struct sigv4_signing, canonical_query),
+		offsetof(struct sigv4_signing, canonical_request),
+		offsetof(struct sigv4_signing, scratch),
+		offsetof(struct sigv4_signing, string_to_sign),
+		offsetof(struct sigv4_signing, signature),
+		offsetof(struct sigv4_signing, authorization),
+		offsetof(struct sigv4_signing, auth_query)
 	};
 
-	return i < sizeof(bufs) / sizeof(bufs[0]) ? bufs[i] : NULL;
+	return i < sizeof(offsets) / sizeof(offsets[0]) ?
+		(struct sigv4_buf *) ((char *) s + offsets[i]) : NULL;
 }
 
+/*
+ * Empty the state for a new signing.  The buffers stage 1 fills are
+ * emptied without being wiped first, their old lengths kept in held[]:
+ * the new contents overwrite the old from the start, and state_wipe_tails(),
+ * run however stage 1 returns, wipes whatever of the old is left beyond
+ * them.  So each holds, when stage 1 returns, what it would have held had
+ * it been wiped here, and the bytes stage 1 rewrites anyway are not wiped
+ * twice.  The other buffers are wiped now, as stage 1 leaves them empty.
+ */
 static void
-state_reset(struct sigv4_signing *s)
+state_reset(struct sigv4_signing *s, size_t held[STAGE1_BUFS])
 {
 	struct sigv4_buf *b;
 	size_t		i;
 
 	for (i = 0; (b = state_bufs(s, i)) != NULL; i++)
-		sigv4_buf_reset(b);
+	{
+		if (i >= STAGE1_BUFS)
+		{
+			sigv4_buf_reset(b);
+			continue;
+		}
+		held[i] = b->data ? b->len : 0;
+		if (b->data)
+			b->data[0] = '\0';
+		b->len = 0;
+		b->failed = false;
+	}
 	s->stage = STAGE_NONE;
 	s->nout_headers = 0;
 	memset(s->out_headers, 0, sizeof(s->out_headers));
 	s->amz_date[0] = s->date[0] = '\0';
+}
+
+/* Wipe what is left of the old contents past the new ones and their NUL. */
+static void
+state_wipe_tails(struct sigv4_signing *s, const size_t held[STAGE1_BUFS])
+{
+	size_t		i;
+
+	for (i = 0; i < STAGE1_BUFS; i++)
+	{
+		struct sigv4_buf *b = state_bufs(s, i);
+
+		/* a buffer that grew wiped its old block; cap only grows */
+		if (b->data && held[i] > b->len + 1)
+			OPENSSL_cleanse(b->data + b->len + 1, held[i] - b->len - 1);
+	}
 }
 
 void
@@ -871,6 +1346,7 @@ check_request(const struct sigv4_config *cfg, const struct sigv4_request *req)
 		if (req->params[i].name == NULL)
 			return SIGV4_ERR_INVALID;
 		if (cfg->form == SIGV4_FORM_QUERY &&
+			strncmp(req->params[i].name, "X-Amz-", 6) == 0 &&
 			in_list(req->params[i].name, auth_params, false))
 			return SIGV4_ERR_ILLEGAL_PARAM;
 	}
@@ -899,31 +1375,71 @@ check_config(const struct sigv4_config *cfg, const struct sigv4_request *req)
 	return SIGV4_OK;
 }
 
+static void
+put2(char *p, int v)
+{
+	p[0] = (char) ('0' + v / 10);
+	p[1] = (char) ('0' + v % 10);
+}
+
+/*
+ * YYYYMMDDTHHMMSSZ, as strftime's "%Y%m%dT%H%M%SZ" writes it; false unless
+ * that is 16 characters.  Four-digit years are formatted here, others (and
+ * fields out of range) left to strftime.
+ */
+static bool
+format_amz_date(char out[17], const struct tm *tm)
+{
+	int			year = tm->tm_year + 1900;
+
+	if (tm->tm_year < 1000 - 1900 || tm->tm_year > 9999 - 1900 ||
+		tm->tm_mon < 0 || tm->tm_mon > 11 || tm->tm_mday < 1 || tm->tm_mday > 31 ||
+		tm->tm_hour < 0 || tm->tm_hour > 23 || tm->tm_min < 0 || tm->tm_min > 59 ||
+		tm->tm_sec < 0 || tm->tm_sec > 60)
+		return strftime(out, 17, "%Y%m%dT%H%M%SZ", tm) == 16;
+	put2(out, year / 100);
+	put2(out + 2, year % 100);
+	put2(out + 4, tm->tm_mon + 1);
+	put2(out + 6, tm->tm_mday);
+	out[8] = 'T';
+	put2(out + 9, tm->tm_hour);
+	put2(out + 11, tm->tm_min);
+	put2(out + 13, tm->tm_sec);
+	out[15] = 'Z';
+	out[16] = '\0';
+	return true;
+}
+
 /*
  * Stage 1: the canonical request, six lines joined by '\n':
  *   method, canonical URI, canonical query, canonical headers (each line
  *   ending in '\n'), signed header names, hex SHA-256 of the payload.
  * The query form's X-Amz-* parameters are in the canonical query.
  */
-int
-sigv4_canonical_request(struct sigv4_signing *s, struct sigv4_signer *signer,
-						const struct sigv4_config *config,
-						const struct sigv4_request *request)
+static int
+canonical_request_fill(struct sigv4_signing *s, struct sigv4_signer *signer,
+					   const struct sigv4_config *config,
+					   const struct sigv4_request *request,
+					   struct auth_encoded *enc)
 {
 	const struct sigv4_config *cfg = config;
 	const struct sigv4_request *req = request;
 	struct sigv4_header added[3];
-	struct sigv4_param auth[6];
+	struct auth_param auth[NAUTH];
 	size_t		nadded = 0;
 	size_t		nauth = 0;
+	size_t		nexpires = 0;
 	unsigned char digest[SHA256_LEN];
 	char		expires[16];
 	struct tm	tm;
 	bool		has_host;
 	bool		sign_token;
+	size_t		i;
 	int			rc;
 
-	state_reset(s);
+	if (enc)
+		for (i = 0; i < NAUTH; i++)
+			enc->off[i] = SIZE_MAX;
 	if (signer == NULL || cfg == NULL || req == NULL)
 		return SIGV4_ERR_INVALID;
 	if ((rc = check_config(cfg, req)) != SIGV4_OK ||
@@ -935,27 +1451,55 @@ sigv4_canonical_request(struct sigv4_signing *s, struct sigv4_signer *signer,
 	sign_token = has_token(cfg) && !cfg->omit_session_token;
 
 	/* X-Amz-Date, and the date of the scope */
-	if (gmtime_r(&cfg->time, &tm) == NULL ||
-		strftime(s->amz_date, sizeof(s->amz_date), "%Y%m%dT%H%M%SZ", &tm) != 16)
-		return SIGV4_ERR_INVALID;
+	if (!signer->have_time || signer->time != cfg->time)
+	{
+		signer->have_time = false;
+		if (gmtime_r(&cfg->time, &tm) == NULL ||
+			!format_amz_date(signer->amz_date, &tm))
+			return SIGV4_ERR_INVALID;
+		signer->time = cfg->time;
+		signer->date_plain = true;
+		for (i = 0; i < 16; i++)
+			if (!(uri_plain[(unsigned char) signer->amz_date[i]] & URI_KEEP))
+				signer->date_plain = false;
+		signer->have_time = true;
+	}
+	memcpy(s->amz_date, signer->amz_date, sizeof(s->amz_date));
 	memcpy(s->date, s->amz_date, 8);
 	s->date[8] = '\0';
 
 	/* CredentialScope, and AKID/scope */
-	buf_puts(&s->credential_scope, s->date);
-	buf_putc(&s->credential_scope, '/');
-	buf_puts(&s->credential_scope, cfg->region);
-	buf_putc(&s->credential_scope, '/');
-	buf_puts(&s->credential_scope, cfg->service);
-	buf_puts(&s->credential_scope, "/aws4_request");
-	buf_puts(&s->credential, cfg->credentials->access_key_id);
-	buf_putc(&s->credential, '/');
-	if (s->credential_scope.data)
-		buf_puts(&s->credential, s->credential_scope.data);
+	{
+		size_t		region_len = strlen(cfg->region);
+		size_t		service_len = strlen(cfg->service);
+		size_t		akid_len = strlen(cfg->credentials->access_key_id);
+		size_t		scope_len = 8 + 1 + region_len + 1 + service_len + 13;
+		char	   *p;
+
+		if ((p = buf_span(&s->credential_scope, scope_len)) != NULL)
+		{
+			p = put(p, s->date, 8);
+			*p++ = '/';
+			p = put(p, cfg->region, region_len);
+			*p++ = '/';
+			p = put(p, cfg->service, service_len);
+			p = put(p, "/aws4_request", 13);
+			buf_commit(&s->credential_scope, p);
+			if ((p = buf_span(&s->credential, akid_len + 1 + scope_len)) != NULL)
+			{
+				p = put(p, cfg->credentials->access_key_id, akid_len);
+				*p++ = '/';
+				p = put(p, s->credential_scope.data, scope_len);
+				buf_commit(&s->credential, p);
+			}
+		}
+	}
 
 	/* HashedPayload */
 	if (cfg->payload_hash)
 		buf_puts(&s->payload_hash, cfg->payload_hash);
+	else if (req->body_len == 0)
+		buf_append(&s->payload_hash, EMPTY_SHA256, 64);
 	else
 	{
 		if ((rc = sha256(signer, req->body, req->body_len, digest)) != SIGV4_OK)
@@ -984,37 +1528,84 @@ sigv4_canonical_request(struct sigv4_signing *s, struct sigv4_signer *signer,
 	/* CanonicalQueryString */
 	if (cfg->form == SIGV4_FORM_QUERY)
 	{
-		snprintf(expires, sizeof(expires), "%u", cfg->expires);
-		auth[nauth++] = (struct sigv4_param) {"X-Amz-Algorithm", ALGORITHM};
-		auth[nauth++] = (struct sigv4_param) {"X-Amz-Credential", s->credential.data};
-		auth[nauth++] = (struct sigv4_param) {"X-Amz-Date", s->amz_date};
-		auth[nauth++] = (struct sigv4_param) {"X-Amz-Expires", expires};
-		auth[nauth++] = (struct sigv4_param) {"X-Amz-SignedHeaders", s->signed_headers.data};
+#define AUTH(name, value, len, plain) (struct auth_param) {name, sizeof(name) - 1, value, len, plain}
+		nexpires = fmt_uint(expires, cfg->expires);
+		auth[nauth++] = AUTH("X-Amz-Algorithm", ALGORITHM, sizeof(ALGORITHM) - 1, true);
+		auth[nauth++] = AUTH("X-Amz-Credential", s->credential.data, s->credential.len, false);
+		auth[nauth++] = AUTH("X-Amz-Date", s->amz_date, 16, signer->date_plain);
+		auth[nauth++] = AUTH("X-Amz-Expires", expires, nexpires, true);
+		auth[nauth++] = AUTH("X-Amz-SignedHeaders", s->signed_headers.data,
+							 s->signed_headers.len, false);
 		if (sign_token)
-			auth[nauth++] = (struct sigv4_param) {"X-Amz-Security-Token", cfg->credentials->session_token};
+			auth[nauth++] = AUTH("X-Amz-Security-Token", cfg->credentials->session_token,
+								 strlen(cfg->credentials->session_token), false);
+#undef AUTH
 	}
 	if ((rc = canonical_query(s, &s->canonical_query, req->params, req->nparams,
-							  auth, nauth)) != SIGV4_OK)
+							  auth, nauth, enc)) != SIGV4_OK)
 		return rc;
 
 	/* the six lines */
-	buf_puts(&s->canonical_request, req->method);	/* HTTPMethod */
-	buf_putc(&s->canonical_request, '\n');
-	sigv4_canonical_path(&s->canonical_request, req->path,	/* CanonicalURI */
-						 cfg->normalize, cfg->encode_path);
-	buf_putc(&s->canonical_request, '\n');
-	if (s->canonical_query.data)	/* CanonicalQueryString */
-		buf_puts(&s->canonical_request, s->canonical_query.data);
-	buf_putc(&s->canonical_request, '\n');
-	buf_puts(&s->canonical_request, s->canonical_headers.data);	/* CanonicalHeaders */
-	buf_putc(&s->canonical_request, '\n');
-	buf_puts(&s->canonical_request, s->signed_headers.data);	/* SignedHeaders */
-	buf_putc(&s->canonical_request, '\n');
-	buf_puts(&s->canonical_request, s->payload_hash.data);	/* HashedPayload */
+	{
+		struct sigv4_buf *cr = &s->canonical_request;
+		size_t		method_len = strlen(req->method);
+		size_t		path_len = strlen(req->path);
+		char	   *p;
+
+		/* room for all, so the path's few appends do not grow it */
+		if (path_len < SIZE_MAX / 4)
+			buf_reserve(cr, method_len + 3 * path_len + 8 +
+						s->canonical_query.len + s->canonical_headers.len +
+						s->signed_headers.len + s->payload_hash.len);
+		if ((p = buf_span(cr, method_len + 1)) != NULL)
+		{
+			p = put(p, req->method, method_len);	/* HTTPMethod */
+			*p++ = '\n';
+			buf_commit(cr, p);
+		}
+		sigv4_canonical_path(cr, req->path,	/* CanonicalURI */
+							 cfg->normalize, cfg->encode_path);
+		if ((p = buf_span(cr, 4 + s->canonical_query.len + s->canonical_headers.len +
+						  s->signed_headers.len + s->payload_hash.len)) != NULL)
+		{
+			*p++ = '\n';
+			if (s->canonical_query.len)	/* CanonicalQueryString */
+				p = put(p, s->canonical_query.data, s->canonical_query.len);
+			*p++ = '\n';
+			p = put(p, s->canonical_headers.data, s->canonical_headers.len);	/* CanonicalHeaders */
+			*p++ = '\n';
+			p = put(p, s->signed_headers.data, s->signed_headers.len);	/* SignedHeaders */
+			*p++ = '\n';
+			p = put(p, s->payload_hash.data, s->payload_hash.len);	/* HashedPayload */
+			buf_commit(cr, p);
+		}
+	}
 	if (s->canonical_request.failed)
 		return SIGV4_ERR_NOMEM;
 	s->stage = STAGE_CANONICAL_REQUEST;
 	return SIGV4_OK;
+}
+
+static int
+canonical_request(struct sigv4_signing *s, struct sigv4_signer *signer,
+				  const struct sigv4_config *config,
+				  const struct sigv4_request *request, struct auth_encoded *enc)
+{
+	size_t		held[STAGE1_BUFS];
+	int			rc;
+
+	state_reset(s, held);
+	rc = canonical_request_fill(s, signer, config, request, enc);
+	state_wipe_tails(s, held);
+	return rc;
+}
+
+int
+sigv4_canonical_request(struct sigv4_signing *s, struct sigv4_signer *signer,
+						const struct sigv4_config *config,
+						const struct sigv4_request *request)
+{
+	return canonical_request(s, signer, config, request, NULL);
 }
 
 /* Stage 2: algorithm, timestamp, scope, hex SHA-256 of the canonical request. */
@@ -1022,6 +1613,7 @@ int
 sigv4_string_to_sign(struct sigv4_signing *s)
 {
 	unsigned char digest[SHA256_LEN];
+	char	   *p;
 	int			rc;
 
 	if (s->stage != STAGE_CANONICAL_REQUEST)
@@ -1029,11 +1621,16 @@ sigv4_string_to_sign(struct sigv4_signing *s)
 	if ((rc = sha256(s->signer, s->canonical_request.data, s->canonical_request.len,
 					 digest)) != SIGV4_OK)
 		return rc;
-	buf_puts(&s->string_to_sign, ALGORITHM "\n");	/* Algorithm */
-	buf_puts(&s->string_to_sign, s->amz_date);	/* RequestDateTime */
-	buf_putc(&s->string_to_sign, '\n');
-	buf_puts(&s->string_to_sign, s->credential_scope.data);	/* CredentialScope */
-	buf_putc(&s->string_to_sign, '\n');
+	if ((p = buf_span(&s->string_to_sign, sizeof(ALGORITHM) + 17 +
+					  s->credential_scope.len + 1)) != NULL)
+	{
+		p = put(p, ALGORITHM "\n", sizeof(ALGORITHM));	/* Algorithm */
+		p = put(p, s->amz_date, 16);	/* RequestDateTime */
+		*p++ = '\n';
+		p = put(p, s->credential_scope.data, s->credential_scope.len);	/* CredentialScope */
+		*p++ = '\n';
+		buf_commit(&s->string_to_sign, p);
+	}
 	buf_hex(&s->string_to_sign, digest, SHA256_LEN);	/* HashedCanonicalRequest */
 	if (s->string_to_sign.failed)
 		return SIGV4_ERR_NOMEM;
@@ -1042,31 +1639,54 @@ sigv4_string_to_sign(struct sigv4_signing *s)
 }
 
 /* The query form's parameters to append, botocore's order, signature last. */
+/* Value i of the signer's parameters, encoded: from scratch if stage 1 left it there. */
 static void
-build_auth_query(struct sigv4_signing *s)
+auth_value(struct sigv4_signing *s, const struct auth_encoded *enc, size_t i,
+		   const char *value, size_t len)
+{
+	if (enc && enc->off[i] != SIZE_MAX)
+		buf_append(&s->auth_query, s->scratch.data + enc->off[i], enc->len[i]);
+	else
+		sigv4_uri_encode(&s->auth_query, value, len, false);
+}
+
+static void
+build_auth_query(struct sigv4_signing *s, const struct auth_encoded *enc)
 {
 	const struct sigv4_config *cfg = s->config;
 	struct sigv4_buf *q = &s->auth_query;
 	char		expires[16];
 
-	snprintf(expires, sizeof(expires), "%u", cfg->expires);
-	buf_puts(q, "X-Amz-Algorithm=" ALGORITHM "&X-Amz-Credential=");
-	sigv4_uri_encode(q, s->credential.data, s->credential.len, false);
-	buf_puts(q, "&X-Amz-Date=");
-	buf_puts(q, s->amz_date);
-	buf_puts(q, "&X-Amz-Expires=");
-	buf_puts(q, expires);
-	buf_puts(q, "&X-Amz-SignedHeaders=");
-	sigv4_uri_encode(q, s->signed_headers.data, s->signed_headers.len, false);
+	size_t		nexpires = fmt_uint(expires, cfg->expires);
+	char	   *p;
+
+#define AUTH_QUERY_HEAD "X-Amz-Algorithm=" ALGORITHM "&X-Amz-Credential="
+	if ((p = buf_span(q, sizeof(AUTH_QUERY_HEAD) - 1)) != NULL)
+		buf_commit(q, put(p, AUTH_QUERY_HEAD, sizeof(AUTH_QUERY_HEAD) - 1));
+	auth_value(s, enc, 1, s->credential.data, s->credential.len);
+	if ((p = buf_span(q, 12 + 16 + 15 + nexpires + 21)) != NULL)
+	{
+		p = put(p, "&X-Amz-Date=", 12);
+		p = put(p, s->amz_date, 16);
+		p = put(p, "&X-Amz-Expires=", 15);
+		p = put(p, expires, nexpires);
+		p = put(p, "&X-Amz-SignedHeaders=", 21);
+		buf_commit(q, p);
+	}
+	auth_value(s, enc, 4, s->signed_headers.data, s->signed_headers.len);
 	if (has_token(cfg))
 	{
 		/* with omit_session_token it comes after signing, unsigned */
 		buf_puts(q, "&X-Amz-Security-Token=");
-		sigv4_uri_encode(q, cfg->credentials->session_token,
-						 strlen(cfg->credentials->session_token), false);
+		auth_value(s, cfg->omit_session_token ? NULL : enc, 5,
+				   cfg->credentials->session_token,
+				   strlen(cfg->credentials->session_token));
 	}
-	buf_puts(q, "&X-Amz-Signature=");
-	buf_puts(q, s->signature.data);
+	if ((p = buf_span(q, 17 + s->signature.len)) != NULL)
+	{
+		p = put(p, "&X-Amz-Signature=", 17);
+		buf_commit(q, put(p, s->signature.data, s->signature.len));
+	}
 }
 
 /* The headers form's headers to add, and the Authorization value. */
@@ -1097,18 +1717,23 @@ build_headers(struct sigv4_signing *s)
  * Stage 3: the signature, hex HMAC(kSigning, string to sign), then the
  * headers to add (headers form) or the parameters to append (query form).
  */
-int
-sigv4_signature(struct sigv4_signing *s)
+static int
+signature(struct sigv4_signing *s, const struct auth_encoded *enc)
 {
+	struct sigv4_signer *g = s->signer;
 	unsigned char key[SHA256_LEN];
 	unsigned char mac[SHA256_LEN];
+	long		entry;
 	int			rc;
 
 	if (s->stage != STAGE_STRING_TO_SIGN)
 		return SIGV4_ERR_STAGE;
-	rc = signing_key(s->signer, s->config, s->date, key);
-	if (rc == SIGV4_OK)
-		rc = hmac(s->signer, key, SHA256_LEN, s->string_to_sign.data,
+	rc = signing_key(g, s->config, s->date, key, &entry);
+	if (rc == SIGV4_OK && entry >= 0)
+		rc = hmac_prekeyed(g, g->keyed[2 * entry], g->keyed[2 * entry + 1],
+						   s->string_to_sign.data, s->string_to_sign.len, mac);
+	else if (rc == SIGV4_OK)
+		rc = hmac(g, key, SHA256_LEN, s->string_to_sign.data,
 				  s->string_to_sign.len, mac);
 	OPENSSL_cleanse(key, sizeof(key));
 	if (rc != SIGV4_OK)
@@ -1117,7 +1742,7 @@ sigv4_signature(struct sigv4_signing *s)
 	if (s->config->form == SIGV4_FORM_HEADERS)
 		build_headers(s);
 	else
-		build_auth_query(s);
+		build_auth_query(s, enc);
 	if (s->signature.failed || s->authorization.failed || s->auth_query.failed)
 		return SIGV4_ERR_NOMEM;
 	s->stage = STAGE_SIGNED;
@@ -1125,15 +1750,22 @@ sigv4_signature(struct sigv4_signing *s)
 }
 
 int
+sigv4_signature(struct sigv4_signing *s)
+{
+	return signature(s, NULL);
+}
+
+int
 sigv4_sign(struct sigv4_signing *s, struct sigv4_signer *signer,
 		   const struct sigv4_config *config, const struct sigv4_request *request)
 {
+	struct auth_encoded enc;
 	int			rc;
 
-	if ((rc = sigv4_canonical_request(s, signer, config, request)) != SIGV4_OK ||
+	if ((rc = canonical_request(s, signer, config, request, &enc)) != SIGV4_OK ||
 		(rc = sigv4_string_to_sign(s)) != SIGV4_OK)
 		return rc;
-	return sigv4_signature(s);
+	return signature(s, &enc);
 }
 
 const char *
