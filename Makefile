@@ -101,5 +101,7 @@ test/aws/test_services_asan: $(AWS_SERVICES_SRCS) $(AWS_HDRS)
 	$(CC) $(AWS_TEST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -o $@ $(AWS_SERVICES_SRCS) $(AWS_TEST_LIBS)
 FUZZ_SRCS = cli/aws/response.c cli/aws/http.c cli/aws/sigv4.c cli/util.c cli/msgs.c
+test/aws/fuzz_profile: test/aws/fuzz_profile.c cli/aws/profile.c cli/util.c cli/msgs.c $(AWS_HDRS)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -o $@ $< cli/aws/profile.c cli/util.c cli/msgs.c
 test/aws/fuzz_%_error: test/aws/fuzz_%_error.c $(FUZZ_SRCS) $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(AWS_TEST_LIBS)

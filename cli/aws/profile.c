@@ -80,6 +80,28 @@ int
 aws_profile_file_load(const char *path, bool is_config, struct aws_profile_file *file)
 {
 	char	   *text;
+	int			rc;
+
+	text = read_file(path);
+	if (text == NULL)
+	{
+		memset(file, 0, sizeof(*file));
+		file->path = xstrdup(path);
+		if (errno == ENOENT || errno == ENOTDIR)
+			return -1;
+		errorf("cannot read AWS file %s: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	rc = aws_profile_parse(text, path, is_config, file);
+	wipe_free(text);			/* it may hold secret keys */
+	return rc;
+}
+
+/* Parse text (changed in place) as the file named path. */
+int
+aws_profile_parse(char *text, const char *path, bool is_config,
+				  struct aws_profile_file *file)
+{
 	char	   *line;
 	char	   *next;
 	char	   *section = NULL;		/* the profile of the current section, or NULL */
@@ -90,14 +112,6 @@ aws_profile_file_load(const char *path, bool is_config, struct aws_profile_file 
 
 	memset(file, 0, sizeof(*file));
 	file->path = xstrdup(path);
-	text = read_file(path);
-	if (text == NULL)
-	{
-		if (errno == ENOENT || errno == ENOTDIR)
-			return -1;
-		errorf("cannot read AWS file %s: %s", path, strerror(errno));
-		return EXIT_USAGE;
-	}
 	for (line = text; line && *line; line = next)
 	{
 		char	   *s;
@@ -209,7 +223,6 @@ aws_profile_file_load(const char *path, bool is_config, struct aws_profile_file 
 		}
 	}
 	free(section);
-	wipe_free(text);			/* it may hold secret keys */
 	return rc;
 }
 

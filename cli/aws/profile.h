@@ -32,6 +32,8 @@ struct aws_profile_file
  */
 int			aws_profile_file_load(const char *path, bool is_config,
 								  struct aws_profile_file *file);
+int			aws_profile_parse(char *text, const char *path, bool is_config,
+							  struct aws_profile_file *file);
 const char *aws_profile_get(const struct aws_profile_file *file,
 							const char *profile, const char *key);
 bool		aws_profile_exists(const struct aws_profile_file *file, const char *profile);

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# test/aws/fuzz.sh xml|json SECONDS: run a fuzz target of the AWS response
-# parsers (libFuzzer) for a fixed time from its seeds, in a scratch corpus.
+# test/aws/fuzz.sh xml|json|profile SECONDS: run a fuzz target (libFuzzer) of
+# the AWS response parsers or of the shared config/credentials file parser
+# for a fixed time from its seeds, in a scratch corpus.
 # A crash, a leak or a sanitizer report fails it.  Prints
 # "fuzz-KIND: 1 passed, 0 failed" (or 0 passed, 1 failed).
 set -u
 cd "$(dirname "$0")/../.."
-kind=${1:?xml or json}
+kind=${1:?xml, json or profile}
 secs=${2:-20}
+target=test/aws/fuzz_"$kind"_error seeds=test/aws/fuzz/"$kind"_error dict=-dict=test/aws/fuzz/"$kind".dict
+[ "$kind" = profile ] && target=test/aws/fuzz_profile seeds=test/aws/fuzz/profile dict=
 corpus=$(mktemp -d /tmp/appdb-fuzz.XXXXXX)
 trap 'rm -rf "$corpus"' EXIT
-if test/aws/fuzz_"$kind"_error -max_total_time="$secs" -print_final_stats=1 \
-	-dict=test/aws/fuzz/"$kind".dict -artifact_prefix="$corpus/" \
-	"$corpus" test/aws/fuzz/"$kind"_error >"$corpus/log" 2>&1; then
+if "$target" -max_total_time="$secs" -print_final_stats=1 $dict -artifact_prefix="$corpus/" \
+	"$corpus" "$seeds" >"$corpus/log" 2>&1; then
 	grep -E '^stat::number_of_executed_units' "$corpus/log"
 	echo "fuzz-$kind: 1 passed, 0 failed"
 else

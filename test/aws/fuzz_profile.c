@@ -1,0 +1,42 @@
+/*
+ * test/aws/fuzz_profile.c
+ *		libFuzzer target: the shared config and credentials file parser
+ *		(cli/aws/profile.c), both flavours, with every lookup it serves.
+ *
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -o test/aws/fuzz_profile \
+ *      test/aws/fuzz_profile.c cli/aws/profile.c cli/util.c cli/msgs.c
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/aws/profile.h"
+#include "cli/msgs.h"
+
+int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int			config;
+
+	for (config = 0; config < 2; config++)
+	{
+		struct aws_profile_file file;
+		char	   *text = malloc(size + 1);
+		int			i;
+
+		memcpy(text, data, size);
+		text[size] = '\0';
+		if (aws_profile_parse(text, "fuzz", config, &file) < 0)
+			for (i = 0; i < file.nprofiles; i++)
+			{
+				(void) aws_profile_exists(&file, file.profiles[i]);
+				(void) aws_profile_get(&file, file.profiles[i], "aws_access_key_id");
+				(void) aws_profile_get(&file, file.profiles[i], "region");
+			}
+		aws_profile_file_free(&file);
+		free(text);
+	}
+	return 0;
+}
