@@ -32,23 +32,31 @@ bench: install
 	@test/bench/appdb.sh
 	@test/bench/token.sh
 
-# appdb, the command-line program: core + cli, over libpq, json-c and
-# libcrypto (SigV4 in cli/aws/).
+# appdb, the command-line program: core + cli over libpq and json-c.  Its
+# AWS commands live in appdb-aws (cli/aws/, over libcurl, libxml2 and
+# libcrypto), which appdb runs for them, so the local provider does not load
+# those libraries.
 XML2_CFLAGS := $(shell xml2-config --cflags)
-CLI_SRCS = $(filter-out cli/main.c,$(wildcard cli/*.c)) $(wildcard cli/aws/*.c)
+CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c,$(wildcard cli/*.c))
+CLI_AWS_SRCS = cli/cmd_token.c $(wildcard cli/aws/*.c)
 CLI_HDRS = $(wildcard cli/*.h cli/aws/*.h)
 APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
 	$(XML2_CFLAGS) -DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)
-APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -lcurl -lxml2 -ljson-c -lcrypto
+APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -ljson-c
+APPDB_AWS_LIBS = $(APPDB_LIBS) -lcurl -lxml2 -lcrypto
+ASAN_FLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-appdb: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
-	$(CC) $(APPDB_CFLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
+appdb: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) appdb-aws
+	$(CC) $(APPDB_CFLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
+appdb-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
+	$(CC) $(APPDB_CFLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(APPDB_AWS_LIBS)
 
 all: appdb
 
 install: install-appdb
 install-appdb: appdb
 	install -D -m 755 appdb $(DESTDIR)$(bindir_appdb)/appdb
+	install -D -m 755 appdb-aws $(DESTDIR)$(bindir_appdb)/appdb-aws
 bindir_appdb ?= /usr/local/bin
 
 # The targets of template-infra, for its users' habits.
@@ -66,9 +74,10 @@ infra-check-app-database-roles: appdb
 	$(APPDB) roles check $(infra-args)
 
 # appdb with AddressSanitizer and UBSan, for the CLI tests.
-test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
-	$(CC) $(APPDB_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
+test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) test/appdb-asan-aws
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
+test/appdb-asan-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(APPDB_AWS_LIBS)
 
 # The SigV4 unit tests (AWS's suite, test/aws/sigv4.sh runs them), plain and
 # with AddressSanitizer and UBSan.

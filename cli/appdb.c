@@ -4,9 +4,16 @@
  */
 #include "appdb.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#ifndef APPDB_WITHOUT_AWS
 #include "cmd_token.h"
+#endif
 #include "envconfig.h"
 #include "local.h"
 #include "msgs.h"
@@ -16,16 +23,49 @@
 #define APP_ROLES_VERSION "unknown"
 #endif
 
+#ifdef APPDB_WITHOUT_AWS
+/*
+ * The AWS commands live in "<this program>-aws", which links libcurl and
+ * libxml2: kept out of appdb, those libraries (and the ICU they bring) do not
+ * weigh on the local provider's memory.  argv is the command line as given.
+ */
 static int
-run(const struct appdb_options *opts)
+exec_aws(char **argv)
+{
+	char		self[PATH_MAX];
+	char		path[PATH_MAX + 8];
+	ssize_t		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n < 0)
+	{
+		errorf("cannot find this program's own path: %s", strerror(errno));
+		return EXIT_FAILURE_REMOTE;
+	}
+	self[n] = '\0';
+	snprintf(path, sizeof(path), "%s-aws", self);
+	fflush(stdout);
+	execv(path, argv);
+	errorf("cannot run %s, which holds appdb's AWS commands: %s", path, strerror(errno));
+	hintf("install it beside appdb (make install)");
+	return EXIT_FAILURE_REMOTE;
+}
+#endif
+
+static int
+run(const struct appdb_options *opts, char **argv)
 {
 	struct env_config cfg;
 	int			code;
 
+	(void) argv;				/* only the AWS commands' hand-over needs it */
 	if (opts->command == CMD_CONFIGURE)
 		return env_config_configure(opts);
-	if (opts->command == CMD_TOKEN)
-		return cmd_token(opts);		/* reads no config file */
+	if (opts->command == CMD_TOKEN)	/* reads no config file */
+#ifdef APPDB_WITHOUT_AWS
+		return exec_aws(argv);
+#else
+		return cmd_token(opts);
+#endif
 	if ((code = env_config_read(opts, &cfg)) >= 0)
 		return code;
 	switch (opts->command)
@@ -63,7 +103,14 @@ int
 appdb_main(int argc, char **argv)
 {
 	struct appdb_options opts;
-	int			code = parse_options(argc, argv, &opts);
+	char	  **given = malloc(sizeof(char *) * ((size_t) argc + 1));
+	int			code;
+
+	/* parse_options reorders argv; keep the command line as given */
+	if (given == NULL)
+		return EXIT_FAILURE_REMOTE;
+	memcpy(given, argv, sizeof(char *) * ((size_t) argc + 1));
+	code = parse_options(argc, argv, &opts);
 
 	if (code >= 0)
 		;
@@ -78,7 +125,8 @@ appdb_main(int argc, char **argv)
 		code = EXIT_OK;
 	}
 	else
-		code = run(&opts);
+		code = run(&opts, given);
 	free_options(&opts);
+	free(given);
 	return code;
 }

@@ -58,6 +58,7 @@ suite "AWS credential chain on moto (ASan+UBSan)" env APPDB=test/appdb-asan test
 make -s test/aws/test_request_asan test/aws/test_services_asan test/aws/fuzz_xml_error test/aws/fuzz_json_error test/aws/fuzz_profile || exit 1
 suite "AWS request path on moto (ASan+UBSan)" test/aws/run_request.sh test/aws/test_request_asan
 suite "AWS service calls on moto (ASan+UBSan)" test/aws/run_services.sh test/aws/test_services_asan
+suite "fault proxy: holds and moto's gaps, driven by boto3" test/aws/run_fault_proxy.sh
 suite "RDS Data API test server, driven by boto3" test/aws/run_data_api.sh
 suite "fuzz: AWS XML error answers, 20 s" test/aws/fuzz.sh xml 20
 suite "fuzz: AWS JSON error answers, 20 s" test/aws/fuzz.sh json 20

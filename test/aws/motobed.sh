@@ -12,6 +12,8 @@
 # allow-all inline policy, then turns authentication on (AWS.md, moto
 # section: POST /moto-api/reset-auth, "inf" then "0").  From then on moto
 # checks every signature and every action against the user's policies.
+# The user's key pair is then given to the proxy (POST /__proxy/credentials)
+# so it can verify the signatures of the calls it answers itself.
 #
 # Exports: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (the user's key),
 # AWS_REGION and AWS_DEFAULT_REGION (us-east-1), AWS_ENDPOINT_URL (the
@@ -147,6 +149,17 @@ EOF
 	AWS_SHARED_CREDENTIALS_FILE=/dev/null
 	export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_DEFAULT_REGION \
 		AWS_ENDPOINT_URL AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
+
+	# the proxy verifies the signatures of the calls it answers itself
+	# (Backup selections, which moto lacks): it needs the user's key pair,
+	# which exists only now that moto made it
+	if ! printf '{"access_key_id": "%s", "secret_access_key": "%s"}' \
+		"$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" |
+		curl -sf -X POST -H 'Content-Type: application/json' --data-binary @- \
+			"$MOTOBED_PROXY_URL/__proxy/credentials" >/dev/null; then
+		motobed_stop
+		motobed_die "giving the fault proxy the test user's key failed" || return 1
+	fi
 }
 
 # Stop what motobed_start started (by pid) and remove its folder.
@@ -177,4 +190,12 @@ motobed_proxy_reset() {
 
 motobed_proxy_log() {
 	curl -sf "$MOTOBED_PROXY_URL/__proxy/log"
+}
+
+# Hold a resource's status in describe answers for N polls (-1: until
+# released with polls 0): motobed_hold cluster appdb-x creating 3.
+motobed_hold() {
+	curl -sf -X POST -H 'Content-Type: application/json' \
+		--data "{\"kind\": \"$1\", \"id\": \"$2\", \"status\": \"$3\", \"polls\": ${4:-1}}" \
+		"$MOTOBED_PROXY_URL/__proxy/hold" >/dev/null
 }

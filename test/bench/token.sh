@@ -34,3 +34,23 @@ printf '  %-44s %8s us\n' "appdb token" "$ours" "aws rds generate-db-auth-token"
 awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "  ratio: aws CLI takes %.0fx as long\n", b / a}'
 /usr/bin/time -f "%M" -o /tmp/token_mem.$$ ./appdb token --hostname "$host" --port 5432 --username app --region us-east-1 >/dev/null
 echo "  appdb token peak RSS: $(cat /tmp/token_mem.$$) KiB"; rm -f /tmp/token_mem.$$
+
+# One signed call against moto: a token for a profile that assumes a role
+# (an STS AssumeRole request, signed, through the fault proxy).
+. test/aws/motobed.sh
+motobed_start >/dev/null 2>&1 || { echo "(moto bed did not start; no signed-call figure)"; exit 0; }
+trap motobed_stop EXIT
+work=$(mktemp -d /tmp/appdb-bench-token.XXXXXX)
+curl -sf -X POST -H 'Content-Type: text/plain' --data inf "$MOTOBED_MOTO_URL/moto-api/reset-auth" >/dev/null
+python3 - "$MOTOBED_MOTO_URL" <<'PY'
+import json, sys, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+iam.create_role(RoleName="bench", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"}}]}))
+PY
+curl -sf -X POST -H 'Content-Type: text/plain' --data 0 "$MOTOBED_MOTO_URL/moto-api/reset-auth" >/dev/null
+printf '[profile bench]\nrole_arn = arn:aws:iam::123456789012:role/bench\ncredential_source = Environment\nregion = us-east-1\n' >"$work/config"
+AWS_CONFIG_FILE=$work/config AWS_ENDPOINT_URL_STS=$MOTOBED_PROXY_URL \
+	/usr/bin/time -f "%M" -o "$work/mem" ./appdb token --profile bench --hostname "$host" --port 5432 --username app >/dev/null
+echo "one signed call against moto (STS AssumeRole, then the token): peak RSS $(cat "$work/mem") KiB"
+rm -rf "$work"

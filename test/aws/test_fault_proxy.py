@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""test/aws/test_fault_proxy.py: the fault proxy's holds and moto gap fills,
+driven with boto3 through the proxy, as the bed's user, with moto's request
+authentication on.
+
+Run by test/aws/run_fault_proxy.sh (which starts the bed and exports
+AWS_ENDPOINT_URL, the user's key pair and MOTOBED_PROXY_URL).  Its last
+line is "fault-proxy: N passed, M failed".
+"""
+
+import json
+import os
+import sys
+import traceback
+import urllib.request
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+PROXY = os.environ["MOTOBED_PROXY_URL"]
+REGION = "us-east-1"
+CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 1})
+CLUSTER = "appdb-fp"
+INSTANCE = "appdb-fp-1"
+ROLE = "arn:aws:iam::123456789012:role/appdb-fp-backup"
+MON_ROLE = "arn:aws:iam::123456789012:role/appdb-fp-monitoring"
+
+passed = 0
+failed = 0
+
+
+def client(service, secret=None):
+    kwargs = {"region_name": REGION, "config": CONFIG}
+    if secret is not None:
+        kwargs["aws_access_key_id"] = os.environ["AWS_ACCESS_KEY_ID"]
+        kwargs["aws_secret_access_key"] = secret
+    return boto3.client(service, **kwargs)
+
+
+def control(method, path, doc=None):
+    data = None if doc is None else json.dumps(doc).encode()
+    req = urllib.request.Request(PROXY + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.read().decode()
+
+
+def proxy_log():
+    return [json.loads(line) for line in control("GET", "/__proxy/log").splitlines() if line]
+
+
+def check(ok, name, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("ok   %s" % name)
+    else:
+        failed += 1
+        print("FAIL %s %s" % (name, detail))
+    return ok
+
+
+def run(test):
+    """Run one test function; an exception is one failure."""
+    global failed
+    try:
+        test()
+    except Exception:   # noqa: BLE001 - report and go on
+        failed += 1
+        print("FAIL %s raised:" % test.__name__)
+        traceback.print_exc(file=sys.stdout)
+
+
+def error_of(call):
+    """(HTTP status, error code) of a call expected to fail, or (None, None)."""
+    try:
+        call()
+    except ClientError as e:
+        return e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"]
+    return None, None
+
+
+def cluster_status(rds, ident=CLUSTER):
+    return rds.describe_db_clusters(DBClusterIdentifier=ident)["DBClusters"][0]["Status"]
+
+
+# ---------------------------------------------------------------------------
+
+def test_setup():
+    rds = client("rds")
+    cl = rds.create_db_cluster(
+        DBClusterIdentifier=CLUSTER, Engine="aurora-postgresql", MasterUsername="appdb_admin",
+        ManageMasterUserPassword=True, EnableIAMDatabaseAuthentication=True,
+        ServerlessV2ScalingConfiguration={"MinCapacity": 0.5, "MaxCapacity": 2})["DBCluster"]
+    check(cl["DBClusterIdentifier"] == CLUSTER, "setup-cluster")
+    # moto answers creating, then available on the next describe
+    check(cluster_status(rds) == "available", "setup-cluster-available")
+
+
+def test_hold_polls():
+    rds = client("rds")
+    control("POST", "/__proxy/hold", {"kind": "cluster", "id": CLUSTER, "status": "creating",
+                                      "polls": 3})
+    seen = [cluster_status(rds) for _ in range(4)]
+    check(seen == ["creating"] * 3 + ["available"], "hold-cluster-3-polls", seen)
+    check(json.loads(control("GET", "/__proxy/hold")) == [], "hold-spent")
+    # a describe of every cluster spends the poll too, and the answer is still
+    # valid XML botocore parses (namespaces kept)
+    control("POST", "/__proxy/hold", {"kind": "cluster", "id": CLUSTER.upper(),
+                                      "status": "modifying", "polls": 1})
+    all_cl = rds.describe_db_clusters()["DBClusters"]
+    mine = [c for c in all_cl if c["DBClusterIdentifier"] == CLUSTER]
+    check(len(mine) == 1 and mine[0]["Status"] == "modifying" and mine[0]["Engine"] ==
+          "aurora-postgresql", "hold-describe-all", mine)
+    check(cluster_status(rds) == "available", "hold-released-after-poll")
+
+
+def test_hold_forever():
+    rds = client("rds")
+    control("POST", "/__proxy/hold", {"kind": "cluster", "id": CLUSTER, "status": "creating",
+                                      "polls": -1})
+    seen = [cluster_status(rds) for _ in range(6)]
+    check(seen == ["creating"] * 6, "hold-forever", seen)
+    held = json.loads(control("GET", "/__proxy/hold"))
+    check(len(held) == 1 and held[0]["polls"] == -1, "hold-forever-listed", held)
+    # a waiter on a forever hold times out
+    waiter = rds.get_waiter("db_cluster_available")
+    try:
+        waiter.wait(DBClusterIdentifier=CLUSTER, WaiterConfig={"Delay": 0, "MaxAttempts": 3})
+        check(False, "hold-forever-waiter-times-out", "waiter succeeded")
+    except Exception as e:   # noqa: BLE001 - botocore's WaiterError
+        check("Max attempts exceeded" in str(e), "hold-forever-waiter-times-out", e)
+    control("POST", "/__proxy/hold", {"kind": "cluster", "id": CLUSTER, "polls": 0})
+    check(cluster_status(rds) == "available", "hold-forever-released")
+
+
+def test_hold_instance():
+    rds = client("rds")
+    rds.create_db_instance(DBInstanceIdentifier=INSTANCE, DBClusterIdentifier=CLUSTER,
+                           DBInstanceClass="db.serverless", Engine="aurora-postgresql",
+                           MonitoringInterval=30, MonitoringRoleArn=MON_ROLE)
+    control("POST", "/__proxy/hold", {"kind": "instance", "id": INSTANCE,
+                                      "status": "configuring-enhanced-monitoring", "polls": 2})
+    seen = [rds.describe_db_instances(DBInstanceIdentifier=INSTANCE)["DBInstances"][0]
+            ["DBInstanceStatus"] for _ in range(3)]
+    check(seen == ["configuring-enhanced-monitoring"] * 2 + ["available"], "hold-instance",
+          seen)
+
+
+def test_monitoring():
+    rds = client("rds")
+    inst = rds.describe_db_instances(DBInstanceIdentifier=INSTANCE)["DBInstances"][0]
+    check(inst.get("MonitoringInterval") == 30 and inst.get("MonitoringRoleArn") == MON_ROLE,
+          "monitoring-interval-described", {k: inst.get(k) for k in
+                                            ("MonitoringInterval", "MonitoringRoleArn")})
+    by_cluster = rds.describe_db_instances(
+        Filters=[{"Name": "db-cluster-id", "Values": [CLUSTER]}])["DBInstances"]
+    check([i.get("MonitoringInterval") for i in by_cluster] == [30],
+          "monitoring-interval-filtered")
+
+
+def test_http_endpoint():
+    rds = client("rds")
+    arn = rds.describe_db_clusters(DBClusterIdentifier=CLUSTER)["DBClusters"][0]["DBClusterArn"]
+    check(rds.describe_db_clusters(DBClusterIdentifier=CLUSTER)["DBClusters"][0]
+          .get("HttpEndpointEnabled") is False, "http-endpoint-initially-off")
+    out = rds.enable_http_endpoint(ResourceArn=arn)
+    check(out.get("ResourceArn") == arn and out.get("HttpEndpointEnabled") is True,
+          "enable-http-endpoint", out)
+    cl = rds.describe_db_clusters(DBClusterIdentifier=CLUSTER)["DBClusters"][0]
+    check(cl.get("HttpEndpointEnabled") is True, "http-endpoint-described", cl.get(
+        "HttpEndpointEnabled"))
+    entries = [e for e in proxy_log() if e["op"] == "EnableHttpEndpoint"]
+    check(entries and entries[-1]["answered_by"] == "proxy" and entries[-1]["status"] == 200,
+          "enable-http-endpoint-logged", entries[-1:])
+    # an unknown cluster: the real fault, not a made-up success
+    status, code = error_of(lambda: rds.enable_http_endpoint(
+        ResourceArn="arn:aws:rds:us-east-1:123456789012:cluster:appdb-fp-none"))
+    check(status == 404 and code == "DBClusterNotFoundFault", "enable-http-endpoint-unknown",
+          (status, code))
+    # moto still checks the signature: the proxy fills in only after it
+    status, code = error_of(lambda: client("rds", "wrong-secret").enable_http_endpoint(
+        ResourceArn=arn))
+    check(status == 403 and code == "SignatureDoesNotMatch", "enable-http-endpoint-bad-sig",
+          (status, code))
+
+
+def test_master_secret():
+    rds = client("rds")
+    cl = rds.describe_db_clusters(DBClusterIdentifier=CLUSTER)["DBClusters"][0]
+    arn = cl["MasterUserSecret"]["SecretArn"]
+    sm = client("secretsmanager")
+    secret = json.loads(sm.get_secret_value(SecretId=arn)["SecretString"])
+    check(secret.get("username") == "appdb_admin" and secret.get("password"),
+          "master-secret-username", {"username": secret.get("username")})
+
+
+def test_backup_selections():
+    backup = client("backup")
+    backup.create_backup_vault(BackupVaultName="appdb-fp")
+    plan = backup.create_backup_plan(BackupPlan={
+        "BackupPlanName": "appdb-fp",
+        "Rules": [{"RuleName": "weekly", "TargetBackupVaultName": "appdb-fp",
+                   "ScheduleExpression": "cron(0 7 ? * SUN *)",
+                   "Lifecycle": {"DeleteAfterDays": 35}}]})
+    plan_id = plan["BackupPlanId"]
+    check(bool(plan_id), "backup-plan-created")
+    resources = ["arn:aws:rds:us-east-1:123456789012:cluster:" + CLUSTER]
+    made = backup.create_backup_selection(
+        BackupPlanId=plan_id, CreatorRequestId="appdb-fp-1",
+        BackupSelection={"SelectionName": "appdb-fp", "IamRoleArn": ROLE,
+                         "Resources": resources})
+    sid = made.get("SelectionId")
+    check(sid and made.get("BackupPlanId") == plan_id and made.get("CreationDate"),
+          "backup-create-selection", made)
+    got = backup.get_backup_selection(BackupPlanId=plan_id, SelectionId=sid)
+    sel = got.get("BackupSelection", {})
+    check(sel.get("SelectionName") == "appdb-fp" and sel.get("IamRoleArn") == ROLE and
+          sel.get("Resources") == resources and got.get("SelectionId") == sid and
+          got.get("BackupPlanId") == plan_id and got.get("CreatorRequestId") == "appdb-fp-1",
+          "backup-get-selection", got)
+    second = backup.create_backup_selection(
+        BackupPlanId=plan_id, BackupSelection={"SelectionName": "appdb-fp-2",
+                                               "IamRoleArn": ROLE, "Resources": resources})
+    listed = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
+    check(sorted(s["SelectionId"] for s in listed) == sorted([sid, second["SelectionId"]]) and
+          all(s["IamRoleArn"] == ROLE and s["BackupPlanId"] == plan_id for s in listed),
+          "backup-list-selections", listed)
+    pages = list(backup.get_paginator("list_backup_selections").paginate(
+        BackupPlanId=plan_id, PaginationConfig={"PageSize": 1}))
+    check([len(p["BackupSelectionsList"]) for p in pages] == [1, 1], "backup-list-paged",
+          [len(p["BackupSelectionsList"]) for p in pages])
+    backup.delete_backup_selection(BackupPlanId=plan_id, SelectionId=sid)
+    status, code = error_of(lambda: backup.get_backup_selection(BackupPlanId=plan_id,
+                                                                SelectionId=sid))
+    check(code == "ResourceNotFoundException", "backup-selection-deleted", (status, code))
+    listed = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
+    check([s["SelectionId"] for s in listed] == [second["SelectionId"]],
+          "backup-list-after-delete", listed)
+    status, code = error_of(lambda: backup.create_backup_selection(
+        BackupPlanId="no-such-plan", BackupSelection={"SelectionName": "x",
+                                                      "IamRoleArn": ROLE}))
+    check(code == "ResourceNotFoundException", "backup-selection-unknown-plan", (status, code))
+
+    # the proxy verifies the signatures of what it answers (never moto)
+    bad = client("backup", "wrong-secret")
+    for name, call in (
+            ("get", lambda: bad.get_backup_selection(BackupPlanId=plan_id,
+                                                     SelectionId=second["SelectionId"])),
+            ("list", lambda: bad.list_backup_selections(BackupPlanId=plan_id)),
+            ("create", lambda: bad.create_backup_selection(
+                BackupPlanId=plan_id, BackupSelection={"SelectionName": "x",
+                                                       "IamRoleArn": ROLE})),
+            ("delete", lambda: bad.delete_backup_selection(
+                BackupPlanId=plan_id, SelectionId=second["SelectionId"]))):
+        status, code = error_of(call)
+        check(status == 403 and code in ("InvalidSignatureException", "SignatureDoesNotMatch"),
+              "backup-selection-wrong-secret-" + name, (status, code))
+    stranger = boto3.client("backup", region_name=REGION, config=CONFIG,
+                            aws_access_key_id="AKIAUNKNOWNKEY000000",
+                            aws_secret_access_key="whatever")
+    status, code = error_of(lambda: stranger.list_backup_selections(BackupPlanId=plan_id))
+    check(status == 403 and code == "UnrecognizedClientException",
+          "backup-selection-unknown-key", (status, code))
+    # the refused delete left the selection in place
+    listed = backup.list_backup_selections(BackupPlanId=plan_id)["BackupSelectionsList"]
+    check(len(listed) == 1, "backup-refused-delete-kept", listed)
+
+    log = proxy_log()
+    mine = [e for e in log if "/selections/" in e["path"]]
+    check(len(mine) >= 12 and all(e["answered_by"] == "proxy" for e in mine),
+          "log-selection-calls-by-proxy", [(e["op"], e["answered_by"]) for e in mine])
+    ops = {e["op"] for e in mine}
+    check({"PUT /backup/plans/%s/selections/" % plan_id,
+           "GET /backup/plans/%s/selections/" % plan_id,
+           "GET /backup/plans/%s/selections/%s" % (plan_id, sid),
+           "DELETE /backup/plans/%s/selections/%s" % (plan_id, sid)} <= ops,
+          "log-selection-ops", sorted(ops))
+    put = [e for e in mine if e["method"] == "PUT" and e["status"] == 200]
+    check(bool(put) and json.loads(put[0]["body"])["BackupSelection"]["SelectionName"] ==
+          "appdb-fp", "log-selection-body", put[:1])
+    check(any(e["answered_by"] == "moto" for e in log) and
+          any(e["answered_by"] == "moto+proxy" for e in log), "log-answered-by-kinds")
+
+
+def test_faults_still_work():
+    rds = client("rds")
+    control("POST", "/__proxy/faults", {"code": "Throttling", "count": 1,
+                                        "match": "Action=DescribeDBClusters"})
+    status, code = error_of(lambda: cluster_status(rds))
+    check(status == 400 and code == "Throttling", "fault-throttling", (status, code))
+    check(proxy_log()[-1]["answered_by"] == "fault", "fault-logged")
+    control("POST", "/__proxy/hold", {"kind": "cluster", "id": CLUSTER, "polls": -1})
+    control("POST", "/__proxy/reset")
+    check(proxy_log() == [] and json.loads(control("GET", "/__proxy/hold")) == [],
+          "reset-clears-log-and-holds")
+    check(cluster_status(rds) == "available", "after-reset")
+
+
+def main():
+    for test in (test_setup, test_hold_polls, test_hold_forever, test_hold_instance,
+                 test_monitoring, test_http_endpoint, test_master_secret,
+                 test_backup_selections, test_faults_still_work):
+        run(test)
+    print("fault-proxy: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
