@@ -912,9 +912,9 @@ header_cmp(const void *pa, const void *pb)
 
 /*
  * Sort entries: insertion sort for the few a request has (inlined, with
- * the comparison, where it is called), qsort beyond.  Both comparisons are total
- * orders (equal entries are equal bytes, or told apart by seq), so the
- * result is the same either way.
+ * the comparison, where it is called), qsort beyond.  Both comparisons
+ * are total orders (equal entries are equal bytes, or told apart by seq),
+ * so the result is the same either way.
  */
 static inline __attribute__((always_inline)) void
 entries_sort(struct sigv4_entry *e, size_t n,
@@ -1229,6 +1229,7 @@ sigv4_signing_init(struct sigv4_signing *s)
 }
 
 /* The state's buffers: the first STAGE1_BUFS are the ones stage 1 fills. */
+#define STATE_BUFS 12
 #define STAGE1_BUFS 8
 
 static struct sigv4_buf *
@@ -1249,28 +1250,31 @@ state_bufs(struct sigv4_signing *s, size_t i)
 		offsetof(struct sigv4_signing, auth_query)
 	};
 
+	_Static_assert(sizeof(offsets) / sizeof(offsets[0]) == STATE_BUFS,
+				   "every buffer of the state listed");
 	return i < sizeof(offsets) / sizeof(offsets[0]) ?
 		(struct sigv4_buf *) ((char *) s + offsets[i]) : NULL;
 }
 
 /*
- * Empty the state for a new signing.  The buffers stage 1 fills are
+ * Empty the state for a new signing.  The first nheld buffers (those the
+ * stages about to run fill: stage 1's, or all for sigv4_sign()) are
  * emptied without being wiped first, their old lengths kept in held[]:
  * the new contents overwrite the old from the start, and state_wipe_tails(),
- * run however stage 1 returns, wipes whatever of the old is left beyond
- * them.  So each holds, when stage 1 returns, what it would have held had
- * it been wiped here, and the bytes stage 1 rewrites anyway are not wiped
- * twice.  The other buffers are wiped now, as stage 1 leaves them empty.
+ * run however those stages end, wipes whatever of the old is left beyond
+ * them.  So each holds, when the call returns, what it would have held had
+ * it been wiped here, and the bytes rewritten anyway are not wiped twice.
+ * The other buffers are wiped now, as stage 1 leaves them empty.
  */
 static void
-state_reset(struct sigv4_signing *s, size_t held[STAGE1_BUFS])
+state_reset(struct sigv4_signing *s, size_t held[STATE_BUFS], size_t nheld)
 {
 	struct sigv4_buf *b;
 	size_t		i;
 
 	for (i = 0; (b = state_bufs(s, i)) != NULL; i++)
 	{
-		if (i >= STAGE1_BUFS)
+		if (i >= nheld)
 		{
 			sigv4_buf_reset(b);
 			continue;
@@ -1289,11 +1293,11 @@ state_reset(struct sigv4_signing *s, size_t held[STAGE1_BUFS])
 
 /* Wipe what is left of the old contents past the new ones and their NUL. */
 static void
-state_wipe_tails(struct sigv4_signing *s, const size_t held[STAGE1_BUFS])
+state_wipe_tails(struct sigv4_signing *s, const size_t held[STATE_BUFS], size_t nheld)
 {
 	size_t		i;
 
-	for (i = 0; i < STAGE1_BUFS; i++)
+	for (i = 0; i < nheld; i++)
 	{
 		struct sigv4_buf *b = state_bufs(s, i);
 
@@ -1414,7 +1418,9 @@ format_amz_date(char out[17], const struct tm *tm)
  * Stage 1: the canonical request, six lines joined by '\n':
  *   method, canonical URI, canonical query, canonical headers (each line
  *   ending in '\n'), signed header names, hex SHA-256 of the payload.
- * The query form's X-Amz-* parameters are in the canonical query.
+ * The query form's X-Amz-* parameters are in the canonical query.  The
+ * caller has emptied the state (state_reset()); enc, if given, learns
+ * where the values encoded here were left in scratch.
  */
 static int
 canonical_request_fill(struct sigv4_signing *s, struct sigv4_signer *signer,
@@ -1586,26 +1592,18 @@ canonical_request_fill(struct sigv4_signing *s, struct sigv4_signer *signer,
 	return SIGV4_OK;
 }
 
-static int
-canonical_request(struct sigv4_signing *s, struct sigv4_signer *signer,
-				  const struct sigv4_config *config,
-				  const struct sigv4_request *request, struct auth_encoded *enc)
-{
-	size_t		held[STAGE1_BUFS];
-	int			rc;
-
-	state_reset(s, held);
-	rc = canonical_request_fill(s, signer, config, request, enc);
-	state_wipe_tails(s, held);
-	return rc;
-}
-
 int
 sigv4_canonical_request(struct sigv4_signing *s, struct sigv4_signer *signer,
 						const struct sigv4_config *config,
 						const struct sigv4_request *request)
 {
-	return canonical_request(s, signer, config, request, NULL);
+	size_t		held[STATE_BUFS];
+	int			rc;
+
+	state_reset(s, held, STAGE1_BUFS);
+	rc = canonical_request_fill(s, signer, config, request, NULL);
+	state_wipe_tails(s, held, STAGE1_BUFS);
+	return rc;
 }
 
 /* Stage 2: algorithm, timestamp, scope, hex SHA-256 of the canonical request. */
@@ -1638,7 +1636,6 @@ sigv4_string_to_sign(struct sigv4_signing *s)
 	return SIGV4_OK;
 }
 
-/* The query form's parameters to append, botocore's order, signature last. */
 /* Value i of the signer's parameters, encoded: from scratch if stage 1 left it there. */
 static void
 auth_value(struct sigv4_signing *s, const struct auth_encoded *enc, size_t i,
@@ -1650,13 +1647,13 @@ auth_value(struct sigv4_signing *s, const struct auth_encoded *enc, size_t i,
 		sigv4_uri_encode(&s->auth_query, value, len, false);
 }
 
+/* The query form's parameters to append, botocore's order, signature last. */
 static void
 build_auth_query(struct sigv4_signing *s, const struct auth_encoded *enc)
 {
 	const struct sigv4_config *cfg = s->config;
 	struct sigv4_buf *q = &s->auth_query;
 	char		expires[16];
-
 	size_t		nexpires = fmt_uint(expires, cfg->expires);
 	char	   *p;
 
@@ -1678,8 +1675,7 @@ build_auth_query(struct sigv4_signing *s, const struct auth_encoded *enc)
 	{
 		/* with omit_session_token it comes after signing, unsigned */
 		buf_puts(q, "&X-Amz-Security-Token=");
-		auth_value(s, cfg->omit_session_token ? NULL : enc, 5,
-				   cfg->credentials->session_token,
+		auth_value(s, enc, 5, cfg->credentials->session_token,
 				   strlen(cfg->credentials->session_token));
 	}
 	if ((p = buf_span(q, 17 + s->signature.len)) != NULL)
@@ -1687,6 +1683,7 @@ build_auth_query(struct sigv4_signing *s, const struct auth_encoded *enc)
 		p = put(p, "&X-Amz-Signature=", 17);
 		buf_commit(q, put(p, s->signature.data, s->signature.len));
 	}
+#undef AUTH_QUERY_HEAD
 }
 
 /* The headers form's headers to add, and the Authorization value. */
@@ -1760,12 +1757,16 @@ sigv4_sign(struct sigv4_signing *s, struct sigv4_signer *signer,
 		   const struct sigv4_config *config, const struct sigv4_request *request)
 {
 	struct auth_encoded enc;
+	size_t		held[STATE_BUFS];
 	int			rc;
 
-	if ((rc = canonical_request(s, signer, config, request, &enc)) != SIGV4_OK ||
-		(rc = sigv4_string_to_sign(s)) != SIGV4_OK)
-		return rc;
-	return signature(s, &enc);
+	/* the three stages run here, so every buffer's wipe waits for the end */
+	state_reset(s, held, STATE_BUFS);
+	if ((rc = canonical_request_fill(s, signer, config, request, &enc)) == SIGV4_OK &&
+		(rc = sigv4_string_to_sign(s)) == SIGV4_OK)
+		rc = signature(s, &enc);
+	state_wipe_tails(s, held, STATE_BUFS);
+	return rc;
 }
 
 const char *

@@ -182,8 +182,10 @@ const char *sigv4_strerror(int status);
  * canonicalisers append to out; a failed allocation sets out->failed.
  */
 void		sigv4_buf_append(struct sigv4_buf *b, const char *s, size_t n);
-/* Make room for n more bytes (and the NUL), so appending them does not
- * reallocate; false, with b->failed set, when out of memory. */
+/*
+ * Make room for n more bytes (and the NUL), so appending them does not
+ * reallocate; false, with b->failed set, when out of memory.
+ */
 bool		sigv4_buf_reserve(struct sigv4_buf *b, size_t n);
 void		sigv4_buf_reset(struct sigv4_buf *b);
 void		sigv4_buf_clean_up(struct sigv4_buf *b);

@@ -137,7 +137,7 @@ aws_rds_auth_token_with(struct sigv4_signer *signer, struct sigv4_signing *s,
 	 * made big enough for all of it (USER encoded is at most 3 times as
 	 * long), so the pieces are copied straight in.
 	 */
-	if (user_len > ((size_t) -1) / 4 ||
+	if (user_len > SIZE_MAX / 4 ||
 		!sigv4_buf_reserve(&token, host_len + 1 + port_len + 24 + 3 * user_len + 1 +
 						   s->auth_query.len))
 	{
