@@ -103,7 +103,7 @@ test/aws/test_request_asan: $(AWS_REQUEST_SRCS) $(AWS_HDRS)
 		-fno-omit-frame-pointer -o $@ $(AWS_REQUEST_SRCS) $(AWS_TEST_LIBS)
 AWS_SERVICES_SRCS = test/aws/test_services.c cli/aws/http.c cli/aws/retry.c cli/aws/request.c \
 	cli/aws/response.c cli/aws/sts.c cli/aws/sigv4.c cli/aws/rds.c cli/aws/iam.c cli/aws/ec2.c \
-	cli/aws/kms.c cli/aws/secretsmanager.c cli/aws/backup.c cli/aws/rdsdata.c cli/msgs.c cli/util.c
+	cli/aws/kms.c cli/aws/secretsmanager.c cli/aws/backup.c cli/aws/rdsdata.c cli/aws/svc.c cli/msgs.c cli/util.c
 test/aws/test_services: $(AWS_SERVICES_SRCS) $(AWS_HDRS)
 	$(CC) $(AWS_TEST_CFLAGS) -o $@ $(AWS_SERVICES_SRCS) $(AWS_TEST_LIBS)
 test/aws/test_services_asan: $(AWS_SERVICES_SRCS) $(AWS_HDRS)

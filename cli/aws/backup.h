@@ -19,7 +19,7 @@
 #ifndef APPDB_AWS_BACKUP_H
 #define APPDB_AWS_BACKUP_H
 
-#include "rds.h"
+#include "svc.h"
 
 struct aws_backup_vault
 {

@@ -16,7 +16,7 @@
 #ifndef APPDB_AWS_EC2_H
 #define APPDB_AWS_EC2_H
 
-#include "rds.h"				/* struct aws_tag, aws_strings, helpers */
+#include "svc.h"
 
 /* A filter: Name and its values (borrowed). */
 struct aws_ec2_filter

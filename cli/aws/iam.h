@@ -13,7 +13,7 @@
 #ifndef APPDB_AWS_IAM_H
 #define APPDB_AWS_IAM_H
 
-#include "rds.h"				/* struct aws_tag, aws_strings, helpers */
+#include "svc.h"
 
 struct aws_iam_policy
 {

@@ -9,7 +9,7 @@
 #ifndef APPDB_AWS_KMS_H
 #define APPDB_AWS_KMS_H
 
-#include "rds.h"				/* struct aws_tag, helpers */
+#include "svc.h"
 
 struct aws_kms_key
 {

@@ -25,44 +25,7 @@
 #include <stddef.h>
 
 #include "request.h"
-
-#ifndef APPDB_AWS_TAG_DEFINED
-#define APPDB_AWS_TAG_DEFINED
-/* A tag given to a create call (borrowed strings). */
-struct aws_tag
-{
-	const char *key;
-	const char *value;
-};
-#endif
-
-/* An optional boolean of a modify call. */
-enum aws_flag
-{
-	AWS_FLAG_UNSET = 0,
-	AWS_FLAG_FALSE,
-	AWS_FLAG_TRUE
-};
-
-/* A list of malloc'd strings. */
-struct aws_strings
-{
-	char	  **v;
-	size_t		n;
-};
-
-void		aws_strings_clean_up(struct aws_strings *s);
-
-/* Tags read back: parallel lists of keys and values. */
-struct aws_tag_list
-{
-	struct aws_strings keys;
-	struct aws_strings values;
-};
-
-void		aws_tag_list_clean_up(struct aws_tag_list *t);
-/* The value of key, or NULL. */
-const char *aws_tag_list_get(const struct aws_tag_list *t, const char *key);
+#include "svc.h"
 
 /* ---- clusters ---- */
 
@@ -336,39 +299,5 @@ enum aws_status aws_rds_describe_subnet_group(struct aws_client *client,
 enum aws_status aws_rds_delete_subnet_group(struct aws_client *client,
 											const char *name, bool *found,
 											struct aws_error *err);
-
-/*
- * Shared by the service modules (rds, iam, ec2, kms, secretsmanager,
- * backup, rdsdata): fill err for a 2xx answer that lacks what the call
- * needs, and say whether a failed call's code is one of the not-found
- * codes (a NULL-terminated list).
- */
-enum aws_status aws_svc_bad_answer(const struct aws_service *svc,
-								   const char *operation,
-								   const struct aws_response *resp,
-								   const char *what, struct aws_error *err);
-bool		aws_svc_is_code(const struct aws_error *err, const char *const *codes);
-
-/* XML readers over aws_xml_path: "true" → true; a number; 0 when absent. */
-bool		aws_svc_xml_bool(const xmlNode *from, const char *path);
-long		aws_svc_xml_long(const xmlNode *from, const char *path);
-double		aws_svc_xml_double(const xmlNode *from, const char *path);
-
-/*
- * Append the text of path (below each item) of every child item of the
- * list element at list_path; path NULL: the item's own text.
- */
-void		aws_svc_xml_strings(const xmlNode *from, const char *list_path,
-								const char *item, const char *path,
-								struct aws_strings *out);
-void		aws_strings_add(struct aws_strings *s, char *owned);
-
-/* Tags read from list_path's items, key and value element names given. */
-void		aws_svc_xml_tags(const xmlNode *from, const char *list_path,
-							 const char *item, const char *key_name,
-							 const char *value_name, struct aws_tag_list *out);
-
-/* A JSON object's string member, malloc'd, or NULL. */
-char	   *aws_svc_json_string(json_object *obj, const char *name);
 
 #endif							/* APPDB_AWS_RDS_H */

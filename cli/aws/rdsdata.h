@@ -8,7 +8,7 @@
 #ifndef APPDB_AWS_RDSDATA_H
 #define APPDB_AWS_RDSDATA_H
 
-#include "rds.h"
+#include "svc.h"
 
 /* Where statements run: the cluster's ARN, the secret's ARN, a database. */
 struct aws_rdsdata_target

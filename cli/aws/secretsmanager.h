@@ -9,7 +9,7 @@
 #ifndef APPDB_AWS_SECRETSMANAGER_H
 #define APPDB_AWS_SECRETSMANAGER_H
 
-#include "rds.h"
+#include "svc.h"
 
 struct aws_secret_value
 {

@@ -1,0 +1,165 @@
+/*
+ * cli/aws/svc.c
+ *		Helpers the service modules share (see svc.h).
+ */
+#include "svc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/util.h"
+
+/* ------------------------------------------------------------------ */
+/* Lists, tags and answers                                             */
+/* ------------------------------------------------------------------ */
+
+void
+aws_strings_add(struct aws_strings *s, char *owned)
+{
+	char	  **bigger = xmalloc((s->n + 1) * sizeof(*bigger));
+
+	if (s->n)
+		memcpy(bigger, s->v, s->n * sizeof(*bigger));
+	free(s->v);
+	s->v = bigger;
+	s->v[s->n++] = owned;
+}
+
+void
+aws_strings_clean_up(struct aws_strings *s)
+{
+	size_t		i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+aws_tag_list_clean_up(struct aws_tag_list *t)
+{
+	aws_strings_clean_up(&t->keys);
+	aws_strings_clean_up(&t->values);
+}
+
+const char *
+aws_tag_list_get(const struct aws_tag_list *t, const char *key)
+{
+	size_t		i;
+
+	for (i = 0; i < t->keys.n; i++)
+		if (strcmp(t->keys.v[i], key) == 0)
+			return t->values.v[i];
+	return NULL;
+}
+
+enum aws_status
+aws_svc_bad_answer(const struct aws_service *svc, const char *operation,
+				   const struct aws_response *resp, const char *what,
+				   struct aws_error *err)
+{
+	aws_error_init(err);
+	err->status = AWS_ERR_RESPONSE;
+	err->service = svc->id;
+	err->operation = xstrdup(operation);
+	err->http_status = resp ? resp->status : 0;
+	err->message = xasprintf("the answer has no %s", what);
+	err->request_id = resp && resp->request_id ? xstrdup(resp->request_id) : NULL;
+	err->attempts = resp ? resp->attempts : 0;
+	aws_error_format(err);
+	return AWS_ERR_RESPONSE;
+}
+
+bool
+aws_svc_is_code(const struct aws_error *err, const char *const *codes)
+{
+	if (err->status != AWS_ERR_SERVICE || err->code == NULL)
+		return false;
+	for (; *codes; codes++)
+		if (strcmp(err->code, *codes) == 0)
+			return true;
+	return false;
+}
+
+bool
+aws_svc_xml_bool(const xmlNode *from, const char *path)
+{
+	char	   *t = aws_xml_path_text(from, path);
+	bool		v = t && strcmp(t, "true") == 0;
+
+	free(t);
+	return v;
+}
+
+long
+aws_svc_xml_long(const xmlNode *from, const char *path)
+{
+	char	   *t = aws_xml_path_text(from, path);
+	long		v = t ? strtol(t, NULL, 10) : 0;
+
+	free(t);
+	return v;
+}
+
+double
+aws_svc_xml_double(const xmlNode *from, const char *path)
+{
+	char	   *t = aws_xml_path_text(from, path);
+	double		v = t ? strtod(t, NULL) : 0;
+
+	free(t);
+	return v;
+}
+
+void
+aws_svc_xml_strings(const xmlNode *from, const char *list_path, const char *item,
+					const char *path, struct aws_strings *out)
+{
+	xmlNode    *list = aws_xml_path(from, list_path);
+	xmlNode    *n;
+
+	for (n = aws_xml_child(list, item); n; n = aws_xml_next(n, item))
+	{
+		char	   *t = path ? aws_xml_path_text(n, path) : aws_xml_text(n);
+
+		if (t)
+			aws_strings_add(out, t);
+	}
+}
+
+void
+aws_svc_xml_tags(const xmlNode *from, const char *list_path, const char *item,
+				 const char *key_name, const char *value_name,
+				 struct aws_tag_list *out)
+{
+	xmlNode    *list = aws_xml_path(from, list_path);
+	xmlNode    *n;
+
+	for (n = aws_xml_child(list, item); n; n = aws_xml_next(n, item))
+	{
+		char	   *k = aws_xml_path_text(n, key_name);
+		char	   *v = aws_xml_path_text(n, value_name);
+
+		if (k == NULL)
+		{
+			free(v);
+			continue;
+		}
+		aws_strings_add(&out->keys, k);
+		aws_strings_add(&out->values, v ? v : xstrdup(""));
+	}
+}
+
+char *
+aws_svc_json_string(json_object *obj, const char *name)
+{
+	json_object *v;
+
+	if (obj && json_object_object_get_ex(obj, name, &v) &&
+		json_object_is_type(v, json_type_string))
+		return xstrdup(json_object_get_string(v));
+	return NULL;
+}
+
