@@ -58,18 +58,28 @@ xstrdup(const char *s)
 }
 
 char *
-xasprintf(const char *fmt,...)
+xvasprintf(const char *fmt, va_list args)
 {
-	va_list		args;
+	va_list		again;
 	int			n;
 	char	   *out;
 
-	va_start(args, fmt);
-	n = vsnprintf(NULL, 0, fmt, args);
-	va_end(args);
+	va_copy(again, args);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
 	out = xmalloc((size_t) n + 1);
-	va_start(args, fmt);
 	vsnprintf(out, (size_t) n + 1, fmt, args);
+	return out;
+}
+
+char *
+xasprintf(const char *fmt,...)
+{
+	va_list		args;
+	char	   *out;
+
+	va_start(args, fmt);
+	out = xvasprintf(fmt, args);
 	va_end(args);
 	return out;
 }

@@ -5,6 +5,7 @@
 #ifndef APPDB_UTIL_H
 #define APPDB_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -16,6 +17,7 @@ extern const struct app_allocator malloc_allocator;
 void	   *xmalloc(size_t size);
 char	   *xstrdup(const char *s);
 char	   *xasprintf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+char	   *xvasprintf(const char *fmt, va_list args) __attribute__((format(printf, 1, 0)));
 
 char	   *read_file(const char *path);	/* NULL with errno set */
 int			write_file_atomic(const char *path, const char *text, mode_t mode);

@@ -85,14 +85,9 @@ aws_params_addf(struct aws_params *p, const char *value, const char *name_fmt,..
 {
 	va_list		args;
 	char	   *name;
-	int			n;
 
 	va_start(args, name_fmt);
-	n = vsnprintf(NULL, 0, name_fmt, args);
-	va_end(args);
-	name = xmalloc((size_t) n + 1);
-	va_start(args, name_fmt);
-	vsnprintf(name, (size_t) n + 1, name_fmt, args);
+	name = xvasprintf(name_fmt, args);
 	va_end(args);
 	aws_params_add(p, name, value);
 	free(name);
