@@ -60,6 +60,9 @@ suite "AWS request path on moto (ASan+UBSan)" test/aws/run_request.sh test/aws/t
 suite "AWS service calls on moto (ASan+UBSan)" test/aws/run_services.sh test/aws/test_services_asan
 suite "fault proxy: holds and moto's gaps, driven by boto3" test/aws/run_fault_proxy.sh
 suite "RDS Data API test server, driven by boto3" test/aws/run_data_api.sh
+suite "the core over the Data API, 10,000 tables (ASan+UBSan)" \
+	env RDSDATA_EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	test/aws/run_rdsdata_exec.sh
 suite "fuzz: AWS XML error answers, 20 s" test/aws/fuzz.sh xml 20
 suite "fuzz: AWS JSON error answers, 20 s" test/aws/fuzz.sh json 20
 suite "fuzz: AWS config and credentials files, 20 s" test/aws/fuzz.sh profile 20

@@ -1,0 +1,38 @@
+/*
+ * cli/aws/rdsdata_exec.h
+ *		The core's executor over the RDS Data API (ExecuteStatement in the
+ *		caller's transaction), the twin of cli/pgexec.c.
+ *
+ * The caller begins the transaction (aws_rdsdata_begin), sets
+ * transaction_id, drives the core, then commits or rolls back.  The core's
+ * $1..$n become the Data API's named parameters :p1..:pn, sent as
+ * stringValue (the core casts every parameter, $1::text, $4::oid).  Rows
+ * come back as typed records (formatRecordsAs NONE: formattedRecords keys
+ * records by column name, and the core's queries repeat names such as
+ * "exists") and are turned into the text libpq would give.
+ */
+#ifndef APPDB_AWS_RDSDATA_EXEC_H
+#define APPDB_AWS_RDSDATA_EXEC_H
+
+#include "core/exec.h"
+#include "request.h"
+
+struct rdsdata_exec_state
+{
+	struct aws_client *client;	/* borrowed */
+	const char *resource_arn;
+	const char *secret_arn;
+	const char *database;		/* or NULL: the secret's */
+	char	   *transaction_id; /* the caller's; NULL: each call autocommits */
+	int			calls;			/* ExecuteStatement calls made */
+};
+
+void		rdsdata_executor_init(struct app_executor *exec, struct rdsdata_exec_state *st);
+
+/*
+ * $n -> :pn outside literals, quoted identifiers, dollar quotes and
+ * comments; malloc'd.  Exposed for tests.
+ */
+char	   *rdsdata_named_params(const char *sql);
+
+#endif							/* APPDB_AWS_RDSDATA_EXEC_H */
