@@ -63,4 +63,13 @@ printf '[profile bench]\nrole_arn = arn:aws:iam::123456789012:role/bench\ncreden
 AWS_CONFIG_FILE=$work/config AWS_ENDPOINT_URL_STS=$MOTOBED_PROXY_URL \
 	/usr/bin/time -f "%M" -o "$work/mem" ./appdb token --profile bench --hostname "$host" --port 5432 --username app >/dev/null
 echo "one signed call against moto (STS AssumeRole, then the token): peak RSS $(cat "$work/mem") KiB"
+# RSS is mostly the shared libraries libcurl and libxml2 map; massif tells
+# what appdb allocates itself.
+if command -v valgrind >/dev/null; then
+	AWS_CONFIG_FILE=$work/config AWS_ENDPOINT_URL_STS=$MOTOBED_PROXY_URL \
+		valgrind --tool=massif --massif-out-file="$work/massif" ./appdb-aws token --profile bench \
+		--hostname "$host" --port 5432 --username app >/dev/null 2>&1
+	peak=$(grep -E '^mem_heap_B=' "$work/massif" | cut -d= -f2 | sort -n | tail -1)
+	echo "  the same call's peak heap: $((peak / 1024)) KiB (valgrind massif)"
+fi
 rm -rf "$work"
