@@ -42,7 +42,7 @@ check_env_name(const char *what, const char *value)
 char *
 default_config_path(const char *app, const char *env)
 {
-	return xasprintf("infra/%s/database/%s.json", app, env);
+	return str_printf("infra/%s/database/%s.json", app, env);
 }
 
 static const char *const known_keys[] = {
@@ -138,7 +138,7 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 		cfg->path = default_config_path(opts->app, opts->env);
 	}
 	path = cfg->path;
-	where = xasprintf("config file %s", path);
+	where = str_printf("config file %s", path);
 
 	if ((text = read_file(path)) == NULL)
 	{

@@ -81,7 +81,7 @@ json_string_or_null(struct json_object *obj, const char *key)
 static int
 local_load(const struct env_config *cfg, struct local_env *e)
 {
-	char	   *rel = xasprintf(".appdb/%s-%s", cfg->app, cfg->env);
+	char	   *rel = str_printf(".appdb/%s-%s", cfg->app, cfg->env);
 	char	   *text;
 	struct json_object *root;
 	struct json_object *v;
@@ -89,8 +89,8 @@ local_load(const struct env_config *cfg, struct local_env *e)
 	memset(e, 0, sizeof(*e));
 	e->state_dir = absolute_path(rel);
 	free(rel);
-	e->state_path = xasprintf("%s/state.json", e->state_dir);
-	e->passfile = xasprintf("%s/passwords", e->state_dir);
+	e->state_path = str_printf("%s/state.json", e->state_dir);
+	e->passfile = str_printf("%s/passwords", e->state_dir);
 	text = read_file(e->state_path);
 	if (text == NULL)
 		return errno == ENOENT ? -1 :
@@ -171,7 +171,7 @@ pgpass_has(const struct local_env *e, const char *user)
 {
 	char	   *text = read_file(e->passfile);
 	char	   *field = pgpass_escape(user);
-	char	   *needle = xasprintf(":%s:", field);
+	char	   *needle = str_printf(":%s:", field);
 	bool		found = false;
 	char	   *line;
 
@@ -206,7 +206,7 @@ pgpass_add(const struct local_env *e, const char *user, const char *password)
 {
 	char	   *old = read_file(e->passfile);
 	char	   *field = pgpass_escape(user);
-	char	   *text = xasprintf("%s127.0.0.1:%d:*:%s:%s\n", old ? old : "", e->port, field, password);
+	char	   *text = str_printf("%s127.0.0.1:%d:*:%s:%s\n", old ? old : "", e->port, field, password);
 	int			rc = write_file_atomic(e->passfile, text, 0600);
 
 	if (rc != 0)
@@ -242,7 +242,7 @@ server_user(const struct local_env *e, struct os_user *user)
 static bool
 server_running(const struct local_env *e)
 {
-	char	   *pidfile = xasprintf("%s/postmaster.pid", e->data_dir);
+	char	   *pidfile = str_printf("%s/postmaster.pid", e->data_dir);
 	char	   *text = read_file(pidfile);
 	long		pid = text ? strtol(text, NULL, 10) : 0;
 	bool		alive = pid > 0 && (kill((pid_t) pid, 0) == 0 || errno == EPERM);
@@ -270,9 +270,9 @@ run_server_program(const struct local_env *e, char *const argv[], const char *lo
 static int
 server_start(const struct local_env *e)
 {
-	char	   *pg_ctl = xasprintf("%s/pg_ctl", e->bindir);
-	char	   *log = xasprintf("%s/server.log", e->data_dir);
-	char	   *ctl_log = xasprintf("%s/pg_ctl.log", e->data_dir);
+	char	   *pg_ctl = str_printf("%s/pg_ctl", e->bindir);
+	char	   *log = str_printf("%s/server.log", e->data_dir);
+	char	   *ctl_log = str_printf("%s/pg_ctl.log", e->data_dir);
 	char	   *argv[] = {pg_ctl, "start", "-w", "-t", "60", "-D", e->data_dir, "-l", log, NULL};
 	int			rc;
 
@@ -301,7 +301,7 @@ server_start(const struct local_env *e)
 static int
 server_stop(const struct local_env *e)
 {
-	char	   *pg_ctl = xasprintf("%s/pg_ctl", e->bindir);
+	char	   *pg_ctl = str_printf("%s/pg_ctl", e->bindir);
 	char	   *argv[] = {pg_ctl, "stop", "-w", "-t", "60", "-m", "fast", "-D", e->data_dir, NULL};
 	int			rc;
 
@@ -421,7 +421,7 @@ choose_bindir(const struct appdb_options *opts, const struct env_config *cfg)
 static int
 server_major(const char *bindir)
 {
-	char	   *postgres = xasprintf("%s/postgres", bindir);
+	char	   *postgres = str_printf("%s/postgres", bindir);
 	char	   *argv[] = {postgres, "--version", NULL};
 	char	   *line = access(postgres, X_OK) == 0 ? run_capture(argv) : NULL;
 	char	   *p = line ? strstr(line, ") ") : NULL;
@@ -446,7 +446,7 @@ check_bindir(const char *bindir, int *major)
 	}
 	for (i = 0; i < 3; i++)
 	{
-		char	   *path = xasprintf("%s/%s", bindir, programs[i]);
+		char	   *path = str_printf("%s/%s", bindir, programs[i]);
 		bool		ok = access(path, X_OK) == 0;
 
 		free(path);
@@ -493,7 +493,7 @@ make_data_home(struct local_env *e, const struct env_config *cfg)
 
 	if (!running_as_root())
 	{
-		e->data_dir = xasprintf("%s/data", e->state_dir);
+		e->data_dir = str_printf("%s/data", e->state_dir);
 		return mkdir_parents(e->state_dir, 0700);
 	}
 	/* root: the server runs as "postgres" (Debian's) or else "nobody" */
@@ -507,7 +507,7 @@ make_data_home(struct local_env *e, const struct env_config *cfg)
 		return -1;
 	}
 	{
-		char	   *template = xasprintf("/var/tmp/appdb-%s-%s.XXXXXX", cfg->app, cfg->env);
+		char	   *template = str_printf("/var/tmp/appdb-%s-%s.XXXXXX", cfg->app, cfg->env);
 
 		if (mkdtemp(template) == NULL || chown(template, user.uid, user.gid) != 0 ||
 			chmod(template, 0700) != 0)
@@ -519,7 +519,7 @@ make_data_home(struct local_env *e, const struct env_config *cfg)
 		}
 		e->data_parent = template;
 	}
-	e->data_dir = xasprintf("%s/data", e->data_parent);
+	e->data_dir = str_printf("%s/data", e->data_parent);
 	free(user.name);
 	return mkdir_parents(e->state_dir, 0700);
 }
@@ -529,10 +529,10 @@ static int
 init_cluster(struct local_env *e)
 {
 	struct os_user user = {0};
-	char	   *pwfile = xasprintf("%s.pw", e->data_dir);
-	char	   *initdb = xasprintf("%s/initdb", e->bindir);
-	char	   *pwopt = xasprintf("--pwfile=%s", pwfile);
-	char	   *log = xasprintf("%s/initdb.log", e->state_dir);
+	char	   *pwfile = str_printf("%s.pw", e->data_dir);
+	char	   *initdb = str_printf("%s/initdb", e->bindir);
+	char	   *pwopt = str_printf("--pwfile=%s", pwfile);
+	char	   *log = str_printf("%s/initdb.log", e->state_dir);
 	char	   *argv[] = {initdb, "-U", BOOTSTRAP_USER, "-A", "scram-sha-256", pwopt,
 	"-E", "UTF8", "--locale=C", "-D", e->data_dir, NULL};
 	char	   *password = random_password();
@@ -571,17 +571,17 @@ init_cluster(struct local_env *e)
 		goto out;
 
 	/* TCP on the loopback only; no Unix socket, so only passwords let anyone in */
-	conf = xasprintf("\n# appdb\nlisten_addresses = '127.0.0.1'\nport = %d\n"
+	conf = str_printf("\n# appdb\nlisten_addresses = '127.0.0.1'\nport = %d\n"
 					 "unix_socket_directories = ''\npassword_encryption = 'scram-sha-256'\n"
 					 "log_statement = 'ddl'\n",
 					 e->port);
-	hba = xasprintf("# appdb: every connection with a password, on the loopback\n"
+	hba = str_printf("# appdb: every connection with a password, on the loopback\n"
 					"host all all 127.0.0.1/32 scram-sha-256\n");
 	{
-		char	   *confpath = xasprintf("%s/postgresql.conf", e->data_dir);
-		char	   *hbapath = xasprintf("%s/pg_hba.conf", e->data_dir);
+		char	   *confpath = str_printf("%s/postgresql.conf", e->data_dir);
+		char	   *hbapath = str_printf("%s/pg_hba.conf", e->data_dir);
 		char	   *old = read_file(confpath);
-		char	   *all = xasprintf("%s%s", old ? old : "", conf);
+		char	   *all = str_printf("%s%s", old ? old : "", conf);
 		mode_t		mode = 0600;
 
 		rc = write_file_atomic(confpath, all, mode) == 0 &&
@@ -783,7 +783,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	}
 
 	/* a provision that stopped before initdb finished starts it again */
-	pgversion = xasprintf("%s/PG_VERSION", e.data_dir);
+	pgversion = str_printf("%s/PG_VERSION", e.data_dir);
 	if (access(pgversion, F_OK) != 0)
 	{
 		remove_tree(e.data_dir);
@@ -1012,7 +1012,7 @@ connection_url(const struct local_env *e, const struct env_config *cfg, const ch
 			*dsts[k] = d;
 		}
 	}
-	url = xasprintf("postgresql://%s@127.0.0.1:%d/%s?passfile=%s", euser, e->port, edb, epass);
+	url = str_printf("postgresql://%s@127.0.0.1:%d/%s?passfile=%s", euser, e->port, edb, epass);
 	*user_out = xstrdup(user);
 	free(euser);
 	free(edb);
@@ -1045,7 +1045,7 @@ local_url(const struct appdb_options *opts, const struct env_config *cfg)
 	}
 	else
 	{
-		char	   *psql = xasprintf("%s/psql", e.bindir);
+		char	   *psql = str_printf("%s/psql", e.bindir);
 		char	   *argv[] = {psql, url, NULL};
 
 		if (access(psql, X_OK) != 0)
@@ -1123,7 +1123,7 @@ local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 	if (!opts->yes)
 	{
 		char		answer[128];
-		char	   *name = xasprintf("%s-%s", cfg->app, cfg->env);
+		char	   *name = str_printf("%s-%s", cfg->app, cfg->env);
 
 		if (!isatty(STDIN_FILENO))
 		{

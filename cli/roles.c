@@ -83,7 +83,7 @@ call_extension(PGconn *conn, struct app_mem *mem, const char *function,
 {
 	const char *params[5] = {cfg->app_user, cfg->migrator_user, cfg->schema,
 	cfg->auth, cfg->extensions};
-	char	   *sql = xasprintf("SELECT pg_catalog.%s($1, $2, $3, $4, $5::jsonb)", function);
+	char	   *sql = str_printf("SELECT pg_catalog.%s($1, $2, $3, $4, $5::jsonb)", function);
 	PGresult   *res = PQexecParams(conn, sql, 5, NULL, params, NULL, NULL, 0);
 	int			rc = 0;
 

@@ -58,7 +58,7 @@ xstrdup(const char *s)
 }
 
 char *
-xvasprintf(const char *fmt, va_list args)
+str_vprintf(const char *fmt, va_list args)
 {
 	va_list		again;
 	int			n;
@@ -73,13 +73,13 @@ xvasprintf(const char *fmt, va_list args)
 }
 
 char *
-xasprintf(const char *fmt,...)
+str_printf(const char *fmt,...)
 {
 	va_list		args;
 	char	   *out;
 
 	va_start(args, fmt);
-	out = xvasprintf(fmt, args);
+	out = str_vprintf(fmt, args);
 	va_end(args);
 	return out;
 }
@@ -156,7 +156,7 @@ write_file_atomic(const char *path, const char *text, mode_t mode)
 {
 	char	   *dir = xstrdup(path);
 	char	   *slash = strrchr(dir, '/');
-	char	   *tmp = xasprintf("%s.tmp.%d", path, (int) getpid());
+	char	   *tmp = str_printf("%s.tmp.%d", path, (int) getpid());
 	size_t		len = strlen(text);
 	int			fd;
 	int			rc = -1;
@@ -215,7 +215,7 @@ absolute_path(const char *path)
 		return xstrdup(path);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		return xstrdup(path);
-	return xasprintf("%s/%s", cwd, path);
+	return str_printf("%s/%s", cwd, path);
 }
 
 int

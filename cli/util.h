@@ -16,8 +16,8 @@ extern const struct app_allocator malloc_allocator;
 
 void	   *xmalloc(size_t size);
 char	   *xstrdup(const char *s);
-char	   *xasprintf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-char	   *xvasprintf(const char *fmt, va_list args) __attribute__((format(printf, 1, 0)));
+char	   *str_printf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+char	   *str_vprintf(const char *fmt, va_list args) __attribute__((format(printf, 1, 0)));
 
 char	   *read_file(const char *path);	/* NULL with errno set */
 int			write_file_atomic(const char *path, const char *text, mode_t mode);

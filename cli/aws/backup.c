@@ -121,7 +121,7 @@ aws_backup_create_vault(struct aws_client *client, const char *name,
 							   json_object_new_string(encryption_key_arn));
 	if (ntags > 0)
 		json_object_object_add(b, "BackupVaultTags", tag_map(tags, ntags));
-	st = call(client, "CreateBackupVault", "PUT", xasprintf("/backup-vaults/%s", s),
+	st = call(client, "CreateBackupVault", "PUT", str_printf("/backup-vaults/%s", s),
 			  b, &resp, NULL, err);
 	free(s);
 	if (st != AWS_OK)
@@ -139,7 +139,7 @@ aws_backup_describe_vault(struct aws_client *client, const char *name,
 	enum aws_status st;
 
 	memset(out, 0, sizeof(*out));
-	st = call(client, "DescribeBackupVault", "GET", xasprintf("/backup-vaults/%s", s),
+	st = call(client, "DescribeBackupVault", "GET", str_printf("/backup-vaults/%s", s),
 			  NULL, &resp, &found, err);
 	free(s);
 	if (st != AWS_OK || !found)
@@ -154,7 +154,7 @@ aws_backup_delete_vault(struct aws_client *client, const char *name, bool *found
 	char	   *s = seg(name);
 	enum aws_status st;
 
-	st = call(client, "DeleteBackupVault", "DELETE", xasprintf("/backup-vaults/%s", s),
+	st = call(client, "DeleteBackupVault", "DELETE", str_printf("/backup-vaults/%s", s),
 			  NULL, NULL, found, err);
 	free(s);
 	return st;
@@ -291,7 +291,7 @@ aws_backup_get_plan(struct aws_client *client, const char *plan_id,
 	enum aws_status st;
 
 	memset(out, 0, sizeof(*out));
-	st = call(client, "GetBackupPlan", "GET", xasprintf("/backup/plans/%s/", s), NULL,
+	st = call(client, "GetBackupPlan", "GET", str_printf("/backup/plans/%s/", s), NULL,
 			  &resp, &found, err);
 	free(s);
 	if (st != AWS_OK || !found)
@@ -306,7 +306,7 @@ aws_backup_delete_plan(struct aws_client *client, const char *plan_id, bool *fou
 	char	   *s = seg(plan_id);
 	enum aws_status st;
 
-	st = call(client, "DeleteBackupPlan", "DELETE", xasprintf("/backup/plans/%s", s),
+	st = call(client, "DeleteBackupPlan", "DELETE", str_printf("/backup/plans/%s", s),
 			  NULL, NULL, found, err);
 	free(s);
 	return st;
@@ -386,7 +386,7 @@ aws_backup_create_selection(struct aws_client *client, const char *plan_id,
 	json_object_object_add(sel, "Resources", a);
 	json_object_object_add(b, "BackupSelection", sel);
 	st = call(client, "CreateBackupSelection", "PUT",
-			  xasprintf("/backup/plans/%s/selections/", s), b, &resp, NULL, err);
+			  str_printf("/backup/plans/%s/selections/", s), b, &resp, NULL, err);
 	free(s);
 	if (st != AWS_OK)
 		return st;
@@ -406,7 +406,7 @@ aws_backup_get_selection(struct aws_client *client, const char *plan_id,
 
 	memset(out, 0, sizeof(*out));
 	st = call(client, "GetBackupSelection", "GET",
-			  xasprintf("/backup/plans/%s/selections/%s", s, t), NULL, &resp, &found, err);
+			  str_printf("/backup/plans/%s/selections/%s", s, t), NULL, &resp, &found, err);
 	free(s);
 	free(t);
 	if (st != AWS_OK || !found)
@@ -424,7 +424,7 @@ aws_backup_delete_selection(struct aws_client *client, const char *plan_id,
 	enum aws_status st;
 
 	st = call(client, "DeleteBackupSelection", "DELETE",
-			  xasprintf("/backup/plans/%s/selections/%s", s, t), NULL, NULL, found, err);
+			  str_printf("/backup/plans/%s/selections/%s", s, t), NULL, NULL, found, err);
 	free(s);
 	free(t);
 	return st;

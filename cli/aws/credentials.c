@@ -546,7 +546,7 @@ sts_assume_role_web_identity(struct resolver *r, const char *profile,
 	aws_http_response_init(&h);
 	aws_retry_init(&retry);
 	aws_form_encode(&body, "AssumeRoleWithWebIdentity", STS_VERSION, params);
-	url = xasprintf("%s%s/", ep.origin, ep.base_path);
+	url = str_printf("%s%s/", ep.origin, ep.base_path);
 	verbosef("aws: STS AssumeRoleWithWebIdentity: POST %s (endpoint from %s, unsigned)", url, ep.source);
 	aws_retry_begin(&retry);
 	for (attempt = 1;; attempt++)
@@ -621,7 +621,7 @@ sts_assume_role_web_identity(struct resolver *r, const char *profile,
 static char *
 default_session_name(void)
 {
-	return xasprintf("botocore-session-%lld", (long long) time(NULL));
+	return str_printf("botocore-session-%lld", (long long) time(NULL));
 }
 
 /* Use cached credentials if they have more than the advisory margin left. */
@@ -730,7 +730,7 @@ url_host(const char *url, char **scheme)
 	*scheme = NULL;
 	if (p == NULL)
 		return NULL;
-	*scheme = xasprintf("%.*s", (int) (p - url), url);
+	*scheme = str_printf("%.*s", (int) (p - url), url);
 	for (c = *scheme; *c; c++)
 		*c = (char) tolower((unsigned char) *c);
 	h = p + 3;
@@ -752,7 +752,7 @@ url_host(const char *url, char **scheme)
 		end = h + strcspn(h, ":/?#");
 	if (end == h)
 		return NULL;
-	host = xasprintf("%.*s", (int) (end - h), h);
+	host = str_printf("%.*s", (int) (end - h), h);
 	for (c = host; *c; c++)
 		*c = (char) tolower((unsigned char) *c);
 	return host;
@@ -785,7 +785,7 @@ container_url_allowed(const char *url, char **why)
 			b >= 0 && b < 256 && c >= 0 && c < 256 && d >= 0 && d < 256)
 			ok = true;
 		else
-			*why = xasprintf("an http URL must name a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23, not \"%s\"", host);
+			*why = str_printf("an http URL must name a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23, not \"%s\"", host);
 	}
 	free(scheme);
 	free(host);
@@ -811,7 +811,7 @@ from_container(struct aws_credentials *out)
 	if (rel == NULL && full == NULL)
 		return ABSENT;
 	if (rel)
-		url = xasprintf("http://169.254.170.2%s%s", rel[0] == '/' ? "" : "/", rel);
+		url = str_printf("http://169.254.170.2%s%s", rel[0] == '/' ? "" : "/", rel);
 	else
 	{
 		if (!container_url_allowed(full, &why))
@@ -879,7 +879,7 @@ from_container(struct aws_credentials *out)
 		else
 		{
 			free(why);
-			why = h.result == AWS_HTTP_OK ? xasprintf("HTTP %ld", h.status) :
+			why = h.result == AWS_HTTP_OK ? str_printf("HTTP %ld", h.status) :
 				xstrdup(h.error ? h.error : "no answer");
 		}
 		if (attempt < 3)
@@ -985,10 +985,10 @@ from_imds(const struct resolver *r, struct aws_credentials *out)
 	aws_http_response_init(&h);
 
 	/* IMDSv2: the session token first */
-	url = xasprintf("%s/latest/api/token", root);
+	url = str_printf("%s/latest/api/token", root);
 	headers[0] = (struct sigv4_header) {"x-aws-ec2-metadata-token-ttl-seconds", "21600"};
 	if (imds_call(&http, "PUT", url, headers, 1, attempts, &h))
-		token = xasprintf("%.*s", (int) h.body.len, h.body.data ? h.body.data : "");
+		token = str_printf("%.*s", (int) h.body.len, h.body.data ? h.body.data : "");
 	else if (h.result == AWS_HTTP_OK && h.status == 400)
 		goto done;				/* botocore: BadIMDSRequestError, no credentials */
 	else if (is_true(env("AWS_EC2_METADATA_V1_DISABLED")) ||
@@ -998,15 +998,15 @@ from_imds(const struct resolver *r, struct aws_credentials *out)
 	if (token)
 		headers[nheaders++] = (struct sigv4_header) {"x-aws-ec2-metadata-token", token};
 
-	url = xasprintf("%s/latest/meta-data/iam/security-credentials/", root);
+	url = str_printf("%s/latest/meta-data/iam/security-credentials/", root);
 	if (!imds_call(&http, "GET", url, headers, nheaders, attempts, &h) || h.body.len == 0)
 		goto done;
-	role = xasprintf("%.*s", (int) h.body.len, h.body.data);
+	role = str_printf("%.*s", (int) h.body.len, h.body.data);
 	role[strcspn(role, "\r\n")] = '\0';
 	if (role[0] == '\0' || strchr(role, '/'))
 		goto done;
 	free(url);
-	url = xasprintf("%s/latest/meta-data/iam/security-credentials/%s", root, role);
+	url = str_printf("%s/latest/meta-data/iam/security-credentials/%s", root, role);
 	if (!imds_call(&http, "GET", url, headers, nheaders, attempts, &h))
 		goto done;
 	if (metadata_json_credentials(&h, out, "EC2 instance metadata (IMDSv2)"))
@@ -1102,7 +1102,7 @@ role_source(struct resolver *r, const char *profile, struct aws_credentials *out
 	{
 		rc = from_credential_source(r, profile, cs, out);
 		if (rc == FOUND)
-			*described = xasprintf("credential_source %s", cs);
+			*described = str_printf("credential_source %s", cs);
 		return rc;
 	}
 	if (!profile_exists(&r->files, src))
@@ -1140,7 +1140,7 @@ role_source(struct resolver *r, const char *profile, struct aws_credentials *out
 		return EXIT_USAGE;
 	}
 	if (rc == FOUND)
-		*described = xasprintf("profile \"%s\" (%s)", src, out->source);
+		*described = str_printf("profile \"%s\" (%s)", src, out->source);
 	return rc;
 }
 
@@ -1185,7 +1185,7 @@ assume_role(struct resolver *r, const char *profile, struct aws_credentials *out
 		aws_credentials_free(&source);
 		return rc;
 	}
-	key = xasprintf("AssumeRole\n%s\n%s\n%s\n%ld\n%s\n%s", role_arn, session ? session : "",
+	key = str_printf("AssumeRole\n%s\n%s\n%s\n%ld\n%s\n%s", role_arn, session ? session : "",
 					external_id ? external_id : "", seconds, source.access_key_id,
 					sts_endpoint_url(r) ? sts_endpoint_url(r) : "");
 	if (cache_fresh(key, out))
@@ -1247,7 +1247,7 @@ web_identity(struct resolver *r, const char *profile, bool env_enabled,
 		hintf("set AWS_ROLE_ARN, or role_arn in the profile");
 		return EXIT_USAGE;
 	}
-	key = xasprintf("AssumeRoleWithWebIdentity\n%s\n%s\n%s\n%s", role_arn, token_file,
+	key = str_printf("AssumeRoleWithWebIdentity\n%s\n%s\n%s\n%s", role_arn, token_file,
 					session ? session : "", sts_endpoint_url(r) ? sts_endpoint_url(r) : "");
 	if (cache_fresh(key, out))
 	{

@@ -320,9 +320,9 @@ append_header(struct curl_slist *list, const char *name, const char *value,
 	struct curl_slist *more;
 
 	if (value[0] == '\0')
-		line = xasprintf("%s;", name);
+		line = str_printf("%s;", name);
 	else
-		line = xasprintf("%s: %s", name, value);
+		line = str_printf("%s: %s", name, value);
 	more = curl_slist_append(list, line);
 	/* the line may hold the Authorization value or a session token */
 	explicit_bzero(line, strlen(line));
@@ -437,7 +437,7 @@ aws_http_perform(struct aws_http *http, const struct aws_http_request *req,
 		resp->curl_code = (int) rc;
 		resp->result = sink.too_large ? AWS_HTTP_ERR_FATAL : classify(rc);
 		if (sink.too_large)
-			resp->error = xasprintf("the answer is larger than %zu bytes",
+			resp->error = str_printf("the answer is larger than %zu bytes",
 									sink.max_body);
 		else if (http->errbuf[0])
 			resp->error = xstrdup(http->errbuf);

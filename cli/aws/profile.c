@@ -129,7 +129,7 @@ aws_profile_parse(char *text, const char *path, bool is_config,
 				break;
 			}
 			{
-				char	   *joined = xasprintf("%s\n%s", last->value, trim(line));
+				char	   *joined = str_printf("%s\n%s", last->value, trim(line));
 
 				wipe_free(last->value);
 				last->value = joined;
@@ -273,10 +273,10 @@ home_path(const char *env, const char *rest)
 	if (v && v[0])
 	{
 		if (v[0] == '~' && v[1] == '/' && home)
-			return xasprintf("%s%s", home, v + 1);
+			return str_printf("%s%s", home, v + 1);
 		return xstrdup(v);
 	}
-	return xasprintf("%s/%s", home ? home : "", rest);
+	return str_printf("%s/%s", home ? home : "", rest);
 }
 
 char *

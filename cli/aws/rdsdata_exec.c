@@ -372,7 +372,7 @@ field_text(json_object *f, char **out)
 	if (json_object_object_get_ex(f, "booleanValue", &v))
 		*out = xstrdup(json_object_get_boolean(v) ? "t" : "f");
 	else if (json_object_object_get_ex(f, "longValue", &v))
-		*out = xasprintf("%lld", (long long) json_object_get_int64(v));
+		*out = str_printf("%lld", (long long) json_object_get_int64(v));
 	else if (json_object_object_get_ex(f, "doubleValue", &v))
 		*out = xstrdup(json_object_get_string(v));	/* the answer's own digits */
 	else if (json_object_object_get_ex(f, "stringValue", &v))

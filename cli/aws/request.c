@@ -87,7 +87,7 @@ aws_params_addf(struct aws_params *p, const char *value, const char *name_fmt,..
 	char	   *name;
 
 	va_start(args, name_fmt);
-	name = xvasprintf(name_fmt, args);
+	name = str_vprintf(name_fmt, args);
 	va_end(args);
 	aws_params_add(p, name, value);
 	free(name);
@@ -212,7 +212,7 @@ env(const char *name)
 char *
 aws_endpoint_env_name(const struct aws_service *svc)
 {
-	char	   *name = xasprintf("AWS_ENDPOINT_URL_%s", svc->id);
+	char	   *name = str_printf("AWS_ENDPOINT_URL_%s", svc->id);
 	char	   *p;
 
 	for (p = name + strlen("AWS_ENDPOINT_URL_"); *p; p++)
@@ -304,13 +304,13 @@ parse_override(const char *url, struct aws_endpoint *ep, char **why)
 	lower(host);
 	if (port && strcmp(port, strcmp(scheme, "https") == 0 ? "443" : "80") != 0)
 	{
-		ep->host = xasprintf("%s:%s", host, port);
-		ep->origin = xasprintf("%s://%s:%s", scheme, host, port);
+		ep->host = str_printf("%s:%s", host, port);
+		ep->origin = str_printf("%s://%s:%s", scheme, host, port);
 	}
 	else
 	{
 		ep->host = xstrdup(host);
-		ep->origin = xasprintf("%s://%s", scheme, host);
+		ep->origin = str_printf("%s://%s", scheme, host);
 	}
 	n = path ? strlen(path) : 0;
 	while (n > 0 && path[n - 1] == '/')
@@ -371,11 +371,11 @@ aws_endpoint_resolve(const struct aws_service *svc, const char *region,
 		}
 		else
 		{
-			out->host = xasprintf("%s.%s.amazonaws.com", svc->endpoint_prefix, region);
+			out->host = str_printf("%s.%s.amazonaws.com", svc->endpoint_prefix, region);
 			lower(out->host);
 			out->signing_region = xstrdup(region);
 		}
-		out->origin = xasprintf("https://%s", out->host);
+		out->origin = str_printf("https://%s", out->host);
 		out->base_path = xstrdup("");
 		return AWS_OK;
 	}
@@ -384,7 +384,7 @@ aws_endpoint_resolve(const struct aws_service *svc, const char *region,
 		err->status = AWS_ERR_CONFIG;
 		err->service = svc->id;
 		free(err->message);
-		err->message = xasprintf("invalid endpoint URL \"%s\" (from %s): %s",
+		err->message = str_printf("invalid endpoint URL \"%s\" (from %s): %s",
 								 url, out->source, why);
 		free(err->text);
 		err->text = xstrdup(err->message);
@@ -544,7 +544,7 @@ perform(struct aws_client *c, const struct call *call,
 									   &ep, err)) != AWS_OK)
 	{
 		free(err->text);
-		err->text = xasprintf("%s %s failed: %s", err->service, err->operation,
+		err->text = str_printf("%s %s failed: %s", err->service, err->operation,
 							  err->message);
 		return status;
 	}
@@ -616,7 +616,7 @@ perform(struct aws_client *c, const struct call *call,
 		{
 			status = AWS_ERR_SIGNING;
 			err->status = status;
-			err->message = xasprintf("cannot sign the request: %s",
+			err->message = str_printf("cannot sign the request: %s",
 									 sigv4_strerror(rc));
 			err->attempts = attempt;
 			aws_error_format(err);
@@ -733,7 +733,7 @@ aws_call_json(struct aws_client *client, const struct aws_service *svc,
 			  struct aws_response *resp, struct aws_error *err)
 {
 	struct call call;
-	char	   *target = xasprintf("%s.%s", svc->target_prefix, operation);
+	char	   *target = str_printf("%s.%s", svc->target_prefix, operation);
 	enum aws_status status;
 
 	memset(&call, 0, sizeof(call));

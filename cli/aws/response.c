@@ -229,7 +229,7 @@ aws_xml_result(const struct aws_response *resp, const char *operation)
 	if (resp->xml == NULL)
 		return NULL;
 	root = xmlDocGetRootElement(resp->xml);
-	name = xasprintf("%sResult", operation);
+	name = str_printf("%sResult", operation);
 	result = aws_xml_child(root, name);
 	free(name);
 	return result ? result : root;
@@ -455,22 +455,22 @@ aws_error_format(struct aws_error *err)
 	char	   *attempts = NULL;
 
 	if (err->code && err->message && err->message[0])
-		what = xasprintf("%s: %s", err->code, err->message);
+		what = str_printf("%s: %s", err->code, err->message);
 	else if (err->code)
 		what = xstrdup(err->code);
 	else
 		what = xstrdup(err->message ? err->message : "unknown error");
 	if (err->attempts > 1)
-		attempts = xasprintf(", after %d attempts", err->attempts);
+		attempts = str_printf(", after %d attempts", err->attempts);
 	if (err->http_status && err->request_id)
-		where = xasprintf(" (HTTP %ld, request id %s%s)", err->http_status,
+		where = str_printf(" (HTTP %ld, request id %s%s)", err->http_status,
 						  err->request_id, attempts ? attempts : "");
 	else if (err->http_status)
-		where = xasprintf(" (HTTP %ld%s)", err->http_status,
+		where = str_printf(" (HTTP %ld%s)", err->http_status,
 						  attempts ? attempts : "");
 	else if (attempts)
-		where = xasprintf(" (%s)", attempts + 2);
-	text = xasprintf("%s %s failed: %s%s", err->service ? err->service : "AWS",
+		where = str_printf(" (%s)", attempts + 2);
+	text = str_printf("%s %s failed: %s%s", err->service ? err->service : "AWS",
 					 err->operation ? err->operation : "call", what,
 					 where ? where : "");
 	free(err->text);

@@ -65,7 +65,7 @@ aws_svc_bad_answer(const struct aws_service *svc, const char *operation,
 	err->service = svc->id;
 	err->operation = xstrdup(operation);
 	err->http_status = resp ? resp->status : 0;
-	err->message = xasprintf("the answer has no %s", what);
+	err->message = str_printf("the answer has no %s", what);
 	err->request_id = resp && resp->request_id ? xstrdup(resp->request_id) : NULL;
 	err->attempts = resp ? resp->attempts : 0;
 	aws_error_format(err);

@@ -71,7 +71,7 @@ static char *
 psql_report(const char *fn)
 {
 	const char *psql = getenv("PSQL") ? getenv("PSQL") : "psql";
-	char	   *cmd = xasprintf("'%s' -X -q -At -v ON_ERROR_STOP=1 -U postgres -c "
+	char	   *cmd = str_printf("'%s' -X -q -At -v ON_ERROR_STOP=1 -U postgres -c "
 								"'SET client_min_messages = warning; SELECT %s()'",
 								psql, fn);
 	FILE	   *f = popen(cmd, "r");
