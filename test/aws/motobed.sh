@@ -69,8 +69,8 @@ motobed_start() {
 		if motobed_wait_http "http://127.0.0.1:$port/moto-api/" 30; then
 			break
 		fi
-		kill "$MOTOBED_MOTO_PID" 2>/dev/null
-		wait "$MOTOBED_MOTO_PID" 2>/dev/null
+		kill "$MOTOBED_MOTO_PID" 2>/dev/null || true
+		wait "$MOTOBED_MOTO_PID" 2>/dev/null || true
 		tries=$((tries + 1))
 		if [ "$tries" -ge 3 ]; then
 			cat "$MOTOBED_DIR/moto.log" >&2
@@ -165,9 +165,10 @@ EOF
 # Stop what motobed_start started (by pid) and remove its folder.
 motobed_stop() {
 	local pid
+	# "|| true": a caller under set -e must not stop here, leaving moto running
 	for pid in ${MOTOBED_PROXY_PID:-} ${MOTOBED_MOTO_PID:-}; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
 	done
 	MOTOBED_PROXY_PID=
 	MOTOBED_MOTO_PID=
