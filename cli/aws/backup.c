@@ -37,27 +37,15 @@ call(struct aws_client *client, const char *op, const char *method, char *path,
 	struct aws_response tmp;
 	enum aws_status st;
 
-	if (found)
-		*found = false;
 	aws_response_init(&tmp);
 	st = aws_call_rest_json(client, &aws_service_backup, op, method, path, NULL,
 							body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL,
 							resp ? resp : &tmp, err);
 	free(path);
 	json_object_put(body);
-	if (st == AWS_OK)
-	{
-		if (found)
-			*found = true;
-		if (resp == NULL)
-			aws_response_clean_up(&tmp);
-	}
-	else if (found && aws_svc_is_code(err, not_found))
-	{
-		aws_error_clean_up(err);
-		st = AWS_OK;
-	}
-	return st;
+	if (st == AWS_OK && resp == NULL)
+		aws_response_clean_up(&tmp);
+	return aws_svc_not_found_ok(st, err, not_found, found);
 }
 
 static json_object *

@@ -72,11 +72,8 @@ describe(struct aws_client *client, const char *op, const char *ids_name,
 		aws_params_free(&p);
 		if (st != AWS_OK)
 		{
-			if (nids > 0 && aws_svc_is_code(err, id_not_found))
-			{
-				aws_error_clean_up(err);
+			if (nids > 0 && aws_svc_absorb(err, id_not_found))
 				return AWS_OK;
-			}
 			return st;
 		}
 		root = aws_xml_result(&resp, op);
@@ -342,16 +339,9 @@ aws_ec2_delete_security_group(struct aws_client *client, const char *group_id,
 	aws_params_add(&p, "GroupId", group_id);
 	st = aws_call_query(client, &aws_service_ec2, "DeleteSecurityGroup", &p, &resp, err);
 	aws_params_free(&p);
-	if (found)
-		*found = st == AWS_OK;
 	if (st == AWS_OK)
 		aws_response_clean_up(&resp);
-	else if (found && aws_svc_is_code(err, group_not_found))
-	{
-		aws_error_clean_up(err);
-		st = AWS_OK;
-	}
-	return st;
+	return aws_svc_not_found_ok(st, err, group_not_found, found);
 }
 
 enum aws_status

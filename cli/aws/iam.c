@@ -39,19 +39,6 @@ call(struct aws_client *client, const char *op, const struct aws_params *p,
 	return st;
 }
 
-static enum aws_status
-not_found_ok(enum aws_status st, struct aws_error *err, bool *found)
-{
-	if (found)
-		*found = st == AWS_OK;
-	if (st != AWS_OK && found && aws_svc_is_code(err, no_such_entity))
-	{
-		aws_error_clean_up(err);
-		return AWS_OK;
-	}
-	return st;
-}
-
 /* ---- policies ---- */
 
 void
@@ -126,11 +113,8 @@ aws_iam_get_policy(struct aws_client *client, const char *arn,
 	aws_params_free(&p);
 	if (st != AWS_OK)
 	{
-		if (aws_svc_is_code(err, no_such_entity))
-		{
-			aws_error_clean_up(err);
+		if (aws_svc_absorb(err, no_such_entity))
 			return AWS_OK;
-		}
 		return st;
 	}
 	return read_policy("GetPolicy", &resp, out, err);
@@ -174,7 +158,7 @@ aws_iam_delete_policy(struct aws_client *client, const char *arn, bool *found,
 	aws_params_add(&p, "PolicyArn", arn);
 	st = call(client, "DeletePolicy", &p, NULL, err);
 	aws_params_free(&p);
-	return not_found_ok(st, err, found);
+	return aws_svc_not_found_ok(st, err, no_such_entity, found);
 }
 
 /* ---- roles ---- */
@@ -254,11 +238,8 @@ aws_iam_get_role(struct aws_client *client, const char *name,
 	aws_params_free(&p);
 	if (st != AWS_OK)
 	{
-		if (aws_svc_is_code(err, no_such_entity))
-		{
-			aws_error_clean_up(err);
+		if (aws_svc_absorb(err, no_such_entity))
 			return AWS_OK;
-		}
 		return st;
 	}
 	return read_role("GetRole", &resp, out, err);
@@ -275,7 +256,7 @@ aws_iam_delete_role(struct aws_client *client, const char *name, bool *found,
 	aws_params_add(&p, "RoleName", name);
 	st = call(client, "DeleteRole", &p, NULL, err);
 	aws_params_free(&p);
-	return not_found_ok(st, err, found);
+	return aws_svc_not_found_ok(st, err, no_such_entity, found);
 }
 
 /* ---- attachments ---- */
@@ -306,8 +287,8 @@ enum aws_status
 aws_iam_detach_role_policy(struct aws_client *client, const char *role,
 						   const char *policy_arn, bool *found, struct aws_error *err)
 {
-	return not_found_ok(role_policy(client, "DetachRolePolicy", role, policy_arn, err),
-						err, found);
+	return aws_svc_not_found_ok(role_policy(client, "DetachRolePolicy", role, policy_arn, err),
+								err, no_such_entity, found);
 }
 
 void
@@ -345,11 +326,8 @@ aws_iam_list_attached_role_policies(struct aws_client *client, const char *role,
 		if (st != AWS_OK)
 		{
 			aws_iam_attached_clean_up(out);
-			if (aws_svc_is_code(err, no_such_entity))
-			{
-				aws_error_clean_up(err);
+			if (aws_svc_absorb(err, no_such_entity))
 				return AWS_OK;
-			}
 			return st;
 		}
 		out->found = true;

@@ -120,11 +120,8 @@ aws_kms_describe_key(struct aws_client *client, const char *key_id,
 	memset(out, 0, sizeof(*out));
 	if ((st = call(client, "DescribeKey", key_body(key_id), &resp, err)) != AWS_OK)
 	{
-		if (aws_svc_is_code(err, not_found))
-		{
-			aws_error_clean_up(err);
+		if (aws_svc_absorb(err, not_found))
 			return AWS_OK;
-		}
 		return st;
 	}
 	return read_key("DescribeKey", &resp, out, err);

@@ -234,11 +234,8 @@ aws_rds_describe_db_cluster(struct aws_client *client, const char *identifier,
 	aws_params_free(&p);
 	if (st != AWS_OK)
 	{
-		if (aws_svc_is_code(err, cluster_not_found))
-		{
-			aws_error_clean_up(err);
+		if (aws_svc_absorb(err, cluster_not_found))
 			return AWS_OK;		/* found = false */
-		}
 		return st;
 	}
 	n = aws_xml_path(aws_xml_result(&resp, "DescribeDBClusters"), "DBClusters/DBCluster");
@@ -275,21 +272,6 @@ aws_rds_modify_db_cluster(struct aws_client *client,
 	return st;
 }
 
-/* found: NULL, or where to say "not found" instead of failing. */
-static enum aws_status
-not_found_ok(enum aws_status st, struct aws_error *err, const char *const *codes,
-			 bool *found)
-{
-	if (found)
-		*found = st == AWS_OK;
-	if (st != AWS_OK && found && aws_svc_is_code(err, codes))
-	{
-		aws_error_clean_up(err);
-		return AWS_OK;
-	}
-	return st;
-}
-
 /* A call whose answer is only needed to have succeeded. */
 static enum aws_status
 plain_call(struct aws_client *client, const char *op, const struct aws_params *p,
@@ -319,7 +301,7 @@ aws_rds_delete_db_cluster(struct aws_client *client, const char *identifier,
 		aws_params_add_bool(&p, "SkipFinalSnapshot", true);
 	st = plain_call(client, "DeleteDBCluster", &p, err);
 	aws_params_free(&p);
-	return not_found_ok(st, err, cluster_not_found, found);
+	return aws_svc_not_found_ok(st, err, cluster_not_found, found);
 }
 
 enum aws_status
@@ -498,11 +480,8 @@ aws_rds_describe_db_instance(struct aws_client *client, const char *identifier,
 	if (st != AWS_OK)
 	{
 		aws_rds_instance_list_clean_up(&l);
-		if (aws_svc_is_code(err, instance_not_found))
-		{
-			aws_error_clean_up(err);
+		if (aws_svc_absorb(err, instance_not_found))
 			return AWS_OK;
-		}
 		return st;
 	}
 	if (l.n > 0)
@@ -540,7 +519,7 @@ aws_rds_delete_db_instance(struct aws_client *client, const char *identifier,
 	aws_params_add(&p, "DBInstanceIdentifier", identifier);
 	st = plain_call(client, "DeleteDBInstance", &p, err);
 	aws_params_free(&p);
-	return not_found_ok(st, err, instance_not_found, found);
+	return aws_svc_not_found_ok(st, err, instance_not_found, found);
 }
 
 /* ------------------------------------------------------------------ */
@@ -619,11 +598,8 @@ aws_rds_describe_cluster_parameter_group(struct aws_client *client, const char *
 	aws_params_free(&p);
 	if (st != AWS_OK)
 	{
-		if (aws_svc_is_code(err, pgroup_not_found))
-		{
-			aws_error_clean_up(err);
+		if (aws_svc_absorb(err, pgroup_not_found))
 			return AWS_OK;
-		}
 		return st;
 	}
 	n = aws_xml_path(aws_xml_result(&resp, "DescribeDBClusterParameterGroups"),
@@ -719,11 +695,8 @@ aws_rds_describe_cluster_parameters(struct aws_client *client, const char *name,
 		if (st != AWS_OK)
 		{
 			aws_rds_parameter_list_clean_up(out);
-			if (aws_svc_is_code(err, pgroup_not_found))
-			{
-				aws_error_clean_up(err);
+			if (aws_svc_absorb(err, pgroup_not_found))
 				return AWS_OK;
-			}
 			return st;
 		}
 		out->found = true;
@@ -830,11 +803,8 @@ aws_rds_describe_subnet_group(struct aws_client *client, const char *name,
 	aws_params_free(&p);
 	if (st != AWS_OK)
 	{
-		if (aws_svc_is_code(err, subnet_group_not_found))
-		{
-			aws_error_clean_up(err);
+		if (aws_svc_absorb(err, subnet_group_not_found))
 			return AWS_OK;
-		}
 		return st;
 	}
 	n = aws_xml_path(aws_xml_result(&resp, "DescribeDBSubnetGroups"),
@@ -856,5 +826,5 @@ aws_rds_delete_subnet_group(struct aws_client *client, const char *name, bool *f
 	aws_params_add(&p, "DBSubnetGroupName", name);
 	st = plain_call(client, "DeleteDBSubnetGroup", &p, err);
 	aws_params_free(&p);
-	return not_found_ok(st, err, subnet_group_not_found, found);
+	return aws_svc_not_found_ok(st, err, subnet_group_not_found, found);
 }

@@ -45,11 +45,8 @@ aws_secrets_get_value(struct aws_client *client, const char *secret_id,
 	json_object_put(b);
 	if (st != AWS_OK)
 	{
-		if (aws_svc_is_code(err, not_found))
-		{
-			aws_error_clean_up(err);
+		if (aws_svc_absorb(err, not_found))
 			return AWS_OK;
-		}
 		return st;
 	}
 	if (resp.json == NULL || (out->arn = aws_svc_json_string(resp.json, "ARN")) == NULL)

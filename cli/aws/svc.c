@@ -83,6 +83,31 @@ aws_svc_is_code(const struct aws_error *err, const char *const *codes)
 	return false;
 }
 
+/* If a failed call's code is one of codes, forget the error: true. */
+bool
+aws_svc_absorb(struct aws_error *err, const char *const *codes)
+{
+	if (!aws_svc_is_code(err, codes))
+		return false;
+	aws_error_clean_up(err);
+	return true;
+}
+
+/*
+ * The status of a delete: when the caller asks (found not NULL), a "not
+ * found" code is AWS_OK with *found = false.
+ */
+enum aws_status
+aws_svc_not_found_ok(enum aws_status st, struct aws_error *err,
+					 const char *const *codes, bool *found)
+{
+	if (found)
+		*found = st == AWS_OK;
+	if (st != AWS_OK && found && aws_svc_absorb(err, codes))
+		return AWS_OK;
+	return st;
+}
+
 bool
 aws_svc_xml_bool(const xmlNode *from, const char *path)
 {

@@ -57,6 +57,9 @@ enum aws_status aws_svc_bad_answer(const struct aws_service *svc,
 								   const struct aws_response *resp,
 								   const char *what, struct aws_error *err);
 bool		aws_svc_is_code(const struct aws_error *err, const char *const *codes);
+bool		aws_svc_absorb(struct aws_error *err, const char *const *codes);
+enum aws_status aws_svc_not_found_ok(enum aws_status st, struct aws_error *err,
+									 const char *const *codes, bool *found);
 
 /* XML readers over aws_xml_path: "true" → true; a number; 0 when absent. */
 bool		aws_svc_xml_bool(const xmlNode *from, const char *path);
