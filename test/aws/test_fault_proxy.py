@@ -284,6 +284,111 @@ def test_backup_selections():
           any(e["answered_by"] == "moto+proxy" for e in log), "log-answered-by-kinds")
 
 
+def test_backup_bodiless():
+    """Bodiless Backup calls: signature checked by the proxy, moto's
+    authentication lifted for that call only."""
+    backup = client("backup")
+    backup.create_backup_vault(BackupVaultName="appdb-fp-bodiless")
+    vault = backup.describe_backup_vault(BackupVaultName="appdb-fp-bodiless")
+    check(vault.get("BackupVaultName") == "appdb-fp-bodiless", "bodiless-describe-vault", vault)
+    plans = backup.list_backup_plans()["BackupPlansList"]
+    check(any(p["BackupPlanName"] == "appdb-fp" for p in plans), "bodiless-list-plans", plans)
+    entries = [e for e in proxy_log() if e["op"] == "GET /backup/plans/"]
+    check(entries and entries[-1].get("signature_checked_by") == "proxy" and
+          entries[-1]["answered_by"] == "moto" and entries[-1]["status"] == 200,
+          "bodiless-logged", entries[-1:])
+    bad = client("backup", "wrong-secret")
+    status, code = error_of(lambda: bad.list_backup_plans())
+    check(status == 403 and code == "InvalidSignatureException", "bodiless-wrong-secret",
+          (status, code))
+    # moto's authentication is on again: its own check refuses a bad body
+    # call (moto's 403 body is XML, which boto3 reads as code "403")
+    status, code = error_of(lambda: bad.create_backup_vault(BackupVaultName="appdb-fp-x"))
+    last = proxy_log()[-1]
+    check(status == 403 and last["answered_by"] == "moto" and last["status"] == 403,
+          "bodiless-auth-restored", (status, code, last["answered_by"]))
+    backup.delete_backup_vault(BackupVaultName="appdb-fp-bodiless")
+    status, code = error_of(lambda: backup.describe_backup_vault(
+        BackupVaultName="appdb-fp-bodiless"))
+    check(code == "ResourceNotFoundException", "bodiless-delete-vault", (status, code))
+
+
+def test_update_backup_plan():
+    backup = client("backup")
+    plan_id = [p for p in backup.list_backup_plans()["BackupPlansList"]
+               if p["BackupPlanName"] == "appdb-fp"][0]["BackupPlanId"]
+    before = backup.get_backup_plan(BackupPlanId=plan_id)
+    out = backup.update_backup_plan(BackupPlanId=plan_id, BackupPlan={
+        "BackupPlanName": "appdb-fp-v2",
+        "Rules": [{"RuleName": "daily", "TargetBackupVaultName": "appdb-fp",
+                   "ScheduleExpression": "cron(0 5 * * ? *)",
+                   "Lifecycle": {"DeleteAfterDays": 7}}]})
+    check(out.get("BackupPlanId") == plan_id and out.get("BackupPlanArn") ==
+          before["BackupPlanArn"] and out.get("VersionId") and
+          out["VersionId"] != before["VersionId"], "update-plan-answer", out)
+    got = backup.get_backup_plan(BackupPlanId=plan_id)
+    rules = got["BackupPlan"]["Rules"]
+    check(got["BackupPlan"]["BackupPlanName"] == "appdb-fp-v2" and
+          [r["RuleName"] for r in rules] == ["daily"] and
+          rules[0]["Lifecycle"] == {"DeleteAfterDays": 7} and rules[0].get("RuleId") and
+          got["VersionId"] == out["VersionId"], "update-plan-get", got)
+    listed = [p for p in backup.list_backup_plans()["BackupPlansList"]
+              if p["BackupPlanId"] == plan_id]
+    check(listed and listed[0]["BackupPlanName"] == "appdb-fp-v2" and
+          listed[0]["VersionId"] == out["VersionId"], "update-plan-listed", listed)
+    entries = [e for e in proxy_log() if e["op"] == "POST /backup/plans/%s" % plan_id]
+    check(entries and entries[-1]["answered_by"] == "proxy", "update-plan-logged", entries[-1:])
+    status, code = error_of(lambda: backup.update_backup_plan(
+        BackupPlanId="no-such-plan", BackupPlan={
+            "BackupPlanName": "x", "Rules": [{"RuleName": "r",
+                                              "TargetBackupVaultName": "appdb-fp"}]}))
+    check(code == "ResourceNotFoundException", "update-plan-unknown", (status, code))
+    # moto checks the signature before its 500: the proxy fills in after it
+    status, code = error_of(lambda: client("backup", "wrong-secret").update_backup_plan(
+        BackupPlanId=plan_id, BackupPlan={"BackupPlanName": "x", "Rules": []}))
+    last = proxy_log()[-1]
+    check(status == 403 and last["answered_by"] == "moto" and last["status"] == 403,
+          "update-plan-bad-sig", (status, code, last["answered_by"]))
+
+
+def test_modify_subnet_group():
+    rds = client("rds")
+    subnets = [s["SubnetId"] for s in client("ec2").describe_subnets()["Subnets"]][:3]
+    rds.create_db_subnet_group(DBSubnetGroupName="appdb-fp", DBSubnetGroupDescription="one",
+                               SubnetIds=subnets[:2])
+    rds.modify_db_subnet_group(DBSubnetGroupName="appdb-fp", DBSubnetGroupDescription="two",
+                               SubnetIds=subnets[1:])
+    g = rds.describe_db_subnet_groups(DBSubnetGroupName="appdb-fp")["DBSubnetGroups"][0]
+    check(g["DBSubnetGroupDescription"] == "two" and
+          sorted(s["SubnetIdentifier"] for s in g["Subnets"]) == sorted(subnets[1:]),
+          "modify-subnet-group-kept", g)
+    status, code = error_of(lambda: rds.modify_db_subnet_group(
+        DBSubnetGroupName="appdb-fp-none", SubnetIds=subnets[:1]))
+    check(status == 404 and code == "DBSubnetGroupNotFoundFault", "modify-subnet-group-missing",
+          (status, code))
+    status, code = error_of(lambda: client("rds", "wrong-secret").modify_db_subnet_group(
+        DBSubnetGroupName="appdb-fp", SubnetIds=subnets[:1]))
+    check(status == 403 and code == "SignatureDoesNotMatch", "modify-subnet-group-bad-sig",
+          (status, code))
+    rds.delete_db_subnet_group(DBSubnetGroupName="appdb-fp")
+
+
+def test_schedule_key_deletion():
+    kms = client("kms")
+    key = kms.create_key(Description="appdb-fp")["KeyMetadata"]
+    out = kms.schedule_key_deletion(KeyId=key["Arn"], PendingWindowInDays=7)
+    check(out.get("KeyId") == key["Arn"] and out.get("DeletionDate"), "schedule-deletion-arn", out)
+    meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+    check(meta["KeyState"] == "PendingDeletion", "schedule-deletion-state", meta["KeyState"])
+    other = kms.create_key(Description="appdb-fp-2")["KeyMetadata"]
+    out = kms.schedule_key_deletion(KeyId=other["KeyId"], PendingWindowInDays=7)
+    check(out.get("KeyId") == other["KeyId"], "schedule-deletion-id-untouched", out)
+    # moto still checks the signature first
+    status, code = error_of(lambda: client("kms", "wrong-secret").schedule_key_deletion(
+        KeyId=other["Arn"], PendingWindowInDays=7))
+    check(status == 403, "schedule-deletion-bad-sig", (status, code))
+
+
 def test_faults_still_work():
     rds = client("rds")
     control("POST", "/__proxy/faults", {"code": "Throttling", "count": 1,
@@ -301,7 +406,9 @@ def test_faults_still_work():
 def main():
     for test in (test_setup, test_hold_polls, test_hold_forever, test_hold_instance,
                  test_monitoring, test_http_endpoint, test_master_secret,
-                 test_backup_selections, test_faults_still_work):
+                 test_backup_selections, test_backup_bodiless, test_update_backup_plan,
+                 test_modify_subnet_group, test_schedule_key_deletion,
+                 test_faults_still_work):
         run(test)
     print("fault-proxy: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
