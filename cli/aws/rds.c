@@ -80,6 +80,7 @@ static const char *const instance_not_found[] = {"DBInstanceNotFound", NULL};
 static const char *const pgroup_not_found[] = {"DBParameterGroupNotFound",
 "DBClusterParameterGroupNotFound", NULL};
 static const char *const subnet_group_not_found[] = {"DBSubnetGroupNotFoundFault", NULL};
+static const char *const snapshot_not_found[] = {"DBClusterSnapshotNotFoundFault", NULL};
 
 void
 aws_rds_cluster_clean_up(struct aws_rds_cluster *c)
@@ -376,15 +377,34 @@ read_instance(const xmlNode *n, struct aws_rds_instance *out)
 	aws_svc_xml_tags(n, "TagList", "Tag", "Key", "Value", &out->tags);
 }
 
+/* A call whose result is <OpResult><DBInstance>. */
+static enum aws_status
+instance_call(struct aws_client *client, const char *op, const struct aws_params *p,
+			  struct aws_rds_instance *out, struct aws_error *err)
+{
+	struct aws_response resp;
+	enum aws_status st;
+	xmlNode    *n;
+
+	st = aws_call_query(client, &aws_service_rds, op, p, &resp, err);
+	if (st != AWS_OK)
+		return st;
+	n = aws_xml_path(aws_xml_result(&resp, op), "DBInstance");
+	if (n == NULL)
+		st = aws_svc_bad_answer(&aws_service_rds, op, &resp, "DBInstance", err);
+	else
+		read_instance(n, out);
+	aws_response_clean_up(&resp);
+	return st;
+}
+
 enum aws_status
 aws_rds_create_db_instance(struct aws_client *client,
 						   const struct aws_rds_instance_spec *s,
 						   struct aws_rds_instance *out, struct aws_error *err)
 {
 	struct aws_params p;
-	struct aws_response resp;
 	enum aws_status st;
-	xmlNode    *n;
 
 	memset(out, 0, sizeof(*out));
 	aws_params_init(&p);
@@ -398,17 +418,29 @@ aws_rds_create_db_instance(struct aws_client *client,
 	add_flag(&p, "AutoMinorVersionUpgrade", s->auto_minor_version_upgrade);
 	add_flag(&p, "PubliclyAccessible", s->publicly_accessible);
 	add_tags(&p, s->tags, s->ntags);
-	st = aws_call_query(client, &aws_service_rds, "CreateDBInstance", &p, &resp, err);
+	st = instance_call(client, "CreateDBInstance", &p, out, err);
 	aws_params_free(&p);
-	if (st != AWS_OK)
-		return st;
-	n = aws_xml_path(aws_xml_result(&resp, "CreateDBInstance"), "DBInstance");
-	if (n == NULL)
-		st = aws_svc_bad_answer(&aws_service_rds, "CreateDBInstance", &resp,
-								"DBInstance", err);
-	else
-		read_instance(n, out);
-	aws_response_clean_up(&resp);
+	return st;
+}
+
+enum aws_status
+aws_rds_modify_db_instance(struct aws_client *client,
+						   const struct aws_rds_instance_changes *ch,
+						   struct aws_rds_instance *out, struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	aws_params_init(&p);
+	aws_params_add(&p, "DBInstanceIdentifier", ch->identifier);
+	aws_params_add_bool(&p, "ApplyImmediately", true);
+	if (ch->monitoring_interval >= 0)
+		aws_params_add_int(&p, "MonitoringInterval", ch->monitoring_interval);
+	add_opt(&p, "MonitoringRoleArn", ch->monitoring_role_arn);
+	add_flag(&p, "AutoMinorVersionUpgrade", ch->auto_minor_version_upgrade);
+	st = instance_call(client, "ModifyDBInstance", &p, out, err);
+	aws_params_free(&p);
 	return st;
 }
 
@@ -637,6 +669,20 @@ aws_rds_modify_cluster_parameter_group(struct aws_client *client, const char *na
 	return st;
 }
 
+enum aws_status
+aws_rds_delete_cluster_parameter_group(struct aws_client *client, const char *name,
+									   bool *found, struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterParameterGroupName", name);
+	st = plain_call(client, "DeleteDBClusterParameterGroup", &p, err);
+	aws_params_free(&p);
+	return aws_svc_not_found_ok(st, err, pgroup_not_found, found);
+}
+
 void
 aws_rds_parameter_list_clean_up(struct aws_rds_parameter_list *l)
 {
@@ -827,4 +873,103 @@ aws_rds_delete_subnet_group(struct aws_client *client, const char *name, bool *f
 	st = plain_call(client, "DeleteDBSubnetGroup", &p, err);
 	aws_params_free(&p);
 	return aws_svc_not_found_ok(st, err, subnet_group_not_found, found);
+}
+
+enum aws_status
+aws_rds_modify_subnet_group(struct aws_client *client, const char *name,
+							const char *description, const char *const *subnet_ids,
+							size_t nsubnets, struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "DBSubnetGroupName", name);
+	add_opt(&p, "DBSubnetGroupDescription", description);
+	add_list(&p, "SubnetIds", "SubnetIdentifier", subnet_ids, nsubnets);
+	st = plain_call(client, "ModifyDBSubnetGroup", &p, err);
+	aws_params_free(&p);
+	return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Cluster snapshots                                                   */
+/* ------------------------------------------------------------------ */
+
+void
+aws_rds_snapshot_list_clean_up(struct aws_rds_snapshot_list *l)
+{
+	aws_strings_clean_up(&l->ids);
+	aws_strings_clean_up(&l->statuses);
+}
+
+enum aws_status
+aws_rds_describe_cluster_snapshots(struct aws_client *client,
+								   const char *cluster_identifier,
+								   struct aws_rds_snapshot_list *out,
+								   struct aws_error *err)
+{
+	char	   *marker = NULL;
+
+	memset(out, 0, sizeof(*out));
+	do
+	{
+		struct aws_params p;
+		struct aws_response resp;
+		enum aws_status st;
+		xmlNode    *result;
+		xmlNode    *n;
+
+		aws_params_init(&p);
+		aws_params_add(&p, "DBClusterIdentifier", cluster_identifier);
+		if (marker)
+			aws_params_add(&p, "Marker", marker);
+		free(marker);
+		marker = NULL;
+		st = aws_call_query(client, &aws_service_rds, "DescribeDBClusterSnapshots",
+							&p, &resp, err);
+		aws_params_free(&p);
+		if (st != AWS_OK)
+		{
+			aws_rds_snapshot_list_clean_up(out);
+			return st;
+		}
+		result = aws_xml_result(&resp, "DescribeDBClusterSnapshots");
+		for (n = aws_xml_path(result, "DBClusterSnapshots/DBClusterSnapshot"); n;
+			 n = aws_xml_next(n, "DBClusterSnapshot"))
+		{
+			char	   *id = aws_xml_path_text(n, "DBClusterSnapshotIdentifier");
+			char	   *status = aws_xml_path_text(n, "Status");
+
+			if (id == NULL)
+			{
+				free(status);
+				continue;
+			}
+			aws_strings_add(&out->ids, id);
+			aws_strings_add(&out->statuses, status ? status : xstrdup(""));
+		}
+		marker = aws_xml_path_text(result, "Marker");
+		if (marker && marker[0] == '\0')
+		{
+			free(marker);
+			marker = NULL;
+		}
+		aws_response_clean_up(&resp);
+	} while (marker);
+	return AWS_OK;
+}
+
+enum aws_status
+aws_rds_delete_cluster_snapshot(struct aws_client *client, const char *snapshot_id,
+								bool *found, struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterSnapshotIdentifier", snapshot_id);
+	st = plain_call(client, "DeleteDBClusterSnapshot", &p, err);
+	aws_params_free(&p);
+	return aws_svc_not_found_ok(st, err, snapshot_not_found, found);
 }

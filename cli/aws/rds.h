@@ -1,14 +1,14 @@
 /*
  * cli/aws/rds.h
  *		RDS (query protocol, 2014-10-31): the calls provisioning makes on
- *		Aurora clusters, their instances, cluster parameter groups and DB
- *		subnet groups, and EnableHttpEndpoint (AWS-DETAIL.md §3.1, §3.2).
+ *		Aurora clusters, their instances and snapshots, cluster parameter
+ *		groups and DB subnet groups, and EnableHttpEndpoint (AWS-DETAIL.md §3.1, §3.2).
  *
  * Every call returns AWS_OK with its output filled, or a status with *err
  * filled (free it with aws_error_clean_up).  A describe of something that
  * does not exist is AWS_OK with found = false (the wire codes
  * DBClusterNotFoundFault, DBInstanceNotFound, DBParameterGroupNotFound,
- * DBSubnetGroupNotFoundFault); a delete takes a bool *found that, when not
+ * DBSubnetGroupNotFoundFault, DBClusterSnapshotNotFoundFault); a delete takes a bool *found that, when not
  * NULL, turns "not found" into AWS_OK with *found = false.  Every output
  * has its clean-up function; outputs are zeroed on entry, so a clean-up
  * after a failed call is harmless.
@@ -199,6 +199,23 @@ enum aws_status aws_rds_delete_db_instance(struct aws_client *client,
 										   bool *found,
 										   struct aws_error *err);
 
+/*
+ * ModifyDBInstance, ApplyImmediately=true: only what is set is sent.
+ * monitoring_interval -1 is unchanged (0 is a value: monitoring off).
+ */
+struct aws_rds_instance_changes
+{
+	const char *identifier;
+	int			monitoring_interval;	/* -1: unchanged */
+	const char *monitoring_role_arn;
+	enum aws_flag auto_minor_version_upgrade;
+};
+
+enum aws_status aws_rds_modify_db_instance(struct aws_client *client,
+										   const struct aws_rds_instance_changes *ch,
+										   struct aws_rds_instance *out,
+										   struct aws_error *err);
+
 /* ---- cluster parameter groups ---- */
 
 struct aws_rds_parameter_group
@@ -224,6 +241,11 @@ enum aws_status aws_rds_describe_cluster_parameter_group(struct aws_client *clie
 														 const char *name,
 														 struct aws_rds_parameter_group *out,
 														 struct aws_error *err);
+
+/* DeleteDBClusterParameterGroup (not found: DBParameterGroupNotFound). */
+enum aws_status aws_rds_delete_cluster_parameter_group(struct aws_client *client,
+													   const char *name, bool *found,
+													   struct aws_error *err);
 
 /* One parameter: apply_method "immediate" or "pending-reboot". */
 struct aws_rds_parameter
@@ -299,5 +321,41 @@ enum aws_status aws_rds_describe_subnet_group(struct aws_client *client,
 enum aws_status aws_rds_delete_subnet_group(struct aws_client *client,
 											const char *name, bool *found,
 											struct aws_error *err);
+
+/*
+ * ModifyDBSubnetGroup: the subnets replace the group's; description NULL
+ * is unchanged.  A missing group is an error (DBSubnetGroupNotFoundFault).
+ */
+enum aws_status aws_rds_modify_subnet_group(struct aws_client *client,
+											const char *name,
+											const char *description,
+											const char *const *subnet_ids,
+											size_t nsubnets,
+											struct aws_error *err);
+
+/* ---- cluster snapshots ---- */
+
+/* Snapshots read back: parallel lists of identifiers and statuses. */
+struct aws_rds_snapshot_list
+{
+	struct aws_strings ids;		/* DBClusterSnapshotIdentifier */
+	struct aws_strings statuses;	/* Status: "available", "creating" */
+};
+
+void		aws_rds_snapshot_list_clean_up(struct aws_rds_snapshot_list *l);
+
+/*
+ * DescribeDBClusterSnapshots of one cluster, all pages: its automated and
+ * manual snapshots (a cluster without any, or unknown: an empty list).
+ */
+enum aws_status aws_rds_describe_cluster_snapshots(struct aws_client *client,
+												   const char *cluster_identifier,
+												   struct aws_rds_snapshot_list *out,
+												   struct aws_error *err);
+/* DeleteDBClusterSnapshot (not found: DBClusterSnapshotNotFoundFault). */
+enum aws_status aws_rds_delete_cluster_snapshot(struct aws_client *client,
+												const char *snapshot_id,
+												bool *found,
+												struct aws_error *err);
 
 #endif							/* APPDB_AWS_RDS_H */
