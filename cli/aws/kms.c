@@ -167,6 +167,29 @@ aws_kms_create_alias(struct aws_client *client, const char *alias,
 	return call(client, "CreateAlias", b, NULL, err);
 }
 
+enum aws_status
+aws_kms_delete_alias(struct aws_client *client, const char *alias, bool *found,
+					 struct aws_error *err)
+{
+	json_object *b = json_object_new_object();
+
+	json_object_object_add(b, "AliasName", json_object_new_string(alias));
+	return aws_svc_not_found_ok(call(client, "DeleteAlias", b, NULL, err), err,
+								not_found, found);
+}
+
+enum aws_status
+aws_kms_schedule_key_deletion(struct aws_client *client, const char *key_id,
+							  int pending_window_days, struct aws_error *err)
+{
+	json_object *b = key_body(key_id);
+
+	if (pending_window_days > 0)
+		json_object_object_add(b, "PendingWindowInDays",
+							   json_object_new_int(pending_window_days));
+	return call(client, "ScheduleKeyDeletion", b, NULL, err);
+}
+
 void
 aws_kms_alias_list_clean_up(struct aws_kms_alias_list *l)
 {

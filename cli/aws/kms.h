@@ -1,10 +1,11 @@
 /*
  * cli/aws/kms.h
  *		KMS (JSON 1.1, X-Amz-Target TrentService.<Op>): the cluster's key,
- *		its rotation, and its alias (AWS-DETAIL.md §3.5).
+ *		its rotation, its alias, and their removal (AWS-DETAIL.md §3.5).
  *
  * Conventions as rds.h.  DescribeKey of a missing key (NotFoundException)
- * is AWS_OK with found = false.
+ * is AWS_OK with found = false; so is DeleteAlias of a missing alias when
+ * its *found is not NULL.
  */
 #ifndef APPDB_AWS_KMS_H
 #define APPDB_AWS_KMS_H
@@ -40,6 +41,18 @@ enum aws_status aws_kms_get_key_rotation_status(struct aws_client *client,
 /* CreateAlias: alias is "alias/name". */
 enum aws_status aws_kms_create_alias(struct aws_client *client, const char *alias,
 									 const char *target_key_id, struct aws_error *err);
+/* DeleteAlias: alias is "alias/name". */
+enum aws_status aws_kms_delete_alias(struct aws_client *client, const char *alias,
+									 bool *found, struct aws_error *err);
+
+/*
+ * ScheduleKeyDeletion: the key goes to PendingDeletion and is deleted
+ * after pending_window_days (7..30; 0: not sent, AWS's default of 30).
+ */
+enum aws_status aws_kms_schedule_key_deletion(struct aws_client *client,
+											  const char *key_id,
+											  int pending_window_days,
+											  struct aws_error *err);
 
 struct aws_kms_alias_list
 {
