@@ -1,11 +1,14 @@
 /*
  * cli/aws/iam.c
  *		IAM calls (see iam.h).  Answers: CreatePolicyResult/Policy,
- *		GetRoleResult/Role, ListAttachedRolePoliciesResult/
- *		AttachedPolicies/member, pages by IsTruncated + Marker.
+ *		GetRoleResult/Role, GetPolicyVersionResult/PolicyVersion,
+ *		ListAttachedRolePoliciesResult/AttachedPolicies/member,
+ *		ListPolicyVersionsResult/Versions/member, pages by IsTruncated +
+ *		Marker.
  */
 #include "iam.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,6 +164,160 @@ aws_iam_delete_policy(struct aws_client *client, const char *arn, bool *found,
 	return aws_svc_not_found_ok(st, err, no_such_entity, found);
 }
 
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *
+aws_iam_decode_document(const char *text)
+{
+	const char *s = text;
+	char	   *out;
+	char	   *o;
+
+	if (text == NULL)
+		return NULL;
+	while (isspace((unsigned char) *s))
+		s++;
+	/* encoded, '{' would be "%7B": this one is decoded already */
+	if (*s == '{')
+		return xstrdup(text);
+	out = o = xmalloc(strlen(text) + 1);
+	for (s = text; *s; s++)
+	{
+		int			hi,
+					lo;
+
+		/* a '%' without two hex digits stays, as Python's unquote keeps it */
+		if (s[0] == '%' && (hi = hex_value(s[1])) >= 0 && (lo = hex_value(s[2])) >= 0)
+		{
+			*o++ = (char) (hi * 16 + lo);
+			s += 2;
+		}
+		else
+			*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+enum aws_status
+aws_iam_get_policy_version(struct aws_client *client, const char *arn,
+						   const char *version_id, char **document,
+						   struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+	char	   *text;
+
+	*document = NULL;
+	aws_params_init(&p);
+	aws_params_add(&p, "PolicyArn", arn);
+	aws_params_add(&p, "VersionId", version_id);
+	st = call(client, "GetPolicyVersion", &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+		return st;
+	text = aws_xml_path_text(aws_xml_result(&resp, "GetPolicyVersion"),
+							 "PolicyVersion/Document");
+	if (text == NULL)
+		st = aws_svc_bad_answer(&aws_service_iam, "GetPolicyVersion", &resp,
+								"PolicyVersion/Document", err);
+	else
+		*document = aws_iam_decode_document(text);
+	free(text);
+	aws_response_clean_up(&resp);
+	return st;
+}
+
+void
+aws_iam_policy_versions_clean_up(struct aws_iam_policy_versions *v)
+{
+	aws_strings_clean_up(&v->ids);
+	free(v->is_default);
+	memset(v, 0, sizeof(*v));
+}
+
+enum aws_status
+aws_iam_list_policy_versions(struct aws_client *client, const char *arn,
+							 struct aws_iam_policy_versions *out,
+							 struct aws_error *err)
+{
+	char	   *marker = NULL;
+
+	memset(out, 0, sizeof(*out));
+	do
+	{
+		struct aws_params p;
+		struct aws_response resp;
+		enum aws_status st;
+		xmlNode    *result;
+		xmlNode    *n;
+
+		aws_params_init(&p);
+		aws_params_add(&p, "PolicyArn", arn);
+		if (marker)
+			aws_params_add(&p, "Marker", marker);
+		free(marker);
+		marker = NULL;
+		st = call(client, "ListPolicyVersions", &p, &resp, err);
+		aws_params_free(&p);
+		if (st != AWS_OK)
+		{
+			aws_iam_policy_versions_clean_up(out);
+			if (aws_svc_absorb(err, no_such_entity))
+				return AWS_OK;
+			return st;
+		}
+		out->found = true;
+		result = aws_xml_result(&resp, "ListPolicyVersions");
+		for (n = aws_xml_path(result, "Versions/member"); n; n = aws_xml_next(n, "member"))
+		{
+			char	   *id = aws_xml_path_text(n, "VersionId");
+			bool	   *bigger;
+
+			if (id == NULL)
+				continue;
+			bigger = xmalloc((out->ids.n + 1) * sizeof(*bigger));
+			if (out->ids.n)
+				memcpy(bigger, out->is_default, out->ids.n * sizeof(*bigger));
+			free(out->is_default);
+			out->is_default = bigger;
+			out->is_default[out->ids.n] = aws_svc_xml_bool(n, "IsDefaultVersion");
+			aws_strings_add(&out->ids, id);
+		}
+		if (aws_svc_xml_bool(result, "IsTruncated"))
+			marker = aws_xml_path_text(result, "Marker");
+		aws_response_clean_up(&resp);
+	} while (marker);
+	return AWS_OK;
+}
+
+enum aws_status
+aws_iam_delete_policy_version(struct aws_client *client, const char *arn,
+							  const char *version_id, bool *found,
+							  struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "PolicyArn", arn);
+	aws_params_add(&p, "VersionId", version_id);
+	st = call(client, "DeletePolicyVersion", &p, NULL, err);
+	aws_params_free(&p);
+	return aws_svc_not_found_ok(st, err, no_such_entity, found);
+}
+
 /* ---- roles ---- */
 
 void
@@ -181,6 +338,7 @@ read_role(const char *op, struct aws_response *resp, struct aws_iam_role *out,
 {
 	xmlNode    *n = aws_xml_path(aws_xml_result(resp, op), "Role");
 	enum aws_status st = AWS_OK;
+	char	   *doc;
 
 	if (n == NULL || (out->arn = aws_xml_path_text(n, "Arn")) == NULL)
 		st = aws_svc_bad_answer(&aws_service_iam, op, resp, "Role/Arn", err);
@@ -190,7 +348,10 @@ read_role(const char *op, struct aws_response *resp, struct aws_iam_role *out,
 		out->name = aws_xml_path_text(n, "RoleName");
 		out->id = aws_xml_path_text(n, "RoleId");
 		out->path = aws_xml_path_text(n, "Path");
-		out->assume_role_policy = aws_xml_path_text(n, "AssumeRolePolicyDocument");
+		/* URL-encoded on AWS (and moto); decoded once, here */
+		doc = aws_xml_path_text(n, "AssumeRolePolicyDocument");
+		out->assume_role_policy = aws_iam_decode_document(doc);
+		free(doc);
 		aws_svc_xml_tags(n, "Tags", "member", "Key", "Value", &out->tags);
 	}
 	aws_response_clean_up(resp);

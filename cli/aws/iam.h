@@ -44,6 +44,40 @@ enum aws_status aws_iam_create_policy_version(struct aws_client *client,
 enum aws_status aws_iam_delete_policy(struct aws_client *client, const char *arn,
 									  bool *found, struct aws_error *err);
 
+/*
+ * A policy document as IAM answers it, URL-decoded (malloc'd; NULL for
+ * NULL).  AWS URL-encodes every document it answers; text that already
+ * starts with '{' (after white space) is taken as decoded and copied.
+ * '+' is kept, as botocore's unquote keeps it.
+ */
+char	   *aws_iam_decode_document(const char *text);
+
+/*
+ * GetPolicyVersion: *document (malloc'd) the version's JSON text,
+ * URL-decoded.  A missing policy or version is an error (NoSuchEntity).
+ */
+enum aws_status aws_iam_get_policy_version(struct aws_client *client,
+										   const char *arn, const char *version_id,
+										   char **document, struct aws_error *err);
+
+/* ListPolicyVersions, all pages: each version's id and default flag. */
+struct aws_iam_policy_versions
+{
+	bool		found;			/* false: no such policy */
+	struct aws_strings ids;		/* VersionId: "v1" */
+	bool	   *is_default;		/* IsDefaultVersion, parallel to ids */
+};
+
+void		aws_iam_policy_versions_clean_up(struct aws_iam_policy_versions *v);
+enum aws_status aws_iam_list_policy_versions(struct aws_client *client,
+											 const char *arn,
+											 struct aws_iam_policy_versions *out,
+											 struct aws_error *err);
+/* DeletePolicyVersion (the default version cannot be: DeleteConflict). */
+enum aws_status aws_iam_delete_policy_version(struct aws_client *client,
+											  const char *arn, const char *version_id,
+											  bool *found, struct aws_error *err);
+
 struct aws_iam_role
 {
 	bool		found;
@@ -51,7 +85,7 @@ struct aws_iam_role
 	char	   *id;
 	char	   *arn;
 	char	   *path;
-	char	   *assume_role_policy;	/* as IAM answers it: URL-encoded JSON on AWS */
+	char	   *assume_role_policy;	/* the JSON text, URL-decoded */
 	struct aws_tag_list tags;
 };
 
