@@ -26,19 +26,21 @@ seg(const char *s)
 }
 
 /*
- * One call: path (consumed), body (consumed, may be NULL).  found, when
- * not NULL, makes ResourceNotFoundException AWS_OK with *found false.  On
- * AWS_OK with *found true, *resp is the caller's (resp NULL: dropped).
+ * One call: path (consumed), query (may be NULL), body (consumed, may be
+ * NULL).  found, when not NULL, makes ResourceNotFoundException AWS_OK
+ * with *found false.  On AWS_OK with *found true, *resp is the caller's
+ * (resp NULL: dropped).
  */
 static enum aws_status
-call(struct aws_client *client, const char *op, const char *method, char *path,
-	 json_object *body, struct aws_response *resp, bool *found, struct aws_error *err)
+call_query(struct aws_client *client, const char *op, const char *method, char *path,
+		   const struct aws_params *query, json_object *body,
+		   struct aws_response *resp, bool *found, struct aws_error *err)
 {
 	struct aws_response tmp;
 	enum aws_status st;
 
 	aws_response_init(&tmp);
-	st = aws_call_rest_json(client, &aws_service_backup, op, method, path, NULL,
+	st = aws_call_rest_json(client, &aws_service_backup, op, method, path, query,
 							body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL,
 							resp ? resp : &tmp, err);
 	free(path);
@@ -46,6 +48,47 @@ call(struct aws_client *client, const char *op, const char *method, char *path,
 	if (st == AWS_OK && resp == NULL)
 		aws_response_clean_up(&tmp);
 	return aws_svc_not_found_ok(st, err, not_found, found);
+}
+
+/* call_query without a query. */
+static enum aws_status
+call(struct aws_client *client, const char *op, const char *method, char *path,
+	 json_object *body, struct aws_response *resp, bool *found, struct aws_error *err)
+{
+	return call_query(client, op, method, path, NULL, body, resp, found, err);
+}
+
+/* A list's next page token (NextToken), malloc'd, or NULL when none. */
+static char *
+next_token(const struct aws_response *resp)
+{
+	char	   *t = aws_svc_json_string(resp->json, "NextToken");
+
+	if (t && t[0] == '\0')
+	{
+		free(t);
+		t = NULL;
+	}
+	return t;
+}
+
+/* Each obj[list][i][name] (a string, else "") appended to out. */
+static void
+json_strings(json_object *obj, const char *list, const char *name,
+			 struct aws_strings *out)
+{
+	json_object *a;
+	size_t		i;
+
+	if (obj == NULL || !json_object_object_get_ex(obj, list, &a) ||
+		!json_object_is_type(a, json_type_array))
+		return;
+	for (i = 0; i < json_object_array_length(a); i++)
+	{
+		char	   *v = aws_svc_json_string(json_object_array_get_idx(a, i), name);
+
+		aws_strings_add(out, v ? v : xstrdup(""));
+	}
 }
 
 static json_object *
@@ -220,20 +263,15 @@ read_plan(const char *op, struct aws_response *resp, struct aws_backup_plan *out
 	return st;
 }
 
-enum aws_status
-aws_backup_create_plan(struct aws_client *client, const char *name,
-					   const struct aws_backup_rule_spec *rules, size_t nrules,
-					   const struct aws_tag *tags, size_t ntags,
-					   struct aws_backup_plan *out, struct aws_error *err)
+/* {"BackupPlan": {"BackupPlanName", "Rules": [...]}}, as create and update send it. */
+static json_object *
+plan_body(const char *name, const struct aws_backup_rule_spec *rules, size_t nrules)
 {
 	json_object *b = json_object_new_object();
 	json_object *plan = json_object_new_object();
 	json_object *a = json_object_new_array();
-	struct aws_response resp;
-	enum aws_status st;
 	size_t		i;
 
-	memset(out, 0, sizeof(*out));
 	json_object_object_add(plan, "BackupPlanName", json_object_new_string(name));
 	for (i = 0; i < nrules; i++)
 	{
@@ -260,6 +298,20 @@ aws_backup_create_plan(struct aws_client *client, const char *name,
 	}
 	json_object_object_add(plan, "Rules", a);
 	json_object_object_add(b, "BackupPlan", plan);
+	return b;
+}
+
+enum aws_status
+aws_backup_create_plan(struct aws_client *client, const char *name,
+					   const struct aws_backup_rule_spec *rules, size_t nrules,
+					   const struct aws_tag *tags, size_t ntags,
+					   struct aws_backup_plan *out, struct aws_error *err)
+{
+	json_object *b = plan_body(name, rules, nrules);
+	struct aws_response resp;
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
 	if (ntags > 0)
 		json_object_object_add(b, "BackupPlanTags", tag_map(tags, ntags));
 	st = call(client, "CreateBackupPlan", "PUT", xstrdup("/backup/plans/"), b, &resp,
@@ -267,6 +319,70 @@ aws_backup_create_plan(struct aws_client *client, const char *name,
 	if (st != AWS_OK)
 		return st;
 	return read_plan("CreateBackupPlan", &resp, out, err);
+}
+
+enum aws_status
+aws_backup_update_plan(struct aws_client *client, const char *plan_id,
+					   const char *name, const struct aws_backup_rule_spec *rules,
+					   size_t nrules, struct aws_backup_plan *out,
+					   struct aws_error *err)
+{
+	struct aws_response resp;
+	char	   *s = seg(plan_id);
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	st = call(client, "UpdateBackupPlan", "POST", str_printf("/backup/plans/%s", s),
+			  plan_body(name, rules, nrules), &resp, NULL, err);
+	free(s);
+	if (st != AWS_OK)
+		return st;
+	return read_plan("UpdateBackupPlan", &resp, out, err);
+}
+
+void
+aws_backup_plan_list_clean_up(struct aws_backup_plan_list *l)
+{
+	aws_strings_clean_up(&l->ids);
+	aws_strings_clean_up(&l->arns);
+	aws_strings_clean_up(&l->names);
+	aws_strings_clean_up(&l->version_ids);
+}
+
+enum aws_status
+aws_backup_list_plans(struct aws_client *client, struct aws_backup_plan_list *out,
+					  struct aws_error *err)
+{
+	char	   *token = NULL;
+
+	memset(out, 0, sizeof(*out));
+	do
+	{
+		struct aws_params q;
+		struct aws_response resp;
+		enum aws_status st;
+
+		aws_params_init(&q);
+		if (token)
+			aws_params_add(&q, "nextToken", token);
+		free(token);
+		token = NULL;
+		st = call_query(client, "ListBackupPlans", "GET", xstrdup("/backup/plans/"), &q,
+						NULL, &resp, NULL, err);
+		aws_params_free(&q);
+		if (st != AWS_OK)
+		{
+			aws_backup_plan_list_clean_up(out);
+			return st;
+		}
+		json_strings(resp.json, "BackupPlansList", "BackupPlanId", &out->ids);
+		json_strings(resp.json, "BackupPlansList", "BackupPlanArn", &out->arns);
+		json_strings(resp.json, "BackupPlansList", "BackupPlanName", &out->names);
+		json_strings(resp.json, "BackupPlansList", "VersionId", &out->version_ids);
+		token = next_token(&resp);
+		aws_response_clean_up(&resp);
+	} while (token);
+	return AWS_OK;
 }
 
 enum aws_status
@@ -415,5 +531,53 @@ aws_backup_delete_selection(struct aws_client *client, const char *plan_id,
 			  str_printf("/backup/plans/%s/selections/%s", s, t), NULL, NULL, found, err);
 	free(s);
 	free(t);
+	return st;
+}
+
+void
+aws_backup_selection_list_clean_up(struct aws_backup_selection_list *l)
+{
+	aws_strings_clean_up(&l->ids);
+	aws_strings_clean_up(&l->names);
+}
+
+enum aws_status
+aws_backup_list_selections(struct aws_client *client, const char *plan_id,
+						   struct aws_backup_selection_list *out, bool *found,
+						   struct aws_error *err)
+{
+	char	   *s = seg(plan_id);
+	char	   *token = NULL;
+	enum aws_status st;
+	bool		here = true;
+
+	memset(out, 0, sizeof(*out));
+	do
+	{
+		struct aws_params q;
+		struct aws_response resp;
+
+		aws_params_init(&q);
+		if (token)
+			aws_params_add(&q, "nextToken", token);
+		free(token);
+		token = NULL;
+		st = call_query(client, "ListBackupSelections", "GET",
+						str_printf("/backup/plans/%s/selections/", s), &q, NULL, &resp,
+						found ? &here : NULL, err);
+		aws_params_free(&q);
+		if (st != AWS_OK || !here)
+		{
+			aws_backup_selection_list_clean_up(out);
+			break;
+		}
+		json_strings(resp.json, "BackupSelectionsList", "SelectionId", &out->ids);
+		json_strings(resp.json, "BackupSelectionsList", "SelectionName", &out->names);
+		token = next_token(&resp);
+		aws_response_clean_up(&resp);
+	} while (token);
+	free(s);
+	if (found)
+		*found = st == AWS_OK && here;
 	return st;
 }

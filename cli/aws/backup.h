@@ -7,9 +7,12 @@
  *   DescribeBackupVault    GET    /backup-vaults/{name}
  *   DeleteBackupVault      DELETE /backup-vaults/{name}
  *   CreateBackupPlan       PUT    /backup/plans/
+ *   ListBackupPlans        GET    /backup/plans/             (?nextToken=)
  *   GetBackupPlan          GET    /backup/plans/{id}/
+ *   UpdateBackupPlan       POST   /backup/plans/{id}
  *   DeleteBackupPlan       DELETE /backup/plans/{id}
  *   CreateBackupSelection  PUT    /backup/plans/{id}/selections/
+ *   ListBackupSelections   GET    /backup/plans/{id}/selections/  (?nextToken=)
  *   GetBackupSelection     GET    /backup/plans/{id}/selections/{sid}
  *   DeleteBackupSelection  DELETE /backup/plans/{id}/selections/{sid}
  * Path segments are URI-encoded.  A describe/get of something missing
@@ -87,6 +90,30 @@ enum aws_status aws_backup_get_plan(struct aws_client *client, const char *plan_
 enum aws_status aws_backup_delete_plan(struct aws_client *client, const char *plan_id,
 									   bool *found, struct aws_error *err);
 
+/*
+ * UpdateBackupPlan: the plan's name and rules replaced (a new version);
+ * out gets the id, ARN and new VersionId.  A missing plan is an error.
+ */
+enum aws_status aws_backup_update_plan(struct aws_client *client, const char *plan_id,
+									   const char *name,
+									   const struct aws_backup_rule_spec *rules,
+									   size_t nrules, struct aws_backup_plan *out,
+									   struct aws_error *err);
+
+/* ListBackupPlans, all pages: parallel lists, "" for what is absent. */
+struct aws_backup_plan_list
+{
+	struct aws_strings ids;		/* BackupPlanId */
+	struct aws_strings arns;
+	struct aws_strings names;	/* BackupPlanName */
+	struct aws_strings version_ids;
+};
+
+void		aws_backup_plan_list_clean_up(struct aws_backup_plan_list *l);
+enum aws_status aws_backup_list_plans(struct aws_client *client,
+									  struct aws_backup_plan_list *out,
+									  struct aws_error *err);
+
 struct aws_backup_selection
 {
 	bool		found;
@@ -114,5 +141,19 @@ enum aws_status aws_backup_delete_selection(struct aws_client *client,
 											const char *plan_id,
 											const char *selection_id, bool *found,
 											struct aws_error *err);
+
+/* ListBackupSelections of a plan, all pages: parallel lists. */
+struct aws_backup_selection_list
+{
+	struct aws_strings ids;		/* SelectionId */
+	struct aws_strings names;	/* SelectionName */
+};
+
+void		aws_backup_selection_list_clean_up(struct aws_backup_selection_list *l);
+/* A missing plan: AWS_OK with *found false when found is not NULL. */
+enum aws_status aws_backup_list_selections(struct aws_client *client,
+										   const char *plan_id,
+										   struct aws_backup_selection_list *out,
+										   bool *found, struct aws_error *err);
 
 #endif							/* APPDB_AWS_BACKUP_H */
