@@ -185,6 +185,22 @@ check_sent(const char *name, const char *op, const char *field, ...)
 	free(body);
 }
 
+/* Did the last op request carry none of the NULL-terminated needles? */
+static void
+check_not_sent(const char *name, const char *op, const char *field, ...)
+{
+	va_list		args;
+	const char *needle;
+	char	   *body = logged(op, field);
+
+	check(body != NULL, name, "%s: not logged", op);
+	va_start(args, field);
+	while ((needle = va_arg(args, const char *)) != NULL)
+		check(body && !strstr(body, needle), name, "%s: \"%s\" in %s", op, needle, S(body));
+	va_end(args);
+	free(body);
+}
+
 static struct aws_client *
 bed_client(const struct aws_credentials *creds)
 {
@@ -209,7 +225,7 @@ check_clean_error(const char *name, enum aws_status st, struct aws_error *err,
 
 static char *account;
 static char *vpc_id;
-static char *subnet_ids[2];
+static char *subnet_ids[3];
 static char *sg_id;
 static char *kms_arn;
 static char *cluster_arn;
@@ -257,10 +273,11 @@ test_ec2(struct aws_client *c)
 		else
 			aws_error_clean_up(&err);
 		st = aws_ec2_describe_subnets(c, NULL, 0, &f, 1, &subnets, &err);
-		if (check(st == AWS_OK && subnets.n >= 2, "ec2-subnets-by-vpc", "%d %s", st, st ? S(err.text) : ""))
+		if (check(st == AWS_OK && subnets.n >= 3, "ec2-subnets-by-vpc", "%d %s", st, st ? S(err.text) : ""))
 		{
 			subnet_ids[0] = strdup(subnets.v[0].id);
 			subnet_ids[1] = strdup(subnets.v[1].id);
+			subnet_ids[2] = strdup(subnets.v[2].id);
 			check(streq(subnets.v[0].vpc_id, vpc_id) && subnets.v[0].availability_zone,
 				  "ec2-subnet-fields", "%s", S(subnets.v[0].vpc_id));
 		}
@@ -334,6 +351,78 @@ test_ec2_delete(struct aws_client *c)
 		aws_error_clean_up(&err);
 }
 
+/* DeleteAlias and ScheduleKeyDeletion, read back with ListAliases and DescribeKey. */
+static void
+test_kms_removal(struct aws_client *c)
+{
+	struct aws_kms_key key;
+	struct aws_kms_alias_list aliases;
+	struct aws_error err;
+	enum aws_status st;
+	bool		found = false;
+	char	   *doomed = NULL;
+
+	st = aws_kms_create_alias(c, "alias/appdb-svc-doomed", kms_arn, &err);
+	check(st == AWS_OK, "kms-create-alias-2", "%s", st ? S(err.text) : "");
+	if (st)
+		aws_error_clean_up(&err);
+	st = aws_kms_delete_alias(c, "alias/appdb-svc-doomed", &found, &err);
+	check(st == AWS_OK && found, "kms-delete-alias", "%d %s", st, st ? S(err.text) : "not found");
+	if (st)
+		aws_error_clean_up(&err);
+	check_sent("kms-delete-alias-sent", "TrentService.DeleteAlias", "body",
+			   "{\"AliasName\":\"alias/appdb-svc-doomed\"}", NULL);
+	st = aws_kms_list_aliases(c, NULL, &aliases, &err);
+	if (check(st == AWS_OK, "kms-list-after-delete", "%s", st ? S(err.text) : ""))
+	{
+		check(!has(&aliases.names, "alias/appdb-svc-doomed") &&
+			  has(&aliases.names, "alias/appdb-svc"), "kms-alias-gone",
+			  "%zu aliases", aliases.names.n);
+		aws_kms_alias_list_clean_up(&aliases);
+	}
+	else
+		aws_error_clean_up(&err);
+	st = aws_kms_delete_alias(c, "alias/appdb-svc-doomed", &found, &err);
+	check(st == AWS_OK && !found, "kms-delete-alias-again", "%d %s", st, st ? S(err.text) : "found");
+	if (st)
+		aws_error_clean_up(&err);
+	st = aws_kms_delete_alias(c, "alias/appdb-svc-doomed", NULL, &err);
+	check(st == AWS_ERR_SERVICE && streq(err.code, "NotFoundException"),
+		  "kms-delete-alias-missing-is-error-without-found", "%d %s", st, S(err.text));
+	if (st)
+		aws_error_clean_up(&err);
+
+	st = aws_kms_create_key(c, "appdb doomed", NULL, 0, &key, &err);
+	if (check(st == AWS_OK && key.arn, "kms-create-key-2", "%s", st ? S(err.text) : ""))
+		doomed = strdup(key.arn);
+	else
+		aws_error_clean_up(&err);
+	aws_kms_key_clean_up(&key);
+	if (doomed == NULL)
+		return;
+	st = aws_kms_schedule_key_deletion(c, doomed, 7, &err);
+	check(st == AWS_OK, "kms-schedule-deletion", "%s", st ? S(err.text) : "");
+	if (st)
+		aws_error_clean_up(&err);
+	check_sent("kms-schedule-deletion-sent", "TrentService.ScheduleKeyDeletion", "body",
+			   "\"PendingWindowInDays\":7", "\"KeyId\":\"arn:aws:kms:", NULL);
+	st = aws_kms_describe_key(c, doomed, &key, &err);
+	check(st == AWS_OK && key.found && streq(key.state, "PendingDeletion") && !key.enabled,
+		  "kms-pending-deletion", "%s", st ? S(err.text) : S(key.state));
+	if (st)
+		aws_error_clean_up(&err);
+	aws_kms_key_clean_up(&key);
+	/* 0: the window is AWS's default, not sent */
+	st = aws_kms_schedule_key_deletion(c, "11111111-2222-3333-4444-555555555555", 0, &err);
+	check(st == AWS_ERR_SERVICE && streq(err.code, "NotFoundException"),
+		  "kms-schedule-missing-key", "%d %s", st, S(err.text));
+	if (st)
+		aws_error_clean_up(&err);
+	check_not_sent("kms-schedule-default-window", "TrentService.ScheduleKeyDeletion", "body",
+				   "PendingWindowInDays", NULL);
+	free(doomed);
+}
+
 static void
 test_kms(struct aws_client *c)
 {
@@ -399,6 +488,198 @@ test_kms(struct aws_client *c)
 	}
 	else
 		aws_error_clean_up(&err);
+	test_kms_removal(c);
+}
+
+/* CreateDBClusterSnapshot, which the product does not call: test set-up. */
+static bool
+make_cluster_snapshot(struct aws_client *c, const char *cluster, const char *id)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	struct aws_error err;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterIdentifier", cluster);
+	aws_params_add(&p, "DBClusterSnapshotIdentifier", id);
+	st = aws_call_query(c, &aws_service_rds, "CreateDBClusterSnapshot", &p, &resp, &err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+	{
+		printf("set-up CreateDBClusterSnapshot %s: %s\n", id, S(err.text));
+		aws_error_clean_up(&err);
+		return false;
+	}
+	aws_response_clean_up(&resp);
+	return true;
+}
+
+/* ModifyDBInstance, ModifyDBSubnetGroup, cluster snapshots, parameter group delete. */
+static void
+test_rds_changes(struct aws_client *c)
+{
+	struct aws_rds_instance in;
+	struct aws_rds_subnet_group sng;
+	struct aws_rds_parameter_group pg;
+	struct aws_rds_snapshot_list snaps;
+	struct aws_error err;
+	enum aws_status st;
+	bool		found = false;
+
+	{
+		struct aws_rds_instance_changes ch = {"appdb-svc-1", 60,
+		"arn:aws:iam::123456789012:role/appdb-svc-monitoring-2", AWS_FLAG_FALSE};
+
+		st = aws_rds_modify_db_instance(c, &ch, &in, &err);
+		check(st == AWS_OK && in.found && streq(in.identifier, "appdb-svc-1"),
+			  "rds-modify-instance", "%s", st ? S(err.text) : "");
+		if (st)
+			aws_error_clean_up(&err);
+		aws_rds_instance_clean_up(&in);
+		check_sent("rds-modify-instance-sent", "ModifyDBInstance", "body",
+				   "ApplyImmediately=true", "MonitoringInterval=60",
+				   "AutoMinorVersionUpgrade=false", NULL);
+		/* moto answers MonitoringInterval through the proxy (AWS.md) */
+		st = aws_rds_describe_db_instance(c, "appdb-svc-1", &in, &err);
+		check(st == AWS_OK && in.found && in.monitoring_interval == 60 &&
+			  streq(in.monitoring_role_arn, ch.monitoring_role_arn) &&
+			  !in.auto_minor_version_upgrade, "rds-modify-instance-readback",
+			  "%d %s %d", in.monitoring_interval, S(in.monitoring_role_arn),
+			  in.auto_minor_version_upgrade);
+		if (st)
+			aws_error_clean_up(&err);
+		aws_rds_instance_clean_up(&in);
+
+		/* only what is set is sent: -1 keeps the interval */
+		ch.monitoring_interval = -1;
+		ch.monitoring_role_arn = NULL;
+		ch.auto_minor_version_upgrade = AWS_FLAG_TRUE;
+		st = aws_rds_modify_db_instance(c, &ch, &in, &err);
+		check(st == AWS_OK && in.found, "rds-modify-instance-2", "%s", st ? S(err.text) : "");
+		if (st)
+			aws_error_clean_up(&err);
+		aws_rds_instance_clean_up(&in);
+		check_not_sent("rds-modify-instance-unset", "ModifyDBInstance", "body",
+					   "MonitoringInterval", "MonitoringRoleArn", NULL);
+		st = aws_rds_describe_db_instance(c, "appdb-svc-1", &in, &err);
+		check(st == AWS_OK && in.auto_minor_version_upgrade && in.monitoring_interval == 60,
+			  "rds-modify-instance-2-readback", "%d %d", in.auto_minor_version_upgrade,
+			  in.monitoring_interval);
+		if (st)
+			aws_error_clean_up(&err);
+		aws_rds_instance_clean_up(&in);
+
+		ch.identifier = "appdb-nope";
+		st = aws_rds_modify_db_instance(c, &ch, &in, &err);
+		check(st == AWS_ERR_SERVICE && streq(err.code, "DBInstanceNotFound") && !in.found,
+			  "rds-modify-missing-instance", "%d %s", st, S(err.text));
+		if (st)
+			aws_error_clean_up(&err);
+		aws_rds_instance_clean_up(&in);
+	}
+
+	if (subnet_ids[2])
+	{
+		const char *two[] = {subnet_ids[1], subnet_ids[2]};
+
+		st = aws_rds_modify_subnet_group(c, "appdb-svc", "appdb-svc-2", two, 2, &err);
+		check(st == AWS_OK, "rds-modify-subnet-group", "%s", st ? S(err.text) : "");
+		if (st)
+			aws_error_clean_up(&err);
+		check_sent("rds-modify-subnet-group-sent", "ModifyDBSubnetGroup", "body",
+				   "SubnetIds.SubnetIdentifier.1=subnet-", "SubnetIds.SubnetIdentifier.2=subnet-",
+				   "DBSubnetGroupDescription=appdb-svc-2", NULL);
+		st = aws_rds_describe_subnet_group(c, "appdb-svc", &sng, &err);
+		check(st == AWS_OK && sng.found && sng.subnet_ids.n == 2 &&
+			  has(&sng.subnet_ids, subnet_ids[1]) && has(&sng.subnet_ids, subnet_ids[2]) &&
+			  !has(&sng.subnet_ids, subnet_ids[0]) && streq(sng.description, "appdb-svc-2"),
+			  "rds-modify-subnet-group-readback", "%zu subnets, %s", sng.subnet_ids.n,
+			  S(sng.description));
+		if (st)
+			aws_error_clean_up(&err);
+		aws_rds_subnet_group_clean_up(&sng);
+		st = aws_rds_modify_subnet_group(c, "appdb-nope", NULL, two, 2, &err);
+		check(st == AWS_ERR_SERVICE && streq(err.code, "DBSubnetGroupNotFoundFault"),
+			  "rds-modify-missing-subnet-group", "%d %s", st, S(err.text));
+		if (st)
+			aws_error_clean_up(&err);
+		check_not_sent("rds-modify-subnet-group-no-description", "ModifyDBSubnetGroup", "body",
+					   "DBSubnetGroupDescription", NULL);
+	}
+
+	/* parameter groups: a second one, deleted */
+	st = aws_rds_create_cluster_parameter_group(c, "appdb-svc-doomed", "aurora-postgresql16",
+												"appdb-svc", NULL, 0, &pg, &err);
+	check(st == AWS_OK && pg.found, "rds-create-pg-2", "%s", st ? S(err.text) : "");
+	if (st)
+		aws_error_clean_up(&err);
+	aws_rds_parameter_group_clean_up(&pg);
+	st = aws_rds_delete_cluster_parameter_group(c, "appdb-svc-doomed", &found, &err);
+	check(st == AWS_OK && found, "rds-delete-pg", "%d %s", st, st ? S(err.text) : "not found");
+	if (st)
+		aws_error_clean_up(&err);
+	st = aws_rds_describe_cluster_parameter_group(c, "appdb-svc-doomed", &pg, &err);
+	check(st == AWS_OK && !pg.found, "rds-pg-gone", "%d %s", st, st ? S(err.text) : "found");
+	if (st)
+		aws_error_clean_up(&err);
+	aws_rds_parameter_group_clean_up(&pg);
+	st = aws_rds_describe_cluster_parameter_group(c, "appdb-svc-16", &pg, &err);
+	check(st == AWS_OK && pg.found, "rds-pg-other-kept", "%d", st);
+	if (st)
+		aws_error_clean_up(&err);
+	aws_rds_parameter_group_clean_up(&pg);
+	st = aws_rds_delete_cluster_parameter_group(c, "appdb-svc-doomed", &found, &err);
+	check(st == AWS_OK && !found, "rds-delete-pg-again", "%d %s", st, st ? S(err.text) : "found");
+	if (st)
+		aws_error_clean_up(&err);
+
+	/* cluster snapshots */
+	if (make_cluster_snapshot(c, "appdb-svc", "appdb-svc-snap-1") &&
+		make_cluster_snapshot(c, "appdb-svc", "appdb-svc-snap-2"))
+	{
+		st = aws_rds_describe_cluster_snapshots(c, "appdb-svc", &snaps, &err);
+		if (check(st == AWS_OK, "rds-describe-snapshots", "%s", st ? S(err.text) : ""))
+		{
+			size_t		i;
+			bool		ok = has(&snaps.ids, "appdb-svc-snap-1") && has(&snaps.ids, "appdb-svc-snap-2") &&
+				snaps.ids.n == snaps.statuses.n;
+
+			for (i = 0; ok && i < snaps.ids.n; i++)
+				ok = streq(snaps.statuses.v[i], "available");
+			check(ok, "rds-snapshots-readback", "%zu snapshots", snaps.ids.n);
+			aws_rds_snapshot_list_clean_up(&snaps);
+		}
+		else
+			aws_error_clean_up(&err);
+		check_sent("rds-describe-snapshots-sent", "DescribeDBClusterSnapshots", "body",
+				   "DBClusterIdentifier=appdb-svc", NULL);
+		st = aws_rds_delete_cluster_snapshot(c, "appdb-svc-snap-1", &found, &err);
+		check(st == AWS_OK && found, "rds-delete-snapshot", "%d %s", st, st ? S(err.text) : "not found");
+		if (st)
+			aws_error_clean_up(&err);
+		st = aws_rds_describe_cluster_snapshots(c, "appdb-svc", &snaps, &err);
+		check(st == AWS_OK && !has(&snaps.ids, "appdb-svc-snap-1") &&
+			  has(&snaps.ids, "appdb-svc-snap-2"), "rds-snapshot-gone", "%zu", snaps.ids.n);
+		if (st)
+			aws_error_clean_up(&err);
+		aws_rds_snapshot_list_clean_up(&snaps);
+		st = aws_rds_delete_cluster_snapshot(c, "appdb-svc-snap-1", &found, &err);
+		check(st == AWS_OK && !found, "rds-delete-snapshot-again", "%d %s", st, st ? S(err.text) : "found");
+		if (st)
+			aws_error_clean_up(&err);
+		st = aws_rds_delete_cluster_snapshot(c, "appdb-svc-snap-2", NULL, &err);
+		check(st == AWS_OK, "rds-delete-snapshot-2", "%s", st ? S(err.text) : "");
+		if (st)
+			aws_error_clean_up(&err);
+	}
+	else
+		check(false, "rds-snapshot-setup", "CreateDBClusterSnapshot failed");
+	st = aws_rds_describe_cluster_snapshots(c, "appdb-nope", &snaps, &err);
+	check(st == AWS_OK && snaps.ids.n == 0, "rds-snapshots-none", "%d %s", st, st ? S(err.text) : "");
+	if (st)
+		aws_error_clean_up(&err);
+	aws_rds_snapshot_list_clean_up(&snaps);
 }
 
 static void
@@ -600,6 +881,7 @@ test_rds(struct aws_client *c)
 			aws_error_clean_up(&err);
 		aws_rds_cluster_clean_up(&cl);
 	}
+	test_rds_changes(c);
 	(void) found;
 }
 
@@ -657,6 +939,103 @@ static const char *const POLICY2 =
 static const char *const TRUST =
 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"monitoring.rds.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
 
+/* aws_iam_decode_document alone: AWS's URL-encoded text, and text already decoded. */
+static void
+test_iam_decode(void)
+{
+	static const struct
+	{
+		const char *in;
+		const char *out;
+	}			cases[] = {
+		{"%7B%22a%22%3A1%7D", "{\"a\":1}"},
+		{"%7B%0A%20%20%22a%22%3A%20%22b%2Fc%22%0A%7D", "{\n  \"a\": \"b/c\"\n}"},
+		/* '+' stays, as botocore's unquote keeps it; a bad escape stays */
+		{"%7B%22a%22%3A%22b+c%25%22%7D", "{\"a\":\"b+c%\"}"},
+		{"%7B%22a%22:%22%zz%4%22%7d", "{\"a\":\"%zz%4\"}"},
+		/* decoded already (moto's GetPolicyVersion): kept as it is */
+		{"{\"a\":\"%41\"}", "{\"a\":\"%41\"}"},
+		{" \n{\"a\":1}", " \n{\"a\":1}"},
+		{"", ""},
+	};
+	size_t		i;
+	char	   *d;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		d = aws_iam_decode_document(cases[i].in);
+		check(streq(d, cases[i].out), "iam-decode", "%s -> %s", cases[i].in, S(d));
+		free(d);
+	}
+	check(aws_iam_decode_document(NULL) == NULL, "iam-decode-null", "not NULL");
+}
+
+/* ListPolicyVersions, GetPolicyVersion, DeletePolicyVersion on a policy with v1 and v2 (default). */
+static void
+test_iam_versions(struct aws_client *c, const char *arn)
+{
+	struct aws_iam_policy_versions vs;
+	struct aws_error err;
+	enum aws_status st;
+	char	   *doc = NULL;
+	bool		found = false;
+
+	st = aws_iam_list_policy_versions(c, arn, &vs, &err);
+	if (check(st == AWS_OK && vs.found && vs.ids.n == 2, "iam-list-versions", "%d %zu %s", st,
+			  vs.ids.n, st ? S(err.text) : ""))
+	{
+		size_t		i;
+		int			ok = 0;
+
+		for (i = 0; i < vs.ids.n; i++)
+			ok += (streq(vs.ids.v[i], "v1") && !vs.is_default[i]) ||
+				(streq(vs.ids.v[i], "v2") && vs.is_default[i]);
+		check(ok == 2, "iam-list-versions-default", "%d", ok);
+	}
+	if (st)
+		aws_error_clean_up(&err);
+	aws_iam_policy_versions_clean_up(&vs);
+
+	st = aws_iam_get_policy_version(c, arn, "v1", &doc, &err);
+	check(st == AWS_OK && streq(doc, POLICY1), "iam-get-version-1", "%s", st ? S(err.text) : S(doc));
+	if (st)
+		aws_error_clean_up(&err);
+	free(doc);
+	st = aws_iam_get_policy_version(c, arn, "v2", &doc, &err);
+	check(st == AWS_OK && streq(doc, POLICY2), "iam-get-version-2", "%s", st ? S(err.text) : S(doc));
+	if (st)
+		aws_error_clean_up(&err);
+	free(doc);
+	check_sent("iam-get-version-sent", "GetPolicyVersion", "body", "VersionId=v2",
+			   "PolicyArn=arn%3Aaws%3Aiam%3A%3A", NULL);
+	st = aws_iam_get_policy_version(c, arn, "v9", &doc, &err);
+	check(st == AWS_ERR_SERVICE && streq(err.code, "NoSuchEntity") && doc == NULL,
+		  "iam-get-version-missing", "%d %s", st, S(err.text));
+	if (st)
+		aws_error_clean_up(&err);
+	free(doc);
+
+	st = aws_iam_delete_policy_version(c, arn, "v2", &found, &err);
+	check(st == AWS_ERR_SERVICE && streq(err.code, "DeleteConflict"), "iam-delete-default-version",
+		  "%d %s", st, S(err.text));
+	if (st)
+		aws_error_clean_up(&err);
+	st = aws_iam_delete_policy_version(c, arn, "v1", &found, &err);
+	check(st == AWS_OK && found, "iam-delete-version", "%d %s", st, st ? S(err.text) : "not found");
+	if (st)
+		aws_error_clean_up(&err);
+	st = aws_iam_list_policy_versions(c, arn, &vs, &err);
+	check(st == AWS_OK && vs.ids.n == 1 && streq(vs.ids.v[0], "v2") && vs.is_default[0],
+		  "iam-version-gone", "%d %zu", st, vs.ids.n);
+	if (st)
+		aws_error_clean_up(&err);
+	aws_iam_policy_versions_clean_up(&vs);
+	st = aws_iam_delete_policy_version(c, arn, "v1", &found, &err);
+	check(st == AWS_OK && !found, "iam-delete-version-again", "%d %s", st, st ? S(err.text) : "found");
+	if (st)
+		aws_error_clean_up(&err);
+}
+
 static void
 test_iam(struct aws_client *c)
 {
@@ -696,15 +1075,17 @@ test_iam(struct aws_client *c)
 	aws_iam_policy_clean_up(&pol);
 	if (st)
 		aws_error_clean_up(&err);
+	test_iam_versions(c, arn);
 
 	st = aws_iam_create_role(c, "appdb-svc-monitoring", NULL, TRUST, "appdb-svc", tags, 1, &role, &err);
 	check(st == AWS_OK && role.arn, "iam-create-role", "%s", st ? S(err.text) : "");
 	aws_iam_role_clean_up(&role);
 	if (st)
 		aws_error_clean_up(&err);
+	/* moto answers the document URL-encoded, as AWS does: decoded here */
 	st = aws_iam_get_role(c, "appdb-svc-monitoring", &role, &err);
 	check(st == AWS_OK && role.found && streq(aws_tag_list_get(&role.tags, "env"), "test") &&
-		  role.assume_role_policy && strstr(role.assume_role_policy, "monitoring.rds"),
+		  streq(role.assume_role_policy, TRUST),
 		  "iam-role-readback", "%zu tags %s", role.tags.keys.n, S(role.assume_role_policy));
 	aws_iam_role_clean_up(&role);
 	if (st)
@@ -746,6 +1127,16 @@ test_iam(struct aws_client *c)
 	aws_iam_policy_clean_up(&pol);
 	if (st)
 		aws_error_clean_up(&err);
+	{
+		struct aws_iam_policy_versions vs;
+
+		st = aws_iam_list_policy_versions(c, arn, &vs, &err);
+		check(st == AWS_OK && !vs.found && vs.ids.n == 0, "iam-versions-of-missing-policy",
+			  "%d %s", st, st ? S(err.text) : "found");
+		if (st)
+			aws_error_clean_up(&err);
+		aws_iam_policy_versions_clean_up(&vs);
+	}
 	free(arn);
 }
 
@@ -771,6 +1162,122 @@ test_secrets(struct aws_client *c)
 	if (st)
 		aws_error_clean_up(&err);
 	aws_secret_value_clean_up(&sv);
+}
+
+/* ListBackupPlans, UpdateBackupPlan (moto lacks it: the proxy's), GetBackupPlan. */
+static void
+test_backup_plan_changes(struct aws_client *c, const char *plan_id)
+{
+	struct aws_backup_plan_list l;
+	struct aws_backup_plan plan;
+	struct aws_backup_plan up;
+	struct aws_error err;
+	enum aws_status st;
+	const struct aws_backup_rule_spec rules[] = {
+		{"daily", "appdb-svc", "cron(0 5 * * ? *)", 7, 60}};
+	char	   *old_version = NULL;
+	char	   *path;
+	size_t		i;
+
+	st = aws_backup_list_plans(c, &l, &err);
+	if (check(st == AWS_OK, "backup-list-plans", "%s", st ? S(err.text) : ""))
+	{
+		for (i = 0; i < l.ids.n; i++)
+			if (streq(l.ids.v[i], plan_id))
+				break;
+		if (check(i < l.ids.n && l.arns.n == l.ids.n && l.names.n == l.ids.n &&
+				  l.version_ids.n == l.ids.n, "backup-list-plans-has", "%zu plans", l.ids.n))
+		{
+			check(streq(l.names.v[i], "appdb-svc") && strstr(l.arns.v[i], plan_id) &&
+				  l.version_ids.v[i][0], "backup-list-plans-fields", "%s %s",
+				  l.names.v[i], l.arns.v[i]);
+			old_version = strdup(l.version_ids.v[i]);
+		}
+		aws_backup_plan_list_clean_up(&l);
+	}
+	else
+		aws_error_clean_up(&err);
+	check_sent("backup-list-plans-sent", "GET /backup/plans/", "method", "GET", NULL);
+
+	st = aws_backup_update_plan(c, plan_id, "appdb-svc-2", rules, 1, &up, &err);
+	check(st == AWS_OK && up.found && streq(up.id, plan_id) && up.arn && up.version_id &&
+		  !streq(up.version_id, old_version), "backup-update-plan", "%s",
+		  st ? S(err.text) : S(up.version_id));
+	if (st)
+		aws_error_clean_up(&err);
+	path = malloc(strlen(plan_id) + 64);
+	sprintf(path, "POST /backup/plans/%s", plan_id);
+	check_sent("backup-update-plan-sent", path, "body",
+			   "{\"BackupPlan\":{\"BackupPlanName\":\"appdb-svc-2\",\"Rules\":[{\"RuleName\":\"daily\"",
+			   "\"TargetBackupVaultName\":\"appdb-svc\"", "\"StartWindowMinutes\":60",
+			   "\"Lifecycle\":{\"DeleteAfterDays\":7}", "\"ScheduleExpression\":\"cron(0 5 * * ? *)\"",
+			   NULL);
+	free(path);
+	st = aws_backup_get_plan(c, plan_id, &plan, &err);
+	check(st == AWS_OK && plan.found && streq(plan.name, "appdb-svc-2") && plan.nrules == 1 &&
+		  streq(plan.rules[0].name, "daily") && plan.rules[0].delete_after_days == 7 &&
+		  streq(plan.rules[0].schedule, "cron(0 5 * * ? *)") &&
+		  streq(plan.version_id, up.version_id), "backup-update-plan-readback", "%s %zu",
+		  st ? S(err.text) : S(plan.name), plan.nrules);
+	if (st)
+		aws_error_clean_up(&err);
+	aws_backup_plan_clean_up(&plan);
+	st = aws_backup_list_plans(c, &l, &err);
+	if (st == AWS_OK)
+	{
+		for (i = 0; i < l.ids.n; i++)
+			if (streq(l.ids.v[i], plan_id))
+				break;
+		check(i < l.ids.n && streq(l.names.v[i], "appdb-svc-2") &&
+			  streq(l.version_ids.v[i], up.version_id), "backup-update-plan-listed",
+			  "%zu plans", l.ids.n);
+		aws_backup_plan_list_clean_up(&l);
+	}
+	else
+		check_clean_error("backup-update-plan-listed", st, &err, "Backup ListBackupPlans failed");
+	aws_backup_plan_clean_up(&up);
+	st = aws_backup_update_plan(c, "no-such-plan", "x", rules, 1, &up, &err);
+	check(st == AWS_ERR_SERVICE && streq(err.code, "ResourceNotFoundException") && !up.found,
+		  "backup-update-missing-plan", "%d %s", st, S(err.text));
+	if (st)
+		aws_error_clean_up(&err);
+	aws_backup_plan_clean_up(&up);
+	free(old_version);
+}
+
+/* ListBackupSelections (moto lacks selections: the proxy's). */
+static void
+test_backup_list_selections(struct aws_client *c, const char *plan_id, const char *sel_id)
+{
+	struct aws_backup_selection_list l;
+	struct aws_error err;
+	enum aws_status st;
+	bool		found = false;
+	char	   *path;
+
+	st = aws_backup_list_selections(c, plan_id, &l, &found, &err);
+	check(st == AWS_OK && found && l.ids.n == 1 && l.names.n == 1 &&
+		  (sel_id == NULL || streq(l.ids.v[0], sel_id)) && streq(l.names.v[0], "appdb-svc"),
+		  "backup-list-selections", "%d %zu %s", st, l.ids.n, st ? S(err.text) : "");
+	if (st)
+		aws_error_clean_up(&err);
+	aws_backup_selection_list_clean_up(&l);
+	path = malloc(strlen(plan_id) + 64);
+	sprintf(path, "GET /backup/plans/%s/selections/", plan_id);
+	check_sent("backup-list-selections-sent", path, "method", "GET", NULL);
+	free(path);
+	st = aws_backup_list_selections(c, "no-such-plan", &l, &found, &err);
+	check(st == AWS_OK && !found && l.ids.n == 0, "backup-list-selections-missing-plan",
+		  "%d %s", st, st ? S(err.text) : "found");
+	if (st)
+		aws_error_clean_up(&err);
+	aws_backup_selection_list_clean_up(&l);
+	st = aws_backup_list_selections(c, "no-such-plan", &l, NULL, &err);
+	check(st == AWS_ERR_SERVICE && streq(err.code, "ResourceNotFoundException"),
+		  "backup-list-selections-missing-is-error-without-found", "%d %s", st, S(err.text));
+	if (st)
+		aws_error_clean_up(&err);
+	aws_backup_selection_list_clean_up(&l);
 }
 
 static void
@@ -833,6 +1340,7 @@ test_backup(struct aws_client *c)
 		aws_backup_plan_clean_up(&plan);
 		sprintf(path, "GET /backup/plans/%s/", plan_id);
 		check_sent("backup-get-plan-sent", path, "method", "GET", NULL);
+		test_backup_plan_changes(c, plan_id);
 
 		/* moto has no Backup selections (HTML 500, AWS.md) */
 		st = aws_backup_create_selection(c, plan_id, "appdb-svc",
@@ -843,6 +1351,7 @@ test_backup(struct aws_client *c)
 		else
 			check_clean_error("backup-create-selection-moto-gap", st, &err,
 							  "Backup CreateBackupSelection failed");
+		test_backup_list_selections(c, plan_id, st == AWS_OK ? sel.id : NULL);
 		aws_backup_selection_clean_up(&sel);
 		sprintf(path, "PUT /backup/plans/%s/selections/", plan_id);
 		check_sent("backup-create-selection-sent", path, "body",
@@ -1005,6 +1514,7 @@ main(void)
 		test_kms(c);
 		test_rds(c);
 		test_secrets(c);
+		test_iam_decode();
 		test_iam(c);
 		test_backup(c);
 		test_rdsdata(c);
@@ -1018,6 +1528,7 @@ main(void)
 	free(vpc_id);
 	free(subnet_ids[0]);
 	free(subnet_ids[1]);
+	free(subnet_ids[2]);
 	free(sg_id);
 	free(kms_arn);
 	free(cluster_arn);
