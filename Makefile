@@ -37,8 +37,8 @@ bench: install
 # libcrypto), which appdb runs for them, so the local provider does not load
 # those libraries.
 XML2_CFLAGS := $(shell xml2-config --cflags)
-CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c,$(wildcard cli/*.c))
-CLI_AWS_SRCS = cli/cmd_token.c $(wildcard cli/aws/*.c)
+CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c cli/aws_provider.c,$(wildcard cli/*.c))
+CLI_AWS_SRCS = cli/cmd_token.c cli/aws_provider.c $(wildcard cli/aws/*.c)
 CLI_HDRS = $(wildcard cli/*.h cli/aws/*.h)
 APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
 	$(XML2_CFLAGS) -DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)

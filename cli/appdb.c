@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #ifndef APPDB_WITHOUT_AWS
+#include "aws_provider.h"
 #include "cmd_token.h"
 #endif
 #include "envconfig.h"
@@ -51,23 +52,58 @@ exec_aws(char **argv)
 }
 #endif
 
+/* The local provider has no waiting and no snapshots. */
+static int
+refuse_aws_only(const struct appdb_options *opts)
+{
+	const char *given = opts->wait_delay >= 0 ? "--wait-delay" :
+		opts->wait_max_attempts >= 0 ? "--wait-max-attempts" :
+		opts->lift_deletion_protection ? "--lift-deletion-protection" :
+		opts->skip_final_snapshot ? "--skip-final-snapshot" : NULL;
+
+	if (given)
+		return usage_error("option %s is for an aws environment; this one is local", given);
+	return -1;
+}
+
 static int
 run(const struct appdb_options *opts, char **argv)
 {
 	struct env_config cfg;
 	int			code;
+	bool		aws_configure = opts->command == CMD_CONFIGURE && opts->provider &&
+		strcmp(opts->provider, "aws") == 0;
 
 	(void) argv;				/* only the AWS commands' hand-over needs it */
-	if (opts->command == CMD_CONFIGURE)
-		return env_config_configure(opts);
-	if (opts->command == CMD_TOKEN)	/* reads no config file */
 #ifdef APPDB_WITHOUT_AWS
+	if (opts->command == CMD_TOKEN || aws_configure)
 		return exec_aws(argv);
 #else
+	if (opts->command == CMD_TOKEN)	/* reads no config file */
 		return cmd_token(opts);
+	if (aws_configure)
+		return aws_configure_env(opts);
 #endif
+	if (opts->command == CMD_CONFIGURE)
+		return env_config_configure(opts, NULL);
 	if ((code = env_config_read(opts, &cfg)) >= 0)
 		return code;
+	if (strcmp(cfg.provider, "aws") == 0)
+	{
+#ifdef APPDB_WITHOUT_AWS
+		env_config_free(&cfg);
+		return exec_aws(argv);
+#else
+		code = aws_provider_run(opts, &cfg);
+		env_config_free(&cfg);
+		return code;
+#endif
+	}
+	if ((code = refuse_aws_only(opts)) >= 0)
+	{
+		env_config_free(&cfg);
+		return code;
+	}
 	switch (opts->command)
 	{
 		case CMD_PLAN:

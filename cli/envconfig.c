@@ -45,10 +45,37 @@ default_config_path(const char *app, const char *env)
 	return str_printf("infra/%s/database/%s.json", app, env);
 }
 
-static const char *const known_keys[] = {
+/* The keys of every provider, then each provider's own. */
+static const char *const common_keys[] = {
 	"provider", "app", "env", "database", "app_user", "migrator_user",
-	"schema_name", "auth", "superuser_extensions", "pg_bindir", "port", NULL
+	"schema_name", "auth", "superuser_extensions", "port", NULL
 };
+static const char *const local_keys[] = {"pg_bindir", NULL};
+static const char *const aws_keys[] = {
+	"region", "cluster_name", "engine_version", "min_capacity", "max_capacity",
+	"vpc_id", "vpc_tag", "subnet_ids", "subnet_tag", "deletion_protection",
+	"backup_schedule", NULL
+};
+
+static bool
+in_list(const char *const *list, const char *key)
+{
+	for (; *list; list++)
+		if (strcmp(*list, key) == 0)
+			return true;
+	return false;
+}
+
+int
+env_engine_major(const char *engine_version)
+{
+	int			major = 0;
+	const char *p;
+
+	for (p = engine_version; p && *p >= '0' && *p <= '9' && major < 1000; p++)
+		major = major * 10 + (*p - '0');
+	return major;
+}
 
 /* An error in "where" (e.g. "config file F"): message, exit code 2. */
 static int
@@ -85,6 +112,185 @@ get_string(const char *where, struct json_object *obj, const char *key,
 	return -1;
 }
 
+
+/* An RDS identifier: a letter, then lower-case letters, digits and single hyphens. */
+static bool
+valid_rds_identifier(const char *s)
+{
+	size_t		i;
+
+	if (!(s[0] >= 'a' && s[0] <= 'z'))
+		return false;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+			  (s[i] == '-' && s[i + 1] != '-' && s[i + 1] != '\0')))
+			return false;
+	return true;
+}
+
+/* "Key=Value", the key not empty. */
+static bool
+valid_tag_filter(const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	return eq && eq != s && strlen(s) <= 256;
+}
+
+/* Letters, digits and the characters given, not empty, at most max bytes. */
+static bool
+plain_word(const char *s, const char *extra, size_t max)
+{
+	const char *p;
+
+	if (s[0] == '\0' || strlen(s) > max)
+		return false;
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || strchr(extra, *p)))
+			return false;
+	return true;
+}
+
+/* Serverless v2 capacity: ACUs in steps of 0.5, AWS's ranges. */
+static bool
+valid_capacity(double v, double lowest)
+{
+	return v >= lowest && v <= 256 && (double) (long) (v * 2) == v * 2;
+}
+
+/* The aws provider's keys; names become AWS resource names. */
+static int
+validate_aws(const char *where, const struct env_config *cfg)
+{
+	int			n;
+
+	if (cfg->pg_bindir)
+		return config_error(where, "key \"pg_bindir\" is the local provider's; an aws environment has none");
+	if (cfg->region == NULL)
+		return config_error(where, "key \"region\" is missing (the AWS region, e.g. us-east-1)");
+	if (!plain_word(cfg->region, "-", 32))
+		return config_error(where, "key \"region\": \"%s\" is not an AWS region name", cfg->region);
+	if (cfg->cluster_name == NULL || strlen(cfg->cluster_name) > 40 ||
+		!valid_rds_identifier(cfg->cluster_name))
+		return config_error(where, "key \"cluster_name\": \"%s\" is not a usable cluster name: 1 to 40 lower-case letters, digits and single hyphens, beginning with a letter and not ending with a hyphen",
+							cfg->cluster_name ? cfg->cluster_name : "");
+	if (cfg->engine_version == NULL || !plain_word(cfg->engine_version, ".", 16) ||
+		(n = env_engine_major(cfg->engine_version)) < 11 ||
+		strspn(cfg->engine_version, "0123456789.") != strlen(cfg->engine_version))
+		return config_error(where, "key \"engine_version\": \"%s\" is not an Aurora PostgreSQL version such as \"%s\"",
+							cfg->engine_version ? cfg->engine_version : "", ENV_AWS_DEFAULT_ENGINE_VERSION);
+	if (!valid_capacity(cfg->min_capacity, 0) || !valid_capacity(cfg->max_capacity, 1) ||
+		cfg->min_capacity > cfg->max_capacity)
+		return config_error(where, "keys \"min_capacity\" and \"max_capacity\" (%g and %g): Serverless v2 capacity is 0 to 256 ACUs in steps of 0.5, the maximum at least 1 and not below the minimum",
+							cfg->min_capacity, cfg->max_capacity);
+	if (cfg->vpc_id && cfg->vpc_tag)
+		return config_error(where, "keys \"vpc_id\" and \"vpc_tag\" both name the VPC; keep one");
+	if (cfg->vpc_id && (strncmp(cfg->vpc_id, "vpc-", 4) != 0 || !plain_word(cfg->vpc_id, "-", 32)))
+		return config_error(where, "key \"vpc_id\": \"%s\" is not a VPC id (vpc-...)", cfg->vpc_id);
+	if (cfg->vpc_tag && !valid_tag_filter(cfg->vpc_tag))
+		return config_error(where, "key \"vpc_tag\": \"%s\" is not a tag filter such as \"Name=shop-dev\"", cfg->vpc_tag);
+	if (cfg->subnet_ids && cfg->subnet_tag)
+		return config_error(where, "keys \"subnet_ids\" and \"subnet_tag\" both choose the subnets; keep one");
+	if (cfg->subnet_ids)
+	{
+		for (n = 0; cfg->subnet_ids[n]; n++)
+			if (strncmp(cfg->subnet_ids[n], "subnet-", 7) != 0 || !plain_word(cfg->subnet_ids[n], "-", 32))
+				return config_error(where, "key \"subnet_ids\": \"%s\" is not a subnet id (subnet-...)",
+									cfg->subnet_ids[n]);
+		if (n < 2)
+			return config_error(where, "key \"subnet_ids\": a DB subnet group needs subnets in at least two availability zones; give two or more");
+	}
+	if (cfg->subnet_tag && !valid_tag_filter(cfg->subnet_tag))
+		return config_error(where, "key \"subnet_tag\": \"%s\" is not a tag filter such as \"subnet_type=database\"", cfg->subnet_tag);
+	if (cfg->backup_schedule == NULL || strncmp(cfg->backup_schedule, "cron(", 5) != 0 ||
+		cfg->backup_schedule[strlen(cfg->backup_schedule) - 1] != ')' || strlen(cfg->backup_schedule) > 256)
+		return config_error(where, "key \"backup_schedule\": \"%s\" is not an AWS Backup schedule such as \"%s\"",
+							cfg->backup_schedule ? cfg->backup_schedule : "", ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
+	return -1;
+}
+
+static int
+get_number(const char *where, struct json_object *obj, const char *key, double *out)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
+		return -1;
+	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+		return config_error(where, "key \"%s\" must be a number", key);
+	*out = json_object_get_double(v);
+	return -1;
+}
+
+static int
+get_bool(const char *where, struct json_object *obj, const char *key, bool *out)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
+		return -1;
+	if (!json_object_is_type(v, json_type_boolean))
+		return config_error(where, "key \"%s\" must be true or false", key);
+	*out = json_object_get_boolean(v);
+	return -1;
+}
+
+/* An array of strings into a NULL-terminated malloc'd list. */
+static int
+get_string_list(const char *where, struct json_object *obj, const char *key, char ***out)
+{
+	struct json_object *v;
+	size_t		i,
+				n;
+
+	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
+		return -1;
+	if (!json_object_is_type(v, json_type_array))
+		return config_error(where, "key \"%s\" must be a list of strings", key);
+	n = json_object_array_length(v);
+	*out = xmalloc(sizeof(char *) * (n + 1));
+	for (i = 0; i <= n; i++)
+		(*out)[i] = NULL;
+	for (i = 0; i < n; i++)
+	{
+		struct json_object *e = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(e, json_type_string))
+			return config_error(where, "key \"%s\" must be a list of strings", key);
+		(*out)[i] = xstrdup(json_object_get_string(e));
+	}
+	return -1;
+}
+
+/* The aws provider's keys, with their defaults. */
+static int
+read_aws_keys(const char *where, struct json_object *root, struct env_config *cfg)
+{
+	int			rc;
+
+	cfg->min_capacity = 0.5;
+	cfg->max_capacity = 1.0;
+	cfg->deletion_protection = true;
+	if (cfg->port == 0)
+		cfg->port = ENV_AWS_DEFAULT_PORT;
+	if ((rc = get_string(where, root, "region", &cfg->region, true)) >= 0 ||
+		(rc = get_string(where, root, "cluster_name", &cfg->cluster_name, true)) >= 0 ||
+		(rc = get_string(where, root, "engine_version", &cfg->engine_version, true)) >= 0 ||
+		(rc = get_number(where, root, "min_capacity", &cfg->min_capacity)) >= 0 ||
+		(rc = get_number(where, root, "max_capacity", &cfg->max_capacity)) >= 0 ||
+		(rc = get_string(where, root, "vpc_id", &cfg->vpc_id, false)) >= 0 ||
+		(rc = get_string(where, root, "vpc_tag", &cfg->vpc_tag, false)) >= 0 ||
+		(rc = get_string_list(where, root, "subnet_ids", &cfg->subnet_ids)) >= 0 ||
+		(rc = get_string(where, root, "subnet_tag", &cfg->subnet_tag, false)) >= 0 ||
+		(rc = get_bool(where, root, "deletion_protection", &cfg->deletion_protection)) >= 0 ||
+		(rc = get_string(where, root, "backup_schedule", &cfg->backup_schedule, false)) >= 0)
+		return rc;
+	if (cfg->backup_schedule == NULL)
+		cfg->backup_schedule = xstrdup(ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
+	return -1;
+}
+
 /* Check the configuration's names and values with the core's own rules. */
 static int
 validate(const char *where, struct env_config *cfg)
@@ -95,9 +301,11 @@ validate(const char *where, struct env_config *cfg)
 	int			rc = -1;
 
 	app_mem_init(&mem, &malloc_allocator);
-	if (strcmp(cfg->provider, "local") != 0)
-		rc = config_error(where, "key \"provider\": \"%s\" is not a provider this appdb has (use \"local\")",
+	if (strcmp(cfg->provider, "local") != 0 && strcmp(cfg->provider, "aws") != 0)
+		rc = config_error(where, "key \"provider\": \"%s\" is not a provider (use \"local\" or \"aws\")",
 						  cfg->provider);
+	else if (strcmp(cfg->provider, "aws") == 0 && (rc = validate_aws(where, cfg)) >= 0)
+		;
 	else if (app_config_build(&mem, &roles, cfg->app_user, cfg->migrator_user,
 							  cfg->schema, cfg->auth, cfg->extensions, &err) != 0 ||
 			 app_check_name(&mem, "database", cfg->database, &err) != 0)
@@ -122,7 +330,6 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 	const char *path;
 	char	   *where = NULL;
 	int			rc = -1;
-	int			i;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (opts->config_path)
@@ -174,25 +381,26 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 		rc = config_error(where, "must hold a JSON object");
 		goto out;
 	}
+	if ((rc = get_string(where, root, "provider", &cfg->provider, true)) >= 0)
+		goto out;
 	{
+		bool		aws = strcmp(cfg->provider, "aws") == 0;
+
 		json_object_object_foreach(root, key, val)
 		{
-			bool		known = false;
-
 			(void) val;
-			for (i = 0; known_keys[i]; i++)
-				if (strcmp(key, known_keys[i]) == 0)
-					known = true;
-			if (!known)
-			{
-				rc = config_error(where, "unknown key \"%s\"", key);
-				hintf("the keys are: provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port");
-				goto out;
-			}
+			if (in_list(common_keys, key) || in_list(aws ? aws_keys : local_keys, key))
+				continue;
+			rc = config_error(where, "unknown key \"%s\"%s", key,
+							  in_list(aws ? local_keys : aws_keys, key) ?
+							  (aws ? " (a key of the local provider)" : " (a key of the aws provider)") : "");
+			hintf("the keys are: %s", aws ?
+				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, deletion_protection, backup_schedule" :
+				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port");
+			goto out;
 		}
 	}
-	if ((rc = get_string(where, root, "provider", &cfg->provider, true)) >= 0 ||
-		(rc = get_string(where, root, "app", &cfg->app, true)) >= 0 ||
+	if ((rc = get_string(where, root, "app", &cfg->app, true)) >= 0 ||
 		(rc = get_string(where, root, "env", &cfg->env, true)) >= 0 ||
 		(rc = get_string(where, root, "database", &cfg->database, true)) >= 0 ||
 		(rc = get_string(where, root, "app_user", &cfg->app_user, true)) >= 0 ||
@@ -226,6 +434,8 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 		}
 		cfg->port = (int) port;
 	}
+	if (strcmp(cfg->provider, "aws") == 0 && (rc = read_aws_keys(where, root, cfg)) >= 0)
+		goto out;
 	rc = validate(where, cfg);
 
 out:
@@ -239,14 +449,111 @@ out:
 	return rc;
 }
 
+/* configure's options of the aws provider, given to the local one. */
+static int
+refuse_aws_options(const struct appdb_options *o)
+{
+	const char *given =
+		o->cluster_name ? "--cluster-name" : o->engine_version ? "--engine-version" :
+		o->min_capacity >= 0 ? "--min-capacity" : o->max_capacity >= 0 ? "--max-capacity" :
+		o->vpc_id ? "--vpc-id" : o->vpc_tag ? "--vpc-tag" : o->subnet_ids ? "--subnet-ids" :
+		o->subnet_tag ? "--subnet-tag" : o->deletion_protection >= 0 ? "--deletion-protection" :
+		o->backup_schedule ? "--backup-schedule" : o->region ? "--region" : NULL;
+
+	if (given)
+		return usage_error("option %s is for an aws environment; add --provider aws", given);
+	return -1;
+}
+
+/* "a,b,c" into a NULL-terminated list; empty items are kept, and refused later. */
+static char **
+split_commas(const char *s)
+{
+	size_t		n = 1,
+				i = 0;
+	const char *p;
+	char	  **list;
+
+	for (p = s; *p; p++)
+		n += *p == ',';
+	list = xmalloc(sizeof(char *) * (n + 1));
+	for (p = s;; p++)
+		if (*p == ',' || *p == '\0')
+		{
+			list[i] = xmalloc((size_t) (p - s) + 1);
+			memcpy(list[i], s, (size_t) (p - s));
+			list[i][p - s] = '\0';
+			i++;
+			if (*p == '\0')
+				break;
+			s = p + 1;
+		}
+	list[i] = NULL;
+	return list;
+}
+
+/* The aws keys of configure: options, else defaults. */
+static int
+configure_aws(const struct appdb_options *o, const char *region, struct env_config *cfg)
+{
+	cfg->region = xstrdup(region);
+	cfg->cluster_name = o->cluster_name ? xstrdup(o->cluster_name) : str_printf("%s-%s", o->app, o->env);
+	cfg->engine_version = xstrdup(o->engine_version ? o->engine_version : ENV_AWS_DEFAULT_ENGINE_VERSION);
+	cfg->min_capacity = o->min_capacity >= 0 ? o->min_capacity : 0.5;
+	cfg->max_capacity = o->max_capacity >= 0 ? o->max_capacity : 1.0;
+	cfg->vpc_id = o->vpc_id ? xstrdup(o->vpc_id) : NULL;
+	cfg->vpc_tag = o->vpc_tag ? xstrdup(o->vpc_tag) : NULL;
+	cfg->subnet_ids = o->subnet_ids ? split_commas(o->subnet_ids) : NULL;
+	cfg->subnet_tag = o->subnet_tag ? xstrdup(o->subnet_tag) : NULL;
+	cfg->deletion_protection = o->deletion_protection != 0;
+	cfg->backup_schedule = xstrdup(o->backup_schedule ? o->backup_schedule : ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
+	if (cfg->port == 0)
+		cfg->port = ENV_AWS_DEFAULT_PORT;
+	if (o->cluster_name == NULL && (strlen(cfg->cluster_name) > 40 || !valid_rds_identifier(cfg->cluster_name)))
+	{
+		errorf("the cluster name \"%s\" (from --app and --env) is not a usable RDS name", cfg->cluster_name);
+		hintf("give --cluster-name: 1 to 40 lower-case letters, digits and single hyphens, beginning with a letter");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static void
+add_aws_keys(struct json_object *root, const struct env_config *cfg)
+{
+	json_object_object_add(root, "region", json_object_new_string(cfg->region));
+	json_object_object_add(root, "cluster_name", json_object_new_string(cfg->cluster_name));
+	json_object_object_add(root, "engine_version", json_object_new_string(cfg->engine_version));
+	json_object_object_add(root, "min_capacity", json_object_new_double(cfg->min_capacity));
+	json_object_object_add(root, "max_capacity", json_object_new_double(cfg->max_capacity));
+	if (cfg->vpc_id)
+		json_object_object_add(root, "vpc_id", json_object_new_string(cfg->vpc_id));
+	if (cfg->vpc_tag)
+		json_object_object_add(root, "vpc_tag", json_object_new_string(cfg->vpc_tag));
+	if (cfg->subnet_ids)
+	{
+		struct json_object *list = json_object_new_array();
+		int			i;
+
+		for (i = 0; cfg->subnet_ids[i]; i++)
+			json_object_array_add(list, json_object_new_string(cfg->subnet_ids[i]));
+		json_object_object_add(root, "subnet_ids", list);
+	}
+	if (cfg->subnet_tag)
+		json_object_object_add(root, "subnet_tag", json_object_new_string(cfg->subnet_tag));
+	json_object_object_add(root, "deletion_protection", json_object_new_boolean(cfg->deletion_protection));
+	json_object_object_add(root, "backup_schedule", json_object_new_string(cfg->backup_schedule));
+}
+
 /* configure: write the config file, refusing to overwrite unless --force. */
 int
-env_config_configure(const struct appdb_options *opts)
+env_config_configure(const struct appdb_options *opts, const char *aws_region)
 {
 	struct env_config cfg = {0};
 	struct json_object *root;
 	const char *text;
 	char	   *old;
+	bool		aws;
 	int			rc;
 
 	if (opts->app == NULL || opts->env == NULL)
@@ -254,14 +561,15 @@ env_config_configure(const struct appdb_options *opts)
 	if ((rc = check_env_name("--app", opts->app)) >= 0 ||
 		(rc = check_env_name("--env", opts->env)) >= 0)
 		return rc;
-	if (opts->provider && strcmp(opts->provider, "local") != 0)
-	{
-		errorf("provider \"%s\" is not available in this appdb", opts->provider);
-		hintf("use --provider local (the default); the aws provider is not built yet");
-		return EXIT_USAGE;
-	}
+	if (opts->provider && strcmp(opts->provider, "local") != 0 && strcmp(opts->provider, "aws") != 0)
+		return usage_error("invalid --provider \"%s\": use local or aws", opts->provider);
+	aws = opts->provider && strcmp(opts->provider, "aws") == 0;
+	if (!aws && (rc = refuse_aws_options(opts)) >= 0)
+		return rc;
+	if (aws && opts->pg_bindir)
+		return usage_error("option --pg-bindir is the local provider's; an aws environment runs on Aurora");
 	cfg.path = opts->config_path ? xstrdup(opts->config_path) : default_config_path(opts->app, opts->env);
-	cfg.provider = xstrdup("local");
+	cfg.provider = xstrdup(aws ? "aws" : "local");
 	cfg.app = xstrdup(opts->app);
 	cfg.env = xstrdup(opts->env);
 	cfg.database = xstrdup(opts->database ? opts->database : "app");
@@ -272,6 +580,11 @@ env_config_configure(const struct appdb_options *opts)
 	cfg.extensions = xstrdup(opts->extensions ? opts->extensions : "{}");
 	cfg.pg_bindir = opts->pg_bindir ? xstrdup(opts->pg_bindir) : NULL;
 	cfg.port = opts->port;
+	if (aws)
+	{
+		if ((rc = configure_aws(opts, aws_region, &cfg)) >= 0)
+			goto out;
+	}
 	if ((rc = validate("configure", &cfg)) >= 0)
 		goto out;
 
@@ -289,6 +602,8 @@ env_config_configure(const struct appdb_options *opts)
 		json_object_object_add(root, "pg_bindir", json_object_new_string(cfg.pg_bindir));
 	if (cfg.port)
 		json_object_object_add(root, "port", json_object_new_int(cfg.port));
+	if (aws)
+		add_aws_keys(root, &cfg);
 	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 										  JSON_C_TO_STRING_SPACED |
 										  JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -328,7 +643,9 @@ env_config_free(struct env_config *cfg)
 	char	  **fields[] = {
 		&cfg->path, &cfg->provider, &cfg->app, &cfg->env, &cfg->database,
 		&cfg->app_user, &cfg->migrator_user, &cfg->schema, &cfg->auth,
-		&cfg->extensions, &cfg->pg_bindir
+		&cfg->extensions, &cfg->pg_bindir, &cfg->region, &cfg->cluster_name,
+		&cfg->engine_version, &cfg->vpc_id, &cfg->vpc_tag, &cfg->subnet_tag,
+		&cfg->backup_schedule
 	};
 	size_t		i;
 
@@ -337,4 +654,8 @@ env_config_free(struct env_config *cfg)
 		free(*fields[i]);
 		*fields[i] = NULL;
 	}
+	for (i = 0; cfg->subnet_ids && cfg->subnet_ids[i]; i++)
+		free(cfg->subnet_ids[i]);
+	free(cfg->subnet_ids);
+	cfg->subnet_ids = NULL;
 }

@@ -19,14 +19,37 @@ struct env_config
 	char	   *schema;
 	char	   *auth;
 	char	   *extensions;		/* JSON object text */
+	int			port;			/* local: 0, a free port at provision; aws: 5432 */
+
+	/* local */
 	char	   *pg_bindir;		/* NULL: pg_config --bindir */
-	int			port;			/* 0: a free port at provision */
+
+	/* aws (DESIGN §7, the Aurora Serverless v2 cluster) */
+	char	   *region;
+	char	   *cluster_name;	/* default <app>-<env> */
+	char	   *engine_version; /* aurora-postgresql, e.g. "16.6" */
+	double		min_capacity;	/* ACUs */
+	double		max_capacity;
+	char	   *vpc_id;			/* the network: by id, */
+	char	   *vpc_tag;		/* or by a tag "Key=Value", */
+	char	  **subnet_ids;		/* NULL-terminated, or NULL */
+	char	   *subnet_tag;		/* or neither: the default VPC */
+	bool		deletion_protection;
+	char	   *backup_schedule;	/* cron(...) of the weekly backup */
 };
+
+#define ENV_AWS_DEFAULT_ENGINE_VERSION "16.6"
+#define ENV_AWS_DEFAULT_PORT 5432
+#define ENV_AWS_DEFAULT_BACKUP_SCHEDULE "cron(0 7 ? * SUN *)"
+
+/* The major version of an engine version ("16.6" -> 16), 0 if none. */
+int			env_engine_major(const char *engine_version);
 
 int			check_env_name(const char *what, const char *value);
 char	   *default_config_path(const char *app, const char *env);
 int			env_config_read(const struct appdb_options *opts, struct env_config *cfg);
-int			env_config_configure(const struct appdb_options *opts);
+/* configure; aws_region: the region the AWS SDKs' chain found (aws), else NULL. */
+int			env_config_configure(const struct appdb_options *opts, const char *aws_region);
 void		env_config_free(struct env_config *cfg);
 
 #endif							/* APPDB_ENVCONFIG_H */

@@ -982,36 +982,9 @@ connection_url(const struct local_env *e, const struct env_config *cfg, const ch
 	char	   *epass;
 	char	   *url;
 
-	/* URI components percent-encoded: any byte outside the unreserved set */
-	{
-		const char *srcs[3] = {user, cfg->database, e->passfile};
-		char	  **dsts[3] = {&euser, &edb, &epass};
-		int			k;
-
-		for (k = 0; k < 3; k++)
-		{
-			const char *s = srcs[k];
-			char	   *d = xmalloc(strlen(s) * 3 + 1);
-			char	   *o = d;
-
-			for (; *s; s++)
-			{
-				unsigned char ch = (unsigned char) *s;
-
-				if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-					(ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
-					ch == '~' || (k == 2 && ch == '/'))
-					*o++ = (char) ch;
-				else
-				{
-					snprintf(o, 4, "%%%02X", ch);
-					o += 3;
-				}
-			}
-			*o = '\0';
-			*dsts[k] = d;
-		}
-	}
+	euser = uri_encode(user, "");
+	edb = uri_encode(cfg->database, "");
+	epass = uri_encode(e->passfile, "/");
 	url = str_printf("postgresql://%s@127.0.0.1:%d/%s?passfile=%s", euser, e->port, edb, epass);
 	*user_out = xstrdup(user);
 	free(euser);

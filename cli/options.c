@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envconfig.h"
 #include "msgs.h"
 
 #define BIT(c) (1u << (c))
@@ -30,14 +31,14 @@ struct command_def
 static const struct command_def commands[] = {
 	{"configure", CMD_CONFIGURE, false, "write the environment's config file (default infra/<app>/database/<env>.json)"},
 	{"plan", CMD_PLAN, true, "show what provision would create, change or leave (changes nothing)"},
-	{"provision", CMD_PROVISION, true, "create or start the environment's database cluster"},
+	{"provision", CMD_PROVISION, true, "create (or start) the environment's cluster and what it needs; waits until available"},
 	{"roles setup", CMD_ROLES_SETUP, true, "create and grant the app and migrator roles, schema and privileges"},
 	{"roles plan", CMD_ROLES_PLAN, true, "list the statements roles setup would execute now"},
 	{"roles check", CMD_ROLES_CHECK, true, "check roles, memberships and privileges (exit 1 if a check fails)"},
-	{"url", CMD_URL, true, "print a connection string for --role (no password in it)"},
+	{"url", CMD_URL, true, "print a connection string for --role (local: names the password file; aws: carries a fresh IAM token)"},
 	{"psql", CMD_PSQL, true, "open psql as --role"},
-	{"status", CMD_STATUS, true, "show the cluster's state, port, version and data directory"},
-	{"destroy", CMD_DESTROY, true, "stop the cluster and delete it, with its data (asks unless --yes)"},
+	{"status", CMD_STATUS, true, "show the cluster's state, endpoint, engine version (local: data directory)"},
+	{"destroy", CMD_DESTROY, true, "delete the cluster and what provision made for it (asks unless --yes)"},
 	{"token", CMD_TOKEN, false, "print an RDS IAM authentication token, as aws rds generate-db-auth-token does"},
 	{NULL, CMD_NONE, false, NULL}
 };
@@ -48,7 +49,11 @@ enum option_id
 	OPT_NO_PROGRESS, OPT_PROFILE, OPT_REGION, OPT_ENDPOINT_URL, OPT_VERSION,
 	OPT_HELP, OPT_PROVIDER, OPT_DATABASE, OPT_APP_USER, OPT_MIGRATOR_USER,
 	OPT_SCHEMA, OPT_AUTH, OPT_EXTENSIONS, OPT_PORT, OPT_FORCE, OPT_PG_BINDIR,
-	OPT_VIA, OPT_LOGIN, OPT_ROLE, OPT_YES, OPT_HOSTNAME, OPT_USERNAME
+	OPT_VIA, OPT_LOGIN, OPT_ROLE, OPT_YES, OPT_HOSTNAME, OPT_USERNAME,
+	OPT_CLUSTER_NAME, OPT_ENGINE_VERSION, OPT_MIN_CAPACITY, OPT_MAX_CAPACITY,
+	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG,
+	OPT_DELETION_PROTECTION, OPT_BACKUP_SCHEDULE, OPT_WAIT_DELAY,
+	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT
 };
 
 struct option_def
@@ -69,25 +74,39 @@ static const struct option_def option_defs[] = {
 	{"verbose", no_argument, OPT_VERBOSE, GLOBAL, NULL, "print each SQL statement as it runs (never a password)"},
 	{"quiet", no_argument, OPT_QUIET, GLOBAL, NULL, "print only results and errors"},
 	{"no-progress", no_argument, OPT_NO_PROGRESS, GLOBAL, NULL, "do not report the steps of long commands"},
-	{"profile", required_argument, OPT_PROFILE, GLOBAL, "NAME", "AWS profile, for token"},
-	{"region", required_argument, OPT_REGION, GLOBAL, "REGION", "AWS region, for token"},
-	{"endpoint-url", required_argument, OPT_ENDPOINT_URL, GLOBAL, "URL", "AWS endpoint override (for the aws provider, not built yet)"},
+	{"profile", required_argument, OPT_PROFILE, GLOBAL, "NAME", "AWS profile (aws provider and token)"},
+	{"region", required_argument, OPT_REGION, GLOBAL, "REGION", "AWS region (configure --provider aws, token); else the config file's"},
+	{"endpoint-url", required_argument, OPT_ENDPOINT_URL, GLOBAL, "URL", "send every AWS call to URL (an emulator, a VPC endpoint)"},
 	{"version", no_argument, OPT_VERSION, GLOBAL, NULL, "print the version and exit"},
 	{"help", no_argument, OPT_HELP, GLOBAL, NULL, "print this help (or a command's, after it) and exit"},
-	{"provider", required_argument, OPT_PROVIDER, BIT(CMD_CONFIGURE), "local", "where the database runs (default local)"},
+	{"provider", required_argument, OPT_PROVIDER, BIT(CMD_CONFIGURE), "local|aws", "where the database runs: this machine, or Aurora (default local)"},
 	{"database", required_argument, OPT_DATABASE, BIT(CMD_CONFIGURE), "NAME", "the database's name (default app)"},
 	{"app-user", required_argument, OPT_APP_USER, BIT(CMD_CONFIGURE), "NAME", "the role the service connects as (default app)"},
 	{"migrator-user", required_argument, OPT_MIGRATOR_USER, BIT(CMD_CONFIGURE), "NAME", "the role migrations run as (default migrator)"},
 	{"schema", required_argument, OPT_SCHEMA, BIT(CMD_CONFIGURE), "NAME", "the application's schema (default app)"},
 	{"auth", required_argument, OPT_AUTH, BIT(CMD_CONFIGURE), "iam|password", "iam: app and migrator join rds_iam (default iam)"},
 	{"superuser-extensions", required_argument, OPT_EXTENSIONS, BIT(CMD_CONFIGURE), "JSON", "extensions to install in pg_catalog, e.g. '{\"hstore\": true}'"},
-	{"port", required_argument, OPT_PORT, BIT(CMD_CONFIGURE) | BIT(CMD_TOKEN), "PORT", "the database's TCP port (configure, local: default a free one)"},
+	{"port", required_argument, OPT_PORT, BIT(CMD_CONFIGURE) | BIT(CMD_TOKEN), "PORT", "the database's TCP port (configure: local default a free one, aws 5432)"},
 	{"force", no_argument, OPT_FORCE, BIT(CMD_CONFIGURE), NULL, "overwrite an existing config file"},
 	{"pg-bindir", required_argument, OPT_PG_BINDIR, BIT(CMD_CONFIGURE) | BIT(CMD_PROVISION) | BIT(CMD_PLAN), "DIR", "local: PostgreSQL server binaries (default pg_config --bindir)"},
+	{"cluster-name", required_argument, OPT_CLUSTER_NAME, BIT(CMD_CONFIGURE), "NAME", "aws: the cluster, and the prefix of its resources (default <app>-<env>)"},
+	{"engine-version", required_argument, OPT_ENGINE_VERSION, BIT(CMD_CONFIGURE), "VERSION", "aws: Aurora PostgreSQL version (default " ENV_AWS_DEFAULT_ENGINE_VERSION ")"},
+	{"min-capacity", required_argument, OPT_MIN_CAPACITY, BIT(CMD_CONFIGURE), "ACU", "aws: Serverless v2 minimum capacity (default 0.5)"},
+	{"max-capacity", required_argument, OPT_MAX_CAPACITY, BIT(CMD_CONFIGURE), "ACU", "aws: Serverless v2 maximum capacity (default 1)"},
+	{"vpc-id", required_argument, OPT_VPC_ID, BIT(CMD_CONFIGURE), "ID", "aws: the VPC (default: the region's default VPC)"},
+	{"vpc-tag", required_argument, OPT_VPC_TAG, BIT(CMD_CONFIGURE), "KEY=VALUE", "aws: find the VPC by this tag instead"},
+	{"subnet-ids", required_argument, OPT_SUBNET_IDS, BIT(CMD_CONFIGURE), "ID,ID...", "aws: the database subnets (default: the VPC's)"},
+	{"subnet-tag", required_argument, OPT_SUBNET_TAG, BIT(CMD_CONFIGURE), "KEY=VALUE", "aws: find the VPC's database subnets by this tag instead"},
+	{"deletion-protection", required_argument, OPT_DELETION_PROTECTION, BIT(CMD_CONFIGURE), "on|off", "aws: the cluster's deletion protection (default on)"},
+	{"backup-schedule", required_argument, OPT_BACKUP_SCHEDULE, BIT(CMD_CONFIGURE), "CRON", "aws: the backup plan's schedule (default \"" ENV_AWS_DEFAULT_BACKUP_SCHEDULE "\")"},
+	{"wait-delay", required_argument, OPT_WAIT_DELAY, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "SECONDS", "aws: seconds between polls while waiting (default 30)"},
+	{"wait-max-attempts", required_argument, OPT_WAIT_MAX_ATTEMPTS, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "N", "aws: polls before giving up (default 60)"},
 	{"via", required_argument, OPT_VIA, ROLES, "auto|extension|core", "run the app_roles extension, or the same logic in appdb (default auto)"},
 	{"login", no_argument, OPT_LOGIN, BIT(CMD_ROLES_CHECK), NULL, "also log in as app and migrator"},
 	{"role", required_argument, OPT_ROLE, BIT(CMD_URL) | BIT(CMD_PSQL), "app|migrator|master", "whom to connect as (default app)"},
 	{"yes", no_argument, OPT_YES, BIT(CMD_DESTROY), NULL, "do not ask for confirmation"},
+	{"lift-deletion-protection", no_argument, OPT_LIFT_DELETION_PROTECTION, BIT(CMD_DESTROY), NULL, "aws: turn the cluster's deletion protection off, then delete"},
+	{"skip-final-snapshot", no_argument, OPT_SKIP_FINAL_SNAPSHOT, BIT(CMD_DESTROY), NULL, "aws: delete without a final snapshot (and schedule the key's deletion)"},
 	{"hostname", required_argument, OPT_HOSTNAME, BIT(CMD_TOKEN), "HOST", "the database's host name, as clients connect to it"},
 	{"username", required_argument, OPT_USERNAME, BIT(CMD_TOKEN), "USER", "the database user the token logs in as"},
 	{NULL, 0, 0, 0, NULL, NULL}
@@ -135,8 +154,9 @@ print_help(enum appdb_command command)
 
 	if (command == CMD_NONE)
 	{
-		printf("appdb sets up an application's PostgreSQL database: a local cluster\n"
-			   "configured the way Aurora is, its app and migrator roles, and a check.\n\n"
+		printf("appdb sets up an application's PostgreSQL database: an Aurora Serverless v2\n"
+			   "cluster (provider aws) or a local cluster configured the way Aurora is\n"
+			   "(provider local), its app and migrator roles, and a check.\n\n"
 			   "Usage:\n  appdb [OPTION]... COMMAND [OPTION]...\n\nCommands:\n");
 		for (i = 0; commands[i].name; i++)
 			printf("  %-14s %s\n", commands[i].name, commands[i].summary);
@@ -176,6 +196,31 @@ parse_port(const char *s, int *out)
 	if (*s == '\0' || *end != '\0' || v < 1 || v > 65535)
 		return usage_error("invalid port \"%s\": give a number from 1 to 65535", s);
 	*out = (int) v;
+	return -1;
+}
+
+static int
+parse_count(const char *option, const char *s, long lo, long hi, int *out)
+{
+	char	   *end;
+	long		v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < lo || v > hi)
+		return usage_error("invalid %s \"%s\": give a whole number from %ld to %ld", option, s, lo, hi);
+	*out = (int) v;
+	return -1;
+}
+
+/* Serverless v2 capacity units; the range is checked with the config. */
+static int
+parse_acu(const char *option, const char *s, double *out)
+{
+	char	   *end;
+	double		v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !(v >= 0 && v <= 256))
+		return usage_error("invalid %s \"%s\": give capacity units such as 0.5 or 4", option, s);
+	*out = v;
 	return -1;
 }
 
@@ -241,6 +286,11 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 	int			rc;
 
 	memset(opts, 0, sizeof(*opts));
+	opts->min_capacity = -1;
+	opts->max_capacity = -1;
+	opts->deletion_protection = -1;
+	opts->wait_delay = -1;
+	opts->wait_max_attempts = -1;
 	for (i = 0; option_defs[i].name; i++)
 	{
 		longopts[i].name = option_defs[i].name;
@@ -341,6 +391,39 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 				break;
 			case OPT_YES: opts->yes = true; break;
 			case OPT_HOSTNAME: set_string(&opts->hostname, optarg); break;
+			case OPT_CLUSTER_NAME: set_string(&opts->cluster_name, optarg); break;
+			case OPT_ENGINE_VERSION: set_string(&opts->engine_version, optarg); break;
+			case OPT_MIN_CAPACITY:
+				if ((rc = parse_acu("--min-capacity", optarg, &opts->min_capacity)) >= 0)
+					return rc;
+				break;
+			case OPT_MAX_CAPACITY:
+				if ((rc = parse_acu("--max-capacity", optarg, &opts->max_capacity)) >= 0)
+					return rc;
+				break;
+			case OPT_VPC_ID: set_string(&opts->vpc_id, optarg); break;
+			case OPT_VPC_TAG: set_string(&opts->vpc_tag, optarg); break;
+			case OPT_SUBNET_IDS: set_string(&opts->subnet_ids, optarg); break;
+			case OPT_SUBNET_TAG: set_string(&opts->subnet_tag, optarg); break;
+			case OPT_DELETION_PROTECTION:
+				if (strcmp(optarg, "on") == 0)
+					opts->deletion_protection = 1;
+				else if (strcmp(optarg, "off") == 0)
+					opts->deletion_protection = 0;
+				else
+					return usage_error("invalid --deletion-protection \"%s\": use on or off", optarg);
+				break;
+			case OPT_BACKUP_SCHEDULE: set_string(&opts->backup_schedule, optarg); break;
+			case OPT_WAIT_DELAY:
+				if ((rc = parse_count("--wait-delay", optarg, 0, 3600, &opts->wait_delay)) >= 0)
+					return rc;
+				break;
+			case OPT_WAIT_MAX_ATTEMPTS:
+				if ((rc = parse_count("--wait-max-attempts", optarg, 1, 10000, &opts->wait_max_attempts)) >= 0)
+					return rc;
+				break;
+			case OPT_LIFT_DELETION_PROTECTION: opts->lift_deletion_protection = true; break;
+			case OPT_SKIP_FINAL_SNAPSHOT: opts->skip_final_snapshot = true; break;
 			case OPT_USERNAME: set_string(&opts->username, optarg); break;
 		}
 	}
@@ -365,7 +448,9 @@ free_options(struct appdb_options *opts)
 		&opts->region, &opts->endpoint_url, &opts->provider, &opts->database,
 		&opts->app_user, &opts->migrator_user, &opts->schema, &opts->auth,
 		&opts->extensions, &opts->pg_bindir, &opts->role, &opts->hostname,
-		&opts->username
+		&opts->username, &opts->cluster_name, &opts->engine_version,
+		&opts->vpc_id, &opts->vpc_tag, &opts->subnet_ids, &opts->subnet_tag,
+		&opts->backup_schedule
 	};
 	size_t		i;
 

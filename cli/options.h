@@ -67,6 +67,22 @@ struct appdb_options
 	/* provision, configure */
 	char	   *pg_bindir;
 
+	/* configure, aws */
+	char	   *cluster_name;
+	char	   *engine_version;
+	double		min_capacity;	/* -1: not given */
+	double		max_capacity;
+	char	   *vpc_id;
+	char	   *vpc_tag;
+	char	   *subnet_ids;		/* comma-separated */
+	char	   *subnet_tag;
+	int			deletion_protection;	/* -1: not given, 0 off, 1 on */
+	char	   *backup_schedule;
+
+	/* provision, aws: the waiters' polling */
+	int			wait_delay;		/* seconds between polls; -1: not given (30) */
+	int			wait_max_attempts;	/* -1: not given (60) */
+
 	/* roles */
 	enum appdb_via via;
 	bool		login;
@@ -76,6 +92,8 @@ struct appdb_options
 
 	/* destroy */
 	bool		yes;
+	bool		lift_deletion_protection;
+	bool		skip_final_snapshot;
 
 	/* token */
 	char	   *hostname;

@@ -124,17 +124,17 @@ print_plan(struct app_strlist *plan, enum appdb_output output)
 
 /* One attempt of the command in its own transaction. */
 static int
-attempt(PGconn *conn, struct app_mem *mem, const struct appdb_options *opts,
+attempt(struct roles_session *session, struct app_mem *mem, const struct appdb_options *opts,
 		const struct env_config *cfg, const struct app_config *roles,
 		bool via_extension, char **report, struct app_strlist *plan,
 		bool *success, int *executed, struct app_error *err)
 {
-	struct app_executor exec;
+	PGconn	   *conn = session->conn;
+	const struct app_executor *exec = &session->exec;
 	int			rc;
 
-	pg_executor_init(&exec, conn);
 	*executed = 0;
-	if (pg_command(conn, "BEGIN") != 0)
+	if (session->begin(session->state) != 0)
 		return -2;
 	switch (opts->command)
 	{
@@ -146,7 +146,7 @@ attempt(PGconn *conn, struct app_mem *mem, const struct appdb_options *opts,
 				PQsetNoticeReceiver(conn, count_notice, NULL);
 			}
 			else
-				rc = app_run_setup(&exec, mem, roles, executed, report, err);
+				rc = app_run_setup(exec, mem, roles, executed, report, err);
 			break;
 		case CMD_ROLES_CHECK:
 			if (via_extension)
@@ -155,7 +155,7 @@ attempt(PGconn *conn, struct app_mem *mem, const struct appdb_options *opts,
 				*success = rc == 0 && report_success(*report);
 			}
 			else
-				rc = app_run_check(&exec, mem, roles, success, report, err);
+				rc = app_run_check(exec, mem, roles, success, report, err);
 			break;
 		default:
 			if (via_extension)
@@ -179,24 +179,51 @@ attempt(PGconn *conn, struct app_mem *mem, const struct appdb_options *opts,
 				PQclear(res);
 			}
 			else
-				rc = app_run_plan(&exec, mem, roles, plan, err);
+				rc = app_run_plan(exec, mem, roles, plan, err);
 			break;
 	}
 	/* setup commits; check and plan changed nothing and roll back */
 	if (rc != 0)
 	{
-		pg_command_quiet(conn, "ROLLBACK");
+		session->finish(session->state, false);
 		return -1;
 	}
-	if (pg_command(conn, opts->command == CMD_ROLES_SETUP ? "COMMIT" : "ROLLBACK") != 0)
+	if (session->finish(session->state, opts->command == CMD_ROLES_SETUP) != 0)
 		return -2;
 	return 0;
+}
+
+static int
+pg_begin(void *conn)
+{
+	return pg_command(conn, "BEGIN");
+}
+
+static int
+pg_finish(void *conn, bool commit)
+{
+	if (!commit)
+		return pg_command_quiet(conn, "ROLLBACK");
+	return pg_command(conn, "COMMIT");
 }
 
 int
 roles_command(PGconn *conn, const struct appdb_options *opts,
 			  const struct env_config *cfg, int *executed)
 {
+	struct roles_session session = {.begin = pg_begin, .finish = pg_finish,
+	.state = conn, .conn = conn, .where = PQdb(conn)};
+
+	pg_executor_init(&session.exec, conn);
+	PQsetNoticeReceiver(conn, count_notice, NULL);
+	return roles_command_in(&session, opts, cfg, executed);
+}
+
+int
+roles_command_in(struct roles_session *session, const struct appdb_options *opts,
+				 const struct env_config *cfg, int *executed)
+{
+	PGconn	   *conn = session->conn;
 	struct app_mem mem;
 	struct app_config roles;
 	struct app_error err = {0};
@@ -216,23 +243,26 @@ roles_command(PGconn *conn, const struct appdb_options *opts,
 		code = EXIT_USAGE;
 		goto out;
 	}
-	via_extension = opts->via == VIA_EXTENSION ||
-		(opts->via == VIA_AUTO && extension_usable(conn));
-	if (opts->via == VIA_EXTENSION && !extension_usable(conn))
+	via_extension = conn && (opts->via == VIA_EXTENSION ||
+							 (opts->via == VIA_AUTO && extension_usable(conn)));
+	if (opts->via == VIA_EXTENSION && !via_extension)
 	{
-		errorf("the app_roles extension is not installed in database \"%s\", or its functions are not yours to execute",
-			   PQdb(conn));
+		if (conn)
+			errorf("the app_roles extension is not installed in database \"%s\", or its functions are not yours to execute",
+				   session->where);
+		else
+			errorf("the app_roles extension cannot run in %s: Aurora loads no custom C extensions",
+				   session->where);
 		hintf("use --via core (or auto) to run the same logic in appdb");
 		code = EXIT_USAGE;
 		goto out;
 	}
-	PQsetNoticeReceiver(conn, count_notice, NULL);
 	verbosef("running %s through %s", command_name(opts->command),
 			 via_extension ? "the app_roles extension" : "appdb's own copy of its logic");
 
 	for (tries = 1;; tries++)
 	{
-		rc = attempt(conn, &mem, opts, cfg, &roles, via_extension, &report, &plan,
+		rc = attempt(session, &mem, opts, cfg, &roles, via_extension, &report, &plan,
 					 &success, executed, &err);
 		if (rc == 0 || rc == -2 || tries > 1 || !is_lost_race(&err))
 			break;

@@ -11,8 +11,30 @@
 #include "envconfig.h"
 #include "options.h"
 
-/* Run the roles command of opts; returns the exit code. */
+#include "core/exec.h"
+
+/*
+ * Where the roles commands run: an executor and its transactions.  begin
+ * and finish return 0, or -1 after reporting the error; finish commits or
+ * rolls back.  conn is the libpq connection when there is one (the
+ * extension can only be called over it), else NULL.
+ */
+struct roles_session
+{
+	struct app_executor exec;
+	int			(*begin) (void *state);
+	int			(*finish) (void *state, bool commit);
+	void	   *state;
+	PGconn	   *conn;
+	const char *where;			/* for messages: the database, "cluster x" */
+};
+
+/* Run the roles command of opts over a master connection; returns the exit code. */
 int			roles_command(PGconn *master, const struct appdb_options *opts,
 						  const struct env_config *cfg, int *executed);
+
+/* The same over any session (the Data API's); the extension needs conn. */
+int			roles_command_in(struct roles_session *session, const struct appdb_options *opts,
+							 const struct env_config *cfg, int *executed);
 
 #endif							/* APPDB_ROLES_H */

@@ -387,3 +387,27 @@ wipe_free(char *secret)
 		free(secret);
 	}
 }
+
+char *
+uri_encode(const char *s, const char *keep)
+{
+	char	   *d = xmalloc(strlen(s) * 3 + 1);
+	char	   *o = d;
+
+	for (; *s; s++)
+	{
+		unsigned char ch = (unsigned char) *s;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			(ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
+			ch == '~' || (ch && strchr(keep, ch)))
+			*o++ = (char) ch;
+		else
+		{
+			snprintf(o, 4, "%%%02X", ch);
+			o += 3;
+		}
+	}
+	*o = '\0';
+	return d;
+}

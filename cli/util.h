@@ -25,6 +25,9 @@ int			mkdir_parents(const char *path, mode_t mode);
 int			remove_tree(const char *path);
 char	   *absolute_path(const char *path);
 
+/* Percent-encode every byte outside RFC 3986's unreserved set and keep; malloc'd. */
+char	   *uri_encode(const char *s, const char *keep);
+
 /* An OS user to run the server as, when appdb runs as root. */
 struct os_user
 {

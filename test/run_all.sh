@@ -63,6 +63,8 @@ suite "RDS Data API test server, driven by boto3" test/aws/run_data_api.sh
 suite "the core over the Data API, 10,000 tables (ASan+UBSan)" \
 	env RDSDATA_EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	test/aws/run_rdsdata_exec.sh
+suite "appdb's aws provider on moto and the Data API, $((${TABLES:-10000})) tables (ASan+UBSan)" \
+	env APPDB=test/appdb-asan test/aws/provider.sh
 suite "fuzz: AWS XML error answers, 20 s" test/aws/fuzz.sh xml 20
 suite "fuzz: AWS JSON error answers, 20 s" test/aws/fuzz.sh json 20
 suite "fuzz: AWS config and credentials files, 20 s" test/aws/fuzz.sh profile 20

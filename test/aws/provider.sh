@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# test/aws/provider.sh: appdb's aws provider end to end, against the test
+# bed: moto behind the fault proxy (request authentication on), and the
+# Data API server of test/aws/ on a real local PostgreSQL bootstrapped as
+# Aurora is.  From nothing: configure, plan, provision (every resource read
+# back from moto), a converged provision and plan that only read, roles
+# setup and check through the Data API (the report equal to the extension's
+# on the same database, also with 10,000 tables), a capacity change, a
+# failure halfway, throttling and holds during the wait, a wait that times
+# out, destroy refused by deletion protection, then destroy to nothing.
+#
+#   test/aws/provider.sh
+#
+# Environment: APPDB (default test/appdb-asan, whose AWS half is
+# test/appdb-asan-aws), TABLES (default 10000).  The last line is
+# "aws-provider: N passed, M failed".
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+APPDB=${APPDB:-$root/test/appdb-asan}
+case $APPDB in /*) ;; *) APPDB=$root/$APPDB ;; esac
+TABLES=${TABLES:-10000}
+SERVER_PYTHON=${DATA_API_PYTHON:-/usr/bin/python3}
+STATE="python3 $here/provider_state.py"
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+fail() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -30; return 0; }
+# check NAME COMMAND...: the command's status decides
+check() { local name=$1; shift; if "$@" >"$work/check.out" 2>&1; then ok "$name"; else fail "$name" "$work/check.out"; fi; }
+# state SUBCOMMAND ARGS...: provider_state.py's checks, each counted
+state() {
+	local line
+	$STATE "$@" >"$work/state.out" 2>&1
+	while IFS= read -r line; do
+		case $line in
+			"ok - "*) passed=$((passed + 1)); echo "$line" ;;
+			"not ok - "*) failed=$((failed + 1)); echo "$line" ;;
+			*) echo "# $line" ;;
+		esac
+	done <"$work/state.out"
+}
+# run NAME EXPECTED_STATUS ARGS...: appdb in the environment folder, output kept
+n=0
+run() {
+	local name=$1 want=$2 rc; shift 2
+	n=$((n + 1))
+	(cd "$envdir" && "$APPDB" "$@") >"$work/out.$n" 2>"$work/err.$n" </dev/null
+	rc=$?
+	cat "$work/out.$n" "$work/err.$n" >"$work/last"
+	cat "$work/last" >>"$work/all-output"
+	if [ "$rc" = "$want" ]; then ok "$name (exit $rc)"; else fail "$name: exit $rc, expected $want" "$work/last"; fi
+}
+has() { grep -qF -- "$1" "$work/last"; }
+lacks() { ! grep -qF -- "$1" "$work/last"; }
+
+. "$here/motobed.sh"
+. "$root/test/cluster.sh"
+work=$(mktemp -d /tmp/aws_provider_test.XXXXXX)
+chmod 755 "$work"
+envdir=$work/env
+mkdir -p "$envdir"
+server_pid=
+cleanup() {
+	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+	cluster_stop
+	motobed_stop
+	rm -rf "$work"
+}
+trap cleanup EXIT
+die() { echo "provider.sh: $*" >&2; echo "aws-provider: $passed passed, $((failed + 1)) failed"; exit 2; }
+
+[ -x "$APPDB" ] && [ -x "$APPDB-aws" ] || die "$APPDB and $APPDB-aws must be built"
+"$SERVER_PYTHON" -c 'import psycopg2' 2>/dev/null || die "$SERVER_PYTHON cannot import psycopg2"
+# AWS has its managed policies (AmazonRDSEnhancedMonitoringRole, ...); moto loads them on request
+export MOTO_IAM_LOAD_MANAGED_POLICIES=true
+motobed_start || die "the moto test bed did not start"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+
+# ---- configure ----
+run "configure --provider aws" 0 --app shop --env dev configure --provider aws --region us-east-1
+cfg=$envdir/infra/shop/database/dev.json
+check "the config names the aws provider, region, cluster and defaults" python3 - "$cfg" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+want = {"provider": "aws", "region": "us-east-1", "cluster_name": "shop-dev", "engine_version": "16.6",
+        "min_capacity": 0.5, "max_capacity": 1.0, "port": 5432, "deletion_protection": True,
+        "backup_schedule": "cron(0 7 ? * SUN *)", "database": "app"}
+bad = {k: (c.get(k), v) for k, v in want.items() if c.get(k) != v}
+assert not bad, bad
+assert "vpc_id" not in c and "subnet_ids" not in c
+EOF
+run "configure --provider aws without a region: usage error" 2 --app other --env dev configure --provider aws --region ""
+run "a local-only option with --provider aws is refused" 2 --app other --env dev configure --provider aws --pg-bindir /usr/bin
+run "an aws-only option for the local provider is refused" 2 --app other --env dev configure --vpc-id vpc-1
+has "--provider aws" && ok "the refusal says to add --provider aws" || fail "the refusal says to add --provider aws" "$work/last"
+run "an unusable cluster name is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --cluster-name Bad_Name
+run "one subnet is refused (a subnet group needs two zones)" 2 --app other --env dev configure --provider aws --region us-east-1 --subnet-ids subnet-1
+run "min capacity above max is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --min-capacity 4 --max-capacity 2
+check "no config file was written by the refused configures" test ! -e "$envdir/infra/other"
+
+# ---- plan from nothing: read calls only ----
+motobed_proxy_reset
+run "plan from nothing" 0 --app shop --env dev plan
+for what in "create: KMS key alias/shop-dev-database" "create: cluster parameter group shop-dev-16" \
+	"create: DB subnet group shop-dev" "create: security group shop-dev-database" \
+	"create: IAM role shop-dev-database-monitoring" "create: Aurora cluster shop-dev" \
+	"create: instance shop-dev-1" "create: IAM policy shop-dev-app-access" \
+	"create: IAM policy shop-dev-migrator-access" "create: backup vault shop-dev-database" \
+	"create: backup plan shop-dev-database" "create: backup selection shop-dev-database" \
+	"the region's default VPC"; do
+	has "$what" && ok "plan says: $what" || fail "plan says: $what" "$work/last"
+done
+motobed_proxy_log >"$work/plan.log"
+$STATE writes "$work/plan.log" >"$work/writes"
+check "plan made no mutating call" test ! -s "$work/writes"
+
+# ---- provision from nothing, held in creating, throttled while waiting ----
+motobed_proxy_reset
+motobed_hold cluster shop-dev creating 3
+motobed_hold instance shop-dev-1 creating 2
+motobed_fault '{"code": "Throttling", "count": 2, "match": "Action=DescribeDBClusters"}'
+run "provision from nothing (held, throttled while waiting)" 0 --app shop --env dev provision --wait-delay 0
+has "cluster shop-dev: creating" && ok "provision shows the cluster's states" || fail "provision shows the cluster's states" "$work/last"
+has "cluster shop-dev: available" && ok "provision shows the cluster available" || fail "provision shows the cluster available" "$work/last"
+has "elapsed" && ok "progress carries the time elapsed" || fail "progress carries the time elapsed" "$work/last"
+has "provision: 13 created" && ok "provision counts what it created" || fail "provision counts what it created" "$work/last"
+state created shop-dev
+
+# ---- converged: a second provision and plan only read ----
+motobed_proxy_reset
+run "a second provision" 0 --app shop --env dev provision --wait-delay 0
+has "nothing changed" && ok "the second provision says nothing changed" || fail "the second provision says nothing changed" "$work/last"
+motobed_proxy_log >"$work/converged.log"
+$STATE writes "$work/converged.log" >"$work/writes"
+check "the second provision made no mutating call" test ! -s "$work/writes"
+run "plan when converged" 0 --app shop --env dev plan
+has "Nothing to do" && ok "plan says nothing to do" || fail "plan says nothing to do" "$work/last"
+
+# ---- roles through the Data API on a real PostgreSQL ----
+cluster_start "$(pg_config --bindir)" >/dev/null || die "cluster_start failed"
+cluster_createdb app >/dev/null || die "createdb app failed"
+psql_as() { local who=$1; shift; "$CLUSTER_PSQL" -X -q -At -v ON_ERROR_STOP=1 -U "$who" -d app "$@"; }
+psql_as postgres -c "CREATE EXTENSION app_roles" || die "CREATE EXTENSION app_roles failed"
+master_password=$($STATE secret shop-dev) || die "reading the master secret failed"
+[ -n "$master_password" ] || die "the master secret has no password"
+cluster_psql_super -d postgres -c "ALTER ROLE postgres PASSWORD '$master_password'" >/dev/null
+"$SERVER_PYTHON" "$here/data_api_server.py" --secretsmanager-url "$MOTOBED_PROXY_URL" --region us-east-1 \
+	--db-host "$PGHOST" --db-port "$PGPORT" \
+	--verify-key "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+	--port-file "$work/data-api.port" --log "$work/data-api.log" 2>"$work/data-api.err" &
+server_pid=$!
+for _ in $(seq 200); do [ -s "$work/data-api.port" ] && break; sleep 0.1; done
+[ -s "$work/data-api.port" ] || { cat "$work/data-api.err" >&2; die "the Data API server did not start"; }
+export AWS_ENDPOINT_URL_RDS_DATA="http://127.0.0.1:$(cat "$work/data-api.port")"
+
+run "roles check before setup fails" 1 --app shop --env dev roles check
+run "roles plan lists the statements" 0 --app shop --env dev roles plan
+has 'CREATE ROLE "migrator" LOGIN' && ok "roles plan shows CREATE ROLE migrator" || fail "roles plan shows CREATE ROLE migrator" "$work/last"
+run "roles setup through the Data API" 0 --app shop --env dev roles setup --output json
+cp "$work/out.$n" "$work/setup.json"
+run "a second roles setup changes nothing" 0 --app shop --env dev roles setup
+has "nothing to change" && ok "the second setup executed nothing" || fail "the second setup executed nothing" "$work/last"
+run "roles check through the Data API" 0 --app shop --env dev roles check --output json
+cp "$work/out.$n" "$work/check.json"
+psql_as postgres -c "SELECT app_check_roles()" >"$work/ext-check.json"
+psql_as postgres -c "SELECT app_setup_roles()" >"$work/ext-setup.json" 2>/dev/null
+check "roles check's report is the extension's, byte for byte" cmp "$work/check.json" "$work/ext-check.json"
+check "roles setup's report is the extension's, byte for byte" cmp "$work/setup.json" "$work/ext-setup.json"
+run "roles setup --via extension is refused on Aurora" 2 --app shop --env dev roles setup --via extension
+run "roles check --login without a network path fails clearly" 1 --app shop --env dev roles check --login
+has "login app" && has "needs a network path" && ok "--login says why it could not log in" || fail "--login says why it could not log in" "$work/last"
+
+echo "# creating $TABLES tables in schema app as migrator..."
+psql_as migrator -c "DO \$\$ BEGIN FOR i IN 1..$TABLES LOOP
+	EXECUTE format('CREATE TABLE app.t%s (id serial PRIMARY KEY, v text)', i);
+	IF i % 200 = 0 THEN COMMIT; END IF; END LOOP; END \$\$" || die "creating the tables failed"
+psql_as migrator -c "REVOKE ALL ON ALL TABLES IN SCHEMA app FROM app" || die "REVOKE failed"
+run "roles check on $TABLES tables with app's grants revoked fails" 1 --app shop --env dev roles check --output json
+psql_as postgres -c "SELECT app_check_roles()" >"$work/ext-check-big.json"
+check "... with the extension's report" cmp "$work/out.$n" "$work/ext-check-big.json"
+run "roles setup repairs $TABLES tables through the Data API" 0 --app shop --env dev roles setup
+run "roles check on $TABLES tables" 0 --app shop --env dev roles check --output json
+psql_as postgres -c "SELECT app_check_roles()" >"$work/ext-check-big.json"
+check "... with the extension's report" cmp "$work/out.$n" "$work/ext-check-big.json"
+check "every Data API call kept within AWS's limits (no limit error in its log)" \
+	bash -c "! grep -E 'too large|response size|65,536|BadRequestException' '$work/data-api.log'"
+
+# ---- url: a fresh token, only where asked ----
+run "url --role app" 0 --app shop --env dev url --role app
+has "postgresql://app:" && has "X-Amz-Signature%3D" && has "sslmode=require" &&
+	ok "url carries an IAM token for app over TLS" || fail "url carries an IAM token for app over TLS" "$work/last"
+run "url --role master is refused on Aurora" 2 --app shop --env dev url --role master
+run "status" 0 --app shop --env dev status
+has "state:     available" && has "data api:  on" && ok "status shows state and Data API" || fail "status shows state and Data API" "$work/last"
+
+# ---- a capacity change: plan shows it, provision makes only that call ----
+sed -i 's/"max_capacity": 1.0/"max_capacity": 4.0/' "$cfg"
+run "plan after raising max capacity" 0 --app shop --env dev plan
+grep '^change:' "$work/out.$n" >"$work/changes"
+check "plan shows exactly one change" test "$(wc -l <"$work/changes")" = 1
+check "... the capacity, old to new" grep -qF "Serverless v2 capacity 0.5–1 ACU → 0.5–4 ACU" "$work/changes"
+motobed_proxy_reset
+run "provision the capacity change" 0 --app shop --env dev provision --wait-delay 0
+motobed_proxy_log >"$work/change.log"
+$STATE writes "$work/change.log" >"$work/writes"
+check "provision made only ModifyDBCluster" test "$(cat "$work/writes")" = "ModifyDBCluster"
+state created shop-dev --max-capacity 4.0
+
+# ---- a failure halfway: after the cluster, before the instance ----
+mkdir -p "$work/env2"
+run2() { local save=$envdir; envdir=$work/env2; run "$@"; envdir=$save; }
+run2 "configure a second environment" 0 --app half --env dev configure --provider aws --region us-east-1 --deletion-protection off
+motobed_fault '{"code": "InsufficientDBInstanceCapacity", "message": "no capacity now", "count": 1, "match": "Action=CreateDBInstance"}'
+run2 "provision stopped by a failure at the instance" 3 --app half --env dev provision --wait-delay 0
+has "InsufficientDBInstanceCapacity" && ok "the failure names AWS's error" || fail "the failure names AWS's error" "$work/last"
+has "run provision again" && ok "the failure says provision completes it" || fail "the failure says provision completes it" "$work/last"
+run2 "the next provision completes it" 0 --app half --env dev provision --wait-delay 0
+has "create: instance half-dev-1" && lacks "create: Aurora cluster" && ok "it creates only what was missing" || fail "it creates only what was missing" "$work/last"
+state single half-dev
+state created half-dev --deletion-protection off
+
+# ---- a cluster that never becomes available ----
+run2 "configure a third environment" 0 --app slow --env dev configure --provider aws --region us-east-1 --deletion-protection off
+motobed_hold cluster slow-dev creating -1
+run2 "a cluster stuck in creating ends in a timeout" 3 --app slow --env dev provision --wait-delay 0 --wait-max-attempts 4
+has "still creating after 4 polls" && ok "the timeout says what and how long" || fail "the timeout says what and how long" "$work/last"
+motobed_hold cluster slow-dev creating 0
+run2 "provision goes on once the cluster is available" 0 --app slow --env dev provision --wait-delay 0
+
+# ---- destroy ----
+run "destroy refuses without --yes off a terminal" 2 --app shop --env dev destroy
+run "destroy refuses while deletion protection is on" 2 --app shop --env dev destroy --yes
+has "--lift-deletion-protection" && ok "the refusal says how to proceed" || fail "the refusal says how to proceed" "$work/last"
+state created shop-dev --max-capacity 4.0
+run "destroy --lift-deletion-protection --skip-final-snapshot" 0 --app shop --env dev destroy --yes --lift-deletion-protection --skip-final-snapshot --wait-delay 0
+run2 "destroy, keeping the final snapshot" 0 --app half --env dev destroy --yes --wait-delay 0
+has "final snapshot half-dev-final-" && ok "destroy names the final snapshot" || fail "destroy names the final snapshot" "$work/last"
+state gone half-dev --final-snapshot
+run2 "destroy the third" 0 --app slow --env dev destroy --yes --skip-final-snapshot --wait-delay 0
+state gone shop-dev
+state gone slow-dev
+run "a second destroy finds nothing to delete" 0 --app shop --env dev destroy --yes --skip-final-snapshot --wait-delay 0
+
+# ---- secrets ----
+check "the master password appears in no output" bash -c "! grep -qF -- '$master_password' '$work/all-output'"
+check "nor in the proxy's log" bash -c "! curl -sf '$MOTOBED_PROXY_URL/__proxy/log' | grep -qF -- '$master_password'"
+check "nor in the Data API server's log" bash -c "! grep -qF -- '$master_password' '$work/data-api.log'"
+check "the secret key appears in no output" bash -c "! grep -qF -- '$AWS_SECRET_ACCESS_KEY' '$work/all-output'"
+check "a token appears only where url printed one" \
+	bash -c "test \"\$(grep -l 'X-Amz-Signature' $work/out.* $work/err.* | wc -l)\" = 1"
+
+echo "aws-provider: $passed passed, $failed failed"
+[ "$failed" = 0 ]
