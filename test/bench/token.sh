@@ -43,7 +43,11 @@ echo "one token as a whole process (median of 11):"
 printf '  %-44s %8s us\n' "appdb token" "$ours" "aws rds generate-db-auth-token" "$theirs"
 awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "  ratio: aws CLI takes %.0fx as long\n", b / a}'
 /usr/bin/time -f "%M" -o /tmp/token_mem.$$ ./appdb token --hostname "$host" --port 5432 --username app --region us-east-1 >/dev/null
-echo "  appdb token peak RSS: $(cat /tmp/token_mem.$$) KiB"; rm -f /tmp/token_mem.$$
+echo "  appdb token peak RSS: $(cat /tmp/token_mem.$$) KiB"
+# the floor under both figures: appdb-aws with its libraries loaded, no work
+/usr/bin/time -f "%M" -o /tmp/token_mem.$$ ./appdb-aws --version >/dev/null
+echo "  of which loading appdb-aws's libraries (appdb-aws --version): $(cat /tmp/token_mem.$$) KiB"
+rm -f /tmp/token_mem.$$
 
 # One signed call against moto: a token for a profile that assumes a role
 # (an STS AssumeRole request, signed, through the fault proxy).
