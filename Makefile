@@ -66,7 +66,7 @@ infra-args = $(if $(APP_NAME),,$(error APP_NAME is required))$(if $(ENVIRONMENT)
 
 .PHONY: infra-configure-app-database infra-update-app-database infra-update-app-database-roles infra-check-app-database-roles
 infra-configure-app-database: appdb
-	$(APPDB) configure $(infra-args)
+	$(APPDB) configure $(infra-args)$(if $(PROVIDER), --provider $(PROVIDER))
 infra-update-app-database: appdb
 	$(APPDB) provision $(infra-args)
 infra-update-app-database-roles: appdb

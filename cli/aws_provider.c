@@ -1765,7 +1765,12 @@ destroy_policy(struct awsenv *e, const char *role)
 			aws_iam_delete_policy_version(e->client, arn, versions.ids.v[i], NULL, &err) != AWS_OK)
 			rc = aws_failed(&err);
 	if (rc < 0 && versions.found)
-		rc = deleted(aws_iam_delete_policy(e->client, arn, &found, &err), &err, &found, pname);
+		{
+		char	   *what = str_printf("IAM policy %s", pname);
+
+		rc = deleted(aws_iam_delete_policy(e->client, arn, &found, &err), &err, &found, what);
+		free(what);
+	}
 	aws_iam_policy_versions_clean_up(&versions);
 	free(arn);
 	free(pname);
@@ -1789,7 +1794,12 @@ destroy_role(struct awsenv *e, const char *suffix)
 		if (aws_iam_detach_role_policy(e->client, rname, attached.arns.v[i], NULL, &err) != AWS_OK)
 			rc = aws_failed(&err);
 	if (rc < 0 && attached.found)
-		rc = deleted(aws_iam_delete_role(e->client, rname, &found, &err), &err, &found, rname);
+		{
+		char	   *what = str_printf("IAM role %s", rname);
+
+		rc = deleted(aws_iam_delete_role(e->client, rname, &found, &err), &err, &found, what);
+		free(what);
+	}
 	aws_iam_attached_clean_up(&attached);
 	free(rname);
 	return rc;
@@ -1821,11 +1831,11 @@ destroy_backup(struct awsenv *e, bool *vault_kept)
 			rc = aws_failed(&err);
 		for (j = 0; rc < 0 && j < sel.ids.n; j++)
 			rc = deleted(aws_backup_delete_selection(e->client, plans.ids.v[i], sel.ids.v[j], &found, &err),
-						 &err, &found, "backup selection");
+						 &err, &found, "the backup selection");
 		aws_backup_selection_list_clean_up(&sel);
 		if (rc < 0)
 			rc = deleted(aws_backup_delete_plan(e->client, plans.ids.v[i], &found, &err), &err, &found,
-						 "backup plan");
+						 "the backup plan");
 	}
 	if (rc < 0 && aws_backup_describe_vault(e->client, bname, &vault, &err) != AWS_OK)
 		rc = aws_failed(&err);
@@ -1837,7 +1847,12 @@ destroy_backup(struct awsenv *e, bool *vault_kept)
 		*vault_kept = true;
 	}
 	else if (rc < 0 && vault.found)
-		rc = deleted(aws_backup_delete_vault(e->client, bname, &found, &err), &err, &found, bname);
+		{
+		char	   *what = str_printf("backup vault %s", bname);
+
+		rc = deleted(aws_backup_delete_vault(e->client, bname, &found, &err), &err, &found, what);
+		free(what);
+	}
 	aws_backup_vault_clean_up(&vault);
 	aws_backup_plan_list_clean_up(&plans);
 	free(bname);
@@ -1961,22 +1976,27 @@ cmd_destroy(struct awsenv *e)
 		}
 	}
 	{
-		char	   *pg = str_printf("%s-%d", e->name, env_engine_major(e->cfg->engine_version));
+		char	   *pg = str_printf("cluster parameter group %s-%d", e->name, env_engine_major(e->cfg->engine_version));
 		char	   *sgname = resource_name(e, "-database");
+		char	   *sgwhat = str_printf("security group %s", sgname);
+		char	   *sngwhat = str_printf("DB subnet group %s", e->name);
 		const char *names[1] = {sgname};
 		const struct aws_ec2_filter f = {"group-name", names, 1};
 		struct aws_ec2_security_group_list groups = {0};
 
-		rc = deleted(aws_rds_delete_cluster_parameter_group(e->client, pg, &found, &err), &err, &found, pg);
+		rc = deleted(aws_rds_delete_cluster_parameter_group(e->client, strrchr(pg, ' ') + 1, &found, &err),
+					 &err, &found, pg);
 		if (rc < 0)
 			rc = deleted(aws_rds_delete_subnet_group(e->client, e->name, &found, &err), &err, &found,
-						 "DB subnet group");
+						 sngwhat);
 		if (rc < 0 && aws_ec2_describe_security_groups(e->client, NULL, 0, &f, 1, &groups, &err) != AWS_OK)
 			rc = aws_failed(&err);
 		for (i = 0; rc < 0 && i < groups.n; i++)
 			rc = deleted(aws_ec2_delete_security_group(e->client, groups.v[i].id, &found, &err), &err,
-						 &found, sgname);
+						 &found, sgwhat);
 		aws_ec2_security_group_list_clean_up(&groups);
+		free(sngwhat);
+		free(sgwhat);
 		free(sgname);
 		free(pg);
 		if (rc < 0)
