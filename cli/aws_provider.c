@@ -1676,7 +1676,15 @@ cmd_status(struct awsenv *e)
 		return aws_failed(&err);
 	if (!e->cluster.found)
 	{
+		struct aws_rds_snapshot_list snaps = {0};
+
 		printf("state:     absent (cluster %s does not exist in %s; run provision)\n", e->name, e->cfg->region);
+		/* where a destroyed cluster's data is */
+		if (aws_rds_describe_cluster_snapshots(e->client, e->name, &snaps, &err) != AWS_OK)
+			return aws_failed(&err);
+		for (i = 0; i < snaps.ids.n; i++)
+			printf("snapshot:  %s (%s)\n", snaps.ids.v[i], snaps.statuses.v[i] ? snaps.statuses.v[i] : "?");
+		aws_rds_snapshot_list_clean_up(&snaps);
 		return EXIT_OK;
 	}
 	if (aws_rds_describe_cluster_instances(e->client, e->name, &list, &err) != AWS_OK)

@@ -237,6 +237,8 @@ run "destroy --lift-deletion-protection --skip-final-snapshot" 0 --app shop --en
 run2 "destroy, keeping the final snapshot" 0 --app half --env dev destroy --yes --wait-delay 0
 has "final snapshot half-dev-final-" && ok "destroy names the final snapshot" || fail "destroy names the final snapshot" "$work/last"
 state gone half-dev --final-snapshot
+run2 "status after destroy" 0 --app half --env dev status
+has "state:     absent" && has "snapshot:  half-dev-final-" && ok "status names the final snapshot" || fail "status names the final snapshot" "$work/last"
 run2 "destroy the third" 0 --app slow --env dev destroy --yes --skip-final-snapshot --wait-delay 0
 state gone shop-dev
 state gone slow-dev
