@@ -271,37 +271,70 @@ def writes(path):
 
 
 def actions(path):
-    """The IAM actions of the log: signing name (from the Authorization
-    header's scope, or the service's) and the operation, matched for REST
-    calls against botocore's models."""
+    """The IAM actions of the log ("<service prefix>:<Operation>"), sorted.
+
+    The log has no headers but X-Amz-Target, so the service is found from
+    the request itself, against botocore's models of the services appdb
+    calls: a JSON 1.1 call by its X-Amz-Target prefix (TrentService: kms),
+    a query or EC2 call by the Version in its form (2014-10-31: rds), a
+    REST-JSON call by its method and path against the operations' request
+    URIs (the most literal match wins: GET /backup/plans/ is
+    ListBackupPlans).  The prefix is the model's signing name, which is
+    what moto (and AWS, for these services) checks.  Injected faults never
+    reached a service and are left out.  With PROVIDER_STATE_ORDER=log in
+    the environment they are printed in the order of their first use instead.
+    A request no action is found for is named on stderr and ends the run
+    with status 1."""
     session = botocore.session.get_session()
-    rest = {}
-    for service in ("backup", "rds-data"):
+    by_target, by_version, rest = {}, {}, []
+    for service in ("rds", "iam", "sts", "ec2", "kms", "secretsmanager", "backup", "rds-data"):
         model = session.get_service_model(service)
-        for name in model.operation_names:
-            http = model.operation_model(name).http
-            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(http["requestUri"].split("?")[0]))
-            rest.setdefault(service, []).append((http["method"], re.compile("^" + pattern + "$"), name))
-    found = set()
+        prefix = model.signing_name or model.endpoint_prefix
+        meta = model.metadata
+        if meta.get("targetPrefix"):
+            by_target[meta["targetPrefix"]] = prefix
+        if meta["protocol"] in ("query", "ec2"):
+            by_version[meta["apiVersion"]] = prefix
+        if meta["protocol"] in ("rest-json", "rest-xml"):
+            for name in model.operation_names:
+                http = model.operation_model(name).http
+                uri = http["requestUri"].split("?")[0]
+                pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(uri))
+                rest.append((http["method"], re.compile("^" + pattern + "$"),
+                             uri.count("{"), f"{prefix}:{name}"))
+    found = {}
+    unknown = []
     for e in proxy_log(path):
         if e.get("fault"):
             continue
-        scope = re.search(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/", e.get("authorization", "")) if e.get(
-            "authorization") else None
-        service = e.get("service") or (scope.group(1) if scope else None)
-        op = op_name(e)
-        if " " in op:
-            method, path_ = op.split(" ", 1)
-            for svc, routes in rest.items():
-                for m, rx, name in routes:
-                    if m == method and rx.match(path_.split("?")[0]):
-                        found.add(f"{'backup' if svc == 'backup' else 'rds-data'}:{name}")
-                        break
-            continue
-        if service:
-            found.add(f"{service}:{op}")
-    for a in sorted(found):
+        target = e.get("target") or ""
+        action = e.get("action") or ""
+        if target:
+            svc, _, op = target.partition(".")
+            if svc in by_target and op:
+                found.setdefault(f"{by_target[svc]}:{op}", len(found))
+                continue
+        elif action:
+            version = urllib.parse.parse_qs(e.get("body") or "").get("Version", [""])[0]
+            if version in by_version:
+                found.setdefault(f"{by_version[version]}:{action}", len(found))
+                continue
+        else:
+            method = e.get("method") or ""
+            path_ = urllib.parse.unquote((e.get("path") or "").split("?")[0])
+            raw = (e.get("path") or "").split("?")[0]
+            hits = sorted((n, a) for m, rx, n, a in rest if m == method and (rx.match(raw) or rx.match(path_)))
+            if hits:
+                found.setdefault(hits[0][1], len(found))
+                continue
+        unknown.append(e.get("op") or "?")
+    in_log_order = os.environ.get("PROVIDER_STATE_ORDER") == "log"
+    for a in sorted(found, key=found.get) if in_log_order else sorted(found):
         print(a)
+    for op in unknown:
+        print(f"provider_state.py: no IAM action for {op!r}", file=sys.stderr)
+    if unknown:
+        sys.exit(1)
 
 
 def secret(name):
