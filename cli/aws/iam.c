@@ -247,59 +247,66 @@ aws_iam_policy_versions_clean_up(struct aws_iam_policy_versions *v)
 	memset(v, 0, sizeof(*v));
 }
 
+static void
+read_versions_page(const xmlNode *result, void *state)
+{
+	struct aws_iam_policy_versions *out = state;
+	xmlNode    *n;
+
+	out->found = true;
+	for (n = aws_xml_path(result, "Versions/member"); n; n = aws_xml_next(n, "member"))
+	{
+		char	   *id = aws_xml_path_text(n, "VersionId");
+		bool	   *bigger;
+
+		if (id == NULL)
+			continue;
+		bigger = xmalloc((out->ids.n + 1) * sizeof(*bigger));
+		if (out->ids.n)
+			memcpy(bigger, out->is_default, out->ids.n * sizeof(*bigger));
+		free(out->is_default);
+		out->is_default = bigger;
+		out->is_default[out->ids.n] = aws_svc_xml_bool(n, "IsDefaultVersion");
+		aws_strings_add(&out->ids, id);
+	}
+}
+
+/* A list call of every page; NoSuchEntity leaves out empty (found false). */
+static enum aws_status
+list_pages(struct aws_client *client, const char *op, const char *name, const char *value,
+		   aws_svc_page_reader read, void *out, void (*clean_up) (void *),
+		   struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, name, value);
+	st = aws_svc_query_pages(client, &aws_service_iam, op, &p, read, out, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+	{
+		clean_up(out);
+		if (aws_svc_absorb(err, no_such_entity))
+			return AWS_OK;
+	}
+	return st;
+}
+
+static void
+versions_clean_up(void *v)
+{
+	aws_iam_policy_versions_clean_up(v);
+}
+
 enum aws_status
 aws_iam_list_policy_versions(struct aws_client *client, const char *arn,
 							 struct aws_iam_policy_versions *out,
 							 struct aws_error *err)
 {
-	char	   *marker = NULL;
-
 	memset(out, 0, sizeof(*out));
-	do
-	{
-		struct aws_params p;
-		struct aws_response resp;
-		enum aws_status st;
-		xmlNode    *result;
-		xmlNode    *n;
-
-		aws_params_init(&p);
-		aws_params_add(&p, "PolicyArn", arn);
-		if (marker)
-			aws_params_add(&p, "Marker", marker);
-		free(marker);
-		marker = NULL;
-		st = call(client, "ListPolicyVersions", &p, &resp, err);
-		aws_params_free(&p);
-		if (st != AWS_OK)
-		{
-			aws_iam_policy_versions_clean_up(out);
-			if (aws_svc_absorb(err, no_such_entity))
-				return AWS_OK;
-			return st;
-		}
-		out->found = true;
-		result = aws_xml_result(&resp, "ListPolicyVersions");
-		for (n = aws_xml_path(result, "Versions/member"); n; n = aws_xml_next(n, "member"))
-		{
-			char	   *id = aws_xml_path_text(n, "VersionId");
-			bool	   *bigger;
-
-			if (id == NULL)
-				continue;
-			bigger = xmalloc((out->ids.n + 1) * sizeof(*bigger));
-			if (out->ids.n)
-				memcpy(bigger, out->is_default, out->ids.n * sizeof(*bigger));
-			free(out->is_default);
-			out->is_default = bigger;
-			out->is_default[out->ids.n] = aws_svc_xml_bool(n, "IsDefaultVersion");
-			aws_strings_add(&out->ids, id);
-		}
-		if (aws_svc_xml_bool(result, "IsTruncated"))
-			marker = aws_xml_path_text(result, "Marker");
-		aws_response_clean_up(&resp);
-	} while (marker);
-	return AWS_OK;
+	return list_pages(client, "ListPolicyVersions", "PolicyArn", arn, read_versions_page,
+					  out, versions_clean_up, err);
 }
 
 enum aws_status
@@ -460,56 +467,41 @@ aws_iam_attached_clean_up(struct aws_iam_attached *a)
 	memset(a, 0, sizeof(*a));
 }
 
+static void
+read_attached_page(const xmlNode *result, void *state)
+{
+	struct aws_iam_attached *out = state;
+	xmlNode    *n;
+
+	out->found = true;
+	for (n = aws_xml_path(result, "AttachedPolicies/member"); n;
+		 n = aws_xml_next(n, "member"))
+	{
+		char	   *arn = aws_xml_path_text(n, "PolicyArn");
+		char	   *name = aws_xml_path_text(n, "PolicyName");
+
+		if (arn == NULL)
+		{
+			free(name);
+			continue;
+		}
+		aws_strings_add(&out->arns, arn);
+		aws_strings_add(&out->names, name ? name : xstrdup(""));
+	}
+}
+
+static void
+attached_clean_up(void *a)
+{
+	aws_iam_attached_clean_up(a);
+}
+
 enum aws_status
 aws_iam_list_attached_role_policies(struct aws_client *client, const char *role,
 									struct aws_iam_attached *out,
 									struct aws_error *err)
 {
-	char	   *marker = NULL;
-
 	memset(out, 0, sizeof(*out));
-	do
-	{
-		struct aws_params p;
-		struct aws_response resp;
-		enum aws_status st;
-		xmlNode    *result;
-		xmlNode    *n;
-
-		aws_params_init(&p);
-		aws_params_add(&p, "RoleName", role);
-		if (marker)
-			aws_params_add(&p, "Marker", marker);
-		free(marker);
-		marker = NULL;
-		st = call(client, "ListAttachedRolePolicies", &p, &resp, err);
-		aws_params_free(&p);
-		if (st != AWS_OK)
-		{
-			aws_iam_attached_clean_up(out);
-			if (aws_svc_absorb(err, no_such_entity))
-				return AWS_OK;
-			return st;
-		}
-		out->found = true;
-		result = aws_xml_result(&resp, "ListAttachedRolePolicies");
-		for (n = aws_xml_path(result, "AttachedPolicies/member"); n;
-			 n = aws_xml_next(n, "member"))
-		{
-			char	   *arn = aws_xml_path_text(n, "PolicyArn");
-			char	   *name = aws_xml_path_text(n, "PolicyName");
-
-			if (arn == NULL)
-			{
-				free(name);
-				continue;
-			}
-			aws_strings_add(&out->arns, arn);
-			aws_strings_add(&out->names, name ? name : xstrdup(""));
-		}
-		if (aws_svc_xml_bool(result, "IsTruncated"))
-			marker = aws_xml_path_text(result, "Marker");
-		aws_response_clean_up(&resp);
-	} while (marker);
-	return AWS_OK;
+	return list_pages(client, "ListAttachedRolePolicies", "RoleName", role, read_attached_page,
+					  out, attached_clean_up, err);
 }

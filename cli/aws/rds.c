@@ -444,60 +444,46 @@ aws_rds_modify_db_instance(struct aws_client *client,
 	return st;
 }
 
+static void
+read_instances_page(const xmlNode *result, void *state)
+{
+	struct aws_rds_instance_list *list = state;
+	xmlNode    *n;
+
+	for (n = aws_xml_path(result, "DBInstances/DBInstance"); n;
+		 n = aws_xml_next(n, "DBInstance"))
+	{
+		struct aws_rds_instance *bigger = xmalloc((list->n + 1) * sizeof(*bigger));
+
+		if (list->n)
+			memcpy(bigger, list->v, list->n * sizeof(*bigger));
+		free(list->v);
+		list->v = bigger;
+		memset(&list->v[list->n], 0, sizeof(list->v[0]));
+		read_instance(n, &list->v[list->n++]);
+	}
+}
+
 /* DescribeDBInstances by id or by cluster, every page, into list. */
 static enum aws_status
 describe_instances(struct aws_client *client, const char *id, const char *cluster,
 				   struct aws_rds_instance_list *list, struct aws_error *err)
 {
-	char	   *marker = NULL;
+	struct aws_params p;
+	enum aws_status st;
 
-	do
+	aws_params_init(&p);
+	if (id)
+		aws_params_add(&p, "DBInstanceIdentifier", id);
+	if (cluster)
 	{
-		struct aws_params p;
-		struct aws_response resp;
-		enum aws_status st;
-		xmlNode    *result;
-		xmlNode    *n;
-
-		aws_params_init(&p);
-		if (id)
-			aws_params_add(&p, "DBInstanceIdentifier", id);
-		if (cluster)
-		{
-			aws_params_add(&p, "Filters.Filter.1.Name", "db-cluster-id");
-			aws_params_add(&p, "Filters.Filter.1.Values.Value.1", cluster);
-		}
-		if (marker)
-			aws_params_add(&p, "Marker", marker);
-		free(marker);
-		marker = NULL;
-		st = aws_call_query(client, &aws_service_rds, "DescribeDBInstances", &p,
-							&resp, err);
-		aws_params_free(&p);
-		if (st != AWS_OK)
-			return st;
-		result = aws_xml_result(&resp, "DescribeDBInstances");
-		for (n = aws_xml_path(result, "DBInstances/DBInstance"); n;
-			 n = aws_xml_next(n, "DBInstance"))
-		{
-			struct aws_rds_instance *bigger = xmalloc((list->n + 1) * sizeof(*bigger));
-
-			if (list->n)
-				memcpy(bigger, list->v, list->n * sizeof(*bigger));
-			free(list->v);
-			list->v = bigger;
-			memset(&list->v[list->n], 0, sizeof(list->v[0]));
-			read_instance(n, &list->v[list->n++]);
-		}
-		marker = aws_xml_path_text(result, "Marker");
-		if (marker && marker[0] == '\0')
-		{
-			free(marker);
-			marker = NULL;
-		}
-		aws_response_clean_up(&resp);
-	} while (marker);
-	return AWS_OK;
+		aws_params_add(&p, "Filters.Filter.1.Name", "db-cluster-id");
+		aws_params_add(&p, "Filters.Filter.1.Values.Value.1", cluster);
+	}
+	st = aws_svc_query_pages(client, &aws_service_rds, "DescribeDBInstances", &p,
+							 read_instances_page, list, err);
+	aws_params_free(&p);
+	return st;
 }
 
 enum aws_status
@@ -710,68 +696,55 @@ aws_rds_parameter_list_get(const struct aws_rds_parameter_list *l, const char *n
 	return NULL;
 }
 
+static void
+read_parameters_page(const xmlNode *result, void *state)
+{
+	struct aws_rds_parameter_list *out = state;
+	xmlNode    *n;
+
+	out->found = true;
+	for (n = aws_xml_path(result, "Parameters/Parameter"); n;
+		 n = aws_xml_next(n, "Parameter"))
+	{
+		struct aws_rds_parameter_value *bigger = xmalloc((out->n + 1) * sizeof(*bigger));
+		struct aws_rds_parameter_value *v;
+
+		if (out->n)
+			memcpy(bigger, out->v, out->n * sizeof(*bigger));
+		free(out->v);
+		out->v = bigger;
+		v = &out->v[out->n++];
+		v->name = aws_xml_path_text(n, "ParameterName");
+		v->value = aws_xml_path_text(n, "ParameterValue");
+		v->apply_method = aws_xml_path_text(n, "ApplyMethod");
+		v->source = aws_xml_path_text(n, "Source");
+	}
+}
+
 enum aws_status
 aws_rds_describe_cluster_parameters(struct aws_client *client, const char *name,
 									const char *source,
 									struct aws_rds_parameter_list *out,
 									struct aws_error *err)
 {
-	char	   *marker = NULL;
+	struct aws_params p;
+	enum aws_status st;
 
 	memset(out, 0, sizeof(*out));
-	do
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterParameterGroupName", name);
+	if (source)
+		aws_params_add(&p, "Source", source);
+	st = aws_svc_query_pages(client, &aws_service_rds, "DescribeDBClusterParameters", &p,
+							 read_parameters_page, out, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
 	{
-		struct aws_params p;
-		struct aws_response resp;
-		enum aws_status st;
-		xmlNode    *result;
-		xmlNode    *n;
-
-		aws_params_init(&p);
-		aws_params_add(&p, "DBClusterParameterGroupName", name);
-		if (source)
-			aws_params_add(&p, "Source", source);
-		if (marker)
-			aws_params_add(&p, "Marker", marker);
-		free(marker);
-		marker = NULL;
-		st = aws_call_query(client, &aws_service_rds, "DescribeDBClusterParameters",
-							&p, &resp, err);
-		aws_params_free(&p);
-		if (st != AWS_OK)
-		{
-			aws_rds_parameter_list_clean_up(out);
-			if (aws_svc_absorb(err, pgroup_not_found))
-				return AWS_OK;
-			return st;
-		}
-		out->found = true;
-		result = aws_xml_result(&resp, "DescribeDBClusterParameters");
-		for (n = aws_xml_path(result, "Parameters/Parameter"); n;
-			 n = aws_xml_next(n, "Parameter"))
-		{
-			struct aws_rds_parameter_value *bigger = xmalloc((out->n + 1) * sizeof(*bigger));
-			struct aws_rds_parameter_value *v;
-
-			if (out->n)
-				memcpy(bigger, out->v, out->n * sizeof(*bigger));
-			free(out->v);
-			out->v = bigger;
-			v = &out->v[out->n++];
-			v->name = aws_xml_path_text(n, "ParameterName");
-			v->value = aws_xml_path_text(n, "ParameterValue");
-			v->apply_method = aws_xml_path_text(n, "ApplyMethod");
-			v->source = aws_xml_path_text(n, "Source");
-		}
-		marker = aws_xml_path_text(result, "Marker");
-		if (marker && marker[0] == '\0')
-		{
-			free(marker);
-			marker = NULL;
-		}
-		aws_response_clean_up(&resp);
-	} while (marker);
-	return AWS_OK;
+		aws_rds_parameter_list_clean_up(out);
+		if (aws_svc_absorb(err, pgroup_not_found))
+			return AWS_OK;
+	}
+	return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -903,61 +876,46 @@ aws_rds_snapshot_list_clean_up(struct aws_rds_snapshot_list *l)
 	aws_strings_clean_up(&l->statuses);
 }
 
+static void
+read_snapshots_page(const xmlNode *result, void *state)
+{
+	struct aws_rds_snapshot_list *out = state;
+	xmlNode    *n;
+
+	for (n = aws_xml_path(result, "DBClusterSnapshots/DBClusterSnapshot"); n;
+		 n = aws_xml_next(n, "DBClusterSnapshot"))
+	{
+		char	   *id = aws_xml_path_text(n, "DBClusterSnapshotIdentifier");
+		char	   *status = aws_xml_path_text(n, "Status");
+
+		if (id == NULL)
+		{
+			free(status);
+			continue;
+		}
+		aws_strings_add(&out->ids, id);
+		aws_strings_add(&out->statuses, status ? status : xstrdup(""));
+	}
+}
+
 enum aws_status
 aws_rds_describe_cluster_snapshots(struct aws_client *client,
 								   const char *cluster_identifier,
 								   struct aws_rds_snapshot_list *out,
 								   struct aws_error *err)
 {
-	char	   *marker = NULL;
+	struct aws_params p;
+	enum aws_status st;
 
 	memset(out, 0, sizeof(*out));
-	do
-	{
-		struct aws_params p;
-		struct aws_response resp;
-		enum aws_status st;
-		xmlNode    *result;
-		xmlNode    *n;
-
-		aws_params_init(&p);
-		aws_params_add(&p, "DBClusterIdentifier", cluster_identifier);
-		if (marker)
-			aws_params_add(&p, "Marker", marker);
-		free(marker);
-		marker = NULL;
-		st = aws_call_query(client, &aws_service_rds, "DescribeDBClusterSnapshots",
-							&p, &resp, err);
-		aws_params_free(&p);
-		if (st != AWS_OK)
-		{
-			aws_rds_snapshot_list_clean_up(out);
-			return st;
-		}
-		result = aws_xml_result(&resp, "DescribeDBClusterSnapshots");
-		for (n = aws_xml_path(result, "DBClusterSnapshots/DBClusterSnapshot"); n;
-			 n = aws_xml_next(n, "DBClusterSnapshot"))
-		{
-			char	   *id = aws_xml_path_text(n, "DBClusterSnapshotIdentifier");
-			char	   *status = aws_xml_path_text(n, "Status");
-
-			if (id == NULL)
-			{
-				free(status);
-				continue;
-			}
-			aws_strings_add(&out->ids, id);
-			aws_strings_add(&out->statuses, status ? status : xstrdup(""));
-		}
-		marker = aws_xml_path_text(result, "Marker");
-		if (marker && marker[0] == '\0')
-		{
-			free(marker);
-			marker = NULL;
-		}
-		aws_response_clean_up(&resp);
-	} while (marker);
-	return AWS_OK;
+	aws_params_init(&p);
+	aws_params_add(&p, "DBClusterIdentifier", cluster_identifier);
+	st = aws_svc_query_pages(client, &aws_service_rds, "DescribeDBClusterSnapshots", &p,
+							 read_snapshots_page, out, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+		aws_rds_snapshot_list_clean_up(out);
+	return st;
 }
 
 enum aws_status

@@ -188,3 +188,46 @@ aws_svc_json_string(json_object *obj, const char *name)
 	return NULL;
 }
 
+
+enum aws_status
+aws_svc_query_pages(struct aws_client *client, const struct aws_service *svc,
+					const char *operation, const struct aws_params *params,
+					aws_svc_page_reader read, void *state, struct aws_error *err)
+{
+	char	   *marker = NULL;
+
+	do
+	{
+		struct aws_params p;
+		struct aws_response resp;
+		enum aws_status st;
+		const xmlNode *result;
+		char	   *truncated;
+		size_t		i;
+
+		aws_params_init(&p);
+		for (i = 0; i < params->n; i++)
+			aws_params_add(&p, params->items[i].name, params->items[i].value);
+		if (marker)
+			aws_params_add(&p, "Marker", marker);
+		free(marker);
+		marker = NULL;
+		st = aws_call_query(client, svc, operation, &p, &resp, err);
+		aws_params_free(&p);
+		if (st != AWS_OK)
+			return st;
+		result = aws_xml_result(&resp, operation);
+		read(result, state);
+		truncated = aws_xml_path_text(result, "IsTruncated");
+		if (truncated == NULL || strcmp(truncated, "true") == 0)
+			marker = aws_xml_path_text(result, "Marker");
+		free(truncated);
+		if (marker && marker[0] == '\0')
+		{
+			free(marker);
+			marker = NULL;
+		}
+		aws_response_clean_up(&resp);
+	} while (marker);
+	return AWS_OK;
+}

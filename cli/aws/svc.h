@@ -61,6 +61,20 @@ bool		aws_svc_absorb(struct aws_error *err, const char *const *codes);
 enum aws_status aws_svc_not_found_ok(enum aws_status st, struct aws_error *err,
 									 const char *const *codes, bool *found);
 
+/* Called with each page's <Operation>Result element. */
+typedef void (*aws_svc_page_reader) (const xmlNode *result, void *state);
+
+/*
+ * A query-protocol list call, every page: params as given, then again with
+ * the answer's Marker until it carries none (RDS leaves it out of the last
+ * page; IAM sends it while IsTruncated is true).  AWS_OK, or the failed
+ * page's status with err filled; what read kept is the caller's either way.
+ */
+enum aws_status aws_svc_query_pages(struct aws_client *client, const struct aws_service *svc,
+									const char *operation, const struct aws_params *params,
+									aws_svc_page_reader read, void *state,
+									struct aws_error *err);
+
 /* XML readers over aws_xml_path: "true" → true; a number; 0 when absent. */
 bool		aws_svc_xml_bool(const xmlNode *from, const char *path);
 long		aws_svc_xml_long(const xmlNode *from, const char *path);
