@@ -117,6 +117,31 @@ resource_name(const struct awsenv *e, const char *suffix)
 	return str_printf("%s%s", e->name, suffix);
 }
 
+/* The names provision gives and destroy looks for, each made in one place. */
+static char *
+key_alias(const struct awsenv *e)
+{
+	return str_printf("alias/%s-database", e->name);
+}
+
+static char *
+parameter_group_name(const struct awsenv *e)
+{
+	return str_printf("%s-%d", e->name, env_engine_major(e->cfg->engine_version));
+}
+
+static char *
+connect_policy_name(const struct awsenv *e, const char *role)
+{
+	return str_printf("%s-%s-access", e->name, role);
+}
+
+static char *
+connect_policy_arn(const struct awsenv *e, const char *role)
+{
+	return str_printf("arn:%s:iam::%s:policy/%s-%s-access", e->partition, e->account, e->name, role);
+}
+
 /*
  * A failed AWS call: AWS's message, a hint where the cause is clear, and
  * the exit code (2 for what the user's configuration got wrong, else 3).
@@ -508,7 +533,7 @@ out:
 static int
 step_key(struct awsenv *e)
 {
-	char	   *alias = str_printf("alias/%s-database", e->name);
+	char	   *alias = key_alias(e);
 	struct aws_kms_key key;
 	struct aws_error err;
 	bool		rotation = false;
@@ -574,7 +599,7 @@ step_parameter_group(struct awsenv *e)
 	int			rc = -1;
 
 	aws_error_init(&err);
-	e->pg_name = str_printf("%s-%d", e->name, major);
+	e->pg_name = parameter_group_name(e);
 	if (aws_rds_describe_cluster_parameter_group(e->client, e->pg_name, &g, &err) != AWS_OK)
 	{
 		free(family);
@@ -1115,8 +1140,8 @@ same_json(const char *a, const char *b)
 static int
 step_connect_policy(struct awsenv *e, const char *role, const char *user)
 {
-	char	   *pname = str_printf("%s-%s-access", e->name, role);
-	char	   *arn = str_printf("arn:%s:iam::%s:policy/%s", e->partition, e->account, pname);
+	char	   *pname = connect_policy_name(e, role);
+	char	   *arn = connect_policy_arn(e, role);
 	char	   *doc = NULL;
 	char	   *current = NULL;
 	struct aws_iam_policy p;
@@ -1756,8 +1781,8 @@ deleted(enum aws_status st, struct aws_error *err, const bool *found, const char
 static int
 destroy_policy(struct awsenv *e, const char *role)
 {
-	char	   *pname = str_printf("%s-%s-access", e->name, role);
-	char	   *arn = str_printf("arn:%s:iam::%s:policy/%s", e->partition, e->account, pname);
+	char	   *pname = connect_policy_name(e, role);
+	char	   *arn = connect_policy_arn(e, role);
 	struct aws_iam_policy_versions versions = {0};
 	struct aws_error err;
 	bool		found = false;
@@ -1898,8 +1923,7 @@ cmd_destroy(struct awsenv *e)
 
 		for (i = 0; i < 2; i++)
 		{
-			char	   *arn = str_printf("arn:%s:iam::%s:policy/%s-%s-access", e->partition, e->account,
-										 e->name, roles[i]);
+			char	   *arn = connect_policy_arn(e, roles[i]);
 			struct aws_iam_policy p;
 
 			if (aws_iam_get_policy(e->client, arn, &p, &err) != AWS_OK)
@@ -1984,7 +2008,8 @@ cmd_destroy(struct awsenv *e)
 		}
 	}
 	{
-		char	   *pg = str_printf("cluster parameter group %s-%d", e->name, env_engine_major(e->cfg->engine_version));
+		char	   *pg = parameter_group_name(e);
+		char	   *pgwhat = str_printf("cluster parameter group %s", pg);
 		char	   *sgname = resource_name(e, "-database");
 		char	   *sgwhat = str_printf("security group %s", sgname);
 		char	   *sngwhat = str_printf("DB subnet group %s", e->name);
@@ -1992,8 +2017,8 @@ cmd_destroy(struct awsenv *e)
 		const struct aws_ec2_filter f = {"group-name", names, 1};
 		struct aws_ec2_security_group_list groups = {0};
 
-		rc = deleted(aws_rds_delete_cluster_parameter_group(e->client, strrchr(pg, ' ') + 1, &found, &err),
-					 &err, &found, pg);
+		rc = deleted(aws_rds_delete_cluster_parameter_group(e->client, pg, &found, &err),
+					 &err, &found, pgwhat);
 		if (rc < 0)
 			rc = deleted(aws_rds_delete_subnet_group(e->client, e->name, &found, &err), &err, &found,
 						 sngwhat);
@@ -2005,6 +2030,7 @@ cmd_destroy(struct awsenv *e)
 		aws_ec2_security_group_list_clean_up(&groups);
 		free(sngwhat);
 		free(sgwhat);
+		free(pgwhat);
 		free(sgname);
 		free(pg);
 		if (rc < 0)
@@ -2012,7 +2038,7 @@ cmd_destroy(struct awsenv *e)
 	}
 	if (rc < 0)
 	{
-		char	   *alias = str_printf("alias/%s-database", e->name);
+		char	   *alias = key_alias(e);
 		struct aws_kms_key key;
 
 		if (aws_kms_describe_key(e->client, alias, &key, &err) != AWS_OK)
