@@ -928,6 +928,18 @@ step_cluster(struct awsenv *e)
 		if (c->database_name && strcmp(c->database_name, cfg->database) != 0)
 			warnf("cluster %s's database is \"%s\", the config says \"%s\"; appdb cannot rename it",
 				  e->name, c->database_name, cfg->database);
+		if (!c->storage_encrypted)
+			warnf("cluster %s's storage is not encrypted; encryption is chosen when a cluster is made (restore a snapshot into an encrypted cluster)",
+				  e->name);
+		else if (e->key_arn && c->kms_key_id && strcmp(c->kms_key_id, e->key_arn) != 0)
+			warnf("cluster %s is encrypted with %s, not with alias/%s-database; a cluster's key cannot change",
+				  e->name, c->kms_key_id, e->name);
+		if (c->master_username && strcmp(c->master_username, MASTER_USER) != 0)
+			warnf("cluster %s's master user is \"%s\", not \"%s\"; appdb cannot change it",
+				  e->name, c->master_username, MASTER_USER);
+		if (c->port && c->port != cfg->port)
+			warnf("cluster %s listens on port %d, the config says %d; appdb leaves the port as it is",
+				  e->name, c->port, cfg->port);
 		if (c->engine_version && env_engine_major(c->engine_version) != env_engine_major(cfg->engine_version))
 		{
 			errorf("cluster %s runs aurora-postgresql %s; the config asks for %s, a major version upgrade",

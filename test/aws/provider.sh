@@ -228,6 +228,20 @@ has "still creating after 4 polls" && ok "the timeout says what and how long" ||
 motobed_hold cluster slow-dev creating 0
 run2 "provision goes on once the cluster is available" 0 --app slow --env dev provision --wait-delay 0
 
+# ---- a cluster made by hand: what appdb cannot change is said ----
+python3 - <<'PY' || die "creating a cluster by hand in moto failed"
+import os, boto3
+rds = boto3.client("rds", endpoint_url=os.environ["MOTOBED_MOTO_URL"], region_name="us-east-1")
+rds.create_db_cluster(DBClusterIdentifier="hand-dev", Engine="aurora-postgresql", EngineVersion="16.6",
+                      MasterUsername="admin", MasterUserPassword="not-a-secret-1", DatabaseName="other",
+                      Port=5433, StorageEncrypted=False)
+PY
+run2 "configure an environment over a hand-made cluster" 0 --app hand --env dev configure --provider aws --region us-east-1 --deletion-protection off
+run2 "plan over a hand-made cluster" 0 --app hand --env dev plan
+for what in 'storage is not encrypted' 'master user is "admin"' 'database is "other"' 'listens on port 5433'; do
+	has "$what" && ok "plan warns: $what" || fail "plan warns: $what" "$work/last"
+done
+
 # ---- destroy ----
 run "destroy refuses without --yes off a terminal" 2 --app shop --env dev destroy
 run "destroy refuses while deletion protection is on" 2 --app shop --env dev destroy --yes
