@@ -47,7 +47,16 @@ echo "  appdb token peak RSS: $(cat /tmp/token_mem.$$) KiB"
 # the floor under both figures: appdb-aws with its libraries loaded, no work
 /usr/bin/time -f "%M" -o /tmp/token_mem.$$ ./appdb-aws --version >/dev/null
 echo "  of which loading appdb-aws's libraries (appdb-aws --version): $(cat /tmp/token_mem.$$) KiB"
-rm -f /tmp/token_mem.$$
+# and under that: the process alone, and Debian's libcurl started and
+# nothing else (it loads some 30 libraries of its own: LDAP, RTMP, SSH,
+# GnuTLS, Kerberos, IDN, ...)
+cc -O2 -o test/bench/lib_floor test/bench/lib_floor.c
+/usr/bin/time -f "%M" -o /tmp/token_mem.$$ test/bench/lib_floor
+echo "  an empty C program: $(cat /tmp/token_mem.$$) KiB"
+cc -O2 -DWITH_CURL -o test/bench/lib_floor test/bench/lib_floor.c -lcurl
+/usr/bin/time -f "%M" -o /tmp/token_mem.$$ test/bench/lib_floor
+echo "  a C program that only starts libcurl ($(ldd test/bench/lib_floor | wc -l) libraries): $(cat /tmp/token_mem.$$) KiB"
+rm -f /tmp/token_mem.$$ test/bench/lib_floor
 
 # One signed call against moto: a token for a profile that assumes a role
 # (an STS AssumeRole request, signed, through the fault proxy).
