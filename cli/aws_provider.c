@@ -1591,8 +1591,8 @@ login_check(struct awsenv *e)
 		PQfinish(conn);
 	}
 	if (failed)
-		hintf("logging in needs a network path to %s:%d (inside the VPC, or through a tunnel) and the role's rds-db:connect policy",
-			  e->cluster.endpoint ? e->cluster.endpoint : e->name, e->cluster.port);
+		hintf("logging in needs a network path to %s:%d (inside the VPC, or a tunnel to it on local port %d with PGHOSTADDR=127.0.0.1) and the role's rds-db:connect policy",
+			  e->cluster.endpoint ? e->cluster.endpoint : e->name, e->cluster.port, e->cluster.port);
 	return failed;
 }
 

@@ -5,7 +5,8 @@
 #
 # Source it, then:
 #   cluster_start BINDIR   sets CLUSTER_DIR, CLUSTER_PSQL, PGHOST, PGPORT,
-#                          PGDATABASE
+#                          PGDATABASE; with CLUSTER_TCP_PORT set, the server
+#                          also listens on 127.0.0.1 at that port
 #   cluster_psql_super ... psql as rdsadmin
 #   cluster_createdb NAME  a database owned by the master
 #   cluster_stop
@@ -64,16 +65,18 @@ cluster_start() {
 	as_server_user "$CLUSTER_BINDIR/initdb" -U rdsadmin -A trust --no-sync \
 		-E UTF8 --locale=C -D "$CLUSTER_DIR/data" >"$CLUSTER_DIR/initdb.log" 2>&1 ||
 		{ cat "$CLUSTER_DIR/initdb.log"; return 1; }
+	local port=${CLUSTER_TCP_PORT:-5432} listen=
+	[ -n "${CLUSTER_TCP_PORT:-}" ] && listen=127.0.0.1
 	cat >>"$CLUSTER_DIR/data/postgresql.conf" <<CONF
-listen_addresses = ''
+listen_addresses = '$listen'
 unix_socket_directories = '$CLUSTER_DIR/sock'
-port = 5432
+port = $port
 fsync = off
 max_connections = 40
 CONF
 	as_server_user "$CLUSTER_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -w -s \
 		-l "$CLUSTER_DIR/server.log" start || { cat "$CLUSTER_DIR/server.log"; return 1; }
-	export PGHOST="$CLUSTER_DIR/sock" PGPORT=5432
+	export PGHOST="$CLUSTER_DIR/sock" PGPORT=$port
 	cluster_psql_super -d postgres <<'SQL'
 CREATE ROLE rds_superuser NOLOGIN;
 CREATE ROLE rds_iam NOLOGIN;

@@ -25,7 +25,7 @@ Control API (never forwarded):
                          (X-Amz-Target or Action, else "METHOD PATH"),
                          target, action, amz_date, status ("reset" when
                          reset), fault (true when injected), body
-  POST /__proxy/reset    clear the faults, the holds and the log
+  POST /__proxy/reset    clear the faults, the holds, the endpoints and the log
   POST /__proxy/hold     a JSON object, or a list of them, each one hold:
       kind      "cluster" or "instance"
       id        the DBClusterIdentifier or DBInstanceIdentifier
@@ -34,6 +34,11 @@ Control API (never forwarded):
                 naming the resource show it (default 1; -1: until released;
                 0: release now); each describe that names it spends one
   GET  /__proxy/hold     the holds still in force
+  POST /__proxy/endpoint {"id": ..., "address": ..., "port": ...}
+                         DBCluster answers naming cluster id carry this
+                         Endpoint and Port instead of moto's (a name that
+                         resolves nowhere): a network path to a server of
+                         the test's own; {"id": ...} alone drops it
   POST /__proxy/credentials  {"access_key_id": ..., "secret_access_key": ...}
                          a key pair the proxy accepts on the requests it
                          answers itself (also --credentials ID:SECRET or
@@ -183,6 +188,7 @@ RDS_NS = "http://rds.amazonaws.com/doc/2014-10-31/"
 ET.register_namespace("", RDS_NS)
 
 holds = {}           # (kind, id lower-cased) -> {"status", "polls"}
+endpoints = {}       # cluster id lower-cased -> (Endpoint, Port) to answer
 http_endpoint = {}   # cluster ARN -> bool, set by the EnableHttpEndpoint gap
 cluster_arns = {}    # cluster ARN -> identifier, from DBCluster answers
 master_secrets = {}  # secret ARN -> the cluster's MasterUsername
@@ -214,6 +220,17 @@ def add_holds(new):
                 holds.pop(key, None)
             else:
                 holds[key] = {"status": h.get("status", "creating"), "polls": polls}
+
+
+def set_endpoint(spec):
+    if not isinstance(spec, dict) or not spec.get("id"):
+        raise ValueError("an endpoint needs the cluster id")
+    key = spec["id"].lower()
+    with lock:
+        if "address" in spec:
+            endpoints[key] = (str(spec["address"]), str(int(spec["port"])))
+        else:
+            endpoints.pop(key, None)
 
 
 def held_status(kind, ident):
@@ -268,6 +285,12 @@ def rewrite_rds(action, form, status, data):
         # gap: moto keeps HttpEndpointEnabled false (no EnableHttpEndpoint)
         if enabled is not None:
             set_child(cl, "HttpEndpointEnabled", "true" if enabled else "false")
+            changed = True
+        with lock:
+            endpoint = endpoints.get((ident or "").lower())
+        if endpoint is not None:
+            set_child(cl, "Endpoint", endpoint[0])
+            set_child(cl, "Port", endpoint[1])
             changed = True
         if action == "DescribeDBClusters":
             held = held_status("cluster", ident)
@@ -704,6 +727,7 @@ class Handler(BaseHTTPRequestHandler):
                 faults.clear()
                 log.clear()
                 holds.clear()
+                endpoints.clear()
             return self.send(200, {"Content-Type": "application/json"}, '{"ok": true}')
         if path == "/__proxy/hold" and self.command == "POST":
             try:
@@ -715,6 +739,12 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 text = json.dumps([dict(kind=k[0], id=k[1], **v) for k, v in holds.items()])
             return self.send(200, {"Content-Type": "application/json"}, text)
+        if path == "/__proxy/endpoint" and self.command == "POST":
+            try:
+                set_endpoint(json.loads(body or b"{}"))
+            except (ValueError, TypeError, KeyError) as e:
+                return self.send(400, {"Content-Type": "text/plain"}, "bad endpoint: %s\n" % e)
+            return self.send(200, {"Content-Type": "application/json"}, '{"ok": true}')
         if path == "/__proxy/credentials" and self.command == "POST":
             try:
                 doc = json.loads(body)

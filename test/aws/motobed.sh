@@ -200,3 +200,13 @@ motobed_hold() {
 		--data "{\"kind\": \"$1\", \"id\": \"$2\", \"status\": \"$3\", \"polls\": ${4:-1}}" \
 		"$MOTOBED_PROXY_URL/__proxy/hold" >/dev/null
 }
+
+# Answer a cluster's Endpoint and Port as a server of the test's own
+# (moto's endpoint names resolve nowhere): motobed_endpoint appdb-x
+# 127.0.0.1 6543; with the cluster id alone, moto's own again.
+motobed_endpoint() {
+	local data="{\"id\": \"$1\"}"
+	[ $# -ge 3 ] && data="{\"id\": \"$1\", \"address\": \"$2\", \"port\": $3}"
+	curl -sf -X POST -H 'Content-Type: application/json' --data "$data" \
+		"$MOTOBED_PROXY_URL/__proxy/endpoint" >/dev/null
+}

@@ -138,6 +138,8 @@ run "plan when converged" 0 --app shop --env dev plan
 has "Nothing to do" && ok "plan says nothing to do" || fail "plan says nothing to do" "$work/last"
 
 # ---- roles through the Data API on a real PostgreSQL ----
+# on TCP too, for roles check --login (IAM tokens are sent over TLS)
+CLUSTER_TCP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cluster_start "$(pg_config --bindir)" >/dev/null || die "cluster_start failed"
 cluster_createdb app >/dev/null || die "createdb app failed"
 psql_as() { local who=$1; shift; "$CLUSTER_PSQL" -X -q -At -v ON_ERROR_STOP=1 -U "$who" -d app "$@"; }
@@ -170,6 +172,57 @@ check "roles setup's report is the extension's, byte for byte" cmp "$work/setup.
 run "roles setup --via extension is refused on Aurora" 2 --app shop --env dev roles setup --via extension
 run "roles check --login without a network path fails clearly" 1 --app shop --env dev roles check --login
 has "login app" && has "needs a network path" && ok "--login says why it could not log in" || fail "--login says why it could not log in" "$work/last"
+
+# --login through a tunnel, as README says: PGHOSTADDR=127.0.0.1 sends the
+# connection to the local server while the token names the cluster's
+# endpoint (its port answered as the server's).  The server takes app and
+# migrator only over TLS, with a password that is botocore's IAM token for
+# them at a frozen time, so a login proves appdb sent exactly that token
+# over TLS.  Under faketime, the plain build: ASan cannot run there (AWS.md).
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+	-keyout "$CLUSTER_DIR/data/server.key" -out "$CLUSTER_DIR/data/server.crt" >/dev/null 2>&1 ||
+	die "openssl could not make the server's certificate"
+[ "$(id -u)" = 0 ] && chown "$CLUSTER_USER" "$CLUSTER_DIR/data/server.key" "$CLUSTER_DIR/data/server.crt"
+chmod 600 "$CLUSTER_DIR/data/server.key"
+{ printf 'hostnossl all all 127.0.0.1/32 reject\nhostssl app app,migrator 127.0.0.1/32 password\n'
+	cat "$CLUSTER_DIR/data/pg_hba.conf"; } >"$work/pg_hba.conf"
+cat "$work/pg_hba.conf" >"$CLUSTER_DIR/data/pg_hba.conf"
+cluster_psql_super -d postgres -c "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null
+frozen=$(date -u '+%Y-%m-%d %H:%M:%S')
+endpoint=$(python3 -c 'import sys, boto3
+rds = boto3.client("rds", endpoint_url=sys.argv[1], region_name="us-east-1")
+print(rds.describe_db_clusters(DBClusterIdentifier="shop-dev")["DBClusters"][0]["Endpoint"])' "$MOTOBED_PROXY_URL") ||
+	die "reading the cluster's endpoint failed"
+for who in app migrator; do
+	token=$(faketime -f "$frozen" python3 -c 'import sys, botocore.session
+rds = botocore.session.get_session().create_client("rds", region_name="us-east-1")
+print(rds.generate_db_auth_token(sys.argv[1], int(sys.argv[2]), sys.argv[3]))' "$endpoint" "$PGPORT" "$who") ||
+		die "botocore could not make $who's token"
+	cluster_psql_super -d postgres -v who="$who" -v token="$token" <<'SQL' >/dev/null || die "setting $who's password failed"
+ALTER ROLE :"who" PASSWORD :'token';
+SQL
+done
+motobed_endpoint shop-dev "$endpoint" "$PGPORT"
+login() {
+	(cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "$1" "$root/appdb" --app shop --env dev roles check --login) \
+		>"$work/last" 2>&1
+}
+login "$frozen"
+rc=$?
+[ $rc = 0 ] && ok "roles check --login through a tunnel (exit 0)" || fail "roles check --login through a tunnel: exit $rc" "$work/last"
+for who in app migrator; do
+	grep -qE "✓ login $who +logged in to \"app\" with an IAM token over TLS" "$work/last" &&
+		ok "$who logged in with its IAM token over TLS" || fail "$who logged in with its IAM token over TLS" "$work/last"
+done
+# a minute later the token is another: the server refuses it, and says so
+login "$(date -u -d "$frozen UTC + 1 minute" '+%Y-%m-%d %H:%M:%S')"
+rc=$?
+[ $rc = 1 ] && ok "--login with a token the server refuses fails (exit 1)" || fail "--login with a token the server refuses: exit $rc" "$work/last"
+grep -qE '✗ login app .*password authentication failed' "$work/last" &&
+	ok "--login names the refused password" || fail "--login names the refused password" "$work/last"
+lacks "X-Amz-Signature" && ok "no token in --login's output" || fail "no token in --login's output" "$work/last"
+motobed_endpoint shop-dev
+cluster_psql_super -d postgres -c "ALTER ROLE app PASSWORD NULL" -c "ALTER ROLE migrator PASSWORD NULL" >/dev/null
 
 echo "# creating $TABLES tables in schema app as migrator..."
 psql_as migrator -c "DO \$\$ BEGIN FOR i IN 1..$TABLES LOOP

@@ -135,6 +135,19 @@ def test_hold_forever():
     check(cluster_status(rds) == "available", "hold-forever-released")
 
 
+def test_endpoint():
+    rds = client("rds")
+    moto_endpoint = rds.describe_db_clusters(DBClusterIdentifier=CLUSTER)["DBClusters"][0]["Endpoint"]
+    control("POST", "/__proxy/endpoint", {"id": CLUSTER.upper(), "address": "127.0.0.1", "port": 6543})
+    cl = rds.describe_db_clusters(DBClusterIdentifier=CLUSTER)["DBClusters"][0]
+    check((cl["Endpoint"], cl["Port"]) == ("127.0.0.1", 6543), "endpoint-set", cl.get("Endpoint"))
+    mine = [c for c in rds.describe_db_clusters()["DBClusters"] if c["DBClusterIdentifier"] == CLUSTER]
+    check(mine and mine[0]["Endpoint"] == "127.0.0.1", "endpoint-describe-all", mine)
+    control("POST", "/__proxy/endpoint", {"id": CLUSTER})
+    cl = rds.describe_db_clusters(DBClusterIdentifier=CLUSTER)["DBClusters"][0]
+    check(cl["Endpoint"] == moto_endpoint and cl["Port"] != 6543, "endpoint-dropped", cl.get("Endpoint"))
+
+
 def test_hold_instance():
     rds = client("rds")
     rds.create_db_instance(DBInstanceIdentifier=INSTANCE, DBClusterIdentifier=CLUSTER,
@@ -404,7 +417,7 @@ def test_faults_still_work():
 
 
 def main():
-    for test in (test_setup, test_hold_polls, test_hold_forever, test_hold_instance,
+    for test in (test_setup, test_hold_polls, test_hold_forever, test_endpoint, test_hold_instance,
                  test_monitoring, test_http_endpoint, test_master_secret,
                  test_backup_selections, test_backup_bodiless, test_update_backup_plan,
                  test_modify_subnet_group, test_schedule_key_deletion,
