@@ -51,6 +51,7 @@
 #define MONITORING_INTERVAL 30
 #define BACKUP_DELETE_AFTER_DAYS 35
 #define KEY_DELETION_WINDOW_DAYS 30
+#define KEY_UNNAMED_DELETION_WINDOW_DAYS 7	/* KMS's shortest */
 #define MONITORING_POLICY "arn:%s:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 #define BACKUP_POLICY "arn:%s:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
 
@@ -529,6 +530,31 @@ out:
 	return rc;
 }
 
+/*
+ * CreateAlias failed (err): the key just made has no name provision could
+ * find it by, and a rerun would make another, so it is scheduled for
+ * deletion (the shortest window) before the failure is reported.
+ */
+static int
+drop_unnamed_key(struct awsenv *e, const char *key_id, struct aws_error *err)
+{
+	struct aws_error drop_err;
+	int			rc = aws_failed(err);
+
+	aws_error_init(&drop_err);
+	if (aws_kms_schedule_key_deletion(e->client, key_id, KEY_UNNAMED_DELETION_WINDOW_DAYS, &drop_err) == AWS_OK)
+		notef("scheduled the new KMS key %s for deletion in %d days: without its alias a rerun would not find it",
+			  key_id, KEY_UNNAMED_DELETION_WINDOW_DAYS);
+	else
+	{
+		errorf("the new KMS key %s has no alias and could not be scheduled for deletion: %s",
+			   key_id, drop_err.text ? drop_err.text : "an AWS call failed");
+		hintf("delete it with \"aws kms schedule-key-deletion --key-id %s --pending-window-in-days 7\"", key_id);
+		aws_error_clean_up(&drop_err);
+	}
+	return rc;
+}
+
 /* The cluster's own KMS key, found by its alias, with rotation on. */
 static int
 step_key(struct awsenv *e)
@@ -551,9 +577,11 @@ step_key(struct awsenv *e)
 		if (e->apply)
 		{
 			aws_kms_key_clean_up(&key);
-			if (aws_kms_create_key(e->client, "appdb: storage of the Aurora cluster", e->tags, 3, &key, &err) != AWS_OK ||
-				aws_kms_create_alias(e->client, alias, key.id, &err) != AWS_OK ||
-				aws_kms_enable_key_rotation(e->client, key.id, &err) != AWS_OK)
+			if (aws_kms_create_key(e->client, "appdb: storage of the Aurora cluster", e->tags, 3, &key, &err) != AWS_OK)
+				rc = aws_failed(&err);
+			else if (aws_kms_create_alias(e->client, alias, key.id, &err) != AWS_OK)
+				rc = drop_unnamed_key(e, key.id, &err);
+			else if (aws_kms_enable_key_rotation(e->client, key.id, &err) != AWS_OK)
 				rc = aws_failed(&err);
 		}
 	}

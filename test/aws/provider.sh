@@ -115,6 +115,21 @@ motobed_proxy_log >"$work/plan.log"
 $STATE writes "$work/plan.log" >"$work/writes"
 check "plan made no mutating call" test ! -s "$work/writes"
 
+# ---- CreateAlias refused: the new key is not left behind without a name ----
+run "configure an environment for a refused CreateAlias" 0 --app shop --env keytest configure --provider aws --region us-east-1
+motobed_proxy_reset
+motobed_fault '{"code": "AccessDeniedException", "message": "not allowed: kms:CreateAlias", "match": "TrentService.CreateAlias"}'
+run "provision with CreateAlias refused fails" 3 --app shop --env keytest provision --wait-delay 0
+has "kms:CreateAlias" && ok "the failure names AWS's refusal" || fail "the failure names AWS's refusal" "$work/last"
+has "scheduled the new KMS key" && ok "provision says it dropped the key it could not name" ||
+	fail "provision says it dropped the key it could not name" "$work/last"
+state key-dropped shop-keytest
+motobed_proxy_log >"$work/keytest.log"
+$STATE writes "$work/keytest.log" | sed 's/ .*//' | sort -u | tr '\n' ' ' >"$work/writes"
+check "provision went no further than the key" grep -qx 'CreateAlias CreateKey ScheduleKeyDeletion ' "$work/writes"
+run "plan then creates the key anew" 0 --app shop --env keytest plan
+has "create: KMS key alias/shop-keytest-database" && ok "plan: create the key" || fail "plan: create the key" "$work/last"
+
 # ---- provision from nothing, held in creating, throttled while waiting ----
 motobed_proxy_reset
 motobed_hold cluster shop-dev creating 3

@@ -11,6 +11,9 @@ in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (moto checks every signature):
   provider_state.py gone NAME [--final-snapshot]
       nothing of NAME is left (the KMS key pending deletion, as AWS keeps it),
       or, with --final-snapshot, the final snapshot and the key kept
+  provider_state.py key-dropped NAME
+      no key of NAME enabled, none aliased, one pending deletion (a provision
+      whose CreateAlias failed)
   provider_state.py writes LOG
       the mutating calls of a fault-proxy log (JSON lines), one a line
   provider_state.py actions LOG
@@ -252,6 +255,14 @@ def gone(name, final_snapshot):
         equal(states, ["PendingDeletion"], "the KMS key is scheduled for deletion (AWS keeps it 7-30 days)")
 
 
+def key_dropped(name):
+    kms = client("kms")
+    equal(appdb_keys(kms, name, "Enabled"), [], "no enabled KMS key of " + name)
+    equal(len(appdb_keys(kms, name, "PendingDeletion")), 1, "the unnamed key is pending deletion")
+    equal([a["AliasName"] for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith(f"alias/{name}-")],
+          [], "no alias of " + name)
+
+
 READS = re.compile(r"^(Describe|Get|List)")
 
 
@@ -355,6 +366,8 @@ def main():
         single(args[1])
     elif cmd == "gone":
         gone(args[1], "--final-snapshot" in args)
+    elif cmd == "key-dropped":
+        key_dropped(args[1])
     elif cmd == "writes":
         writes(args[1] if len(args) > 1 else None)
     elif cmd == "actions":
