@@ -549,7 +549,8 @@ drop_unnamed_key(struct awsenv *e, const char *key_id, struct aws_error *err)
 	{
 		errorf("the new KMS key %s has no alias and could not be scheduled for deletion: %s",
 			   key_id, drop_err.text ? drop_err.text : "an AWS call failed");
-		hintf("delete it with \"aws kms schedule-key-deletion --key-id %s --pending-window-in-days 7\"", key_id);
+		hintf("delete it with \"aws kms schedule-key-deletion --key-id %s --pending-window-in-days %d\"",
+			  key_id, KEY_UNNAMED_DELETION_WINDOW_DAYS);
 		aws_error_clean_up(&drop_err);
 	}
 	return rc;
