@@ -76,6 +76,11 @@ printf '[profile bench]\nrole_arn = arn:aws:iam::123456789012:role/bench\ncreden
 AWS_CONFIG_FILE=$work/config AWS_ENDPOINT_URL_STS=$MOTOBED_PROXY_URL \
 	/usr/bin/time -f "%M" -o "$work/mem" ./appdb token --profile bench --hostname "$host" --port 5432 --username app >/dev/null
 echo "one signed call against moto (STS AssumeRole, then the token): peak RSS $(cat "$work/mem") KiB"
+AWS_CONFIG_FILE=$work/config AWS_ENDPOINT_URL_STS=$MOTOBED_PROXY_URL \
+	/usr/bin/time -f "%M" -o "$work/mem_cli" aws rds generate-db-auth-token --profile bench \
+	--hostname "$host" --port 5432 --username app >/dev/null
+echo "  the same with the AWS CLI (aws rds generate-db-auth-token --profile bench): $(cat "$work/mem_cli") KiB"
+awk -v a="$(cat "$work/mem")" -v b="$(cat "$work/mem_cli")" 'BEGIN {printf "  ratio: the AWS CLI peaks at %.1fx appdb'"'"'s\n", b / a}'
 # RSS is mostly the shared libraries libcurl and libxml2 map; massif tells
 # what appdb allocates itself.
 if command -v valgrind >/dev/null; then
