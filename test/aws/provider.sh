@@ -221,6 +221,9 @@ motobed_endpoint shop-dev "$endpoint" "$PGPORT"
 login() {
 	(cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "$1" "$root/appdb" --app shop --env dev roles check --login) \
 		>"$work/last" 2>&1
+	local rc=$?
+	cat "$work/last" >>"$work/all-output"
+	return $rc
 }
 login "$frozen"
 rc=$?
