@@ -19,6 +19,9 @@ Control API (never forwarded):
                 must contain, e.g. "Action=GetCallerIdentity"
       fraction  the chance (0..1) a matching request gets the fault
       reset     true: close the connection with a TCP reset, no answer
+      lost      true: forward the request (moto applies it), then drop
+                moto's answer with a TCP reset: an answer lost after AWS
+                applied the call; logged with status "lost"
       delay     seconds to wait first (alone: a slow answer from moto)
   GET  /__proxy/faults   the faults still pending
   GET  /__proxy/log      JSON lines, one per request: method, path, op
@@ -694,6 +697,8 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def send(self, status, headers, body):
+        if self.lose_answer:
+            return self.reset_connection()
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
         for name, value in headers.items():
@@ -756,6 +761,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(404, {"Content-Type": "text/plain"}, "no such control\n")
 
     def handle_any(self):
+        self.lose_answer = False
         body = self.read_body()
         if self.path.startswith("/__proxy/"):
             return self.control(body)
@@ -776,18 +782,15 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             log.append(entry)
         fault = take_fault("%s %s\n%s\n%s" % (self.command, self.path, target, text))
-        if fault:
+        self.lose_answer = bool(fault and fault.get("lost"))
+        if fault and not self.lose_answer:
             entry["fault"] = True
             entry["answered_by"] = "fault"
             if fault.get("delay"):
                 time.sleep(float(fault["delay"]))
             if fault.get("reset"):
                 entry["status"] = "reset"
-                # SO_LINGER 0: close() sends a TCP RST, not a FIN
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                           struct.pack("ii", 1, 0))
-                self.close_connection = True
-                self.connection.close()
+                self.reset_connection()
                 return
             if fault.get("code"):
                 status, headers, ebody = error_answer(
@@ -823,6 +826,18 @@ class Handler(BaseHTTPRequestHandler):
         status, answered_by = self.forward(body, protocol, action, target, form, lift)
         entry["status"] = status
         entry["answered_by"] = answered_by
+        if self.lose_answer:
+            entry["status"] = "lost"
+            entry["answered_by"] = answered_by + ", answer lost"
+            entry["fault"] = True
+
+    def reset_connection(self):
+        """Close the client's connection with a TCP reset (SO_LINGER 0:
+        close() sends an RST, not a FIN)."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                   struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
 
     def edit(self, protocol, action, target, form, status, data):
         """(status, headers or None, body, answered_by) after holds and

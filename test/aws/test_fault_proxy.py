@@ -416,12 +416,34 @@ def test_faults_still_work():
     check(cluster_status(rds) == "available", "after-reset")
 
 
+def test_lost_answer():
+    """lost: the request reaches moto and is applied; its answer is dropped
+    (a TCP reset), as when a connection breaks after AWS applied a call."""
+    kms = client("kms")
+    control("POST", "/__proxy/faults", {"lost": True, "count": 1,
+                                        "match": "TrentService.CreateAlias"})
+    key = kms.create_key(Description="appdb-fp-lost")["KeyMetadata"]
+    try:
+        kms.create_alias(AliasName="alias/appdb-fp-lost", TargetKeyId=key["KeyId"])
+        got = "answered"
+    except Exception as e:  # botocore's connection error
+        got = type(e).__name__
+    check(got != "answered", "lost-no-answer", got)
+    entry = [e for e in proxy_log() if e["op"] == "TrentService.CreateAlias"][-1]
+    check(entry["status"] == "lost" and entry["answered_by"] == "moto, answer lost",
+          "lost-logged", entry)
+    aliases = [a["AliasName"] for a in kms.list_aliases(KeyId=key["KeyId"])["Aliases"]]
+    check(aliases == ["alias/appdb-fp-lost"], "lost-applied-by-moto", aliases)
+    check(json.loads(control("GET", "/__proxy/faults")) == [], "lost-spent")
+    kms.delete_alias(AliasName="alias/appdb-fp-lost")
+
+
 def main():
     for test in (test_setup, test_hold_polls, test_hold_forever, test_endpoint, test_hold_instance,
                  test_monitoring, test_http_endpoint, test_master_secret,
                  test_backup_selections, test_backup_bodiless, test_update_backup_plan,
                  test_modify_subnet_group, test_schedule_key_deletion,
-                 test_faults_still_work):
+                 test_lost_answer, test_faults_still_work):
         run(test)
     print("fault-proxy: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
