@@ -113,5 +113,8 @@ test/aws/test_services_asan: $(AWS_SERVICES_SRCS) $(AWS_HDRS)
 FUZZ_SRCS = cli/aws/response.c cli/aws/http.c cli/aws/sigv4.c cli/util.c cli/msgs.c
 test/aws/fuzz_profile: test/aws/fuzz_profile.c cli/aws/profile.c cli/util.c cli/msgs.c $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -o $@ $< cli/aws/profile.c cli/util.c cli/msgs.c
+CREDENTIALS_FUZZ_SRCS = $(filter-out cli/aws/rdsdata_exec.c,$(wildcard cli/aws/*.c)) cli/util.c cli/msgs.c core/mem.c
+test/aws/fuzz_credential_process: test/aws/fuzz_credential_process.c $(CREDENTIALS_FUZZ_SRCS) $(AWS_HDRS)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(CREDENTIALS_FUZZ_SRCS) $(AWS_TEST_LIBS)
 test/aws/fuzz_%_error: test/aws/fuzz_%_error.c $(FUZZ_SRCS) $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(AWS_TEST_LIBS)

@@ -245,29 +245,42 @@ parse_time(const char *s)
 	return t;
 }
 
-/*
- * credential_process: run the command, read the SDKs' JSON (Version 1,
- * AccessKeyId, SecretAccessKey, SessionToken, Expiration).  Its stderr goes
- * to ours; its stdout, which holds the secret, goes nowhere else.
- */
-static int
-from_process(const char *profile, const char *command, struct aws_credentials *out)
+/* A JSON string with no NUL in it (json-c keeps "\u0000" inside a string). */
+static bool
+plain_json_string(struct json_object *v)
 {
-	char	   *argv[] = {"/bin/sh", "-c", (char *) command, NULL};
-	char	   *text = run_capture_all(argv);
-	struct json_object *root = NULL;
+	return json_object_is_type(v, json_type_string) &&
+		strlen(json_object_get_string(v)) == (size_t) json_object_get_string_len(v);
+}
+
+/*
+ * What a credential_process printed: the SDKs' JSON (Version 1, AccessKeyId,
+ * SecretAccessKey, SessionToken, Expiration).  Fuzzed by
+ * test/aws/fuzz_credential_process.c.
+ */
+int
+aws_credentials_from_process_output(const char *profile, const char *text, size_t len,
+									struct aws_credentials *out)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root = tok ? json_tokener_parse_ex(tok, text, (int) len) : NULL;
 	struct json_object *v;
 	int			rc = EXIT_USAGE;
 
-	if (text == NULL)
+	/* the whole output is one JSON object: no trailing bytes, no NUL inside */
+	if (root && (json_tokener_get_error(tok) != json_tokener_success ||
+				 strspn(text + json_tokener_get_parse_end(tok), " \t\r\n") !=
+				 len - json_tokener_get_parse_end(tok)))
 	{
-		errorf("the credential_process of profile \"%s\" failed (it exited with an error or could not run)", profile);
-		return EXIT_USAGE;
+		json_object_put(root);
+		root = NULL;
 	}
-	root = json_tokener_parse(text);
+	if (tok)
+		json_tokener_free(tok);
 	if (root == NULL || !json_object_is_type(root, json_type_object))
 		errorf("the credential_process of profile \"%s\" did not print a JSON object", profile);
-	else if (!json_object_object_get_ex(root, "Version", &v) || json_object_get_int(v) != 1)
+	else if (!json_object_object_get_ex(root, "Version", &v) || !json_object_is_type(v, json_type_int) ||
+			 json_object_get_int(v) != 1)
 		errorf("the credential_process of profile \"%s\" printed an unsupported Version (want 1)", profile);
 	else
 	{
@@ -276,19 +289,17 @@ from_process(const char *profile, const char *command, struct aws_credentials *o
 				   *token = NULL,
 				   *expiration = NULL;
 
-		if (!json_object_object_get_ex(root, "AccessKeyId", &akid) ||
-			!json_object_is_type(akid, json_type_string) ||
-			!json_object_object_get_ex(root, "SecretAccessKey", &secret) ||
-			!json_object_is_type(secret, json_type_string))
+		if (!json_object_object_get_ex(root, "AccessKeyId", &akid) || !plain_json_string(akid) ||
+			!json_object_object_get_ex(root, "SecretAccessKey", &secret) || !plain_json_string(secret))
 			errorf("the credential_process of profile \"%s\" printed no AccessKeyId and SecretAccessKey", profile);
+		else if (json_object_object_get_ex(root, "SessionToken", &token) && !plain_json_string(token))
+			errorf("the credential_process of profile \"%s\" printed a SessionToken that is not a string", profile);
 		else
 		{
-			json_object_object_get_ex(root, "SessionToken", &token);
 			json_object_object_get_ex(root, "Expiration", &expiration);
 			out->access_key_id = xstrdup(json_object_get_string(akid));
 			out->secret_access_key = xstrdup(json_object_get_string(secret));
-			out->session_token = token && json_object_is_type(token, json_type_string) ?
-				xstrdup(json_object_get_string(token)) : NULL;
+			out->session_token = token ? xstrdup(json_object_get_string(token)) : NULL;
 			out->expiration = expiration && json_object_is_type(expiration, json_type_string) ?
 				parse_time(json_object_get_string(expiration)) : 0;
 			out->source = "credential_process";
@@ -297,6 +308,26 @@ from_process(const char *profile, const char *command, struct aws_credentials *o
 	}
 	if (root)
 		json_object_put(root);
+	return rc;
+}
+
+/*
+ * credential_process: run the command and read what it printed.  Its stderr
+ * goes to ours; its stdout, which holds the secret, goes nowhere else.
+ */
+static int
+from_process(const char *profile, const char *command, struct aws_credentials *out)
+{
+	char	   *argv[] = {"/bin/sh", "-c", (char *) command, NULL};
+	char	   *text = run_capture_all(argv);
+	int			rc;
+
+	if (text == NULL)
+	{
+		errorf("the credential_process of profile \"%s\" failed (it exited with an error or could not run)", profile);
+		return EXIT_USAGE;
+	}
+	rc = aws_credentials_from_process_output(profile, text, strlen(text), out);
 	wipe_free(text);
 	return rc;
 }

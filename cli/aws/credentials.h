@@ -12,6 +12,7 @@
 #ifndef APPDB_AWS_CREDENTIALS_H
 #define APPDB_AWS_CREDENTIALS_H
 
+#include <stddef.h>
 #include <time.h>
 
 struct aws_credentials
@@ -45,6 +46,13 @@ int			aws_resolve_credentials_in(const char *profile, const char *region,
  * code after printing the error.
  */
 int			aws_resolve_region(const char *flag, const char *profile, char **out);
+
+/*
+ * Read what a credential_process printed (len bytes of text) into out: -1
+ * on success, else an exit code with the error reported.
+ */
+int			aws_credentials_from_process_output(const char *profile, const char *text, size_t len,
+												struct aws_credentials *out);
 
 /* Wipe and free the fields; the struct may be reused. */
 void		aws_credentials_free(struct aws_credentials *creds);

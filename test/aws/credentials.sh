@@ -56,6 +56,15 @@ s3 =
 region = us-west-2
 credential_process = printf '{"Version": 1, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": "secretProcess", "SessionToken": "sessionProcess"}'
 
+[profile proctrail]
+credential_process = printf '{"Version": 1, "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": "secretProcess"} and more'
+
+[profile procnul]
+credential_process = printf '{"Version": 1, "AccessKeyId": "AKID\\u0000X", "SecretAccessKey": "secretProcess"}'
+
+[profile procversion]
+credential_process = printf '{"Version": "1", "AccessKeyId": "AKIDPROCESS", "SecretAccessKey": "secretProcess"}'
+
 [profile procfail]
 credential_process = sh -c 'echo nope >&2; exit 1'
 
@@ -139,6 +148,9 @@ check "an unknown --profile: exit 2" fails_with 2 'profile "nope" is not in' -- 
 check "an unknown AWS_PROFILE: exit 2" fails_with 2 'profile "nope" is not in' AWS_PROFILE=nope --
 check "half the keys in a profile: exit 2" fails_with 2 'has aws_access_key_id but not aws_secret_access_key' AWS_REGION=us-east-1 -- --profile halfkeys
 check "a failing credential_process: exit 2" fails_with 2 'credential_process of profile "procfail" failed' AWS_REGION=us-east-1 -- --profile procfail
+check "a credential_process printing more than one JSON object: exit 2" fails_with 2 'credential_process of profile "proctrail" did not print a JSON object' AWS_REGION=us-east-1 -- --profile proctrail
+check "a credential_process key with a NUL in it: exit 2" fails_with 2 'credential_process of profile "procnul" printed no AccessKeyId' AWS_REGION=us-east-1 -- --profile procnul
+check "a credential_process Version that is a string: exit 2, as botocore" fails_with 2 'credential_process of profile "procversion" printed an unsupported Version' AWS_REGION=us-east-1 -- --profile procversion
 check "half the keys in the environment: exit 2" fails_with 2 'AWS_SECRET_ACCESS_KEY is not set' AWS_ACCESS_KEY_ID=AKIDENV --
 check "no credentials anywhere: exit 2" fails_with 2 'no AWS credentials found' HOME="$WORK/empty" AWS_REGION=us-east-1 --
 check "no region anywhere: exit 2" fails_with 2 'no AWS region given' HOME="$WORK/empty" "${ENVKEYS[@]}" --

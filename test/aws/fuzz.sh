@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# test/aws/fuzz.sh xml|json|profile SECONDS: run a fuzz target (libFuzzer) of
-# the AWS response parsers or of the shared config/credentials file parser
-# for a fixed time from its seeds, in a scratch corpus.
+# test/aws/fuzz.sh KIND SECONDS: run a fuzz target (libFuzzer) for a fixed
+# time from its seeds, in a scratch corpus.  KIND: xml, json (the AWS error
+# answers), profile (the shared config/credentials files), credential_process
+# (what a credential_process prints).
 # A crash, a leak or a sanitizer report fails it.  Prints
 # "fuzz-KIND: 1 passed, 0 failed" (or 0 passed, 1 failed).
 set -u
 cd "$(dirname "$0")/../.."
-kind=${1:?xml, json or profile}
+kind=${1:?xml, json, profile or credential_process}
 secs=${2:-20}
 target=test/aws/fuzz_"$kind"_error seeds=test/aws/fuzz/"$kind"_error dict=-dict=test/aws/fuzz/"$kind".dict
-[ "$kind" = profile ] && target=test/aws/fuzz_profile seeds=test/aws/fuzz/profile dict=
+case $kind in xml | json) ;; *)	# the others: fuzz_KIND, seeds in fuzz/KIND, json.dict for JSON input
+	target=test/aws/fuzz_$kind seeds=test/aws/fuzz/$kind dict=
+	[ "$kind" = credential_process ] && dict=-dict=test/aws/fuzz/json.dict ;;
+esac
 corpus=$(mktemp -d /tmp/appdb-fuzz.XXXXXX)
 trap 'rm -rf "$corpus"' EXIT
 if "$target" -max_total_time="$secs" -print_final_stats=1 $dict -artifact_prefix="$corpus/" \
