@@ -94,6 +94,102 @@ config_error(const char *where, const char *fmt,...)
 	return EXIT_USAGE;
 }
 
+/*
+ * Whether text holds the escape \u0000.  json-c keeps strings and keys as C
+ * strings, so a NUL would silently cut a name ("a\u0000b" became role "a").
+ */
+static bool
+has_escaped_nul(const char *text)
+{
+	const char *p;
+
+	for (p = text; *p; p++)
+		if (*p == '\\')
+		{
+			if (strncmp(p + 1, "u0000", 5) == 0)
+				return true;
+			if (p[1])
+				p++;			/* the escaped character: \\ is no escape */
+		}
+	return false;
+}
+
+/*
+ * The first key that appears twice in one object of text (valid JSON), as
+ * json-c decodes it, or NULL; malloc'd.  json-c keeps the last value of a
+ * duplicate key silently, so which one counts would be a guess.
+ */
+static char *
+duplicate_key(const char *text)
+{
+	struct level
+	{
+		bool		object;
+		int			nkeys;
+		char	   *keys[64];	/* the first 64 keys of an object are compared */
+	}		   *stack;
+	int			depth = 0;
+	const char *p;
+	char	   *dup = NULL;
+
+	/* json-c refuses nesting deeper than JSON_TOKENER_DEFAULT_DEPTH (32) */
+	stack = xmalloc(sizeof(struct level) * (JSON_TOKENER_DEFAULT_DEPTH + 1));
+	for (p = text; *p && dup == NULL; p++)
+	{
+		if ((*p == '{' || *p == '[') && depth < JSON_TOKENER_DEFAULT_DEPTH + 1)
+		{
+			stack[depth].object = *p == '{';
+			stack[depth++].nkeys = 0;
+		}
+		else if ((*p == '}' || *p == ']') && depth > 0)
+		{
+			depth--;
+			while (stack[depth].nkeys > 0)
+				free(stack[depth].keys[--stack[depth].nkeys]);
+		}
+		else if (*p == '"')
+		{
+			const char *start = p;
+			const char *after;
+
+			for (p++; *p && *p != '"'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (*p == '\0')
+				break;
+			after = p + 1 + strspn(p + 1, " \t\r\n");
+			if (depth > 0 && stack[depth - 1].object && *after == ':')
+			{
+				struct level *l = &stack[depth - 1];
+				char	   *raw = xmalloc((size_t) (p - start) + 2);
+				struct json_object *s;
+				int			i;
+
+				memcpy(raw, start, (size_t) (p - start) + 1);
+				raw[p - start + 1] = '\0';
+				s = json_tokener_parse(raw);
+				free(raw);
+				if (s == NULL)
+					continue;
+				for (i = 0; i < l->nkeys && dup == NULL; i++)
+					if (strcmp(l->keys[i], json_object_get_string(s)) == 0)
+						dup = xstrdup(l->keys[i]);
+				if (dup == NULL && l->nkeys < 64)
+					l->keys[l->nkeys++] = xstrdup(json_object_get_string(s));
+				json_object_put(s);
+			}
+		}
+	}
+	while (depth > 0)
+	{
+		depth--;
+		while (stack[depth].nkeys > 0)
+			free(stack[depth].keys[--stack[depth].nkeys]);
+	}
+	free(stack);
+	return dup;
+}
+
 static int
 get_string(const char *where, struct json_object *obj, const char *key,
 		   char **out, bool required)
@@ -373,6 +469,22 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 							  (int) tok->char_offset);
 		json_tokener_free(tok);
 	}
+	if (rc < 0 && has_escaped_nul(text))
+	{
+		rc = config_error(where, "holds \\u0000, a NUL character, which no name or setting may contain");
+		hintf("remove it; PostgreSQL would cut the name at that point");
+	}
+	else if (rc < 0)
+	{
+		char	   *dup = duplicate_key(text);
+
+		if (dup)
+		{
+			rc = config_error(where, "key \"%s\" appears twice in the same object", dup);
+			hintf("keep one: which value counts would otherwise be a guess");
+			free(dup);
+		}
+	}
 	free(text);
 	if (rc >= 0)
 		goto out;
@@ -412,6 +524,13 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 	if ((rc = check_env_name("key \"app\"", cfg->app)) >= 0 ||
 		(rc = check_env_name("key \"env\"", cfg->env)) >= 0)
 		goto out;
+	/* a file copied from another environment would act on that one */
+	if (opts->env && strcmp(opts->env, cfg->env) != 0)
+	{
+		rc = config_error(where, "key \"env\" is \"%s\", but --env is \"%s\"", cfg->env, opts->env);
+		hintf("correct the file's \"env\", or give the --env it was written for");
+		goto out;
+	}
 	if (json_object_object_get_ex(root, "superuser_extensions", &v))
 	{
 		if (!json_object_is_type(v, json_type_object))

@@ -24,6 +24,34 @@ static const char *const sql_identity =
 " FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER";
 
 /*
+ * A role-level search_path of role k.<r> in database <db> (0: every
+ * database) that differs from the schema.  Login applies it over the
+ * database's (role and database, then role, then database), so the role's
+ * unqualified names would miss the schema.
+ */
+#define ROLE_SEARCH_PATH(r, db) \
+"  (SELECT pg_catalog.substr(c, 13) FROM pg_catalog.pg_db_role_setting s," \
+"   pg_catalog.unnest(s.setconfig) c WHERE s.setrole = k." r " AND s.setdatabase = " db \
+"   AND pg_catalog.split_part(c, '=', 1) = 'search_path'" \
+"   AND c <> 'search_path=' || pg_catalog.quote_ident($3::text))"
+
+/*
+ * Six columns on role k.<r>: whether it is the caller, the bootstrap
+ * superuser, its powers over the cluster, membership of rds_superuser (at
+ * any depth: pg_has_role's MEMBER follows every grant), and its own
+ * search_path here and everywhere.
+ */
+#define ROLE_GUARDS(r) \
+"  COALESCE(k." r " = k.me, false), COALESCE(k." r " = 10, false)," \
+"  (SELECT NULLIF(pg_catalog.concat_ws(', '," \
+"    CASE WHEN rolsuper THEN 'SUPERUSER' END, CASE WHEN rolcreaterole THEN 'CREATEROLE' END," \
+"    CASE WHEN rolcreatedb THEN 'CREATEDB' END, CASE WHEN rolreplication THEN 'REPLICATION' END," \
+"    CASE WHEN rolbypassrls THEN 'BYPASSRLS' END), '')" \
+"   FROM pg_catalog.pg_roles WHERE oid = k." r ")," \
+"  COALESCE(pg_catalog.pg_has_role(k." r ", k.su, 'MEMBER'), false)," \
+ROLE_SEARCH_PATH(r, "k.db") "," ROLE_SEARCH_PATH(r, "0")
+
+/*
  * One row of facts; $1 app, $2 migrator, $3 schema.  %s are the
  * version-dependent membership tests (see read_facts).
  */
@@ -32,6 +60,7 @@ static const char *const sql_facts_fmt =
 "  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1::text) AS app,"
 "  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $2::text) AS mig,"
 "  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'rds_iam') AS iam,"
+"  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'rds_superuser') AS su,"
 "  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) AS me,"
 "  (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $3::text) AS nsp,"
 "  (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'public') AS pub,"
@@ -77,7 +106,8 @@ static const char *const sql_facts_fmt =
 "   AND n.privilege_type = 'USAGE'),"
 "  EXISTS (SELECT 1 FROM n WHERE n.oid = k.nsp AND n.grantee = k.app"
 "   AND n.privilege_type = 'USAGE'),"
-"  %s, %s, %s"				/* default privileges for r, S, f */
+"  %s, %s, %s,"				/* default privileges for r, S, f */
+ROLE_GUARDS("app") "," ROLE_GUARDS("mig")
 " FROM k";
 
 /*
@@ -247,6 +277,55 @@ read_identity(const struct app_executor *exec, struct app_mem *mem,
 	return 0;
 }
 
+/* The six ROLE_GUARDS columns of one role. */
+static void
+read_guards(struct app_mem *mem, struct app_role_facts *f, char **c)
+{
+	f->is_master = cell_true(c[0]);
+	f->is_bootstrap = cell_true(c[1]);
+	f->powers = cell_dup(mem, c[2]);
+	f->in_rds_superuser = cell_true(c[3]);
+	f->search_path_here = cell_dup(mem, c[4]);
+	f->search_path_everywhere = cell_dup(mem, c[5]);
+}
+
+/*
+ * Refuse, before any plan, a role that setup must never manage: making it
+ * app or migrator would give it LOGIN, rds_iam (on Aurora that forces IAM
+ * login on the master) and CONNECT, or hand it the schema.  Roles setup made
+ * itself are ordinary and pass: setup grants them rds_iam, and grants them
+ * to the master, never rds_superuser to them.
+ */
+static int
+refuse_privileged(struct app_mem *mem, const char *what, const char *name,
+				  const struct app_role_facts *f, struct app_error *err)
+{
+	const char *why;
+	struct app_buf detail;
+
+	if (!f->exists)
+		return 0;
+	app_buf_init(&detail, mem);
+	if (f->is_master)
+		why = "is the current user";
+	else if (f->is_bootstrap)
+		why = "is the bootstrap superuser";
+	else if (f->powers)
+	{
+		why = "is a privileged role";
+		app_buf_printf(&detail, "It has %s. ", f->powers);
+	}
+	else if (f->in_rds_superuser)
+		why = "is a member of rds_superuser";
+	else
+		return 0;
+	app_buf_append(&detail,
+				   "Setup would give it LOGIN, CONNECT and (with auth \"iam\") membership in rds_iam, and let it own or use the schema; app and migrator must be ordinary roles of the application's own.");
+	return app_error_set(err, mem, APP_ERR_INVALID_VALUE, detail.data,
+						 "Choose another name; setup creates the role if it does not exist.",
+						 "%s \"%s\" %s", what, name, why);
+}
+
 /*
  * The membership tests of DESIGN §5.  From 16, acting as migrator needs SET
  * (to own) and USAGE (to use its rights), ADMIN is what lets the master grant
@@ -299,7 +378,7 @@ read_facts(const struct app_executor *exec, struct app_mem *mem,
 	params[2] = cfg->schema;
 	if (exec->query(exec->state, mem, sql.data, 3, params, &rows, err) != 0)
 		return -1;
-	if (rows.nrows != 1 || rows.ncols != 26)
+	if (rows.nrows != 1 || rows.ncols != APP_FACT_COLUMNS)
 	{
 		app_rows_free(mem, &rows);
 		return app_error_set(err, mem, APP_ERR_DATABASE, NULL, NULL,
@@ -332,6 +411,8 @@ read_facts(const struct app_executor *exec, struct app_mem *mem,
 	snap->defacl_tables = cell_true(c[23]);
 	snap->defacl_sequences = cell_true(c[24]);
 	snap->defacl_routines = cell_true(c[25]);
+	read_guards(mem, &snap->app, c + 26);
+	read_guards(mem, &snap->migrator, c + 32);
 	app_rows_free(mem, &rows);
 	for (i = 0; i < 3; i++)
 		app_free(mem, defacl[i].data);
@@ -403,7 +484,9 @@ app_read_snapshot(const struct app_executor *exec, struct app_mem *mem,
 
 	memset(snap, 0, sizeof(*snap));
 	if (read_identity(exec, mem, snap, err) != 0 ||
-		read_facts(exec, mem, cfg, snap, err) != 0)
+		read_facts(exec, mem, cfg, snap, err) != 0 ||
+		refuse_privileged(mem, "migrator_user", cfg->migrator_user, &snap->migrator, err) != 0 ||
+		refuse_privileged(mem, "app_user", cfg->app_user, &snap->app, err) != 0)
 		return -1;
 
 	if (app_read_pages(exec, mem, sql_extensions, 0, NULL, 1,

@@ -17,6 +17,9 @@
 
 #define APP_PAGE_ROWS 1000
 
+/* The columns of the facts query (catalog.c): 26, then 6 for each role. */
+#define APP_FACT_COLUMNS 38
+
 /* One of the two roles setup manages. */
 struct app_role_facts
 {
@@ -25,6 +28,19 @@ struct app_role_facts
 	bool		in_rds_iam;		/* a direct member of rds_iam */
 	bool		has_connect;	/* an explicit CONNECT on the database */
 	bool		master_admin;	/* the master may grant and alter it */
+
+	/* what makes a role one setup must not manage (app_read_snapshot) */
+	bool		is_master;		/* the current user */
+	bool		is_bootstrap;	/* the bootstrap superuser (oid 10) */
+	char	   *powers;			/* "SUPERUSER, CREATEROLE, ...", or NULL */
+	bool		in_rds_superuser;	/* directly or through other roles */
+
+	/*
+	 * Its own search_path, which overrides the database's: in this database,
+	 * and in every database; NULL when none, or when it is the schema.
+	 */
+	char	   *search_path_here;
+	char	   *search_path_everywhere;
 };
 
 /* A table or sequence of the schema that setup or check has to name. */

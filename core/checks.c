@@ -130,18 +130,35 @@ check_connect(struct checker *c)
 	record(c, "database_connect", ok, &d);
 }
 
+/* The database's search_path, and no role-level one of app or migrator over it. */
 static void
 check_search_path(struct checker *c)
 {
+	const char *roles[2] = {c->cfg->migrator_user, c->cfg->app_user};
+	const struct app_role_facts *facts[2] = {&c->snap->migrator, &c->snap->app};
+	const char *db = c->snap->database;
 	struct app_buf d;
+	bool		ok = c->snap->search_path_ok;
+	int			i;
 
 	app_buf_init(&d, c->mem);
 	if (c->snap->search_path_ok)
-		note(&d, "database %I has search_path %I", c->snap->database, c->cfg->schema);
+		note(&d, "database %I has search_path %I", db, c->cfg->schema);
 	else
 		note(&d, "database %I does not have search_path %I (fix: ALTER DATABASE %I SET search_path TO %I)",
-			 c->snap->database, c->cfg->schema, c->snap->database, c->cfg->schema);
-	record(c, "search_path", c->snap->search_path_ok, &d);
+			 db, c->cfg->schema, db, c->cfg->schema);
+	for (i = 0; i < 2; i++)
+	{
+		if (facts[i]->search_path_here)
+			note(&d, "role %I has its own search_path %s in database %I, which overrides the database's (fix: ALTER ROLE %I IN DATABASE %I RESET search_path)",
+				 roles[i], facts[i]->search_path_here, db, roles[i], db);
+		if (facts[i]->search_path_everywhere)
+			note(&d, "role %I has its own search_path %s in every database, which overrides the database's (fix: ALTER ROLE %I RESET search_path)",
+				 roles[i], facts[i]->search_path_everywhere, roles[i]);
+		if (facts[i]->search_path_here || facts[i]->search_path_everywhere)
+			ok = false;
+	}
+	record(c, "search_path", ok, &d);
 }
 
 static void
@@ -357,6 +374,9 @@ check_master_admin(struct checker *c)
  * The behavioural check of the original role manager: migrator creates a
  * table (with a sequence), app inserts, reads, updates and deletes.  It runs
  * in a subtransaction that is always rolled back, memberships included.
+ * Migrator creates its table unqualified, as migrations do, under the
+ * search_path its login would give it; app names the table in full, so that
+ * a missing grant is reported as such (check search_path covers app's own).
  */
 static int
 check_behaviour(struct checker *c, const struct app_executor *exec,
@@ -364,8 +384,8 @@ check_behaviour(struct checker *c, const struct app_executor *exec,
 {
 	const struct app_snapshot *s = c->snap;
 	const char *schema = c->cfg->schema;
-	const char *stmts[10];
-	const char *steps[10];
+	const char *stmts[11];
+	const char *steps[11];
 	int			n = 0;
 	int			failed_at;
 	struct app_buf d;
@@ -392,9 +412,12 @@ check_behaviour(struct checker *c, const struct app_executor *exec,
 	}
 	STEP("could not switch to migrator",
 		 note(&sql, "SET LOCAL ROLE %I", c->cfg->migrator_user));
+	STEP("could not give migrator the search_path of its login",
+		 app_buf_append(&sql, APP_PROBE_SEARCH_PATH_SQL));
 	STEP("migrator could not create a table",
-		 note(&sql, "CREATE TABLE %I.%I (id serial PRIMARY KEY, note text)",
-			  schema, PROBE_TABLE));
+		 note(&sql, "CREATE TABLE %I (id serial PRIMARY KEY, note text)", PROBE_TABLE));
+	STEP("migrator's unqualified CREATE TABLE did not create it in the schema",
+		 note(&sql, "SELECT FROM %I.%I", schema, PROBE_TABLE));
 	STEP("could not switch to app",
 		 note(&sql, "SET LOCAL ROLE %I", c->cfg->app_user));
 	STEP("app could not insert into migrator's table",

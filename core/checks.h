@@ -23,6 +23,20 @@ struct app_checks
 	bool		success;
 };
 
+/*
+ * Run in the probe after SET LOCAL ROLE: give the current role the
+ * search_path its login would (role and database, role, database, then the
+ * server's), since SET ROLE applies none of a role's own settings.
+ */
+#define APP_PROBE_SEARCH_PATH_SQL \
+"SELECT pg_catalog.set_config('search_path', COALESCE((" \
+"SELECT pg_catalog.substr(c, 13) FROM pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) c" \
+" WHERE pg_catalog.split_part(c, '=', 1) = 'search_path'" \
+" AND s.setrole IN (0, (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER))" \
+" AND s.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))" \
+" ORDER BY s.setrole = 0, s.setdatabase = 0 LIMIT 1)," \
+" (SELECT reset_val FROM pg_catalog.pg_settings WHERE name = 'search_path')), true)"
+
 /* Most relations one detail names before it only counts the rest. */
 #define APP_CHECK_MAX_NAMED 100
 

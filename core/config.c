@@ -15,16 +15,40 @@
 #include "quote.h"
 
 /* Role names PostgreSQL reserves or reads as keywords in GRANT and ALTER. */
-static const char *const reserved_names[] = {
+static const char *const reserved_roles[] = {
 	"public", "none", "current_user", "session_user", "current_role", NULL
 };
 
-/* Refuse a name that is empty or that PostgreSQL would cut. */
+/* Schemas that exist in every database (pg_* aside). */
+static const char *const reserved_schemas[] = {
+	"public", "information_schema", NULL
+};
+
+/*
+ * The first control character of s (C0, DEL, or C1 as UTF-8), or NULL.
+ * Such a name prints misleadingly in logs and psql, and cannot be typed back.
+ */
+static const char *
+find_control(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *) s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return (const char *) p;
+	return NULL;
+}
+
+/*
+ * Refuse a name that is empty, that PostgreSQL would cut, or that holds a
+ * control character or an edge space (two names that look the same).
+ */
 int
 app_check_name(struct app_mem *mem, const char *what, const char *name,
 			   struct app_error *err)
 {
 	size_t		len;
+	const char *ctl;
 
 	if (name == NULL || name[0] == '\0')
 		return app_error_set(err, mem, APP_ERR_INVALID_VALUE, NULL,
@@ -42,14 +66,36 @@ app_check_name(struct app_mem *mem, const char *what, const char *name,
 		return app_error_set(err, mem, APP_ERR_NAME_TOO_LONG, detail.data,
 							 NULL, "%s \"%s\" is too long", what, name);
 	}
+	/* the name itself is left out of these messages: it would not print */
+	if ((ctl = find_control(name)) != NULL)
+	{
+		struct app_buf detail;
+
+		app_buf_init(&detail, mem);
+		app_buf_printf(&detail, "Byte %zu of the name is a control character.",
+					   (size_t) (ctl - name) + 1);
+		return app_error_set(err, mem, APP_ERR_INVALID_VALUE, detail.data,
+							 "Use a name without tabs, newlines or other control characters.",
+							 "%s must not contain a control character", what);
+	}
+	if (name[0] == ' ' || name[len - 1] == ' ')
+		return app_error_set(err, mem, APP_ERR_INVALID_VALUE,
+							 "A space at either end makes a name that looks like another one.",
+							 "Remove the spaces at the ends of the name.",
+							 "%s \"%s\" begins or ends with a space", what, name);
 	return 0;
 }
 
-/* Refuse a role or schema name that PostgreSQL rejects or reads as a keyword. */
+/*
+ * Refuse a role or schema name that PostgreSQL rejects or reads as a
+ * keyword, or that names what PostgreSQL or RDS own: setup would otherwise
+ * give an RDS role LOGIN, or hand schema public to migrator.
+ */
 static int
 check_role_or_schema(struct app_mem *mem, const char *what, const char *name,
 					 bool is_role, struct app_error *err)
 {
+	const char *const *reserved = is_role ? reserved_roles : reserved_schemas;
 	int			i;
 
 	if (app_check_name(mem, what, name, err) != 0)
@@ -58,11 +104,18 @@ check_role_or_schema(struct app_mem *mem, const char *what, const char *name,
 		return app_error_set(err, mem, APP_ERR_INVALID_VALUE,
 							 "Names beginning with \"pg_\" are reserved for PostgreSQL's own roles and schemas.",
 							 NULL, "%s \"%s\" is reserved", what, name);
-	for (i = 0; is_role && reserved_names[i]; i++)
-		if (strcmp(name, reserved_names[i]) == 0)
+	if (is_role && strncmp(name, "rds_", 4) == 0)
+		return app_error_set(err, mem, APP_ERR_INVALID_VALUE,
+							 "Roles beginning with \"rds_\" are RDS's own (rds_superuser, rds_iam, ...); setup would change their rights.",
+							 "Choose another name, such as the default.",
+							 "%s \"%s\" is reserved", what, name);
+	for (i = 0; reserved[i]; i++)
+		if (strcmp(name, reserved[i]) == 0)
 			return app_error_set(err, mem, APP_ERR_INVALID_VALUE,
-								 "PostgreSQL reserves this name for its own use.",
-								 NULL, "%s \"%s\" is reserved", what, name);
+								 is_role ? "PostgreSQL reserves this name for its own use." :
+								 "Every role can reach this schema, and setup would make migrator its owner.",
+								 is_role ? NULL : "Choose a schema of the application's own, such as the default \"app\".",
+								 "%s \"%s\" is reserved", what, name);
 	return 0;
 }
 

@@ -137,6 +137,21 @@ plan_role(struct planner *p, const struct app_role_facts *role,
 	}
 	if (!role->has_connect)
 		emit(p, "GRANT CONNECT ON DATABASE %I TO %I", snap->database, name);
+
+	/*
+	 * The role's own search_path would override the database's.  Both kinds
+	 * are the master's to remove, with the same right as ALTER ROLE LOGIN;
+	 * one set for every database goes too, since it applies here as well.
+	 */
+	if (role->search_path_here || role->search_path_everywhere)
+	{
+		if (require_admin(p, role, name, err) != 0)
+			return -1;
+		if (role->search_path_here)
+			emit(p, "ALTER ROLE %I IN DATABASE %I RESET search_path", name, snap->database);
+		if (role->search_path_everywhere)
+			emit(p, "ALTER ROLE %I RESET search_path", name);
+	}
 	return 0;
 }
 

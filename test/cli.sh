@@ -322,6 +322,24 @@ t_bad_role_file() {	# python edit, expected message
 	bad_config "$1" && bad_input "$2" roles check --app x --env y
 }
 
+t_bad_text_edit() {	# sed expression on the config file's text, expected message, appdb arguments...
+	local edit=$1 want=$2
+	shift 2
+	local file before
+	bad_config pass || return 1	# rewritten by json.dumps: one line per key, {} empty
+	file=$BADDIR/infra/x/database/y.json
+	before=$(cat "$file")
+	sed -i "$edit" "$file"
+	[ "$(cat "$file")" != "$before" ] || fail "the edit $edit changed nothing" || return 1
+	bad_input "$want" "$@"
+}
+
+t_bad_env_mismatch() {	# a copy of y.json as z.json, the env key left at "y"
+	bad_config && cp "$BADDIR/infra/x/database/y.json" "$BADDIR/infra/x/database/z.json" &&
+		bad_input 'key "env" is "y", but --env is "z"' roles check --app x --env z || return 1
+	bad_input 'key "env" is "y", but --env is "z"' roles setup --config infra/x/database/y.json --env z
+}
+
 t_bad_role_option() {	# expected message, configure options...
 	local want=$1
 	shift
@@ -718,6 +736,14 @@ if [ "$CLI_SUITE" = all ]; then
 	check "bad input: app_user pg_bad in the config file" t_bad_role_file 'd["app_user"] = "pg_bad"' 'app_user "pg_bad" is reserved'
 	check "bad input: 64-byte app_user in the config file" t_bad_role_file 'd["app_user"] = "a" * 64' 'app_user "a{64}" is too long'
 	check "bad input: empty schema_name in the config file" t_bad_role_file 'd["schema_name"] = ""' 'schema_name must not be empty'
+	check "bad input: schema_name public in the config file" t_bad_role_file 'd["schema_name"] = "public"' 'schema_name "public" is reserved'
+	check "bad input: app_user rds_superuser in the config file" t_bad_role_file 'd["app_user"] = "rds_superuser"' 'app_user "rds_superuser" is reserved'
+	check "bad input: a tab in migrator_user in the config file" t_bad_role_file 'd["migrator_user"] = "mig\trator"' 'migrator_user must not contain a control character'
+	check "bad input: \\u0000 in app_user, not cut to \"a\"" t_bad_role_file 'd["app_user"] = "a\u0000b"' 'infra/x/database/y.json: .*NUL'
+	check "bad input: \\u0000 in an extension name, not cut" t_bad_role_file 'd["superuser_extensions"] = {"hst\u0000ore": True}' 'infra/x/database/y.json: .*NUL'
+	check "bad input: a key twice in the config file" t_bad_text_edit 's/"app_user": "app",/"app_user": "web", "app_user": "app",/' 'key "app_user" appears twice' roles setup --app x --env y
+	check "bad input: a key twice in superuser_extensions" t_bad_text_edit 's/"superuser_extensions": {}/"superuser_extensions": {"hstore": true, "hs\\u0074ore": false}/' 'key "hstore" appears twice' roles setup --app x --env y
+	check "bad input: the config's env differs from --env" t_bad_env_mismatch
 	check "bad input: configure --app-user pg_bad" t_bad_role_option 'app_user "pg_bad" is reserved' --app-user pg_bad
 	check "bad input: configure with a 64-byte --migrator-user" t_bad_role_option 'migrator_user "m{64}" is too long' --migrator-user "$(printf 'm%.0s' $(seq 64))"
 	check "bad input: configure --schema ''" t_bad_role_option 'schema_name must not be empty' --schema ''

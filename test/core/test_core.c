@@ -286,8 +286,41 @@ static const struct config_case config_cases[] = {
 	APP_ERR_INVALID_VALUE, "migrator_user", NULL, REFUSED_REST},
 	{"config: current_user as app_user refused", "current_user", NULL, NULL, NULL, NULL,
 	APP_ERR_INVALID_VALUE, "app_user", NULL, REFUSED_REST},
-	{"config: public as schema_name accepted", NULL, NULL, "public", NULL, NULL,
-	APP_OK, NULL, NULL, "app", "migrator", "public", APP_AUTH_IAM, ""},
+	/* issue 10 §4: schemas PostgreSQL owns, or every role can reach */
+	{"config: public as schema_name refused", NULL, NULL, "public", NULL, NULL,
+	APP_ERR_INVALID_VALUE, "schema_name \"public\"", "schema", REFUSED_REST},
+	{"config: information_schema as schema_name refused", NULL, NULL, "information_schema", NULL, NULL,
+	APP_ERR_INVALID_VALUE, "schema_name \"information_schema\"", NULL, REFUSED_REST},
+	{"config: Public (another name) as schema_name accepted", NULL, NULL, "Public", NULL, NULL,
+	APP_OK, NULL, NULL, "app", "migrator", "Public", APP_AUTH_IAM, ""},
+	/* issue 10 §4: RDS's own roles */
+	{"config: rds_superuser as app_user refused", "rds_superuser", NULL, NULL, NULL, NULL,
+	APP_ERR_INVALID_VALUE, "app_user \"rds_superuser\"", NULL, REFUSED_REST},
+	{"config: rds_iam as migrator_user refused", NULL, "rds_iam", NULL, NULL, NULL,
+	APP_ERR_INVALID_VALUE, "migrator_user \"rds_iam\"", NULL, REFUSED_REST},
+	{"config: rds_ as schema_name accepted (a schema, not a role)", NULL, NULL, "rds_data", NULL, NULL,
+	APP_OK, NULL, NULL, "app", "migrator", "rds_data", APP_AUTH_IAM, ""},
+	{"config: rdsweb (not the rds_ prefix) accepted", "rdsweb", NULL, NULL, NULL, NULL,
+	APP_OK, NULL, NULL, "rdsweb", "migrator", "app", APP_AUTH_IAM, ""},
+	/* issue 10 §4: control characters and edge spaces, in every name */
+	{"config: tab in app_user refused", "a\tb", NULL, NULL, NULL, NULL,
+	APP_ERR_INVALID_VALUE, "control character", NULL, REFUSED_REST},
+	{"config: newline in migrator_user refused", NULL, "mig\nrator", NULL, NULL, NULL,
+	APP_ERR_INVALID_VALUE, "migrator_user", NULL, REFUSED_REST},
+	{"config: DEL in schema_name refused", NULL, NULL, "app\x7f", NULL, NULL,
+	APP_ERR_INVALID_VALUE, "schema_name", NULL, REFUSED_REST},
+	{"config: C1 control (U+0085) in app_user refused", "a\xc2\x85", NULL, NULL, NULL, NULL,
+	APP_ERR_INVALID_VALUE, "control character", NULL, REFUSED_REST},
+	{"config: escape in extension name refused", NULL, NULL, NULL, NULL, "{\"h\\u001bstore\": true}",
+	APP_ERR_INVALID_VALUE, "extension name", NULL, REFUSED_REST},
+	{"config: leading space in app_user refused", " app", NULL, NULL, NULL, NULL,
+	APP_ERR_INVALID_VALUE, "space", NULL, REFUSED_REST},
+	{"config: trailing space in schema_name refused", NULL, NULL, "app ", NULL, NULL,
+	APP_ERR_INVALID_VALUE, "schema_name", NULL, REFUSED_REST},
+	{"config: only a space as migrator_user refused", NULL, " ", NULL, NULL, NULL,
+	APP_ERR_INVALID_VALUE, "migrator_user", NULL, REFUSED_REST},
+	{"config: UTF-8 name accepted (é is no control character)", "caf\xc3\xa9", NULL, NULL, NULL, NULL,
+	APP_OK, NULL, NULL, "caf\xc3\xa9", "migrator", "app", APP_AUTH_IAM, ""},
 	{"config: app_user equal to migrator_user refused", "same", "same", NULL, NULL, NULL,
 	APP_ERR_INVALID_VALUE, "differ", NULL, REFUSED_REST},
 	{"config: spaces, dashes, uppercase accepted", "Order", "mig-rator", "my schema", NULL, NULL,
@@ -674,6 +707,21 @@ tw_hstore_installed(struct app_mem *mem, struct app_snapshot *s)
 	add_installed(mem, s, "hstore", "pg_catalog");
 }
 
+/* Role-level search_paths that override the database's (issue 10 §4). */
+static void
+tw_role_search_paths(struct app_mem *mem, struct app_snapshot *s)
+{
+	s->migrator.search_path_here = S(mem, "public");
+	s->app.search_path_everywhere = S(mem, "\"$user\"");
+}
+
+static void
+tw_role_search_paths_noadmin(struct app_mem *mem, struct app_snapshot *s)
+{
+	tw_role_search_paths(mem, s);
+	s->migrator.master_admin = false;
+}
+
 #define Q "\""
 #define L_DB \
 	"REVOKE ALL ON DATABASE \"db\" FROM PUBLIC", \
@@ -719,6 +767,10 @@ static const char *const want_alter_schema_only[] = {L_ALTER_SCHEMA, NULL};
 static const char *const want_alter_schema15[] = {L_TAKE15, L_ALTER_SCHEMA, L_GIVE, NULL};
 static const char *const want_alter_schema16[] = {L_TAKE16, L_ALTER_SCHEMA, L_GIVE, NULL};
 static const char *const want_app_login[] = {"ALTER ROLE \"app\" LOGIN", NULL};
+static const char *const want_reset_search_paths[] = {
+	"ALTER ROLE \"migrator\" IN DATABASE \"db\" RESET search_path",
+	"ALTER ROLE \"app\" RESET search_path", NULL
+};
 static const char *const want_relations16[] = {
 	L_TAKE16,
 	"GRANT ALL ON TABLE \"app\".\"a\", \"app\".\"b\", \"app\".\"c\" TO \"app\"",
@@ -861,6 +913,14 @@ static const struct plan_case plan_cases[] = {
 	{"plan: migrator owns schema but cannot create", 160000, false,
 		NULL, NULL, NULL, NULL, NULL,
 	tw_mig_no_create, APP_OK, NULL, want_mig_no_create16},
+	{"plan: role-level search_paths reset, here and everywhere", 160000, false,
+		NULL, NULL, NULL, NULL, NULL,
+	tw_role_search_paths, APP_OK, NULL, want_reset_search_paths},
+	{"plan: role-level search_paths on 15", 150000, false, NULL, NULL, NULL, NULL, NULL,
+	tw_role_search_paths, APP_OK, NULL, want_reset_search_paths},
+	{"plan: role-level search_path of a role the master cannot manage", 160000, false,
+		NULL, NULL, NULL, NULL, NULL,
+	tw_role_search_paths_noadmin, APP_ERR_PRIVILEGE, "WITH ADMIN OPTION", NULL},
 };
 
 static void
@@ -1079,7 +1139,7 @@ struct fake
 	/* snapshot queries */
 	const struct app_snapshot *model;
 	const struct app_snapshot *after;	/* model once a statement ran */
-	const char *const *facts_override;	/* 26 cells */
+	const char *const *facts_override;	/* APP_FACT_COLUMNS cells */
 	const char *identity_version;	/* override of the version cell */
 	const char *expect_params[3];	/* of the facts and relation queries */
 	const char *fail_sql;		/* this query fails */
@@ -1275,6 +1335,12 @@ static const struct
 	{23, offsetof(struct app_snapshot, defacl_tables), "defacl_tables"},
 	{24, offsetof(struct app_snapshot, defacl_sequences), "defacl_sequences"},
 	{25, offsetof(struct app_snapshot, defacl_routines), "defacl_routines"},
+	{26, offsetof(struct app_snapshot, app.is_master), "app.is_master"},
+	{27, offsetof(struct app_snapshot, app.is_bootstrap), "app.is_bootstrap"},
+	{29, offsetof(struct app_snapshot, app.in_rds_superuser), "app.in_rds_superuser"},
+	{32, offsetof(struct app_snapshot, migrator.is_master), "migrator.is_master"},
+	{33, offsetof(struct app_snapshot, migrator.is_bootstrap), "migrator.is_bootstrap"},
+	{35, offsetof(struct app_snapshot, migrator.in_rds_superuser), "migrator.in_rds_superuser"},
 };
 
 #define N_FACT_COLS ((int) (sizeof(fact_cols) / sizeof(fact_cols[0])))
@@ -1315,23 +1381,37 @@ serve_identity(struct fake *f, struct app_mem *mem, struct app_rows *rows)
 	serve_one_row(mem, rows, 5, cells);
 }
 
+/* The six per-role columns after the first 26 (catalog.c, ROLE_GUARDS). */
+static void
+serve_guards(const char **cells, const struct app_role_facts *r)
+{
+	cells[0] = r->is_master ? "t" : "f";
+	cells[1] = r->is_bootstrap ? "t" : "f";
+	cells[2] = r->powers;
+	cells[3] = r->in_rds_superuser ? "t" : "f";
+	cells[4] = r->search_path_here;
+	cells[5] = r->search_path_everywhere;
+}
+
 static void
 serve_facts(struct fake *f, struct app_mem *mem, struct app_rows *rows)
 {
-	const char *cells[26];
+	const char *cells[APP_FACT_COLUMNS];
 	int			i;
 
 	if (f->facts_override)
 	{
-		serve_one_row(mem, rows, 26, f->facts_override);
+		serve_one_row(mem, rows, APP_FACT_COLUMNS, f->facts_override);
 		return;
 	}
-	for (i = 0; i < 26; i++)
+	for (i = 0; i < APP_FACT_COLUMNS; i++)
 		cells[i] = "f";
 	for (i = 0; i < N_FACT_COLS; i++)
 		cells[fact_cols[i].col] = snap_bool(f->model, fact_cols[i].offset) ? "t" : "f";
 	cells[19] = f->model->schema_owner;
-	serve_one_row(mem, rows, 26, cells);
+	serve_guards(cells + 26, &f->model->app);
+	serve_guards(cells + 32, &f->model->migrator);
+	serve_one_row(mem, rows, APP_FACT_COLUMNS, cells);
 }
 
 static void
@@ -1909,38 +1989,36 @@ run_checks(struct app_mem *mem, struct fake *f, const char *auth, const char *ex
 	return app_checks_run(&exec, mem, &cfg, snap, out, err);
 }
 
+/*
+ * The probe's statements as migrator and as app: migrator creates its table
+ * unqualified, with the search_path its login would give it (issue 10 §4),
+ * and the table must then be in the schema.
+ */
+#define PROBE_AS_ROLES \
+	"SET LOCAL ROLE \"migrator\"", \
+	APP_PROBE_SEARCH_PATH_SQL, \
+	"CREATE TABLE \"app_roles_probe\" (id serial PRIMARY KEY, note text)", \
+	"SELECT FROM \"app\".\"app_roles_probe\"", \
+	"SET LOCAL ROLE \"app\"", \
+	"INSERT INTO \"app\".\"app_roles_probe\" (note) VALUES ('probe')", \
+	"SELECT id, note FROM \"app\".\"app_roles_probe\"", \
+	"UPDATE \"app\".\"app_roles_probe\" SET note = 'checked'", \
+	"DELETE FROM \"app\".\"app_roles_probe\""
+
 static const char *const probe16[] = {
 	"GRANT \"migrator\" TO \"postgres\" WITH SET TRUE, INHERIT TRUE",
 	"GRANT \"app\" TO \"postgres\" WITH SET TRUE, INHERIT TRUE",
-	"SET LOCAL ROLE \"migrator\"",
-	"CREATE TABLE \"app\".\"app_roles_probe\" (id serial PRIMARY KEY, note text)",
-	"SET LOCAL ROLE \"app\"",
-	"INSERT INTO \"app\".\"app_roles_probe\" (note) VALUES ('probe')",
-	"SELECT id, note FROM \"app\".\"app_roles_probe\"",
-	"UPDATE \"app\".\"app_roles_probe\" SET note = 'checked'",
-	"DELETE FROM \"app\".\"app_roles_probe\"",
+	PROBE_AS_ROLES,
 	NULL
 };
 static const char *const probe15[] = {
 	"GRANT \"migrator\" TO \"postgres\"",
 	"GRANT \"app\" TO \"postgres\"",
-	"SET LOCAL ROLE \"migrator\"",
-	"CREATE TABLE \"app\".\"app_roles_probe\" (id serial PRIMARY KEY, note text)",
-	"SET LOCAL ROLE \"app\"",
-	"INSERT INTO \"app\".\"app_roles_probe\" (note) VALUES ('probe')",
-	"SELECT id, note FROM \"app\".\"app_roles_probe\"",
-	"UPDATE \"app\".\"app_roles_probe\" SET note = 'checked'",
-	"DELETE FROM \"app\".\"app_roles_probe\"",
+	PROBE_AS_ROLES,
 	NULL
 };
 static const char *const probe_superuser[] = {
-	"SET LOCAL ROLE \"migrator\"",
-	"CREATE TABLE \"app\".\"app_roles_probe\" (id serial PRIMARY KEY, note text)",
-	"SET LOCAL ROLE \"app\"",
-	"INSERT INTO \"app\".\"app_roles_probe\" (note) VALUES ('probe')",
-	"SELECT id, note FROM \"app\".\"app_roles_probe\"",
-	"UPDATE \"app\".\"app_roles_probe\" SET note = 'checked'",
-	"DELETE FROM \"app\".\"app_roles_probe\"",
+	PROBE_AS_ROLES,
 	NULL
 };
 
@@ -2075,6 +2153,12 @@ tw_no_createrole(struct app_mem *mem, struct app_snapshot *s)
 static const struct checks_one_case checks_one_cases[] = {
 	{"checks: search_path wrong", 160000, NULL, tw_search_path, "search_path",
 	"ALTER DATABASE \"db\" SET search_path TO \"app\""},
+	{"checks: migrator's search_path in this database overrides", 160000, NULL,
+		tw_role_search_paths, "search_path",
+	"role \"migrator\" has its own search_path public in database \"db\", which overrides the database's (fix: ALTER ROLE \"migrator\" IN DATABASE \"db\" RESET search_path)"},
+	{"checks: app's role-wide search_path overrides", 160000, NULL,
+		tw_role_search_paths, "search_path",
+	"role \"app\" has its own search_path \"$user\" in every database, which overrides the database's (fix: ALTER ROLE \"app\" RESET search_path)"},
 	{"checks: migrator cannot log in", 160000, NULL, tw_mig_nologin, "migrator_role",
 	"ALTER ROLE \"migrator\" LOGIN"},
 	{"checks: app cannot log in", 160000, NULL, tw_app_nologin, "app_role",
@@ -2155,8 +2239,12 @@ static const struct probe_fail_case probe_fail_cases[] = {
 	{"checks: probe fails at step 0", 0,
 	"the master could not act as migrator: permission denied to grant role \"migrator\""},
 	{"checks: probe fails at step 3", 3,
+	"could not give migrator the search_path of its login: permission denied to grant role \"migrator\""},
+	{"checks: probe fails at step 4", 4,
 	"migrator could not create a table: permission denied to grant role \"migrator\""},
-	{"checks: probe fails at the last step", 8,
+	{"checks: probe fails at step 5", 5,
+	"migrator's unqualified CREATE TABLE did not create it in the schema: permission denied to grant role \"migrator\""},
+	{"checks: probe fails at the last step", 10,
 	"app could not delete from migrator's table: permission denied to grant role \"migrator\""},
 };
 
@@ -2405,7 +2493,7 @@ test_checks_json(struct app_mem *mem, const void *arg)
 
 	(void) arg;
 	fake_init(&f, mem);
-	f.probe_fail_at = 4;
+	f.probe_fail_at = 6;	/* SET LOCAL ROLE app */
 	f.probe_msg = "a/b";
 	snap_converged(mem, &snap, 160000);
 	if (run_checks(mem, &f, "iam", NULL, &snap, &out, &err) != 0)
@@ -2450,13 +2538,15 @@ test_snapshot_columns(struct app_mem *mem, const void *arg)
 	model.schema_exists = false;	/* no relation query */
 	for (i = 0; i < N_FACT_COLS; i++)
 	{
-		const char *row[26];
+		const char *row[APP_FACT_COLUMNS];
 		struct fake f;
 		struct app_executor exec;
 		struct app_snapshot got;
 
-		for (j = 0; j < 26; j++)
+		for (j = 0; j < APP_FACT_COLUMNS; j++)
 			row[j] = "f";
+		row[28] = row[30] = row[31] = NULL;	/* app: powers, search paths */
+		row[34] = row[36] = row[37] = NULL;	/* migrator */
 		row[19] = "owner";
 		row[fact_cols[i].col] = "t";
 		fake_init(&f, mem);
@@ -2817,6 +2907,112 @@ test_rows(struct app_mem *mem, const void *arg)
 	EXPECT(mem->blocks == NULL, "rows block not freed");
 }
 
+/*
+ * A role setup must never manage (issue 10 §4), found in the catalog: plan,
+ * setup and check refuse it before executing or probing anything.
+ */
+struct refuse_case
+{
+	const char *name;
+	void		(*tweak) (struct app_snapshot *s);
+	const char *msg;
+	const char *detail_has;
+};
+
+static void
+rf_app_master(struct app_snapshot *s)
+{
+	s->app.is_master = true;
+}
+
+static void
+rf_mig_bootstrap(struct app_snapshot *s)
+{
+	s->migrator.is_bootstrap = true;
+	s->migrator.powers = "SUPERUSER, CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS";
+}
+
+static void
+rf_app_powers(struct app_snapshot *s)
+{
+	s->app.powers = "CREATEDB, BYPASSRLS";
+}
+
+static void
+rf_mig_rds_superuser(struct app_snapshot *s)
+{
+	s->migrator.in_rds_superuser = true;
+}
+
+/* Flags of a role that does not exist cannot refuse it. */
+static void
+rf_app_missing_flags(struct app_snapshot *s)
+{
+	set_role_facts(&s->app, false);
+	s->app.in_rds_superuser = true;
+}
+
+static const struct refuse_case refuse_cases[] = {
+	{"refuse: app_user is the master", rf_app_master,
+	"app_user \"app\" is the current user", "ordinary roles"},
+	{"refuse: migrator_user is the bootstrap superuser", rf_mig_bootstrap,
+	"migrator_user \"migrator\" is the bootstrap superuser", "LOGIN"},
+	{"refuse: app_user has CREATEDB and BYPASSRLS", rf_app_powers,
+	"app_user \"app\" is a privileged role", "It has CREATEDB, BYPASSRLS."},
+	{"refuse: migrator_user is a member of rds_superuser", rf_mig_rds_superuser,
+	"migrator_user \"migrator\" is a member of rds_superuser", "rds_iam"},
+	{"refuse: none for a role that does not exist yet", rf_app_missing_flags, NULL, NULL},
+};
+
+static void
+test_refuse(struct app_mem *mem, const void *arg)
+{
+	const struct refuse_case *c = arg;
+	struct app_config cfg;
+	struct app_snapshot model;
+	struct app_strlist plan;
+	struct fake f;
+	struct app_executor exec;
+	struct app_error err = {0};
+	char	   *report = NULL;
+	bool		success = true;
+	int			executed = -1;
+	int			rc;
+
+	if (app_config_build(mem, &cfg, NULL, NULL, NULL, NULL, NULL, &err) != 0)
+		return;
+	snap_converged(mem, &model, 160000);
+	model.search_path_ok = false;	/* setup would have work to do */
+	c->tweak(&model);
+	fake_init(&f, mem);
+	fake_report_data(&f);
+	f.model = &model;
+	exec_init(&exec, &f);
+
+	rc = app_run_setup(&exec, mem, &cfg, &executed, &report, &err);
+	if (c->msg == NULL)
+	{
+		EXPECT(f.executed.n > 0, "setup refused: %s", nz(err.message));
+		return;
+	}
+	EXPECT(rc == -1, "setup accepted");
+	EXPECT(f.executed.n == 0 && executed == 0, "setup executed %d statements", f.executed.n);
+	EXPECT(err.kind == APP_ERR_INVALID_VALUE, "kind %d", (int) err.kind);
+	EXPECT(err.message && strcmp(err.message, c->msg) == 0, "message [%s], want [%s]",
+		   nz(err.message), c->msg);
+	EXPECT(has(err.detail, c->detail_has), "detail [%s] lacks [%s]", nz(err.detail),
+		   c->detail_has);
+	EXPECT(has(err.hint, "Choose another name"), "hint [%s]", nz(err.hint));
+
+	memset(&err, 0, sizeof(err));
+	EXPECT(app_run_plan(&exec, mem, &cfg, &plan, &err) == -1 &&
+		   strcmp(nz(err.message), c->msg) == 0, "plan: %s", nz(err.message));
+	memset(&err, 0, sizeof(err));
+	EXPECT(app_run_check(&exec, mem, &cfg, &success, &report, &err) == -1 &&
+		   strcmp(nz(err.message), c->msg) == 0, "check: %s", nz(err.message));
+	EXPECT(f.probe_calls == 0, "check probed %d times", f.probe_calls);
+}
+
 /* ------------------------------------------------------------------ */
 
 int
@@ -2870,6 +3066,8 @@ main(void)
 	run_case("run: setup that does not converge fails", test_run_setup_not_converged, NULL);
 	run_case("run: plan locks and executes nothing", test_run_plan, NULL);
 	run_case("run: check adds checks and success to the report", test_run_check, NULL);
+	for (i = 0; i < sizeof(refuse_cases) / sizeof(refuse_cases[0]); i++)
+		run_case(refuse_cases[i].name, test_refuse, &refuse_cases[i]);
 
 	run_case("mem: buffer, realloc, bytewise sort", test_mem, NULL);
 	run_case("rows: cells and NULL", test_rows, NULL);

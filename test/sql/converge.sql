@@ -36,5 +36,38 @@ SELECT app_setup_roles() IS NOT NULL AS repaired;
 SELECT v.catalog, v.fp = b.fp AS unchanged
 FROM public.regress_catalog_xmin v JOIN public.regress_xmin_before b USING (catalog)
 WHERE v.catalog = 'pg_namespace';
+-- A role-level search_path overrides the database's (issue 10 §4): migrator's
+-- unqualified CREATE TABLE then misses the schema.  Check names it, setup
+-- removes it, and a second setup again writes nothing.
+\c - migrator
+ALTER ROLE migrator IN DATABASE :"DBNAME" SET search_path TO public;
+\c - migrator
+CREATE TABLE unqualified (id int);
+\c - postgres
+ALTER ROLE app SET search_path TO "$user";
+WITH r AS (SELECT app_check_roles() AS j)
+SELECT c->>'check' AS "check", c->>'detail' AS detail
+FROM r, json_array_elements(r.j->'checks') c WHERE c->>'ok' = 'false';
+SELECT * FROM app_roles_plan();
+SELECT app_setup_roles() IS NOT NULL AS repaired;
+SELECT count(*) AS overrides FROM pg_db_role_setting
+WHERE setrole IN ('app'::regrole, 'migrator'::regrole);
+SELECT app_check_roles()->'success' AS success;
+\c - migrator
+CREATE TABLE unqualified (id int);
+SELECT 'app.unqualified'::regclass;
+\c - rdsadmin
+DELETE FROM public.regress_xmin_before;
+INSERT INTO public.regress_xmin_before SELECT * FROM public.regress_catalog_xmin;
+\c - postgres
+SELECT count(*) AS statements FROM app_roles_plan();
+BEGIN;
+SELECT app_setup_roles() IS NOT NULL AS setup;
+SELECT pg_current_xact_id_if_assigned() IS NULL AS no_xid;
+COMMIT;
+\c - rdsadmin
+SELECT v.catalog, v.fp = b.fp AS unchanged
+FROM public.regress_catalog_xmin v JOIN public.regress_xmin_before b USING (catalog)
+ORDER BY v.catalog;
 \c - postgres
 \i test/reset.psql
