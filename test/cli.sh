@@ -830,17 +830,24 @@ t_lock_setups() {
 		fail "psql with the url of app did not log in as app"
 }
 
-t_lock_held() {
-	local holder t0 t1 before
-	mkdir -p "$LK_STATE"
+hold_lock() {	# state dir: lock it from another process, HOLDER its pid
+	local i
+	mkdir -p "$1"
+	rm -f "$WORK/locked"
 	python3 -c '
 import fcntl, sys, time
 f = open(sys.argv[1], "a")
 fcntl.flock(f, fcntl.LOCK_EX)
 open(sys.argv[2], "w").close()
-time.sleep(120)' "$LK_STATE/lock" "$WORK/lk-locked" &
-	holder=$!
-	for t0 in $(seq 50); do [ -e "$WORK/lk-locked" ] && break; sleep 0.1; done
+time.sleep(120)' "$1/lock" "$WORK/locked" &
+	HOLDER=$!
+	for i in $(seq 50); do [ -e "$WORK/locked" ] && break; sleep 0.1; done
+}
+
+t_lock_held() {
+	local holder t0 t1 before
+	hold_lock "$LK_STATE"
+	holder=$HOLDER
 	before=$(lk_pgpass_lines app)
 	t0=$(date +%s)
 	PREFIX="env APPDB_LOCK_TIMEOUT=2 timeout 60"
@@ -944,6 +951,29 @@ t_lock_destroy_race() {	# destroy and provision at once: at most one server, the
 	[ -z "$(ls -d /var/tmp/appdb-"$APP"-lkp.* 2>/dev/null)" ] || fail "a data directory remains after destroy"
 }
 
+t_lock_aws() {	# the aws provider: configure and provision wait for the lock too, before any AWS call
+	local cfg=infra/$APP/database/lka.json before
+	run configure-lka configure --provider aws --region us-east-1 --app "$APP" --env lka
+	rc_is 0 || return 1
+	before=$(sha256sum "$cfg")
+	hold_lock ".appdb/$APP-lka"
+	PREFIX="env APPDB_LOCK_TIMEOUT=1 AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_ENDPOINT_URL=http://127.0.0.1:9 timeout 60"
+	run provision-lka provision --app "$APP" --env lka
+	local prc=$RC perr=$ERR
+	run configure-lka-held configure --provider aws --region us-east-1 --app "$APP" --env lka --database other --force
+	PREFIX=""
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null
+	rc_is 3 && err_has "gave up after 1 s waiting for another appdb command on $APP-lka" || return 1
+	[ "$before" = "$(sha256sum "$cfg")" ] || fail "configure changed the config file" || return 1
+	ERR=$perr RC=$prc
+	rc_is 3 && err_has "waiting for another appdb command on $APP-lka" &&
+		err_has "gave up after 1 s waiting" || return 1
+	run configure-lka-free configure --provider aws --region us-east-1 --app "$APP" --env lka --database other --force
+	rc_is 0 && err_has 'wrote' || return 1
+	[ ! -e ".appdb/$APP-lka" ] || fail ".appdb/$APP-lka remains after the lock was released"
+}
+
 t_lock_help() {
 	run help-lock --help
 	rc_is 0 && out_has 'APPDB_LOCK_TIMEOUT seconds'
@@ -966,6 +996,7 @@ lock_section() {
 	check "16 concurrent roles setups: all exit 0, one password per role, --login, url" t_lock_setups
 	check "a held lock: roles setup waits, then exits 3 (APPDB_LOCK_TIMEOUT)" t_lock_held
 	check "bad input: APPDB_LOCK_TIMEOUT not a number" t_lock_bad_timeout
+	check "aws: configure and provision wait for the lock, then exit 3" t_lock_aws
 	check "an old-style passwords file is split into one file per role" t_lock_old_passfile
 	check "a failed ALTER ROLE ... PASSWORD leaves no verifier in server.log" t_lock_no_verifier_in_log
 	check "destroy --yes the lock environment" t_destroy lk
