@@ -707,9 +707,11 @@ t_wrapper_outside_checks() {
 
 # --- 9. one writer per environment, state found from the config file ------------
 #
-# Environment "lk": concurrent provisions, concurrent roles setups, a held
-# lock, a password file of the old layout, a failed ALTER ROLE ... PASSWORD
-# (no verifier in the server's log), destroy racing provision.
+# Environment "lkp": concurrent provisions, destroy racing provision.  "lk":
+# --config from elsewhere, concurrent roles setups, a held lock, a password
+# file of the old layout, a failed ALTER ROLE ... PASSWORD (no verifier in the
+# server's log).  "lka" (aws, never provisioned): configure and provision wait
+# for a held lock.
 
 LK_CFG=infra/$APP/database/lk.json
 LK_STATE=.appdb/$APP-lk
