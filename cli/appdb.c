@@ -16,9 +16,11 @@
 #include "cmd_token.h"
 #endif
 #include "envconfig.h"
+#include "envlock.h"
 #include "local.h"
 #include "msgs.h"
 #include "options.h"
+#include "util.h"
 
 #ifndef APP_ROLES_VERSION
 #define APP_ROLES_VERSION "unknown"
@@ -66,10 +68,44 @@ refuse_aws_only(const struct appdb_options *opts)
 	return -1;
 }
 
+/* The commands that change the environment: one at a time (envlock.c). */
+static bool
+changes_environment(enum appdb_command command)
+{
+	return command == CMD_PROVISION || command == CMD_ROLES_SETUP || command == CMD_DESTROY;
+}
+
+/* The local provider's command. */
+static int
+run_local(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	switch (opts->command)
+	{
+		case CMD_PLAN:
+			return local_plan(opts, cfg);
+		case CMD_PROVISION:
+			return local_provision(opts, cfg);
+		case CMD_ROLES_SETUP:
+		case CMD_ROLES_PLAN:
+		case CMD_ROLES_CHECK:
+			return local_roles(opts, cfg);
+		case CMD_URL:
+		case CMD_PSQL:
+			return local_url(opts, cfg);
+		case CMD_STATUS:
+			return local_status(opts, cfg);
+		case CMD_DESTROY:
+			return local_destroy(opts, cfg);
+		default:
+			return EXIT_USAGE;
+	}
+}
+
 static int
 run(const struct appdb_options *opts, char **argv)
 {
 	struct env_config cfg;
+	struct env_lock lock = {-1, NULL, NULL};
 	int			code;
 	bool		aws_configure = opts->command == CMD_CONFIGURE && opts->provider &&
 		strcmp(opts->provider, "aws") == 0;
@@ -88,49 +124,37 @@ run(const struct appdb_options *opts, char **argv)
 		return env_config_configure(opts, NULL);
 	if ((code = env_config_read(opts, &cfg)) >= 0)
 		return code;
+#ifdef APPDB_WITHOUT_AWS
 	if (strcmp(cfg.provider, "aws") == 0)
 	{
-#ifdef APPDB_WITHOUT_AWS
 		env_config_free(&cfg);
-		return exec_aws(argv);
-#else
-		code = aws_provider_run(opts, &cfg);
-		env_config_free(&cfg);
-		return code;
+		return exec_aws(argv);	/* which takes the lock itself */
+	}
 #endif
-	}
-	if ((code = refuse_aws_only(opts)) >= 0)
+	if (strcmp(cfg.provider, "aws") != 0 && (code = refuse_aws_only(opts)) >= 0)
 	{
 		env_config_free(&cfg);
 		return code;
 	}
-	switch (opts->command)
+	if (changes_environment(opts->command))
 	{
-		case CMD_PLAN:
-			code = local_plan(opts, &cfg);
-			break;
-		case CMD_PROVISION:
-			code = local_provision(opts, &cfg);
-			break;
-		case CMD_ROLES_SETUP:
-		case CMD_ROLES_PLAN:
-		case CMD_ROLES_CHECK:
-			code = local_roles(opts, &cfg);
-			break;
-		case CMD_URL:
-		case CMD_PSQL:
-			code = local_url(opts, &cfg);
-			break;
-		case CMD_STATUS:
-			code = local_status(opts, &cfg);
-			break;
-		case CMD_DESTROY:
-			code = local_destroy(opts, &cfg);
-			break;
-		default:
-			code = EXIT_USAGE;
-			break;
+		char	   *name = str_printf("%s-%s", cfg.app, cfg.env);
+
+		code = env_lock(cfg.state_dir, name, &lock);
+		free(name);
+		if (code >= 0)
+		{
+			env_config_free(&cfg);
+			return code;
+		}
 	}
+#ifndef APPDB_WITHOUT_AWS
+	if (strcmp(cfg.provider, "aws") == 0)
+		code = aws_provider_run(opts, &cfg);
+	else
+#endif
+		code = run_local(opts, &cfg);
+	env_unlock(&lock);
 	env_config_free(&cfg);
 	return code;
 }

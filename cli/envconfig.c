@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "core/config.h"
+#include "envlock.h"
 #include "msgs.h"
 #include "util.h"
 
@@ -43,6 +44,34 @@ char *
 default_config_path(const char *app, const char *env)
 {
 	return str_printf("infra/%s/database/%s.json", app, env);
+}
+
+/*
+ * The environment's state directory, found from its config file so that
+ * every command finds it from wherever it runs: a config file at
+ * <top>/infra/<app>/database/<env>.json keeps its state in
+ * <top>/.appdb/<app>-<env> (the layout of a repository's root); any other
+ * keeps it in .appdb/<app>-<env> beside the file.
+ */
+char *
+env_state_dir(const char *config_path, const char *app, const char *env)
+{
+	char	   *path = canonical_path(config_path);
+	char	   *layout = default_config_path(app, env);
+	char	   *tail = str_printf("/%s", layout);
+	size_t		plen = strlen(path);
+	size_t		tlen = strlen(tail);
+	char	   *out;
+
+	free(layout);
+	if (plen >= tlen && strcmp(path + plen - tlen, tail) == 0)
+		path[plen - tlen] = '\0';	/* <top> */
+	else
+		*strrchr(path, '/') = '\0';	/* the file's directory */
+	out = str_printf("%s/.appdb/%s-%s", path, app, env);
+	free(path);
+	free(tail);
+	return out;
 }
 
 /* The keys of every provider, then each provider's own. */
@@ -555,7 +584,8 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 	}
 	if (strcmp(cfg->provider, "aws") == 0 && (rc = read_aws_keys(where, root, cfg)) >= 0)
 		goto out;
-	rc = validate(where, cfg);
+	if ((rc = validate(where, cfg)) < 0)
+		cfg->state_dir = env_state_dir(cfg->path, cfg->app, cfg->env);
 
 out:
 	free(where);
@@ -664,6 +694,24 @@ add_aws_keys(struct json_object *root, const struct env_config *cfg)
 	json_object_object_add(root, "backup_schedule", json_object_new_string(cfg->backup_schedule));
 }
 
+/* Whether configure writes text over old: -1 yes, else the exit code (said). */
+static int
+configure_verdict(const struct env_config *cfg, const char *old, const char *text, bool force)
+{
+	if (old && strncmp(old, text, strlen(text)) == 0 && strcmp(old + strlen(text), "\n") == 0)
+	{
+		notef("%s is up to date; nothing changed", cfg->path);
+		return EXIT_OK;
+	}
+	if (old && !force)
+	{
+		errorf("%s exists with other settings; nothing changed", cfg->path);
+		hintf("give --force to overwrite it");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* configure: write the config file, refusing to overwrite unless --force. */
 int
 env_config_configure(const struct appdb_options *opts, const char *aws_region)
@@ -727,27 +775,33 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 										  JSON_C_TO_STRING_SPACED |
 										  JSON_C_TO_STRING_NOSLASHESCAPE);
 
+	/* decided without the lock, so that bad input leaves no trace; again under it */
 	old = read_file(cfg.path);
-	if (old && strncmp(old, text, strlen(text)) == 0 && strcmp(old + strlen(text), "\n") == 0)
+	if ((rc = configure_verdict(&cfg, old, text, opts->force)) < 0)
 	{
-		notef("%s is up to date; nothing changed", cfg.path);
-		rc = EXIT_OK;
-	}
-	else if (old && !opts->force)
-	{
-		errorf("%s exists with other settings; nothing changed", cfg.path);
-		hintf("give --force to overwrite it");
-		rc = EXIT_USAGE;
-	}
-	else if (write_file_atomic(cfg.path, text, 0644) != 0)
-	{
-		errorf("cannot write %s: %s", cfg.path, strerror(errno));
-		rc = EXIT_USAGE;
-	}
-	else
-	{
-		notef("wrote %s", cfg.path);
-		rc = EXIT_OK;
+		struct env_lock lock;
+		char	   *name = str_printf("%s-%s", cfg.app, cfg.env);
+
+		cfg.state_dir = env_state_dir(cfg.path, cfg.app, cfg.env);
+		if ((rc = env_lock(cfg.state_dir, name, &lock)) < 0)
+		{
+			free(old);
+			old = read_file(cfg.path);
+			if ((rc = configure_verdict(&cfg, old, text, opts->force)) >= 0)
+				;
+			else if (write_file_atomic(cfg.path, text, 0644) != 0)
+			{
+				errorf("cannot write %s: %s", cfg.path, strerror(errno));
+				rc = EXIT_USAGE;
+			}
+			else
+			{
+				notef("wrote %s", cfg.path);
+				rc = EXIT_OK;
+			}
+			env_unlock(&lock);
+		}
+		free(name);
 	}
 	free(old);
 	json_object_put(root);
@@ -760,7 +814,7 @@ void
 env_config_free(struct env_config *cfg)
 {
 	char	  **fields[] = {
-		&cfg->path, &cfg->provider, &cfg->app, &cfg->env, &cfg->database,
+		&cfg->path, &cfg->state_dir, &cfg->provider, &cfg->app, &cfg->env, &cfg->database,
 		&cfg->app_user, &cfg->migrator_user, &cfg->schema, &cfg->auth,
 		&cfg->extensions, &cfg->pg_bindir, &cfg->region, &cfg->cluster_name,
 		&cfg->engine_version, &cfg->vpc_id, &cfg->vpc_tag, &cfg->subnet_tag,

@@ -10,6 +10,7 @@
 struct env_config
 {
 	char	   *path;
+	char	   *state_dir;		/* env_state_dir: where appdb keeps this environment's state */
 	char	   *provider;
 	char	   *app;
 	char	   *env;
@@ -47,6 +48,7 @@ int			env_engine_major(const char *engine_version);
 
 int			check_env_name(const char *what, const char *value);
 char	   *default_config_path(const char *app, const char *env);
+char	   *env_state_dir(const char *config_path, const char *app, const char *env);
 int			env_config_read(const struct appdb_options *opts, struct env_config *cfg);
 /* configure; aws_region: the region the AWS SDKs' chain found (aws), else NULL. */
 int			env_config_configure(const struct appdb_options *opts, const char *aws_region);

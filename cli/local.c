@@ -2,12 +2,14 @@
  * cli/local.c
  *		The local provider: initdb, pg_ctl and a bootstrap like Aurora's.
  *
- * An environment's state lives in .appdb/<app>-<env>/: state.json (where the
- * cluster is and how it runs) and passwords, a pgpass file only its owner
- * can read, which connection strings name with passfile= so that no password
- * is ever printed.  When appdb runs as root the server runs as an
- * unprivileged OS user (PostgreSQL refuses root) and its data directory lives
- * under /var/tmp, which that user can reach; state.json points to it.
+ * An environment's state lives in its state directory (env_state_dir:
+ * .appdb/<app>-<env>/ at the top of the repository): state.json (where the
+ * cluster is and how it runs) and passwords.<role>, one pgpass file per role
+ * that only its owner can read, which connection strings name with passfile=
+ * so that no password is ever printed, and whose file gives no other role's.
+ * When appdb runs as root the server runs as an unprivileged OS user
+ * (PostgreSQL refuses root) and its data directory lives under /var/tmp,
+ * which that user can reach; state.json points to it.
  *
  * Every step of provision is idempotent: it looks, then does only what is
  * missing, so a provision that stopped halfway is completed by the next.
@@ -15,6 +17,7 @@
 #include "local.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -31,6 +34,7 @@
 
 #include "core/mem.h"
 #include "core/quote.h"
+#include "envlock.h"
 #include "msgs.h"
 #include "pgexec.h"
 #include "roles.h"
@@ -42,9 +46,8 @@
 
 struct local_env
 {
-	char	   *state_dir;		/* .appdb/<app>-<env>, absolute */
+	char	   *state_dir;		/* env_state_dir, absolute */
 	char	   *state_path;
-	char	   *passfile;
 	bool		exists;			/* state.json was there */
 	char	   *bindir;
 	int			port;
@@ -59,7 +62,6 @@ local_env_free(struct local_env *e)
 {
 	free(e->state_dir);
 	free(e->state_path);
-	free(e->passfile);
 	free(e->bindir);
 	free(e->os_user);
 	free(e->data_parent);
@@ -77,20 +79,21 @@ json_string_or_null(struct json_object *obj, const char *key)
 	return NULL;
 }
 
+static int	pgpass_split_old(const struct local_env *e);
+
 /* Where the environment's state is, and what state.json says. */
 static int
 local_load(const struct env_config *cfg, struct local_env *e)
 {
-	char	   *rel = str_printf(".appdb/%s-%s", cfg->app, cfg->env);
 	char	   *text;
 	struct json_object *root;
 	struct json_object *v;
 
 	memset(e, 0, sizeof(*e));
-	e->state_dir = absolute_path(rel);
-	free(rel);
+	e->state_dir = xstrdup(cfg->state_dir);
 	e->state_path = str_printf("%s/state.json", e->state_dir);
-	e->passfile = str_printf("%s/passwords", e->state_dir);
+	if (pgpass_split_old(e) != 0)
+		return EXIT_FAILURE_REMOTE;
 	text = read_file(e->state_path);
 	if (text == NULL)
 		return errno == ENOENT ? -1 :
@@ -165,56 +168,167 @@ pgpass_escape(const char *s)
 	return out;
 }
 
-/* Whether the passfile holds a password for user. */
+/* The pgpass file of user: passwords.<user>, the name percent-encoded. */
+static char *
+pgpass_path(const struct local_env *e, const char *user)
+{
+	char	   *name = uri_encode(user, "");
+	char	   *path = str_printf("%s/passwords.%s", e->state_dir, name);
+
+	free(name);
+	return path;
+}
+
+/* The user of a pgpass line (host:port:db:user:password), unescaped; or NULL. */
+static char *
+pgpass_line_user(const char *line)
+{
+	const char *p = line;
+	char	   *user;
+	char	   *o;
+	int			field = 0;
+
+	for (; *p && *p != '\n' && field < 3; p++)
+	{
+		if (*p == '\\' && p[1] && p[1] != '\n')
+			p++;
+		else if (*p == ':')
+			field++;
+	}
+	if (field < 3)
+		return NULL;
+	o = user = xmalloc(strlen(p) + 1);
+	for (; *p && *p != '\n' && *p != ':'; p++)
+	{
+		if (*p == '\\' && p[1] && p[1] != '\n')
+			p++;
+		*o++ = *p;
+	}
+	*o = '\0';
+	if (*p != ':')
+	{
+		free(user);
+		return NULL;
+	}
+	return user;
+}
+
+/* Whether text holds a line for user. */
+static bool
+pgpass_text_has(const char *text, const char *user)
+{
+	const char *line;
+
+	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+	{
+		char	   *u = pgpass_line_user(line);
+		bool		match = u && strcmp(u, user) == 0;
+
+		free(u);
+		if (match)
+			return true;
+	}
+	return false;
+}
+
+/* Whether user's pgpass file holds its password. */
 static bool
 pgpass_has(const struct local_env *e, const char *user)
 {
-	char	   *text = read_file(e->passfile);
-	char	   *field = pgpass_escape(user);
-	char	   *needle = str_printf(":%s:", field);
-	bool		found = false;
-	char	   *line;
+	char	   *path = pgpass_path(e, user);
+	char	   *text = read_file(path);
+	bool		found = pgpass_text_has(text, user);
 
-	for (line = text; line && *line;)
-	{
-		char	   *nl = strchr(line, '\n');
-		char	   *third = line;
-		int			i;
-
-		if (nl)
-			*nl = '\0';
-		/* host:port:db:user:password, the user after the third colon */
-		for (i = 0; i < 2 && third; i++)
-		{
-			third = strchr(third, ':');
-			if (third)
-				third++;
-		}
-		if (third && strncmp(third + strcspn(third, ":"), needle, strlen(needle)) == 0)
-			found = true;
-		line = nl ? nl + 1 : NULL;
-	}
 	wipe_free(text);
-	free(field);
-	free(needle);
+	free(path);
 	return found;
 }
 
-/* Add user's password to the passfile (created owner-only). */
+/* Write user's pgpass file (owner-only): that one line. */
+static int
+pgpass_write(const struct local_env *e, const char *user, const char *line)
+{
+	char	   *path = pgpass_path(e, user);
+	int			rc = write_file_atomic(path, line, 0600);
+
+	if (rc != 0)
+		errorf("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
+/* Keep user's password in its pgpass file. */
 static int
 pgpass_add(const struct local_env *e, const char *user, const char *password)
 {
-	char	   *old = read_file(e->passfile);
 	char	   *field = pgpass_escape(user);
-	char	   *text = str_printf("%s127.0.0.1:%d:*:%s:%s\n", old ? old : "", e->port, field, password);
-	int			rc = write_file_atomic(e->passfile, text, 0600);
+	char	   *line = str_printf("127.0.0.1:%d:*:%s:%s\n", e->port, field, password);
+	int			rc = pgpass_write(e, user, line);
 
-	if (rc != 0)
-		errorf("cannot write %s: %s", e->passfile, strerror(errno));
-	wipe_free(old);
-	wipe_free(text);
+	wipe_free(line);
 	free(field);
 	return rc;
+}
+
+/*
+ * An environment made by an older appdb keeps every password in one file,
+ * "passwords": split it into the files of each role, then remove it.  Of two
+ * lines for one role the first is kept, the one libpq used.
+ */
+static int
+pgpass_split_old(const struct local_env *e)
+{
+	char	   *old = str_printf("%s/passwords", e->state_dir);
+	char	   *text = read_file(old);
+	char	   *line;
+	int			rc = 0;
+
+	for (line = text; line && *line && rc == 0;)
+	{
+		char	   *nl = strchr(line, '\n');
+		char	   *user = pgpass_line_user(line);
+
+		if (nl)
+			*nl = '\0';
+		if (user && !pgpass_has(e, user))
+		{
+			char	   *one = str_printf("%s\n", line);
+
+			rc = pgpass_write(e, user, one);
+			wipe_free(one);
+		}
+		free(user);
+		line = nl ? nl + 1 : NULL;
+	}
+	if (text && rc == 0 && unlink(old) != 0 && errno != ENOENT)
+	{
+		errorf("cannot remove %s: %s", old, strerror(errno));
+		rc = -1;
+	}
+	if (text && rc == 0)
+		verbosef("split %s into one password file per role", old);
+	wipe_free(text);
+	free(old);
+	return rc;
+}
+
+/* Remove every role's password file (a new cluster gets new passwords). */
+static void
+pgpass_remove_all(const struct local_env *e)
+{
+	DIR		   *d = opendir(e->state_dir);
+	struct dirent *ent;
+
+	while (d && (ent = readdir(d)) != NULL)
+		if (strncmp(ent->d_name, "passwords.", 10) == 0)
+		{
+			char	   *path = str_printf("%s/%s", e->state_dir, ent->d_name);
+
+			unlink(path);
+			free(path);
+		}
+	if (d)
+		closedir(d);
 }
 
 /* --- the server --------------------------------------------------------- */
@@ -319,12 +433,14 @@ local_connect(const struct local_env *e, const char *user, const char *dbname)
 	/* the loopback: no TLS or GSSAPI to negotiate (the server offers neither) */
 	const char *keywords[] = {"host", "port", "user", "dbname", "passfile",
 	"connect_timeout", "application_name", "sslmode", "gssencmode", NULL};
-	const char *values[] = {"127.0.0.1", port, user, dbname, e->passfile,
+	char	   *passfile = pgpass_path(e, user);
+	const char *values[] = {"127.0.0.1", port, user, dbname, passfile,
 	CONNECT_TIMEOUT, "appdb", "disable", "disable", NULL};
 	PGconn	   *conn;
 
 	snprintf(port, sizeof(port), "%d", e->port);
 	conn = pg_connect(keywords, values);
+	free(passfile);
 	if (conn == NULL && !server_running(e))
 		hintf("the environment's server is not running: \"appdb provision\" starts it");
 	return conn;
@@ -386,11 +502,14 @@ set_password(const struct local_env *e, PGconn *boot, const char *user)
 	app_buf_append(&sql, literal);
 	PQfreemem(literal);
 	verbosef("setting the password of \"%s\" (not shown)", user);
+	/* a failed ALTER is logged with its statement unless log_min_error_statement is off */
 	if (pg_command(boot, "SET log_statement = 'none'") == 0 &&
 		pg_command(boot, "SET log_min_duration_statement = -1") == 0 &&
+		pg_command(boot, "SET log_min_error_statement = panic") == 0 &&
 		pg_command(boot, sql.data) == 0 &&
 		pg_command(boot, "RESET log_statement") == 0 &&
 		pg_command(boot, "RESET log_min_duration_statement") == 0 &&
+		pg_command(boot, "RESET log_min_error_statement") == 0 &&
 		pgpass_add(e, user, password) == 0)
 		rc = 0;
 	explicit_bzero(sql.data, sql.len);
@@ -787,7 +906,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	if (access(pgversion, F_OK) != 0)
 	{
 		remove_tree(e.data_dir);
-		unlink(e.passfile);
+		pgpass_remove_all(&e);
 		if (init_cluster(&e) != 0)
 		{
 			rc = EXIT_FAILURE_REMOTE;
@@ -957,8 +1076,14 @@ local_roles(const struct appdb_options *opts, const struct env_config *cfg)
 			if (!pgpass_has(&e, users[i]) && set_password(&e, boot, users[i]) != 0)
 				rc = EXIT_FAILURE_REMOTE;
 		if (rc == EXIT_OK)
-			notef("passwords of \"%s\" and \"%s\" are in %s (readable by you only)",
-				  users[0], users[1], e.passfile);
+		{
+			char	   *files[2] = {pgpass_path(&e, users[0]), pgpass_path(&e, users[1])};
+
+			notef("passwords of \"%s\" and \"%s\" are in %s and %s (readable by you only)",
+				  users[0], users[1], files[0], files[1]);
+			free(files[0]);
+			free(files[1]);
+		}
 		PQfinish(boot);
 	}
 	if (opts->command == CMD_ROLES_CHECK && opts->login && rc != EXIT_FAILURE_REMOTE)
@@ -979,12 +1104,14 @@ connection_url(const struct local_env *e, const struct env_config *cfg, const ch
 		strcmp(role, "migrator") == 0 ? cfg->migrator_user : cfg->app_user;
 	char	   *euser;
 	char	   *edb;
+	char	   *passfile = pgpass_path(e, user);
 	char	   *epass;
 	char	   *url;
 
 	euser = uri_encode(user, "");
 	edb = uri_encode(cfg->database, "");
-	epass = uri_encode(e->passfile, "/");
+	epass = uri_encode(passfile, "/");
+	free(passfile);
 	url = str_printf("postgresql://%s@127.0.0.1:%d/%s?passfile=%s", euser, e->port, edb, epass);
 	*user_out = xstrdup(user);
 	free(euser);
@@ -1087,7 +1214,7 @@ local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 
 	if ((rc = local_load(cfg, &e)) >= 0)
 		return rc;
-	if (!e.exists && access(e.state_dir, F_OK) != 0)
+	if (!e.exists && env_state_empty(e.state_dir))	/* the lock only */
 	{
 		notef("destroy: environment %s-%s has no cluster; nothing to do", cfg->app, cfg->env);
 		local_env_free(&e);

@@ -179,7 +179,9 @@ print_help(enum appdb_command command)
 	if (command == CMD_NONE)
 		printf("\n\"appdb COMMAND --help\" shows a command's own options.\n");
 	printf("\nThe environment's config file is read by every command but configure\n"
-		   "and token; give --app and --env, or --config.\n\n"
+		   "and token; give --app and --env, or --config.  configure, provision,\n"
+		   "roles setup and destroy run one at a time per environment: another waits\n"
+		   "up to APPDB_LOCK_TIMEOUT seconds (default 600), then exits 3.\n\n"
 		   "Exit status:\n"
 		   "  0  ok\n"
 		   "  1  a check failed\n"

@@ -218,6 +218,46 @@ absolute_path(const char *path)
 	return str_printf("%s/%s", cwd, path);
 }
 
+/*
+ * path made absolute, with ".", ".." and symbolic links resolved as far as it
+ * exists (the rest is joined as written), so that one file has one name
+ * whichever directory it is named from.
+ */
+char *
+canonical_path(const char *path)
+{
+	char	   *abs = absolute_path(path);
+	char	   *real = realpath(abs, NULL);
+	char	   *slash;
+	char	   *head;
+	char	   *out;
+
+	if (real)
+	{
+		free(abs);
+		return real;
+	}
+	slash = strrchr(abs, '/');
+	if (slash == abs)			/* "/name": "/" exists */
+		return abs;
+	*slash = '\0';
+	head = canonical_path(abs);
+	if (strcmp(slash + 1, "..") == 0)
+	{
+		char	   *up = strrchr(head, '/');
+
+		up[up == head ? 1 : 0] = '\0';
+		out = xstrdup(head);
+	}
+	else if (slash[1] == '\0' || strcmp(slash + 1, ".") == 0)
+		out = xstrdup(head);
+	else
+		out = str_printf("%s%s%s", head, strcmp(head, "/") == 0 ? "" : "/", slash + 1);
+	free(head);
+	free(abs);
+	return out;
+}
+
 int
 lookup_os_user(const char *name, struct os_user *user)
 {

@@ -24,6 +24,7 @@ int			write_file_atomic(const char *path, const char *text, mode_t mode);
 int			mkdir_parents(const char *path, mode_t mode);
 int			remove_tree(const char *path);
 char	   *absolute_path(const char *path);
+char	   *canonical_path(const char *path);
 
 /* Percent-encode every byte outside RFC 3986's unreserved set and keep; malloc'd. */
 char	   *uri_encode(const char *s, const char *keep);

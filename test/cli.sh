@@ -17,7 +17,7 @@
 #                  its exit 99 is a failure
 #   PG_BINDIR      the server's binaries (default pg_config --bindir); given
 #                  to configure, plan and provision as --pg-bindir
-#   CLI_SUITE      all (default) or lifecycle
+#   CLI_SUITE      all (default), lifecycle, or lock (only section 9)
 #   CLI_KEEP_LOGS  1: keep the captured stdout/stderr of every command and
 #                  say where (everything else is still removed)
 #
@@ -30,8 +30,8 @@ APPDB=${APPDB:-$ROOT/appdb}
 case $APPDB in /*) ;; *) APPDB=$ROOT/$APPDB ;; esac
 APPDB_WRAPPER=${APPDB_WRAPPER:-}
 CLI_SUITE=${CLI_SUITE:-all}
-case $CLI_SUITE in all | lifecycle) ;; *)
-	echo "cli.sh: CLI_SUITE must be all or lifecycle, not \"$CLI_SUITE\"" >&2
+case $CLI_SUITE in all | lifecycle | lock) ;; *)
+	echo "cli.sh: CLI_SUITE must be all, lifecycle or lock, not \"$CLI_SUITE\"" >&2
 	exit 2 ;;
 esac
 PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
@@ -95,6 +95,9 @@ cleanup() {
 			kill -9 "$pid" 2>/dev/null
 		fi
 		[ -n "$data_parent" ] && case $data_parent in /var/tmp/appdb-"$APP"-*) rm -rf -- "$data_parent" ;; esac
+		# servers whose state.json was overwritten (concurrent provisions), and their files
+		stop_env_postmasters "$env"
+		rm -rf -- /var/tmp/appdb-"$APP"-"$env".*
 		rm -rf -- "$WORK/.appdb/$APP-$env"
 	done
 	cd /
@@ -678,10 +681,15 @@ collect_secrets() {	# env: the passwords, and copies of the server's logs into L
 	passfile=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.stdin.read().strip().split("passfile=", 1)[1]))' <"$OUT")
 	[ -f "$passfile" ] || fail "no passfile at \"$passfile\"" || return 1
 	[ "$(stat -c %a "$passfile")" = 600 ] || fail "$passfile is not owner-only" || return 1
-	while IFS= read -r pw; do
-		[ -n "$pw" ] && PASSWORDS+=("$pw")
-	done < <(cut -d: -f5 "$passfile")
-	[ "$(wc -l <"$passfile")" = 4 ] || fail "$passfile does not hold 4 passwords (rdsadmin, postgres, migrator, app)" || return 1
+	[ "$(wc -l <"$passfile")" = 1 ] && [ "$(cut -d: -f4 "$passfile")" = postgres ] ||
+		fail "$passfile does not hold the master's password only" || return 1
+	# one file per role, each owner-only with one line
+	for f in rdsadmin postgres migrator app; do
+		f=$(dirname "$passfile")/passwords.$f
+		[ "$(stat -c %a "$f" 2>/dev/null)" = 600 ] && [ "$(wc -l <"$f")" = 1 ] ||
+			fail "$f is missing, not owner-only or not one line" || return 1
+		PASSWORDS+=("$(cut -d: -f5 "$f")")
+	done
 	run "status-$env-secrets" status --app "$APP" --env "$env" --output json
 	data_dir=$(json_get "$OUT" data_dir)
 	for f in server.log pg_ctl.log; do
@@ -715,9 +723,321 @@ t_wrapper_outside_checks() {
 		{ echo "the wrapper failed outside the checks for:"; cat "$WRAPFAIL"; return 1; }
 }
 
+# --- 9. one writer per environment, state found from the config file ------------
+#
+# Environment "lkp": concurrent provisions, destroy racing provision.  "lk":
+# --config from elsewhere, concurrent roles setups, a held lock, a password
+# file of the old layout, a failed ALTER ROLE ... PASSWORD (no verifier in the
+# server's log).  "lka" (aws, never provisioned): configure and provision wait
+# for a held lock.
+
+LK_CFG=infra/$APP/database/lk.json
+LK_STATE=.appdb/$APP-lk
+
+env_postmasters() {	# env: pids of the postmasters running a data dir of this environment
+	pgrep -f -- "/postgres -D [^ ]*(appdb-$APP-$1\.[A-Za-z0-9]{6}/data|\.appdb/$APP-$1/data)( |\$)"
+}
+
+stop_env_postmasters() {	# env: immediate shutdown of every postmaster of the environment
+	local pid n
+	for pid in $(env_postmasters "$1"); do kill -QUIT "$pid" 2>/dev/null; done
+	for n in $(seq 50); do [ -z "$(env_postmasters "$1")" ] && break; sleep 0.2; done
+}
+
+run_many() {	# n, label, appdb arguments...: n at once; RCS, and OUTS/ERRS files
+	local n=$1 label=$2 i pids=()
+	shift 2
+	RCS=() OUTS=() ERRS=()
+	for i in $(seq "$n"); do
+		nrun=$((nrun + 1))
+		OUTS+=("$LOG/$(printf %03d "$nrun")-$label-$i.out")
+		ERRS+=("$LOG/$(printf %03d "$nrun")-$label-$i.err")
+		$APPDB_WRAPPER "$APPDB" "$@" </dev/null >"${OUTS[-1]}" 2>"${ERRS[-1]}" &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}"
+		RCS+=($?)
+	done
+}
+
+all_exit_0() {	# of the last run_many
+	local i bad=0
+	for i in "${!RCS[@]}"; do
+		if [ "${RCS[$i]}" != 0 ]; then
+			echo "run $((i + 1)) exited ${RCS[$i]}:"
+			sed 's/^/  /' "${ERRS[$i]}" | head -20
+			bad=1
+		fi
+	done
+	[ "$bad" = 0 ]
+}
+
+waits_name_a_pid() {	# of the last run_many: every "waiting" message names the holder
+	local f
+	for f in "${ERRS[@]}"; do
+		if grep -q 'waiting for another appdb command' "$f" &&
+			! grep -qE "waiting for another appdb command on $APP-[a-z]+ \(pid [0-9]+\)" "$f"; then
+			echo "a waiting message does not name the environment and the pid:"
+			cat "$f"
+			return 1
+		fi
+	done
+}
+
+one_server() {	# env: exactly one postmaster, running the data dir state.json names
+	local pids data_dir
+	pids=$(env_postmasters "$1")
+	data_dir=$(state_field "$1" data_dir)
+	[ "$(echo "$pids" | grep -c .)" = 1 ] ||
+		{ echo "$(echo "$pids" | grep -c .) servers run for $APP-$1:"; pgrep -af -- "$APP-$1"; return 1; }
+	tr '\0' ' ' </proc/"$pids"/cmdline | grep -qF -- "-D $data_dir" ||
+		fail "the server does not run $data_dir, the data directory state.json names"
+}
+
+lk_pgpass_lines() {	# user: the lines for user in the environment's password files
+	cat "$LK_STATE"/passwords* 2>/dev/null | awk -F: -v u="$1" '$4 == u'
+}
+
+t_lock_provisions() {	# on a fresh environment "lkp"
+	run configure-lkp configure --app "$APP" --env lkp --pg-bindir "$PG_BINDIR"
+	rc_is 0 || return 1
+	ENVS+=(lkp)
+	run_many 6 provision-lkp provision --app "$APP" --env lkp --pg-bindir "$PG_BINDIR"
+	all_exit_0 && one_server lkp || return 1
+	[ "$(ls -d /var/tmp/appdb-"$APP"-lkp.* ".appdb/$APP-lkp/data" 2>/dev/null | wc -l)" = 1 ] ||
+		{ echo "more than one data directory:"; ls -d /var/tmp/appdb-"$APP"-lkp.* ".appdb/$APP-lkp/data" 2>/dev/null; return 1; }
+}
+
+t_lock_provision_lk() {
+	run configure-lk configure --app "$APP" --env lk --pg-bindir "$PG_BINDIR"
+	rc_is 0 || return 1
+	ENVS+=(lk)
+	run provision-lk provision --app "$APP" --env lk --pg-bindir "$PG_BINDIR"
+	rc_is 0
+}
+
+t_lock_config_from_subfolder() {
+	mkdir -p "$WORK/sub/deeper"
+	run_in "$WORK/sub/deeper" status-from-sub --config "../../$LK_CFG" status
+	rc_is 0 && out_has '^state: +running$' || return 1
+	run_in "$WORK/sub/deeper" plan-from-sub plan --config "../../$LK_CFG"
+	rc_is 0 && out_has '^leave: the running cluster' || return 1
+	[ ! -e "$WORK/sub/.appdb" ] && [ ! -e "$WORK/sub/deeper/.appdb" ] || fail "a .appdb was made in the sub-folder"
+}
+
+t_lock_config_elsewhere() {	# a config file not under infra/: its state is beside it
+	mkdir -p "$WORK/elsewhere"
+	cp "$LK_CFG" "$WORK/elsewhere/lk.json"
+	# from the folder whose .appdb holds lk's state: not the state of this file
+	run status-elsewhere --config elsewhere/lk.json status
+	rc_is 0 && out_has '^state: +absent'
+}
+
+t_lock_setups() {
+	local u n
+	run_many 16 setup-lk roles setup --app "$APP" --env lk
+	all_exit_0 && waits_name_a_pid || return 1
+	for u in rdsadmin postgres migrator app; do
+		n=$(lk_pgpass_lines "$u" | wc -l)
+		[ "$n" = 1 ] || fail "the password files hold $n lines for $u, not 1" || return 1
+	done
+	run check-login-lk roles check --app "$APP" --env lk --login
+	rc_is 0 && out_has '✓ login migrator ' && out_has '✓ login app ' || return 1
+	run url-lk url --app "$APP" --env lk --role app
+	rc_is 0 || return 1
+	[ "$("$PSQL" -X -At -d "$(cat "$OUT")" -c 'SELECT current_user' 2>&1)" = app ] ||
+		fail "psql with the url of app did not log in as app"
+}
+
+hold_lock() {	# state dir: lock it from another process, HOLDER its pid
+	local i
+	mkdir -p "$1"
+	rm -f "$WORK/locked"
+	python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(120)' "$1/lock" "$WORK/locked" &
+	HOLDER=$!
+	for i in $(seq 50); do [ -e "$WORK/locked" ] && break; sleep 0.1; done
+}
+
+t_lock_held() {
+	local holder t0 t1 before
+	hold_lock "$LK_STATE"
+	holder=$HOLDER
+	before=$(lk_pgpass_lines app)
+	t0=$(date +%s)
+	PREFIX="env APPDB_LOCK_TIMEOUT=2 timeout 60"
+	run setup-held roles setup --app "$APP" --env lk
+	PREFIX=""
+	t1=$(date +%s)
+	kill "$holder"
+	wait "$holder" 2>/dev/null
+	rc_is 3 && err_has "waiting for another appdb command on $APP-lk" &&
+		err_has "gave up after 2 s waiting for another appdb command on $APP-lk" || return 1
+	[ $((t1 - t0)) -ge 2 ] || fail "it did not wait 2 s" || return 1
+	[ "$before" = "$(lk_pgpass_lines app)" ] || fail "the password of app changed"
+	run status-held status --app "$APP" --env lk
+	rc_is 0 && out_has '^state: +running$'
+}
+
+t_lock_old_passfile() {	# one passwords file, as the old version wrote it
+	local passfile
+	if [ ! -f "$LK_STATE/passwords" ]; then
+		cat "$LK_STATE"/passwords.* >"$WORK/old-passwords" && rm -f "$LK_STATE"/passwords.* &&
+			install -m 600 "$WORK/old-passwords" "$LK_STATE/passwords" && rm -f "$WORK/old-passwords" || return 1
+	fi
+	[ "$(wc -l <"$LK_STATE/passwords")" = 4 ] || fail "the old-style file does not hold 4 lines" || return 1
+	run url-old url --app "$APP" --env lk --role app
+	rc_is 0 || return 1
+	passfile=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.stdin.read().strip().split("passfile=", 1)[1]))' <"$OUT")
+	[ "$(wc -l <"$passfile")" = 1 ] && [ "$(cut -d: -f4 "$passfile")" = app ] ||
+		fail "$passfile does not hold app's password only" || return 1
+	[ "$(stat -c %a "$passfile")" = 600 ] || fail "$passfile is not owner-only" || return 1
+	[ ! -e "$LK_STATE/passwords" ] || fail "the old passwords file remains" || return 1
+	[ "$("$PSQL" -X -At -d "$(cat "$OUT")" -c 'SELECT current_user' 2>&1)" = app ] ||
+		fail "psql with the url of app did not log in as app" || return 1
+	run check-login-old roles check --app "$APP" --env lk --login
+	rc_is 0 && out_has '✓ login app ' || return 1
+	run setup-old roles setup --app "$APP" --env lk
+	rc_is 0 && err_has 'nothing to change' || return 1
+	! grep -q 'passwords of' "$ERR" || fail "setup set new passwords"
+}
+
+rdsadmin_sql() {	# SQL...: each its own transaction, as the bootstrap superuser of lk
+	local sql args=()
+	for sql in "$@"; do args+=(-c "$sql"); done
+	"$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "host=127.0.0.1 port=$(state_field lk port) user=rdsadmin dbname=postgres passfile=$(grep -l ':rdsadmin:' "$LK_STATE"/passwords*)" \
+		"${args[@]}"
+}
+
+t_lock_no_verifier_in_log() {
+	local data_dir f
+	data_dir=$(state_field lk data_dir)
+	# app's password is lost; the next setup sets one, by a session that cannot write
+	for f in "$LK_STATE"/passwords*; do sed -i '/^[^:]*:[^:]*:[^:]*:app:/d' "$f"; done
+	rdsadmin_sql 'ALTER ROLE rdsadmin SET default_transaction_read_only = on' || return 1
+	run setup-readonly roles setup --app "$APP" --env lk
+	rdsadmin_sql 'SET default_transaction_read_only = off' 'ALTER ROLE rdsadmin RESET default_transaction_read_only' ||
+		return 1
+	rc_is 3 && err_has 'read-only transaction' || return 1
+	as_owner "$data_dir" cat "$data_dir/server.log" >"$LOG/lk-server.log" 2>&1
+	grep -q 'cannot execute ALTER ROLE in a read-only transaction' "$LOG/lk-server.log" ||
+		fail "the failed ALTER ROLE is not in the server's log" || return 1
+	! grep -q 'SCRAM-SHA-256\$' "$LOG/lk-server.log" ||
+		{ echo "a SCRAM verifier is in the server's log:"; grep -c 'SCRAM-SHA-256\$' "$LOG/lk-server.log"; return 1; }
+	run setup-after-readonly roles setup --app "$APP" --env lk
+	rc_is 0 || return 1
+	run check-login-after roles check --app "$APP" --env lk --login
+	rc_is 0 && out_has '✓ login app '
+}
+
+t_lock_destroy_race() {	# destroy and provision at once: at most one server, the one state.json names
+	local delay pid prc
+	for delay in 0 0.5 1.5; do
+		$APPDB_WRAPPER "$APPDB" provision --app "$APP" --env lkp --pg-bindir "$PG_BINDIR" </dev/null \
+			>"$LOG/race-provision-$delay.out" 2>"$LOG/race-provision-$delay.err" &
+		pid=$!
+		sleep "$delay"
+		run race-destroy destroy --yes --app "$APP" --env lkp
+		wait "$pid"
+		prc=$?
+		[ "$prc" = 0 ] || { echo "provision exited $prc:"; cat "$LOG/race-provision-$delay.err"; return 1; }
+		rc_is 0 || return 1
+		if [ -f ".appdb/$APP-lkp/state.json" ]; then
+			one_server lkp || return 1
+		else
+			[ -z "$(env_postmasters lkp)" ] || { echo "a server runs with no state.json:"; pgrep -af -- "$APP-lkp"; return 1; }
+		fi
+	done
+	# destroy first: the provision waiting for it locks a file destroy deletes
+	run provision-lkp-again provision --app "$APP" --env lkp --pg-bindir "$PG_BINDIR"
+	rc_is 0 || return 1
+	$APPDB_WRAPPER "$APPDB" destroy --yes --app "$APP" --env lkp </dev/null \
+		>"$LOG/race-destroy-first.out" 2>"$LOG/race-destroy-first.err" &
+	pid=$!
+	sleep 0.2
+	run race-provision-after provision --app "$APP" --env lkp --pg-bindir "$PG_BINDIR"
+	wait "$pid"
+	prc=$?
+	[ "$prc" = 0 ] || { echo "destroy exited $prc:"; cat "$LOG/race-destroy-first.err"; return 1; }
+	rc_is 0 && one_server lkp || return 1
+	run destroy-lkp destroy --yes --app "$APP" --env lkp
+	rc_is 0 || return 1
+	[ -z "$(env_postmasters lkp)" ] || { echo "a server runs after destroy:"; pgrep -af -- "$APP-lkp"; return 1; }
+	[ -z "$(ls -d /var/tmp/appdb-"$APP"-lkp.* 2>/dev/null)" ] || fail "a data directory remains after destroy"
+}
+
+t_lock_aws() {	# the aws provider: configure and provision wait for the lock too, before any AWS call
+	local cfg=infra/$APP/database/lka.json before
+	run configure-lka configure --provider aws --region us-east-1 --app "$APP" --env lka
+	rc_is 0 || return 1
+	before=$(sha256sum "$cfg")
+	hold_lock ".appdb/$APP-lka"
+	PREFIX="env APPDB_LOCK_TIMEOUT=1 AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_ENDPOINT_URL=http://127.0.0.1:9 timeout 60"
+	run provision-lka provision --app "$APP" --env lka
+	local prc=$RC perr=$ERR
+	run configure-lka-held configure --provider aws --region us-east-1 --app "$APP" --env lka --database other --force
+	PREFIX=""
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null
+	rc_is 3 && err_has "gave up after 1 s waiting for another appdb command on $APP-lka" || return 1
+	[ "$before" = "$(sha256sum "$cfg")" ] || fail "configure changed the config file" || return 1
+	ERR=$perr RC=$prc
+	rc_is 3 && err_has "waiting for another appdb command on $APP-lka" &&
+		err_has "gave up after 1 s waiting" || return 1
+	run configure-lka-free configure --provider aws --region us-east-1 --app "$APP" --env lka --database other --force
+	rc_is 0 && err_has 'wrote' || return 1
+	[ ! -e ".appdb/$APP-lka" ] || fail ".appdb/$APP-lka remains after the lock was released"
+}
+
+t_lock_help() {
+	run help-lock --help
+	rc_is 0 && out_has 'APPDB_LOCK_TIMEOUT seconds'
+}
+
+t_lock_bad_timeout() {
+	PREFIX="env APPDB_LOCK_TIMEOUT=soon"
+	run setup-bad-timeout roles setup --app "$APP" --env lk
+	PREFIX=""
+	rc_is 2 && err_has 'APPDB_LOCK_TIMEOUT must be a whole number of seconds .*, not "soon"'
+}
+
+lock_section() {
+	check "--help names APPDB_LOCK_TIMEOUT" t_lock_help
+	check "6 concurrent provisions of a fresh env: all exit 0, one server, one data dir" t_lock_provisions
+	check "destroy racing provision leaves no server running but the one state.json names" t_lock_destroy_race
+	check "another environment provisioned" t_lock_provision_lk
+	check "--config from a sub-folder finds the running cluster" t_lock_config_from_subfolder
+	check "a config file outside infra/ has its state beside it" t_lock_config_elsewhere
+	check "16 concurrent roles setups: all exit 0, one password per role, --login, url" t_lock_setups
+	check "a held lock: roles setup waits, then exits 3 (APPDB_LOCK_TIMEOUT)" t_lock_held
+	check "bad input: APPDB_LOCK_TIMEOUT not a number" t_lock_bad_timeout
+	check "aws: configure and provision wait for the lock, then exit 3" t_lock_aws
+	check "an old-style passwords file is split into one file per role" t_lock_old_passfile
+	check "a failed ALTER ROLE ... PASSWORD leaves no verifier in server.log" t_lock_no_verifier_in_log
+	check "destroy --yes the lock environment" t_destroy lk
+}
+
 # --- the runs ----------------------------------------------------------------------
 
 echo "cli: appdb $APPDB${APPDB_WRAPPER:+ under $APPDB_WRAPPER}; PostgreSQL $MAJOR from $PG_BINDIR; suite $CLI_SUITE; app $APP"
+
+finish() {
+	echo "(took $(($(date +%s) - START)) s)"
+	echo "cli: $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+if [ "$CLI_SUITE" = lock ]; then
+	lock_section
+	check "the wrapper failed nowhere outside the checks" t_wrapper_outside_checks
+	finish
+fi
 
 if [ "$CLI_SUITE" = all ]; then
 	check "--help" t_help
@@ -808,8 +1128,7 @@ if [ "$CLI_SUITE" = all ]; then
 	[ ! -e .appdb ] || note ".appdb remains after the last environment was destroyed"
 	check "no password in any output or server log" t_no_password_anywhere
 fi
+[ "$CLI_SUITE" = all ] && lock_section
 check "the wrapper failed nowhere outside the checks" t_wrapper_outside_checks
 
-echo "(took $(($(date +%s) - START)) s)"
-echo "cli: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish
