@@ -116,5 +116,7 @@ test/aws/fuzz_profile: test/aws/fuzz_profile.c cli/aws/profile.c cli/util.c cli/
 CREDENTIALS_FUZZ_SRCS = $(filter-out cli/aws/rdsdata_exec.c,$(wildcard cli/aws/*.c)) cli/util.c cli/msgs.c core/mem.c
 test/aws/fuzz_credential_process: test/aws/fuzz_credential_process.c $(CREDENTIALS_FUZZ_SRCS) $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(CREDENTIALS_FUZZ_SRCS) $(AWS_TEST_LIBS)
+test/fuzz/fuzz_roles_config: test/fuzz/fuzz_roles_config.c $(CORE_SRCS) cli/util.c cli/msgs.c $(wildcard core/*.h)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -o $@ $< $(CORE_SRCS) cli/util.c cli/msgs.c -ljson-c
 test/aws/fuzz_%_error: test/aws/fuzz_%_error.c $(FUZZ_SRCS) $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(AWS_TEST_LIBS)

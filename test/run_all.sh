@@ -56,7 +56,7 @@ suite "appdb token against botocore" env APPDB_NOFAKE=test/appdb-asan test/aws/t
 suite "AWS credentials and region against botocore (ASan+UBSan build)" env APPDB=test/appdb-asan test/aws/credentials.sh
 suite "AWS credential chain on moto (ASan+UBSan)" env APPDB=test/appdb-asan test/aws/credentials_chain.sh
 make -s test/aws/test_request_asan test/aws/test_services_asan test/aws/fuzz_xml_error test/aws/fuzz_json_error test/aws/fuzz_profile \
-	test/aws/fuzz_credential_process || exit 1
+	test/aws/fuzz_credential_process test/fuzz/fuzz_roles_config || exit 1
 suite "AWS request path on moto (ASan+UBSan)" test/aws/run_request.sh test/aws/test_request_asan
 suite "AWS service calls on moto (ASan+UBSan)" test/aws/run_services.sh test/aws/test_services_asan
 suite "fault proxy: holds and moto's gaps, driven by boto3" test/aws/run_fault_proxy.sh
@@ -67,10 +67,11 @@ suite "the core over the Data API, 10,000 tables (ASan+UBSan)" \
 suite "appdb's aws provider on moto and the Data API, $((${TABLES:-10000})) tables (ASan+UBSan)" \
 	env APPDB=test/appdb-asan test/aws/provider.sh
 suite "least-privilege IAM policy on moto (ASan+UBSan)" env APPDB=test/appdb-asan test/aws/policy.sh
-suite "fuzz: AWS XML error answers, 20 s" test/aws/fuzz.sh xml 20
-suite "fuzz: AWS JSON error answers, 20 s" test/aws/fuzz.sh json 20
-suite "fuzz: AWS config and credentials files, 20 s" test/aws/fuzz.sh profile 20
-suite "fuzz: credential_process output, 20 s" test/aws/fuzz.sh credential_process 20
+suite "fuzz: AWS XML error answers, 20 s" test/fuzz.sh xml 20
+suite "fuzz: AWS JSON error answers, 20 s" test/fuzz.sh json 20
+suite "fuzz: AWS config and credentials files, 20 s" test/fuzz.sh profile 20
+suite "fuzz: credential_process output, 20 s" test/fuzz.sh credential_process 20
+suite "fuzz: role and schema names, superuser_extensions, 20 s" test/fuzz.sh roles_config 20
 suite "appdb on PostgreSQL 15 (ASan+UBSan build)" env APPDB=test/appdb-asan test/cli.sh
 
 # The lifecycle on the other versions, with servers from the npm registry.

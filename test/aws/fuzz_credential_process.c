@@ -5,7 +5,7 @@
  *		Must never crash, leak or hang; what it accepts has both keys.
  *
  * Build and run: make test/aws/fuzz_credential_process, then
- *   test/aws/fuzz.sh credential_process 30
+ *   test/fuzz.sh credential_process 30
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# test/aws/fuzz.sh KIND SECONDS: run a fuzz target (libFuzzer) for a fixed
-# time from its seeds, in a scratch corpus.  KIND: xml, json (the AWS error
+# test/fuzz.sh KIND SECONDS: run a fuzz target (libFuzzer) for a fixed time
+# from its seeds, in a scratch corpus.  KIND: xml, json (the AWS error
 # answers), profile (the shared config/credentials files), credential_process
-# (what a credential_process prints).
+# (what a credential_process prints), in test/aws/; roles_config (the core's
+# names and superuser_extensions), in test/fuzz/.
 # A crash, a leak or a sanitizer report fails it.  Prints
 # "fuzz-KIND: 1 passed, 0 failed" (or 0 passed, 1 failed).
 set -u
-cd "$(dirname "$0")/../.."
-kind=${1:?xml, json, profile or credential_process}
+cd "$(dirname "$0")/.."
+kind=${1:?the kind of input: xml, json, profile, credential_process, roles_config}
 secs=${2:-20}
 target=test/aws/fuzz_"$kind"_error seeds=test/aws/fuzz/"$kind"_error dict=-dict=test/aws/fuzz/"$kind".dict
-case $kind in xml | json) ;; *)	# the others: fuzz_KIND, seeds in fuzz/KIND, json.dict for JSON input
+case $kind in xml | json) ;; *)	# the others: fuzz_KIND, with seeds in a folder KIND
 	target=test/aws/fuzz_$kind seeds=test/aws/fuzz/$kind dict=
-	[ "$kind" = credential_process ] && dict=-dict=test/aws/fuzz/json.dict ;;
+	[ -f test/fuzz/fuzz_$kind.c ] && target=test/fuzz/fuzz_$kind seeds=test/fuzz/$kind
+	[ "$kind" = profile ] || dict=-dict=test/aws/fuzz/json.dict ;;	# the rest read JSON
 esac
 corpus=$(mktemp -d /tmp/appdb-fuzz.XXXXXX)
 trap 'rm -rf "$corpus"' EXIT
