@@ -118,5 +118,8 @@ test/aws/fuzz_credential_process: test/aws/fuzz_credential_process.c $(CREDENTIA
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(CREDENTIALS_FUZZ_SRCS) $(AWS_TEST_LIBS)
 test/fuzz/fuzz_roles_config: test/fuzz/fuzz_roles_config.c $(CORE_SRCS) cli/util.c cli/msgs.c $(wildcard core/*.h)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -o $@ $< $(CORE_SRCS) cli/util.c cli/msgs.c -ljson-c
+test/fuzz/fuzz_envconfig: test/fuzz/fuzz_envconfig.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$(shell $(PG_CONFIG) --includedir) -DAPPDB_WITHOUT_AWS \
+		-o $@ $< $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
 test/aws/fuzz_%_error: test/aws/fuzz_%_error.c $(FUZZ_SRCS) $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(AWS_TEST_LIBS)

@@ -445,43 +445,20 @@ validate(const char *where, struct env_config *cfg)
 	return rc;
 }
 
-/* Read and check the config file that opts name.  Returns -1 or an exit code. */
+/*
+ * Parse and check a config file's text into cfg (whose path is set);
+ * want_env, when given, is the --env the file must be for.  Returns -1 or
+ * an exit code, with the error reported against where.  Fuzzed by
+ * test/fuzz/fuzz_envconfig.c.
+ */
 int
-env_config_read(const struct appdb_options *opts, struct env_config *cfg)
+env_config_parse(const char *where, const char *text, const char *want_env,
+				 struct env_config *cfg)
 {
 	struct json_object *root = NULL;
 	struct json_object *v;
-	char	   *text = NULL;
-	const char *path;
-	char	   *where = NULL;
 	int			rc = -1;
 
-	memset(cfg, 0, sizeof(*cfg));
-	if (opts->config_path)
-		cfg->path = xstrdup(opts->config_path);
-	else
-	{
-		if (opts->app == NULL || opts->env == NULL)
-			return usage_error("%s needs the environment: give --app and --env, or --config",
-							   command_name(opts->command));
-		if ((rc = check_env_name("--app", opts->app)) >= 0 ||
-			(rc = check_env_name("--env", opts->env)) >= 0)
-			return rc;
-		cfg->path = default_config_path(opts->app, opts->env);
-	}
-	path = cfg->path;
-	where = str_printf("config file %s", path);
-
-	if ((text = read_file(path)) == NULL)
-	{
-		int			saved = errno;
-
-		errorf("cannot read config file %s: %s", path, strerror(saved));
-		if (saved == ENOENT)
-			hintf("create it with \"appdb configure --app APP --env ENV\"");
-		rc = EXIT_USAGE;
-		goto out;
-	}
 	{
 		struct json_tokener *tok = json_tokener_new();
 
@@ -514,7 +491,6 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 			free(dup);
 		}
 	}
-	free(text);
 	if (rc >= 0)
 		goto out;
 	if (!json_object_is_type(root, json_type_object))
@@ -554,9 +530,9 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 		(rc = check_env_name("key \"env\"", cfg->env)) >= 0)
 		goto out;
 	/* a file copied from another environment would act on that one */
-	if (opts->env && strcmp(opts->env, cfg->env) != 0)
+	if (want_env && strcmp(want_env, cfg->env) != 0)
 	{
-		rc = config_error(where, "key \"env\" is \"%s\", but --env is \"%s\"", cfg->env, opts->env);
+		rc = config_error(where, "key \"env\" is \"%s\", but --env is \"%s\"", cfg->env, want_env);
 		hintf("correct the file's \"env\", or give the --env it was written for");
 		goto out;
 	}
@@ -584,13 +560,55 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 	}
 	if (strcmp(cfg->provider, "aws") == 0 && (rc = read_aws_keys(where, root, cfg)) >= 0)
 		goto out;
-	if ((rc = validate(where, cfg)) < 0)
+	rc = validate(where, cfg);
+out:
+	if (root)
+		json_object_put(root);
+	return rc;
+}
+
+/* Read and check the config file that opts name.  Returns -1 or an exit code. */
+int
+env_config_read(const struct appdb_options *opts, struct env_config *cfg)
+{
+	char	   *text = NULL;
+	const char *path;
+	char	   *where = NULL;
+	int			rc = -1;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (opts->config_path)
+		cfg->path = xstrdup(opts->config_path);
+	else
+	{
+		if (opts->app == NULL || opts->env == NULL)
+			return usage_error("%s needs the environment: give --app and --env, or --config",
+							   command_name(opts->command));
+		if ((rc = check_env_name("--app", opts->app)) >= 0 ||
+			(rc = check_env_name("--env", opts->env)) >= 0)
+			return rc;
+		cfg->path = default_config_path(opts->app, opts->env);
+	}
+	path = cfg->path;
+	where = str_printf("config file %s", path);
+
+	if ((text = read_file(path)) == NULL)
+	{
+		int			saved = errno;
+
+		errorf("cannot read config file %s: %s", path, strerror(saved));
+		if (saved == ENOENT)
+			hintf("create it with \"appdb configure --app APP --env ENV\"");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	rc = env_config_parse(where, text, opts->env, cfg);
+	free(text);
+	if (rc < 0)
 		cfg->state_dir = env_state_dir(cfg->path, cfg->app, cfg->env);
 
 out:
 	free(where);
-	if (root)
-		json_object_put(root);
 	if (rc < 0 && opts->app && strcmp(opts->app, cfg->app) != 0)
 		warnf("--app %s differs from the config file's app \"%s\"; using the file's", opts->app, cfg->app);
 	if (rc >= 0)

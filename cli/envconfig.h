@@ -50,6 +50,8 @@ int			check_env_name(const char *what, const char *value);
 char	   *default_config_path(const char *app, const char *env);
 char	   *env_state_dir(const char *config_path, const char *app, const char *env);
 int			env_config_read(const struct appdb_options *opts, struct env_config *cfg);
+int			env_config_parse(const char *where, const char *text, const char *want_env,
+							 struct env_config *cfg);
 /* configure; aws_region: the region the AWS SDKs' chain found (aws), else NULL. */
 int			env_config_configure(const struct appdb_options *opts, const char *aws_region);
 void		env_config_free(struct env_config *cfg);

@@ -3,7 +3,8 @@
 # from its seeds, in a scratch corpus.  KIND: xml, json (the AWS error
 # answers), profile (the shared config/credentials files), credential_process
 # (what a credential_process prints), in test/aws/; roles_config (the core's
-# names and superuser_extensions), in test/fuzz/.
+# names and superuser_extensions) and envconfig (an environment's config
+# file), in test/fuzz/.
 # A crash, a leak or a sanitizer report fails it.  Prints
 # "fuzz-KIND: 1 passed, 0 failed" (or 0 passed, 1 failed).
 set -u

@@ -56,7 +56,8 @@ suite "appdb token against botocore" env APPDB_NOFAKE=test/appdb-asan test/aws/t
 suite "AWS credentials and region against botocore (ASan+UBSan build)" env APPDB=test/appdb-asan test/aws/credentials.sh
 suite "AWS credential chain on moto (ASan+UBSan)" env APPDB=test/appdb-asan test/aws/credentials_chain.sh
 make -s test/aws/test_request_asan test/aws/test_services_asan test/aws/fuzz_xml_error test/aws/fuzz_json_error test/aws/fuzz_profile \
-	test/aws/fuzz_credential_process test/fuzz/fuzz_roles_config || exit 1
+	test/aws/fuzz_credential_process test/fuzz/fuzz_roles_config \
+	test/fuzz/fuzz_envconfig || exit 1
 suite "AWS request path on moto (ASan+UBSan)" test/aws/run_request.sh test/aws/test_request_asan
 suite "AWS service calls on moto (ASan+UBSan)" test/aws/run_services.sh test/aws/test_services_asan
 suite "fault proxy: holds and moto's gaps, driven by boto3" test/aws/run_fault_proxy.sh
@@ -72,6 +73,7 @@ suite "fuzz: AWS JSON error answers, 20 s" test/fuzz.sh json 20
 suite "fuzz: AWS config and credentials files, 20 s" test/fuzz.sh profile 20
 suite "fuzz: credential_process output, 20 s" test/fuzz.sh credential_process 20
 suite "fuzz: role and schema names, superuser_extensions, 20 s" test/fuzz.sh roles_config 20
+suite "fuzz: environment config files, 20 s" test/fuzz.sh envconfig 20
 suite "appdb on PostgreSQL 15 (ASan+UBSan build)" env APPDB=test/appdb-asan test/cli.sh
 
 # The lifecycle on the other versions, with servers from the npm registry.
