@@ -76,6 +76,20 @@ is_lost_race(const struct app_error *err)
 		(err->message && strcmp(err->message, "tuple concurrently updated") == 0);
 }
 
+/*
+ * Whether setup or check refused what it was given (exit 2): the core's own
+ * refusal, or the extension's, which raises it with SQLSTATE 22023 or 42622
+ * (extension/spi_exec.c).
+ */
+static bool
+is_refusal(const struct app_error *err, bool via_extension)
+{
+	if (err->kind == APP_ERR_INVALID_VALUE || err->kind == APP_ERR_NAME_TOO_LONG)
+		return true;
+	return via_extension && err->sqlstate &&
+		(strcmp(err->sqlstate, "22023") == 0 || strcmp(err->sqlstate, "42622") == 0);
+}
+
 /* One call of an extension function returning one JSON value. */
 static int
 call_extension(PGconn *conn, struct app_mem *mem, const char *function,
@@ -276,8 +290,7 @@ roles_command_in(struct roles_session *session, const struct appdb_options *opts
 	if (rc != 0)
 	{
 		report_app_error(&err);
-		code = err.kind == APP_ERR_INVALID_VALUE || err.kind == APP_ERR_NAME_TOO_LONG ?
-			EXIT_USAGE : EXIT_FAILURE_REMOTE;
+		code = is_refusal(&err, via_extension) ? EXIT_USAGE : EXIT_FAILURE_REMOTE;
 		goto out;
 	}
 

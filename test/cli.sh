@@ -584,6 +584,20 @@ t_same_fresh_setup() {	# dev's first setup (auto: the extension) and verbose's (
 	[ -n "$a" ] && [ "$a" = "$b" ] || fail "extension: \"$a\", core: \"$b\""
 }
 
+t_privileged_role_refused() {	# via, role: the role as app_user in dev's config: exit 2, nothing changed
+	local via=$1 role=$2 file=$WORK/infra/$APP/database/dev.json rc=0
+	cp "$file" "$WORK/dev.json.saved"
+	python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); d["app_user"] = sys.argv[2]; json.dump(d, open(sys.argv[1], "w"))' "$file" "$role"
+	run "refused-$via-$role" roles setup --app "$APP" --env dev --via "$via"
+	rc_is 2 && err_has "app_user \"$role\"" || rc=1
+	run "refused-check-$via-$role" roles check --app "$APP" --env dev --via "$via"
+	rc_is 2 || rc=1
+	mv "$WORK/dev.json.saved" "$file"
+	psql_as master "refused-$via-$role" -c "SELECT count(*) FROM pg_catalog.pg_auth_members WHERE member = '$role'::regrole AND roleid = 'rds_iam'::regrole"
+	[ "$PSQL_RC" = 0 ] && [ "$(cat "$PSQL_OUT")" = 0 ] || fail "$role was put in rds_iam" || rc=1
+	return $rc
+}
+
 t_via_extension_refused() {	# where the extension is not installed
 	run via-extension roles check --app "$APP" --env dev --via extension
 	rc_is 2 && err_has 'app_roles extension is not installed' && err_has 'use --via core'
@@ -1109,11 +1123,14 @@ if [ "$CLI_SUITE" = all ]; then
 		check "roles check --output json: extension and core identical" t_same_bytes dev check-json check --output json
 		check "roles check (text): extension and core identical" t_same_bytes dev check-text check
 		check "roles setup --output json: extension and core identical" t_same_bytes dev setup-json setup --output json
+		check "the master as app_user, through the extension: exit 2, nothing changed" t_privileged_role_refused extension postgres
 	else
 		note "the app_roles extension is not installed for PostgreSQL $MAJOR: extension/core comparisons skipped"
 		check "roles setup --verbose (core) on a fresh environment" t_verbose_setup
 		check "--via extension refused where it is not installed" t_via_extension_refused
 	fi
+	check "the master as app_user, through appdb's core: exit 2, nothing changed" t_privileged_role_refused core postgres
+	check "rdsadmin (the bootstrap superuser) as app_user: exit 2, nothing changed" t_privileged_role_refused core rdsadmin
 	check "stopped server: roles check exits 3 quickly, could not connect" t_stopped
 	check "provision starts it again; check passes" t_restart
 	check "passwords of dev read, server logs copied" collect_secrets dev
