@@ -63,6 +63,9 @@ struct awsenv
 	struct aws_credentials creds;
 	struct aws_client *client;
 	bool		apply;			/* provision: make the changes; plan: say them */
+	int			rereading;		/* how often the step has been run again after a create found
+								 * its resource there */
+	time_t		started;		/* the run's start: its idempotency tokens */
 	int			creates;
 	int			changes;
 	int			leaves;
@@ -530,18 +533,182 @@ out:
 	return rc;
 }
 
+/* Does a resource's tags name this app and environment (appdb's tags)? */
+static bool
+is_ours(const struct awsenv *e, const struct aws_tag_list *tags)
+{
+	const char *app = aws_tag_list_get(tags, "app");
+	const char *env = aws_tag_list_get(tags, "environment");
+
+	return app && env && strcmp(app, e->cfg->app) == 0 && strcmp(env, e->cfg->env) == 0;
+}
+
 /*
- * CreateAlias failed (err): the key just made has no name provision could
- * find it by, and a rerun would make another, so it is scheduled for
- * deletion (the shortest window) before the failure is reported.
+ * A create refused because the resource exists: made by this very call
+ * (AWS applied it, its answer was lost, and the retry was refused), or by
+ * a run alongside.  The step is run once more (STEP_AGAIN), and reads the
+ * resource back as a rerun would.  The codes are the wire codes (AWS.md
+ * trap 5).
+ */
+#define STEP_AGAIN (-2)
+#define STEP_CREATES_MAX 3		/* the most creates a step makes (backup's) */
+
+static bool
+exists_after_all(struct awsenv *e, struct aws_error *err, const char *what)
+{
+	static const char *const exists[] = {
+		"AlreadyExistsException", "DBParameterGroupAlreadyExists", "DBSubnetGroupAlreadyExists",
+		"InvalidGroup.Duplicate", "EntityAlreadyExists", "DBClusterAlreadyExistsFault",
+		"DBInstanceAlreadyExists", NULL
+	};
+
+	if (e->rereading >= STEP_CREATES_MAX || !aws_svc_is_code(err, exists))
+		return false;
+	notef("%s exists after all (%s): reading it back", what, err->code);
+	aws_error_clean_up(err);
+	return true;
+}
+
+/* A resource found by its name whose tags are not this environment's. */
+static int
+not_ours(const struct awsenv *e, const char *what)
+{
+	errorf("%s exists, but is not tagged app=%s, environment=%s: appdb did not make it for this environment",
+		   what, e->cfg->app, e->cfg->env);
+	hintf("rename or remove it, or give this environment another cluster_name in %s", e->cfg->path);
+	return EXIT_FAILURE_REMOTE;
+}
+
+/*
+ * The enabled keys tagged with this environment, but skip (NULL: none):
+ * keys appdb made whose alias never came (a CreateKey whose answer was
+ * lost).  It costs a ListKeys page per 1000 keys of the account and
+ * region, a ListResourceTags per key, and a DescribeKey per key tagged as
+ * ours; keys whose tags the credentials may not read (the policy lets
+ * appdb read only its own) are not ours.  Run only where the alias is
+ * missing and by destroy, never on a converged provision.
  */
 static int
-drop_unnamed_key(struct awsenv *e, const char *key_id, struct aws_error *err)
+env_keys(struct awsenv *e, const char *skip, struct aws_strings *out)
 {
-	struct aws_error drop_err;
-	int			rc = aws_failed(err);
+	static const char *const denied[] = {"AccessDeniedException", "AccessDenied", NULL};
+	struct aws_strings ids = {0};
+	struct aws_error err;
+	size_t		i;
+	int			rc = -1;
 
+	aws_error_init(&err);
+	memset(out, 0, sizeof(*out));
+	if (aws_kms_list_keys(e->client, &ids, &err) != AWS_OK)
+		return aws_failed(&err);
+	for (i = 0; rc < 0 && i < ids.n; i++)
+	{
+		struct aws_tag_list tags;
+		struct aws_kms_key key;
+
+		if (skip && strcmp(ids.v[i], skip) == 0)
+			continue;
+		if (aws_kms_list_resource_tags(e->client, ids.v[i], &tags, &err) != AWS_OK)
+		{
+			if (!aws_svc_absorb(&err, denied))
+				rc = aws_failed(&err);
+			continue;
+		}
+		if (is_ours(e, &tags))
+		{
+			if (aws_kms_describe_key(e->client, ids.v[i], &key, &err) != AWS_OK)
+				rc = aws_failed(&err);
+			else if (key.found && key.state && strcmp(key.state, "Enabled") == 0)
+				aws_strings_add(out, xstrdup(ids.v[i]));
+			aws_kms_key_clean_up(&key);
+		}
+		aws_tag_list_clean_up(&tags);
+	}
+	aws_strings_clean_up(&ids);
+	if (rc >= 0)
+		aws_strings_clean_up(out);
+	return rc;
+}
+
+/*
+ * CreateKey is not idempotent: a retry after an answer lost would make a
+ * second key.  So each attempt is sent alone, and after one that failed
+ * in a way AWS may have applied it, the environment's unaliased key is
+ * looked for before the next; found, it is the one made.
+ */
+static int
+create_key(struct awsenv *e, struct aws_kms_key *key)
+{
+	int			attempt;
+	int			rc = -1;
+
+	for (attempt = 1;; attempt++)
+	{
+		struct aws_strings made = {0};
+		struct aws_error err;
+		enum aws_status st;
+
+		aws_error_init(&err);
+		e->client->send_once = true;
+		st = aws_kms_create_key(e->client, "appdb: storage of the Aurora cluster", e->tags, 3, key, &err);
+		e->client->send_once = false;
+		if (st == AWS_OK)
+			return -1;
+		if (!is_transient(&err) || attempt >= e->client->retry.max_attempts)
+			return aws_failed(&err);
+		verbosef("CreateKey: %s (attempt %d of %d); looking for the key before sending it again",
+				 err.text ? err.text : "failed", attempt, e->client->retry.max_attempts);
+		aws_error_clean_up(&err);
+		if ((rc = env_keys(e, NULL, &made)) >= 0)
+			return rc;
+		if (made.n > 0)
+		{
+			st = aws_kms_describe_key(e->client, made.v[0], key, &err);
+			aws_strings_clean_up(&made);
+			return st == AWS_OK ? -1 : aws_failed(&err);
+		}
+		aws_retry_wait(&e->client->retry, aws_retry_backoff(&e->client->retry, attempt));
+	}
+}
+
+/*
+ * Name key_id with alias.  A CreateAlias that failed may have been applied
+ * all the same (its answer lost, the retry then refused with
+ * AlreadyExistsException): an alias naming this key is success, and a key
+ * an alias names is never scheduled for deletion.  Otherwise the key has
+ * no name provision could find it by, and is scheduled for deletion (the
+ * shortest window) before the failure is reported.
+ */
+static int
+name_key(struct awsenv *e, const char *alias, const char *key_id)
+{
+	struct aws_error err;
+	struct aws_error drop_err;
+	struct aws_kms_key named;
+	int			rc;
+
+	aws_error_init(&err);
 	aws_error_init(&drop_err);
+	if (aws_kms_create_alias(e->client, alias, key_id, &err) == AWS_OK)
+		return -1;
+	if (aws_kms_describe_key(e->client, alias, &named, &drop_err) != AWS_OK)
+	{
+		/* whether the alias names the key is unknown: the key is kept */
+		aws_error_clean_up(&drop_err);
+		rc = aws_failed(&err);
+		hintf("run provision again: it adopts the key %s if %s does not name it", key_id, alias);
+		return rc;
+	}
+	if (named.found && strcmp(named.id, key_id) == 0)
+	{
+		verbosef("%s names key %s: CreateAlias was applied, its answer lost (%s)", alias, key_id,
+				 err.text ? err.text : "");
+		aws_error_clean_up(&err);
+		aws_kms_key_clean_up(&named);
+		return -1;
+	}
+	aws_kms_key_clean_up(&named);
+	rc = aws_failed(&err);
 	if (aws_kms_schedule_key_deletion(e->client, key_id, KEY_UNNAMED_DELETION_WINDOW_DAYS, &drop_err) == AWS_OK)
 		notef("scheduled the new KMS key %s for deletion in %d days: without its alias a rerun would not find it",
 			  key_id, KEY_UNNAMED_DELETION_WINDOW_DAYS);
@@ -556,7 +723,11 @@ drop_unnamed_key(struct awsenv *e, const char *key_id, struct aws_error *err)
 	return rc;
 }
 
-/* The cluster's own KMS key, found by its alias, with rotation on. */
+/*
+ * The cluster's own KMS key, found by its alias, with rotation on.  With
+ * no alias, an enabled key tagged with this environment (made by a run
+ * whose CreateKey answer was lost) is adopted instead of making another.
+ */
 static int
 step_key(struct awsenv *e)
 {
@@ -574,17 +745,25 @@ step_key(struct awsenv *e)
 	}
 	if (!key.found)
 	{
-		say(e, "create", "KMS key %s for the cluster's storage, with yearly rotation", alias);
-		if (e->apply)
+		struct aws_strings left = {0};
+
+		if ((rc = env_keys(e, NULL, &left)) < 0 && left.n > 0)
 		{
-			aws_kms_key_clean_up(&key);
-			if (aws_kms_create_key(e->client, "appdb: storage of the Aurora cluster", e->tags, 3, &key, &err) != AWS_OK)
-				rc = aws_failed(&err);
-			else if (aws_kms_create_alias(e->client, alias, key.id, &err) != AWS_OK)
-				rc = drop_unnamed_key(e, key.id, &err);
-			else if (aws_kms_enable_key_rotation(e->client, key.id, &err) != AWS_OK)
+			say(e, "create", "KMS alias %s for key %s (tagged for this environment by an earlier run, which did not name it), with yearly rotation",
+				alias, left.v[0]);
+			if (aws_kms_describe_key(e->client, left.v[0], &key, &err) != AWS_OK)
 				rc = aws_failed(&err);
 		}
+		else if (rc < 0)
+		{
+			say(e, "create", "KMS key %s for the cluster's storage, with yearly rotation", alias);
+			if (e->apply)
+				rc = create_key(e, &key);
+		}
+		aws_strings_clean_up(&left);
+		if (rc < 0 && e->apply && key.found && (rc = name_key(e, alias, key.id)) < 0 &&
+			aws_kms_enable_key_rotation(e->client, key.id, &err) != AWS_OK)
+			rc = aws_failed(&err);
 	}
 	else if (key.state && strcmp(key.state, "Enabled") != 0)
 	{
@@ -628,6 +807,7 @@ step_parameter_group(struct awsenv *e)
 	int			rc = -1;
 
 	aws_error_init(&err);
+	free(e->pg_name);
 	e->pg_name = parameter_group_name(e);
 	if (aws_rds_describe_cluster_parameter_group(e->client, e->pg_name, &g, &err) != AWS_OK)
 	{
@@ -647,10 +827,12 @@ step_parameter_group(struct awsenv *e)
 		if (!e->apply)
 			goto out;
 		aws_rds_parameter_group_clean_up(&g);
+		/* found after all: its answer carries no tags; the name is the environment's */
 		if (aws_rds_create_cluster_parameter_group(e->client, e->pg_name, family,
 												   "appdb: logs DDL and statements over 100 ms",
-												   e->tags, 3, &g, &err) != AWS_OK ||
-			aws_rds_modify_cluster_parameter_group(e->client, e->pg_name, wanted, 2, &err) != AWS_OK)
+												   e->tags, 3, &g, &err) != AWS_OK)
+			rc = exists_after_all(e, &err, "cluster parameter group") ? STEP_AGAIN : aws_failed(&err);
+		else if (aws_rds_modify_cluster_parameter_group(e->client, e->pg_name, wanted, 2, &err) != AWS_OK)
 			rc = aws_failed(&err);
 		goto out;
 	}
@@ -715,11 +897,12 @@ step_subnet_group(struct awsenv *e)
 	{
 		say(e, "create", "DB subnet group %s (%zu subnets of %s)", e->name, e->subnets.n, e->vpc_id);
 		aws_rds_subnet_group_clean_up(&g);
+		/* found after all: its answer carries no tags; the name is the environment's */
 		if (e->apply &&
 			aws_rds_create_subnet_group(e->client, e->name, "appdb: subnets of the Aurora cluster",
 										(const char *const *) e->subnets.v, e->subnets.n,
 										e->tags, 3, &g, &err) != AWS_OK)
-			rc = aws_failed(&err);
+			rc = exists_after_all(e, &err, "DB subnet group") ? STEP_AGAIN : aws_failed(&err);
 	}
 	else if (g.vpc_id && strcmp(g.vpc_id, e->vpc_id) != 0)
 	{
@@ -760,6 +943,8 @@ has_ingress(const struct aws_ec2_security_group *g, int port, const char *cidr)
 static int
 step_security_group(struct awsenv *e)
 {
+	/* the rule is there: this call's own, its answer lost */
+	static const char *const rule_exists[] = {"InvalidPermission.Duplicate", NULL};
 	char	   *gname = resource_name(e, "-database");
 	const char *names[1] = {gname};
 	const char *vpc[1] = {e->vpc_id};
@@ -786,10 +971,13 @@ step_security_group(struct awsenv *e)
 		if (e->apply &&
 			aws_ec2_create_security_group(e->client, gname, "appdb: the Aurora cluster's network access",
 										  e->vpc_id, e->tags, 3, &e->sg_id, &err) != AWS_OK)
-			rc = aws_failed(&err);
+			rc = exists_after_all(e, &err, "security group") ? STEP_AGAIN : aws_failed(&err);
 	}
+	else if (e->rereading && !is_ours(e, &groups.v[0].tags))
+		rc = not_ours(e, "security group");
 	else
 	{
+		free(e->sg_id);
 		e->sg_id = xstrdup(groups.v[0].id);
 		if (need_rule)
 			say(e, "change", "security group %s (%s): add TCP %d from %s", gname, e->sg_id,
@@ -797,8 +985,9 @@ step_security_group(struct awsenv *e)
 		else
 			say(e, "leave", "security group %s (%s)", gname, e->sg_id);
 	}
-	if (rc < 0 && need_rule && e->apply &&
-		aws_ec2_authorize_ingress(e->client, e->sg_id, &rule, NULL, &err) != AWS_OK)
+	if (rc == -1 && need_rule && e->apply &&
+		aws_ec2_authorize_ingress(e->client, e->sg_id, &rule, NULL, &err) != AWS_OK &&
+		!aws_svc_absorb(&err, rule_exists))
 		rc = aws_failed(&err);
 	aws_ec2_security_group_list_clean_up(&groups);
 	free(gname);
@@ -834,11 +1023,17 @@ step_service_role(struct awsenv *e, const char *suffix, const char *service,
 		if (!e->apply)
 			goto out;
 		aws_iam_role_clean_up(&role);
-		if (aws_iam_create_role(e->client, rname, NULL, trust, purpose, e->tags, 3, &role, &err) != AWS_OK ||
-			aws_iam_attach_role_policy(e->client, rname, policy_arn, &err) != AWS_OK)
+		if (aws_iam_create_role(e->client, rname, NULL, trust, purpose, e->tags, 3, &role, &err) != AWS_OK)
+			rc = exists_after_all(e, &err, "IAM role") ? STEP_AGAIN : aws_failed(&err);
+		else if (aws_iam_attach_role_policy(e->client, rname, policy_arn, &err) != AWS_OK)
 			rc = aws_failed(&err);
 		else
 			*arn_out = xstrdup(role.arn);
+		goto out;
+	}
+	if (e->rereading && !is_ours(e, &role.tags))
+	{
+		rc = not_ours(e, "IAM role");
 		goto out;
 	}
 	*arn_out = xstrdup(role.arn);
@@ -946,11 +1141,13 @@ step_cluster(struct awsenv *e)
 			return -1;
 		aws_rds_cluster_clean_up(c);
 		if (aws_rds_create_db_cluster(e->client, &spec, c, &err) != AWS_OK)
-			return aws_failed(&err);
+			return exists_after_all(e, &err, "Aurora cluster") ? STEP_AGAIN : aws_failed(&err);
 		created = true;
 		if ((rc = wait_for(e, NULL, WAIT_AVAILABLE)) >= 0)
 			return rc;
 	}
+	else if (e->rereading && !is_ours(e, &c->tags))
+		return not_ours(e, "Aurora cluster");
 	else
 	{
 		/* what cannot change in place: said, not hidden */
@@ -1092,7 +1289,7 @@ step_instance(struct awsenv *e)
 		if (e->apply)
 		{
 			if (aws_rds_create_db_instance(e->client, &spec, &made, &err) != AWS_OK)
-				rc = aws_failed(&err);
+				rc = exists_after_all(e, &err, "instance") ? STEP_AGAIN : aws_failed(&err);
 			else
 			{
 				aws_rds_instance_clean_up(&made);
@@ -1105,6 +1302,12 @@ step_instance(struct awsenv *e)
 		bool		role_differs = primary->monitoring_role_arn == NULL || e->monitoring_role_arn == NULL ||
 			strcmp(primary->monitoring_role_arn, e->monitoring_role_arn) != 0;
 
+		if (e->rereading && !is_ours(e, &primary->tags))
+		{
+			aws_rds_instance_list_clean_up(&list);
+			free(id);
+			return not_ours(e, "instance");
+		}
 		if (primary->instance_class && strcmp(primary->instance_class, INSTANCE_CLASS) != 0)
 			warnf("instance %s is %s, not %s; appdb leaves its class as it is",
 				  primary->identifier, primary->instance_class, INSTANCE_CLASS);
@@ -1214,7 +1417,7 @@ step_connect_policy(struct awsenv *e, const char *role, const char *user)
 			if (aws_iam_create_policy(e->client, pname, NULL, doc,
 									  "appdb: connect to the Aurora cluster with IAM authentication",
 									  e->tags, 3, &made, &err) != AWS_OK)
-				rc = aws_failed(&err);
+				rc = exists_after_all(e, &err, "IAM policy") ? STEP_AGAIN : aws_failed(&err);
 			else
 				aws_iam_policy_clean_up(&made);
 		}
@@ -1281,19 +1484,31 @@ step_backup(struct awsenv *e)
 	size_t		i;
 	int			rc = -1;
 
+	/*
+	 * Backup's idempotency tokens: the same across the retries of one call
+	 * (the body is sent again as it is), another on each run.  A rerun
+	 * finds what was made by its name first, and a token reused after the
+	 * plan or selection was deleted could hand back the deleted one.
+	 */
+	char	   *vault_token = str_printf("%s-vault-%lld", e->name, (long long) e->started);
+	char	   *plan_token = str_printf("%s-plan-%lld", e->name, (long long) e->started);
+	char	   *selection_token = str_printf("%s-selection-%lld", e->name, (long long) e->started);
+
 	aws_error_init(&err);
 	if (aws_backup_describe_vault(e->client, bname, &vault, &err) != AWS_OK)
 	{
-		free(bname);
-		return aws_failed(&err);
+		rc = aws_failed(&err);
+		goto out;
 	}
 	if (!vault.found)
 	{
 		say(e, "create", "backup vault %s", bname);
 		aws_backup_vault_clean_up(&vault);
-		if (e->apply && aws_backup_create_vault(e->client, bname, NULL, e->tags, 3, &vault, &err) != AWS_OK)
+		/* found after all: a vault's answer carries no tags; the name is the environment's */
+		if (e->apply && aws_backup_create_vault(e->client, bname, NULL, e->tags, 3, vault_token,
+												&vault, &err) != AWS_OK)
 		{
-			rc = aws_failed(&err);
+			rc = exists_after_all(e, &err, "backup vault") ? STEP_AGAIN : aws_failed(&err);
 			goto out;
 		}
 	}
@@ -1314,9 +1529,10 @@ step_backup(struct awsenv *e)
 			BACKUP_DELETE_AFTER_DAYS);
 		if (e->apply)
 		{
-			if (aws_backup_create_plan(e->client, bname, &rule, 1, e->tags, 3, &plan, &err) != AWS_OK)
+			if (aws_backup_create_plan(e->client, bname, &rule, 1, e->tags, 3, plan_token,
+									   &plan, &err) != AWS_OK)
 			{
-				rc = aws_failed(&err);
+				rc = exists_after_all(e, &err, "backup plan") ? STEP_AGAIN : aws_failed(&err);
 				goto out;
 			}
 			plan_id = plan.id;
@@ -1381,8 +1597,8 @@ step_backup(struct awsenv *e)
 			struct aws_backup_selection made;
 
 			if (aws_backup_create_selection(e->client, plan_id, bname, e->backup_role_arn,
-											resources, 1, &made, &err) != AWS_OK)
-				rc = aws_failed(&err);
+											resources, 1, selection_token, &made, &err) != AWS_OK)
+				rc = exists_after_all(e, &err, "backup selection") ? STEP_AGAIN : aws_failed(&err);
 			else
 				aws_backup_selection_clean_up(&made);
 		}
@@ -1392,6 +1608,9 @@ out:
 	aws_backup_plan_clean_up(&plan);
 	aws_backup_plan_list_clean_up(&plans);
 	aws_backup_vault_clean_up(&vault);
+	free(selection_token);
+	free(plan_token);
+	free(vault_token);
 	free(bname);
 	return rc;
 }
@@ -1407,6 +1626,7 @@ awsenv_open(struct awsenv *e, const struct appdb_options *opts, const struct env
 	e->opts = opts;
 	e->cfg = cfg;
 	e->name = cfg->cluster_name;
+	e->started = time(NULL);
 	e->partition = region_partition(cfg->region);
 	e->tags[0] = (struct aws_tag) {"app", cfg->app};
 	e->tags[1] = (struct aws_tag) {"environment", cfg->env};
@@ -1426,30 +1646,57 @@ awsenv_open(struct awsenv *e, const struct appdb_options *opts, const struct env
 	return -1;
 }
 
-/* Every step, in dependency order; plan (apply false) makes read calls only. */
+static int
+step_monitoring_role(struct awsenv *e)
+{
+	return step_service_role(e, "-database-monitoring", "monitoring.rds.amazonaws.com",
+							 MONITORING_POLICY, "RDS enhanced monitoring", &e->monitoring_role_arn);
+}
+
+static int
+step_app_policy(struct awsenv *e)
+{
+	return step_connect_policy(e, "app", e->cfg->app_user);
+}
+
+static int
+step_migrator_policy(struct awsenv *e)
+{
+	return step_connect_policy(e, "migrator", e->cfg->migrator_user);
+}
+
+static int
+step_backup_role(struct awsenv *e)
+{
+	return step_service_role(e, "-database-backup", "backup.amazonaws.com",
+							 BACKUP_POLICY, "AWS Backup of the cluster", &e->backup_role_arn);
+}
+
+/*
+ * Every step, in dependency order; plan (apply false) makes read calls
+ * only.  A step whose create found the resource there (STEP_AGAIN) is run
+ * once more, to read it back and go on from what is there.
+ */
 static int
 provision_steps(struct awsenv *e)
 {
+	static int (*const steps[]) (struct awsenv *e) = {
+		step_identity, step_network, step_key, step_parameter_group, step_subnet_group,
+		step_security_group, step_monitoring_role, step_cluster, step_instance,
+		step_app_policy, step_migrator_policy, step_backup_role, step_backup
+	};
+	size_t		i;
 	int			rc;
 
-	if ((rc = step_identity(e)) >= 0 ||
-		(rc = step_network(e)) >= 0 ||
-		(rc = step_key(e)) >= 0 ||
-		(rc = step_parameter_group(e)) >= 0 ||
-		(rc = step_subnet_group(e)) >= 0 ||
-		(rc = step_security_group(e)) >= 0 ||
-		(rc = step_service_role(e, "-database-monitoring", "monitoring.rds.amazonaws.com",
-								MONITORING_POLICY, "RDS enhanced monitoring",
-								&e->monitoring_role_arn)) >= 0 ||
-		(rc = step_cluster(e)) >= 0 ||
-		(rc = step_instance(e)) >= 0 ||
-		(rc = step_connect_policy(e, "app", e->cfg->app_user)) >= 0 ||
-		(rc = step_connect_policy(e, "migrator", e->cfg->migrator_user)) >= 0 ||
-		(rc = step_service_role(e, "-database-backup", "backup.amazonaws.com",
-								BACKUP_POLICY, "AWS Backup of the cluster",
-								&e->backup_role_arn)) >= 0 ||
-		(rc = step_backup(e)) >= 0)
-		return rc;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+	{
+		e->rereading = 0;
+		while ((rc = steps[i] (e)) == STEP_AGAIN)
+			e->rereading++;
+		e->rereading = 0;
+		if (rc >= 0)
+			return rc;
+	}
 	return -1;
 }
 
@@ -1933,6 +2180,35 @@ destroy_backup(struct awsenv *e, bool *vault_kept)
 	return rc;
 }
 
+/*
+ * The environment's enabled keys other than named (the key its alias
+ * names): left by a run whose CreateKey answer was lost, or whose
+ * CreateAlias never came.  Nothing was encrypted with them: provision
+ * names a key before a cluster uses it.
+ */
+static int
+destroy_unnamed_keys(struct awsenv *e, const char *named)
+{
+	struct aws_strings keys = {0};
+	struct aws_error err;
+	size_t		i;
+	int			rc;
+
+	aws_error_init(&err);
+	if ((rc = env_keys(e, named, &keys)) >= 0)
+		return rc;
+	for (i = 0; rc < 0 && i < keys.n; i++)
+	{
+		if (aws_kms_schedule_key_deletion(e->client, keys.v[i], KEY_UNNAMED_DELETION_WINDOW_DAYS, &err) != AWS_OK)
+			rc = aws_failed(&err);
+		else
+			notef("scheduled KMS key %s (this environment's, with no alias) for deletion in %d days",
+				  keys.v[i], KEY_UNNAMED_DELETION_WINDOW_DAYS);
+	}
+	aws_strings_clean_up(&keys);
+	return rc;
+}
+
 static int
 cmd_destroy(struct awsenv *e)
 {
@@ -2095,6 +2371,8 @@ cmd_destroy(struct awsenv *e)
 			else
 				notef("scheduled KMS key %s (%s) for deletion in %d days", alias, key.id, KEY_DELETION_WINDOW_DAYS);
 		}
+		if (rc < 0)
+			rc = destroy_unnamed_keys(e, key.found ? key.id : NULL);
 		aws_kms_key_clean_up(&key);
 		free(alias);
 	}

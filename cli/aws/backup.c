@@ -135,11 +135,19 @@ read_vault(const char *op, struct aws_response *resp, struct aws_backup_vault *o
 	return st;
 }
 
+/* The create's idempotency token (NULL: none): a retry that sends it again gets what the first made. */
+static void
+add_creator_request_id(json_object *b, const char *creator_request_id)
+{
+	if (creator_request_id)
+		json_object_object_add(b, "CreatorRequestId", json_object_new_string(creator_request_id));
+}
+
 enum aws_status
 aws_backup_create_vault(struct aws_client *client, const char *name,
 						const char *encryption_key_arn, const struct aws_tag *tags,
-						size_t ntags, struct aws_backup_vault *out,
-						struct aws_error *err)
+						size_t ntags, const char *creator_request_id,
+						struct aws_backup_vault *out, struct aws_error *err)
 {
 	json_object *b = json_object_new_object();
 	struct aws_response resp;
@@ -152,6 +160,7 @@ aws_backup_create_vault(struct aws_client *client, const char *name,
 							   json_object_new_string(encryption_key_arn));
 	if (ntags > 0)
 		json_object_object_add(b, "BackupVaultTags", tag_map(tags, ntags));
+	add_creator_request_id(b, creator_request_id);
 	st = call(client, "CreateBackupVault", "PUT", str_printf("/backup-vaults/%s", s),
 			  b, &resp, NULL, err);
 	free(s);
@@ -305,6 +314,7 @@ enum aws_status
 aws_backup_create_plan(struct aws_client *client, const char *name,
 					   const struct aws_backup_rule_spec *rules, size_t nrules,
 					   const struct aws_tag *tags, size_t ntags,
+					   const char *creator_request_id,
 					   struct aws_backup_plan *out, struct aws_error *err)
 {
 	json_object *b = plan_body(name, rules, nrules);
@@ -314,6 +324,7 @@ aws_backup_create_plan(struct aws_client *client, const char *name,
 	memset(out, 0, sizeof(*out));
 	if (ntags > 0)
 		json_object_object_add(b, "BackupPlanTags", tag_map(tags, ntags));
+	add_creator_request_id(b, creator_request_id);
 	st = call(client, "CreateBackupPlan", "PUT", xstrdup("/backup/plans/"), b, &resp,
 			  NULL, err);
 	if (st != AWS_OK)
@@ -472,6 +483,7 @@ enum aws_status
 aws_backup_create_selection(struct aws_client *client, const char *plan_id,
 							const char *name, const char *iam_role_arn,
 							const char *const *resources, size_t nresources,
+							const char *creator_request_id,
 							struct aws_backup_selection *out, struct aws_error *err)
 {
 	json_object *b = json_object_new_object();
@@ -489,6 +501,7 @@ aws_backup_create_selection(struct aws_client *client, const char *plan_id,
 		json_object_array_add(a, json_object_new_string(resources[i]));
 	json_object_object_add(sel, "Resources", a);
 	json_object_object_add(b, "BackupSelection", sel);
+	add_creator_request_id(b, creator_request_id);
 	st = call(client, "CreateBackupSelection", "PUT",
 			  str_printf("/backup/plans/%s/selections/", s), b, &resp, NULL, err);
 	free(s);

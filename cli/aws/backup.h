@@ -35,10 +35,16 @@ struct aws_backup_vault
 
 void		aws_backup_vault_clean_up(struct aws_backup_vault *v);
 
-/* encryption_key_arn NULL: the default key; tags as BackupVaultTags. */
+/*
+ * encryption_key_arn NULL: the default key; tags as BackupVaultTags.  The
+ * creates take a CreatorRequestId (NULL: none), AWS Backup's idempotency
+ * token: a request that carries the token of one already applied gets
+ * what that one made.
+ */
 enum aws_status aws_backup_create_vault(struct aws_client *client, const char *name,
 										const char *encryption_key_arn,
 										const struct aws_tag *tags, size_t ntags,
+										const char *creator_request_id,
 										struct aws_backup_vault *out,
 										struct aws_error *err);
 enum aws_status aws_backup_describe_vault(struct aws_client *client, const char *name,
@@ -83,7 +89,8 @@ void		aws_backup_plan_clean_up(struct aws_backup_plan *p);
 enum aws_status aws_backup_create_plan(struct aws_client *client, const char *name,
 									   const struct aws_backup_rule_spec *rules,
 									   size_t nrules, const struct aws_tag *tags,
-									   size_t ntags, struct aws_backup_plan *out,
+									   size_t ntags, const char *creator_request_id,
+									   struct aws_backup_plan *out,
 									   struct aws_error *err);
 enum aws_status aws_backup_get_plan(struct aws_client *client, const char *plan_id,
 									struct aws_backup_plan *out, struct aws_error *err);
@@ -131,6 +138,7 @@ enum aws_status aws_backup_create_selection(struct aws_client *client,
 											const char *iam_role_arn,
 											const char *const *resources,
 											size_t nresources,
+											const char *creator_request_id,
 											struct aws_backup_selection *out,
 											struct aws_error *err);
 enum aws_status aws_backup_get_selection(struct aws_client *client,

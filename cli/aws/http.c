@@ -411,6 +411,8 @@ aws_http_perform(struct aws_http *http, const struct aws_http_request *req,
 	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, &sink);
 	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (req->fresh_connection)
+		curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
 	if (strcmp(req->method, "HEAD") == 0)
 		curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
 	else if (req->body || strcmp(req->method, "POST") == 0)

@@ -50,6 +50,13 @@ struct aws_http_request
 	size_t		nheaders;
 	const void *body;			/* NULL: none (a POST sends an empty one) */
 	size_t		body_len;
+
+	/*
+	 * On a new connection: libcurl sends a request again, unasked, when
+	 * the reused connection it went out on closes before any answer,
+	 * though the server may have applied it.
+	 */
+	bool		fresh_connection;
 };
 
 struct aws_http_response

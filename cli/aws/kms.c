@@ -198,56 +198,137 @@ aws_kms_alias_list_clean_up(struct aws_kms_alias_list *l)
 	aws_strings_clean_up(&l->targets);
 }
 
-enum aws_status
-aws_kms_list_aliases(struct aws_client *client, const char *key_id,
-					 struct aws_kms_alias_list *out, struct aws_error *err)
+/* Each page of a KMS list call (Marker, Truncated, NextMarker): read takes the answer. */
+static enum aws_status
+list_pages(struct aws_client *client, const char *op, const char *key_id,
+		   void (*read) (json_object *answer, void *state), void *state,
+		   struct aws_error *err)
 {
 	char	   *marker = NULL;
 
-	memset(out, 0, sizeof(*out));
 	do
 	{
-		json_object *b = json_object_new_object();
-		json_object *aliases;
+		json_object *b = key_id ? key_body(key_id) : json_object_new_object();
 		json_object *v;
 		struct aws_response resp;
 		enum aws_status st;
-		size_t		i;
 
-		if (key_id)
-			json_object_object_add(b, "KeyId", json_object_new_string(key_id));
 		if (marker)
 			json_object_object_add(b, "Marker", json_object_new_string(marker));
 		free(marker);
 		marker = NULL;
-		if ((st = call(client, "ListAliases", b, &resp, err)) != AWS_OK)
-		{
-			aws_kms_alias_list_clean_up(out);
+		if ((st = call(client, op, b, &resp, err)) != AWS_OK)
 			return st;
-		}
-		if (resp.json && json_object_object_get_ex(resp.json, "Aliases", &aliases) &&
-			json_object_is_type(aliases, json_type_array))
-			for (i = 0; i < json_object_array_length(aliases); i++)
-			{
-				json_object *a = json_object_array_get_idx(aliases, i);
-				char	   *name = aws_svc_json_string(a, "AliasName");
-				char	   *arn = aws_svc_json_string(a, "AliasArn");
-				char	   *target = aws_svc_json_string(a, "TargetKeyId");
-
-				if (name == NULL)
-				{
-					free(arn);
-					free(target);
-					continue;
-				}
-				aws_strings_add(&out->names, name);
-				aws_strings_add(&out->arns, arn ? arn : xstrdup(""));
-				aws_strings_add(&out->targets, target ? target : xstrdup(""));
-			}
+		if (resp.json)
+			read(resp.json, state);
 		if (resp.json && json_object_object_get_ex(resp.json, "Truncated", &v) &&
 			json_object_get_boolean(v))
 			marker = aws_svc_json_string(resp.json, "NextMarker");
 		aws_response_clean_up(&resp);
 	} while (marker);
 	return AWS_OK;
+}
+
+static void
+read_key_ids(json_object *answer, void *state)
+{
+	struct aws_strings *ids = state;
+	json_object *keys;
+	size_t		i;
+
+	if (json_object_object_get_ex(answer, "Keys", &keys) &&
+		json_object_is_type(keys, json_type_array))
+		for (i = 0; i < json_object_array_length(keys); i++)
+		{
+			char	   *id = aws_svc_json_string(json_object_array_get_idx(keys, i), "KeyId");
+
+			if (id)
+				aws_strings_add(ids, id);
+		}
+}
+
+enum aws_status
+aws_kms_list_keys(struct aws_client *client, struct aws_strings *ids,
+				  struct aws_error *err)
+{
+	enum aws_status st;
+
+	memset(ids, 0, sizeof(*ids));
+	if ((st = list_pages(client, "ListKeys", NULL, read_key_ids, ids, err)) != AWS_OK)
+		aws_strings_clean_up(ids);
+	return st;
+}
+
+static void
+read_tags(json_object *answer, void *state)
+{
+	struct aws_tag_list *tags = state;
+	json_object *a;
+	size_t		i;
+
+	if (json_object_object_get_ex(answer, "Tags", &a) &&
+		json_object_is_type(a, json_type_array))
+		for (i = 0; i < json_object_array_length(a); i++)
+		{
+			json_object *t = json_object_array_get_idx(a, i);
+			char	   *k = aws_svc_json_string(t, "TagKey");
+
+			if (k == NULL)
+				continue;
+			aws_strings_add(&tags->keys, k);
+			k = aws_svc_json_string(t, "TagValue");
+			aws_strings_add(&tags->values, k ? k : xstrdup(""));
+		}
+}
+
+enum aws_status
+aws_kms_list_resource_tags(struct aws_client *client, const char *key_id,
+						   struct aws_tag_list *out, struct aws_error *err)
+{
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	if ((st = list_pages(client, "ListResourceTags", key_id, read_tags, out, err)) != AWS_OK)
+		aws_tag_list_clean_up(out);
+	return st;
+}
+
+static void
+read_aliases(json_object *answer, void *state)
+{
+	struct aws_kms_alias_list *out = state;
+	json_object *aliases;
+	size_t		i;
+
+	if (json_object_object_get_ex(answer, "Aliases", &aliases) &&
+		json_object_is_type(aliases, json_type_array))
+		for (i = 0; i < json_object_array_length(aliases); i++)
+		{
+			json_object *a = json_object_array_get_idx(aliases, i);
+			char	   *name = aws_svc_json_string(a, "AliasName");
+			char	   *arn = aws_svc_json_string(a, "AliasArn");
+			char	   *target = aws_svc_json_string(a, "TargetKeyId");
+
+			if (name == NULL)
+			{
+				free(arn);
+				free(target);
+				continue;
+			}
+			aws_strings_add(&out->names, name);
+			aws_strings_add(&out->arns, arn ? arn : xstrdup(""));
+			aws_strings_add(&out->targets, target ? target : xstrdup(""));
+		}
+}
+
+enum aws_status
+aws_kms_list_aliases(struct aws_client *client, const char *key_id,
+					 struct aws_kms_alias_list *out, struct aws_error *err)
+{
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	if ((st = list_pages(client, "ListAliases", key_id, read_aliases, out, err)) != AWS_OK)
+		aws_kms_alias_list_clean_up(out);
+	return st;
 }

@@ -67,4 +67,12 @@ enum aws_status aws_kms_list_aliases(struct aws_client *client, const char *key_
 									 struct aws_kms_alias_list *out,
 									 struct aws_error *err);
 
+/* ListKeys, all pages: the KeyId of every key of the account and region. */
+enum aws_status aws_kms_list_keys(struct aws_client *client, struct aws_strings *ids,
+								  struct aws_error *err);
+/* ListResourceTags, all pages: a key's tags. */
+enum aws_status aws_kms_list_resource_tags(struct aws_client *client, const char *key_id,
+										   struct aws_tag_list *out,
+										   struct aws_error *err);
+
 #endif							/* APPDB_AWS_KMS_H */

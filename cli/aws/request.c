@@ -633,6 +633,7 @@ perform(struct aws_client *c, const struct call *call,
 		hreq.nheaders = nsent;
 		hreq.body = call->body;
 		hreq.body_len = call->body ? call->body_len : 0;
+		hreq.fresh_connection = c->send_once;
 
 		aws_http_perform(&c->http, &hreq, &h);
 		if (h.result != AWS_HTTP_OK)
@@ -681,7 +682,7 @@ perform(struct aws_client *c, const struct call *call,
 			aws_parse_error(call->svc->protocol, &h, err);
 			kind = aws_retry_classify(AWS_HTTP_OK, h.status, err->code);
 		}
-		if (!aws_retry_next(&c->retry, attempt, kind, &delay))
+		if (c->send_once || !aws_retry_next(&c->retry, attempt, kind, &delay))
 		{
 			status = err->status;
 			err->attempts = attempt;

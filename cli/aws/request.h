@@ -121,6 +121,13 @@ struct aws_client
 	struct sigv4_signer *signer;
 	struct sigv4_signing signing;
 	time_t		(*clock) (void *state);	/* NULL: time(); a test hook */
+
+	/*
+	 * Each request sent once: no retry, on a new connection.  For a create
+	 * that is not idempotent, whose caller looks for what a failed attempt
+	 * may have made before it sends another.
+	 */
+	bool		send_once;
 	void	   *clock_state;
 };
 

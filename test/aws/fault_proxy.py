@@ -90,6 +90,12 @@ machine"; the product is never bent to them):
     HTML 500 after moto's signature and IAM checks.  On that 500 the proxy
     asks moto again with the key's id (authentication lifted for that
     call) and answers moto's answer with KeyId as the key ARN, as AWS does.
+  - CreateDBCluster of an identifier moto has: moto replaces the cluster
+    (a new resource id and master secret), then fails with
+    DBClusterSnapshotAlreadyExistsFault.  AWS leaves the cluster alone
+    and answers DBClusterAlreadyExistsFault: the proxy asks moto
+    (authentication lifted) whether the cluster exists, and if it does
+    answers that itself, the signature checked here, never reaching moto.
   - ModifyDBSubnetGroup: moto answers the changed group but drops it from
     its store (models.py pops it and never puts it back), so later
     describes answer DBSubnetGroupNotFoundFault; and a missing group is an
@@ -698,6 +704,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def send(self, status, headers, body):
         if self.lose_answer:
+            if self.entry is not None:  # an answer of moto's or the proxy's own
+                self.entry["status"] = "lost"
+                self.entry["fault"] = True
             return self.reset_connection()
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
@@ -762,6 +771,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_any(self):
         self.lose_answer = False
+        self.entry = None
         body = self.read_body()
         if self.path.startswith("/__proxy/"):
             return self.control(body)
@@ -781,6 +791,7 @@ class Handler(BaseHTTPRequestHandler):
         }
         with lock:
             log.append(entry)
+        self.entry = entry
         fault = take_fault("%s %s\n%s\n%s" % (self.command, self.path, target, text))
         self.lose_answer = bool(fault and fault.get("lost"))
         if fault and not self.lose_answer:
@@ -823,6 +834,12 @@ class Handler(BaseHTTPRequestHandler):
             lift = True
             entry["signature_checked_by"] = "proxy"
         form = urllib.parse.parse_qs(text) if protocol == "query" else {}
+        if action == "CreateDBCluster":
+            own = self.cluster_exists_answer(form, body)
+            if own:
+                entry["status"] = own[0]
+                entry["answered_by"] = "proxy"
+                return self.send(*own)
         status, answered_by = self.forward(body, protocol, action, target, form, lift)
         entry["status"] = status
         entry["answered_by"] = answered_by
@@ -830,6 +847,27 @@ class Handler(BaseHTTPRequestHandler):
             entry["status"] = "lost"
             entry["answered_by"] = answered_by + ", answer lost"
             entry["fault"] = True
+
+    def cluster_exists_answer(self, form, body):
+        """moto's CreateDBCluster of an existing identifier replaces the
+        cluster (a new resource id and secret) before it fails with
+        DBClusterSnapshotAlreadyExistsFault; AWS leaves the cluster as it
+        is and answers DBClusterAlreadyExistsFault.  That answer, after the
+        signature is checked here, when moto (asked with authentication
+        lifted) has the cluster; else None, and the call goes to moto."""
+        ident = form.get("DBClusterIdentifier", [""])[0]
+        if not ident:
+            return None
+        st, _, out = self.moto_lifted("POST", "/", urllib.parse.urlencode({
+            "Action": "DescribeDBClusters", "Version": "2014-10-31",
+            "DBClusterIdentifier": ident}).encode())
+        if st != 200:
+            return None
+        refused = verify_sigv4(self.command, self.path, self.headers, body, "rds")
+        if refused:
+            return error_answer("query", *refused)
+        return error_answer("query", 400, "DBClusterAlreadyExistsFault",
+                            "DB Cluster already exists")
 
     def reset_connection(self):
         """Close the client's connection with a TCP reset (SO_LINGER 0:

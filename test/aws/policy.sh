@@ -203,6 +203,8 @@ reason_for() {
 	local a=$1
 	case $a in
 		sts:GetCallerIdentity) echo "moto (like AWS) always allows it"; return ;;
+		kms:ListResourceTags)
+			echo "a key whose tags appdb may not read is not its own (the policy lets it read only keys tagged managed-by=appdb), so the refusal ends no run"; return ;;
 		backup:CreateBackupSelection|backup:ListBackupSelections|backup:DeleteBackupSelection|backup:GetBackupSelection)
 			echo "Backup selections are answered by the proxy (moto has none), which does not evaluate IAM"; return ;;
 	esac

@@ -7,7 +7,8 @@ in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (moto checks every signature):
   provider_state.py created NAME [--max-capacity N] [--deletion-protection on|off]
       every resource provision makes, with the parameters DESIGN §1 asks for
   provider_state.py single NAME
-      one of each, no duplicates (after a provision that failed halfway)
+      one of each, no duplicates (after a provision that failed halfway, or
+      one whose answers were lost); prints the per-resource counts
   provider_state.py gone NAME [--final-snapshot]
       nothing of NAME is left (the KMS key pending deletion, as AWS keeps it),
       or, with --final-snapshot, the final snapshot and the key kept
@@ -203,19 +204,36 @@ def appdb_keys(kms, name, state):
 
 
 def single(name):
+    """One of each resource of NAME, none twice; the counts are printed."""
     rds, ec2, kms, iam = client("rds"), client("ec2"), client("kms"), client("iam")
-    equal(len([c for c in rds.describe_db_clusters()["DBClusters"] if c["DBClusterIdentifier"] == name]), 1,
-          "one cluster")
-    equal(len(rds.describe_db_instances(Filters=[{"Name": "db-cluster-id", "Values": [name]}])["DBInstances"]), 1,
-          "one instance")
-    equal(len(appdb_keys(kms, name, "Enabled")), 1, "one KMS key made by appdb")
-    equal(len(ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"{name}-database"]}])
-              ["SecurityGroups"]), 1, "one security group")
-    equal(len([p for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"].startswith(name + "-")]),
-          2, "two IAM policies")
-    plans = [p for p in client("backup", via_proxy=True).list_backup_plans()["BackupPlansList"]
-             if p["BackupPlanName"] == f"{name}-database"]
-    equal(len(plans), 1, "one backup plan")
+    backup = client("backup", via_proxy=True)
+    plans = [p for p in backup.list_backup_plans()["BackupPlansList"] if p["BackupPlanName"] == f"{name}-database"]
+    sgs = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"{name}-database"]}])["SecurityGroups"]
+    counts = {
+        "cluster": len([c for c in rds.describe_db_clusters()["DBClusters"] if c["DBClusterIdentifier"] == name]),
+        "instance": len(rds.describe_db_instances(Filters=[{"Name": "db-cluster-id", "Values": [name]}])["DBInstances"]),
+        "KMS key": len(appdb_keys(kms, name, "Enabled")),
+        "KMS alias": len([a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == f"alias/{name}-database"]),
+        "parameter group": len([g for g in rds.describe_db_cluster_parameter_groups()["DBClusterParameterGroups"]
+                                if g["DBClusterParameterGroupName"].startswith(name + "-")]),
+        "subnet group": len([g for g in rds.describe_db_subnet_groups()["DBSubnetGroups"]
+                             if g["DBSubnetGroupName"] == name]),
+        "security group": len(sgs),
+        "ingress rule": sum(len(p.get("IpRanges", [])) for g in sgs for p in g["IpPermissions"]),
+        "IAM role": len([r for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(name + "-")]),
+        "IAM policy": len([p for p in iam.list_policies(Scope="Local")["Policies"]
+                           if p["PolicyName"].startswith(name + "-")]),
+        "backup vault": len([v for v in backup.list_backup_vaults()["BackupVaultList"]
+                             if v["BackupVaultName"] == f"{name}-database"]),
+        "backup plan": len(plans),
+        "backup selection": sum(len(backup.list_backup_selections(BackupPlanId=p["BackupPlanId"])["BackupSelectionsList"])
+                                for p in plans),
+    }
+    print("per-resource counts of %s: %s" % (name, ", ".join("%s %d" % kv for kv in counts.items())))
+    want = {k: 1 for k in counts}
+    want.update({"IAM role": 2, "IAM policy": 2})
+    for what, n in want.items():
+        equal(counts[what], n, f"{n} × {what}")
 
 
 def gone(name, final_snapshot):

@@ -1295,7 +1295,7 @@ test_backup(struct aws_client *c)
 	char	   *plan_id = NULL;
 	bool		found;
 
-	st = aws_backup_create_vault(c, "appdb-svc", kms_arn, tags, 1, &v, &err);
+	st = aws_backup_create_vault(c, "appdb-svc", kms_arn, tags, 1, NULL, &v, &err);
 	check(st == AWS_OK && v.found && v.arn, "backup-create-vault", "%s", st ? S(err.text) : "");
 	aws_backup_vault_clean_up(&v);
 	if (st)
@@ -1317,7 +1317,7 @@ test_backup(struct aws_client *c)
 	aws_backup_vault_clean_up(&v);
 	check_sent("backup-describe-vault-sent", "GET /backup-vaults/appdb-svc", "method", "GET", NULL);
 
-	st = aws_backup_create_plan(c, "appdb-svc", rules, 1, tags, 1, &plan, &err);
+	st = aws_backup_create_plan(c, "appdb-svc", rules, 1, tags, 1, NULL, &plan, &err);
 	if (check(st == AWS_OK && plan.id, "backup-create-plan", "%s", st ? S(err.text) : ""))
 		plan_id = strdup(plan.id);
 	else
@@ -1345,7 +1345,7 @@ test_backup(struct aws_client *c)
 		/* moto has no Backup selections (HTML 500, AWS.md) */
 		st = aws_backup_create_selection(c, plan_id, "appdb-svc",
 										 "arn:aws:iam::123456789012:role/appdb-svc-backup",
-										 res, 1, &sel, &err);
+										 res, 1, NULL, &sel, &err);
 		if (st == AWS_OK)
 			check(sel.found && sel.id, "backup-create-selection", "no id");
 		else
@@ -1469,7 +1469,7 @@ test_wrong_secret(const struct aws_credentials *good)
 		  "wrong-secret-json", "%d %s", st, st ? S(err.text) : "");
 	if (st)
 		aws_error_clean_up(&err);
-	st = aws_backup_create_vault(c, "appdb-svc-bad", NULL, NULL, 0, &v, &err);
+	st = aws_backup_create_vault(c, "appdb-svc-bad", NULL, NULL, 0, NULL, &v, &err);
 	check(st == AWS_ERR_SERVICE && streq(err.code, "SignatureDoesNotMatch") &&
 		  strstr(S(err.text), "Backup CreateBackupVault failed: SignatureDoesNotMatch"),
 		  "wrong-secret-rest-json", "%d %s", st, st ? S(err.text) : "");
