@@ -429,10 +429,18 @@ server_stop(const struct local_env *e)
 	return rc == 0 ? 0 : -1;
 }
 
-/* After a failure that a stopped or killed server explains: say so, and what to do. */
+/*
+ * After a failure that a stopped or killed server explains: say so, and what
+ * to do.  A connection lost: the postmaster may still be exiting, so wait a
+ * little for it.
+ */
 static void
-hint_if_stopped(const struct local_env *e)
+hint_if_stopped(const struct local_env *e, bool lost)
 {
+	int			tries = lost ? 20 : 1;
+
+	while (server_running(e) && --tries > 0)
+		usleep(100 * 1000);
 	if (!server_running(e))
 		hintf("the environment's server is not running: \"appdb provision\" starts it");
 }
@@ -451,7 +459,7 @@ local_connect(const struct local_env *e, const char *user, const char *dbname)
 	snprintf(port, sizeof(port), "%d", e->port);
 	conn = pg_connect(keywords, values);
 	if (conn == NULL)
-		hint_if_stopped(e);
+		hint_if_stopped(e, false);
 	return conn;
 }
 
@@ -596,9 +604,13 @@ owner_mismatch(const char *dir, const struct env_config *cfg, const char *state_
 	const char *keys[] = {"app", "env", "state_dir", "token"};
 	const char *want[] = {cfg->app, cfg->env, state_dir, token};
 	int			i;
+	struct stat st;
 
 	if (root == NULL || !json_object_is_type(root, json_type_object))
 		why = text ? "its " OWNER_MARKER " marker is damaged" : "it has no " OWNER_MARKER " marker";
+	/* the server's OS user may write in its directory, but not as us */
+	else if (stat(path, &st) != 0 || st.st_uid != geteuid())
+		why = "its " OWNER_MARKER " marker was not written by appdb as this user";
 	for (i = 0; i < 4 && why == NULL; i++)
 	{
 		struct json_object *v;
@@ -1402,9 +1414,10 @@ local_roles(const struct appdb_options *opts, const struct env_config *cfg)
 		return EXIT_FAILURE_REMOTE;
 	}
 	rc = roles_command(master, opts, cfg, &executed);
-	PQfinish(master);
+	/* it may have stopped, or been killed, since we connected */
 	if (rc == EXIT_FAILURE_REMOTE)
-		hint_if_stopped(&e);	/* it may have stopped, or been killed, since we connected */
+		hint_if_stopped(&e, PQstatus(master) == CONNECTION_BAD);
+	PQfinish(master);
 
 	/* passwords for app and migrator, once: right after setup first creates them */
 	if (rc == EXIT_OK && opts->command == CMD_ROLES_SETUP &&
