@@ -1597,6 +1597,8 @@ destroy_found(const struct local_env *e, const struct env_config *cfg)
 	if (owner_mismatch(e->state_dir, cfg, e->state_dir, NULL, &marker) == NULL)
 	{
 		rc = stop_found(e->state_dir, marker);
+		notef("destroy: removing the data directory %s/data with the state (its marker names this environment)",
+			  e->state_dir);
 		json_object_put(marker);
 		marker = NULL;
 	}
