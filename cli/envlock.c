@@ -92,6 +92,8 @@ env_lock(const char *state_dir, const char *name, struct env_lock *lk)
 	double		deadline;
 	bool		waited = false;
 	int			fd = -1;
+	int			polls = 0;
+	long		holder = 0;
 
 	lk->fd = -1;
 	lk->state_dir = NULL;
@@ -129,9 +131,13 @@ env_lock(const char *state_dir, const char *name, struct env_lock *lk)
 				fd = -1;
 				continue;
 			}
-			/* the pid, for the message of whoever waits next (a detail: errors ignored) */
-			len = snprintf(pid, sizeof(pid), "%d\n", (int) getpid());
-			if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t) len, 0) != len)
+			/*
+			 * The pid, for the message of whoever waits next (a detail:
+			 * errors ignored), in one write of a fixed width, so that a
+			 * reader never sees the file empty or half written.
+			 */
+			len = snprintf(pid, sizeof(pid), "%10d\n", (int) getpid());
+			if (pwrite(fd, pid, (size_t) len, 0) != len)
 				verbosef("cannot write the pid into %s", lk->path);
 			if (waited)
 				notef("the other appdb command on %s has finished; going on", name);
@@ -143,9 +149,9 @@ env_lock(const char *state_dir, const char *name, struct env_lock *lk)
 			errorf("cannot lock %s: %s", lk->path, strerror(errno));
 			break;
 		}
-		if (!waited && fd >= 0)
+		if (!waited && fd >= 0 && ((holder = lock_holder(fd)) > 0 || polls > 0))
 		{
-			long		holder = lock_holder(fd);
+			/* no live holder at the first poll: it is just leaving, so try again first */
 			char	   *who = holder > 0 ? str_printf(" (pid %ld)", holder) : xstrdup("");
 
 			notef("waiting for another appdb command on %s%s to finish (up to %ld s) ...",
@@ -165,6 +171,7 @@ env_lock(const char *state_dir, const char *name, struct env_lock *lk)
 			struct timespec pause = {0, LOCK_POLL_MS * 1000000L};
 
 			nanosleep(&pause, NULL);
+			polls++;
 		}
 	}
 	if (fd >= 0)

@@ -13,6 +13,14 @@
  *
  * Every step of provision is idempotent: it looks, then does only what is
  * missing, so a provision that stopped halfway is completed by the next.
+ *
+ * appdb deletes only what it made: the directory it makes for the data (the
+ * state directory itself when not root) holds an ownership marker naming the
+ * environment and a random token that state.json also holds, and a tree is
+ * removed only when its path has the form appdb gives it and its marker
+ * matches.  A second marker in the data directory says initdb and appdb's
+ * configuration are complete; without it the data directory is half made,
+ * and provision makes it again instead of starting initdb's defaults.
  */
 #include "local.h"
 
@@ -20,6 +28,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,6 +53,8 @@
 #define BOOTSTRAP_USER "rdsadmin"
 #define MASTER_USER "postgres"
 #define CONNECT_TIMEOUT "10"
+#define OWNER_MARKER "appdb-owner"	/* in the directory made for the data */
+#define READY_MARKER "appdb-ready"	/* in the data directory, once configured */
 
 struct local_env
 {
@@ -55,6 +67,8 @@ struct local_env
 	char	   *os_user;		/* the server's, when we are root */
 	char	   *data_parent;	/* a directory we created for the data */
 	char	   *data_dir;
+	char	   *token;			/* also in the ownership marker: proves it ours */
+	char	   *damaged;		/* why state.json cannot be used, or NULL */
 };
 
 static void
@@ -66,6 +80,8 @@ local_env_free(struct local_env *e)
 	free(e->os_user);
 	free(e->data_parent);
 	free(e->data_dir);
+	free(e->token);
+	free(e->damaged);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -81,9 +97,12 @@ json_string_or_null(struct json_object *obj, const char *key)
 
 static int	pgpass_split_old(const struct local_env *e);
 
-/* Where the environment's state is, and what state.json says. */
+/*
+ * Where the environment's state is, and what state.json says; a damaged
+ * state.json sets e->damaged (local_load reports it, destroy works around it).
+ */
 static int
-local_load(const struct env_config *cfg, struct local_env *e)
+local_read(const struct env_config *cfg, struct local_env *e)
 {
 	char	   *text;
 	struct json_object *root;
@@ -102,28 +121,42 @@ local_load(const struct env_config *cfg, struct local_env *e)
 	free(text);
 	if (root == NULL || !json_object_is_type(root, json_type_object))
 	{
-		errorf("%s is damaged (not a JSON object)", e->state_path);
-		hintf("\"appdb destroy\" removes the environment; check its data directory first");
+		e->damaged = xstrdup("not a JSON object");
 		if (root)
 			json_object_put(root);
-		return EXIT_FAILURE_REMOTE;
+		return -1;
 	}
 	e->exists = true;
 	e->bindir = json_string_or_null(root, "bindir");
 	e->os_user = json_string_or_null(root, "os_user");
 	e->data_parent = json_string_or_null(root, "data_parent");
 	e->data_dir = json_string_or_null(root, "data_dir");
+	e->token = json_string_or_null(root, "token");
 	if (json_object_object_get_ex(root, "port", &v))
 		e->port = json_object_get_int(v);
 	if (json_object_object_get_ex(root, "major", &v))
 		e->major = json_object_get_int(v);
 	json_object_put(root);
 	if (!e->bindir || !e->data_dir || e->port <= 0)
-	{
-		errorf("%s is damaged (missing bindir, data_dir or port)", e->state_path);
-		return EXIT_FAILURE_REMOTE;
-	}
+		e->damaged = xstrdup("missing bindir, data_dir or port");
 	return -1;
+}
+
+/* local_read, where a damaged state.json is an error. */
+static int
+local_load(const struct env_config *cfg, struct local_env *e)
+{
+	int			rc = local_read(cfg, e);
+
+	if (rc < 0 && e->damaged)
+	{
+		errorf("%s is damaged (%s)", e->state_path, e->damaged);
+		hintf("\"appdb destroy\" removes what is provably this environment's (its marked data directory) and its state, and names what it leaves");
+		rc = EXIT_FAILURE_REMOTE;
+	}
+	if (rc >= 0)
+		local_env_free(e);
+	return rc;
 }
 
 static int
@@ -140,6 +173,7 @@ local_save(const struct local_env *e)
 	if (e->data_parent)
 		json_object_object_add(root, "data_parent", json_object_new_string(e->data_parent));
 	json_object_object_add(root, "data_dir", json_object_new_string(e->data_dir));
+	json_object_object_add(root, "token", json_object_new_string(e->token));
 	rc = write_file_atomic(e->state_path,
 						   json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 														  JSON_C_TO_STRING_NOSLASHESCAPE), 0600);
@@ -262,7 +296,8 @@ static int
 pgpass_add(const struct local_env *e, const char *user, const char *password)
 {
 	char	   *field = pgpass_escape(user);
-	char	   *line = str_printf("127.0.0.1:%d:*:%s:%s\n", e->port, field, password);
+	/* any port: the file is this role's in this environment, and configure --port moves it */
+	char	   *line = str_printf("127.0.0.1:*:*:%s:%s\n", field, password);
 	int			rc = pgpass_write(e, user, line);
 
 	wipe_free(line);
@@ -292,7 +327,8 @@ pgpass_split_old(const struct local_env *e)
 			*nl = '\0';
 		if (user && !pgpass_has(e, user))
 		{
-			char	   *one = str_printf("%s\n", line);
+			/* host:port:...: the port becomes "*", as pgpass_add writes it */
+			char	   *one = str_printf("127.0.0.1:*%s\n", strchr(strchr(line, ':') + 1, ':'));
 
 			rc = pgpass_write(e, user, one);
 			wipe_free(one);
@@ -363,6 +399,18 @@ server_running(const struct local_env *e)
 
 	free(pidfile);
 	free(text);
+	if (alive)
+	{
+		/* a killed postmaster stays a zombie until its parent reaps it */
+		char	   *statpath = str_printf("/proc/%ld/stat", pid);
+		char	   *stat = read_file(statpath);
+		char	   *end = stat ? strrchr(stat, ')') : NULL;
+
+		if (end && end[1] == ' ' && end[2] == 'Z')
+			alive = false;
+		free(statpath);
+		free(stat);
+	}
 	return alive;
 }
 
@@ -381,6 +429,17 @@ run_server_program(const struct local_env *e, char *const argv[], const char *lo
 	return rc;
 }
 
+/* Whether initdb and appdb's configuration of the data directory are complete. */
+static bool
+cluster_ready(const struct local_env *e)
+{
+	char	   *marker = str_printf("%s/" READY_MARKER, e->data_dir);
+	bool		ready = access(marker, F_OK) == 0;
+
+	free(marker);
+	return ready;
+}
+
 static int
 server_start(const struct local_env *e)
 {
@@ -390,6 +449,13 @@ server_start(const struct local_env *e)
 	char	   *argv[] = {pg_ctl, "start", "-w", "-t", "60", "-D", e->data_dir, "-l", log, NULL};
 	int			rc;
 
+	/* initdb's defaults listen on port 5432 and a Unix socket: never start those */
+	if (!cluster_ready(e))
+	{
+		errorf("%s is not configured by appdb (no %s in it); not starting it", e->data_dir, READY_MARKER);
+		rc = -1;
+		goto out;
+	}
 	progressf("starting the server (port %d)", e->port);
 	rc = run_server_program(e, argv, ctl_log);
 	progress_done();
@@ -406,6 +472,7 @@ server_start(const struct local_env *e)
 		}
 		free(tail);
 	}
+out:
 	free(pg_ctl);
 	free(log);
 	free(ctl_log);
@@ -426,6 +493,22 @@ server_stop(const struct local_env *e)
 	return rc == 0 ? 0 : -1;
 }
 
+/*
+ * After a failure that a stopped or killed server explains: say so, and what
+ * to do.  A connection lost: the postmaster may still be exiting, so wait a
+ * little for it.
+ */
+static void
+hint_if_stopped(const struct local_env *e, bool lost)
+{
+	int			tries = lost ? 20 : 1;
+
+	while (server_running(e) && --tries > 0)
+		usleep(100 * 1000);
+	if (!server_running(e))
+		hintf("the environment's server is not running: \"appdb provision\" starts it");
+}
+
 static PGconn *
 local_connect(const struct local_env *e, const char *user, const char *dbname)
 {
@@ -441,8 +524,8 @@ local_connect(const struct local_env *e, const char *user, const char *dbname)
 	snprintf(port, sizeof(port), "%d", e->port);
 	conn = pg_connect(keywords, values);
 	free(passfile);
-	if (conn == NULL && !server_running(e))
-		hintf("the environment's server is not running: \"appdb provision\" starts it");
+	if (conn == NULL)
+		hint_if_stopped(e, false);
 	return conn;
 }
 
@@ -519,6 +602,242 @@ out:
 	wipe_free(password);
 	app_mem_free_all(&mem);
 	return rc;
+}
+
+/* --- what appdb made ---------------------------------------------------- */
+
+/* The directory made for the data, which holds the ownership marker. */
+static const char *
+data_home(const struct local_env *e)
+{
+	return e->data_parent ? e->data_parent : e->state_dir;
+}
+
+/* Write text to a file of the data directory, owned by the server's OS user. */
+static int
+write_server_file(const struct local_env *e, const char *path, const char *text, mode_t mode)
+{
+	struct os_user user = {0};
+	int			have = server_user(e, &user);
+	int			rc = -1;
+
+	if (have >= 0 && write_file_atomic(path, text, mode) == 0 &&
+		(!have || chown(path, user.uid, user.gid) == 0))
+		rc = 0;
+	else if (have >= 0)
+		errorf("cannot write %s: %s", path, strerror(errno));
+	free(user.name);
+	return rc;
+}
+
+/* Mark data_home as this environment's: its app, env, state dir and token. */
+static int
+write_owner_marker(const struct local_env *e, const struct env_config *cfg)
+{
+	struct json_object *root = json_object_new_object();
+	char	   *path = str_printf("%s/" OWNER_MARKER, data_home(e));
+	int			rc;
+
+	json_object_object_add(root, "note", json_object_new_string(
+		"appdb made this directory for one environment's data; \"appdb destroy\" removes it"));
+	json_object_object_add(root, "app", json_object_new_string(cfg->app));
+	json_object_object_add(root, "env", json_object_new_string(cfg->env));
+	json_object_object_add(root, "state_dir", json_object_new_string(e->state_dir));
+	json_object_object_add(root, "token", json_object_new_string(e->token));
+	/* so that a destroy without state.json can still stop its server */
+	json_object_object_add(root, "bindir", json_object_new_string(e->bindir));
+	if (e->os_user)
+		json_object_object_add(root, "os_user", json_object_new_string(e->os_user));
+	rc = write_file_atomic(path, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+																JSON_C_TO_STRING_NOSLASHESCAPE), 0644);
+	if (rc != 0)
+		errorf("cannot write %s: %s", path, strerror(errno));
+	json_object_put(root);
+	free(path);
+	return rc;
+}
+
+/*
+ * Whether dir's marker names this environment (app, env, state dir) and, when
+ * token is given, that token.  Returns NULL when it does, else why not; with
+ * marker_out, the marker (to read bindir and os_user from) when it names us.
+ */
+static const char *
+owner_mismatch(const char *dir, const struct env_config *cfg, const char *state_dir,
+			   const char *token, struct json_object **marker_out)
+{
+	char	   *path = str_printf("%s/" OWNER_MARKER, dir);
+	char	   *text = read_file(path);
+	struct json_object *root = text ? json_tokener_parse(text) : NULL;
+	const char *why = NULL;
+	const char *keys[] = {"app", "env", "state_dir", "token"};
+	const char *want[] = {cfg->app, cfg->env, state_dir, token};
+	int			i;
+	struct stat st;
+
+	if (root == NULL || !json_object_is_type(root, json_type_object))
+		why = text ? "its " OWNER_MARKER " marker is damaged" : "it has no " OWNER_MARKER " marker";
+	/* the server's OS user may write in its directory, but not as us */
+	else if (stat(path, &st) != 0 || st.st_uid != geteuid())
+		why = "its " OWNER_MARKER " marker was not written by appdb as this user";
+	for (i = 0; i < 4 && why == NULL; i++)
+	{
+		struct json_object *v;
+
+		if (want[i] && (!json_object_object_get_ex(root, keys[i], &v) ||
+						!json_object_is_type(v, json_type_string) ||
+						strcmp(json_object_get_string(v), want[i]) != 0))
+			why = i < 3 ? "its " OWNER_MARKER " marker names another environment" :
+				"its " OWNER_MARKER " marker's token is not the one in state.json";
+	}
+	if (why == NULL && marker_out)
+		*marker_out = root;
+	else if (root)
+		json_object_put(root);
+	free(path);
+	free(text);
+	return why;
+}
+
+/* Whether path is a name appdb gives a data parent: /var/tmp/appdb-<app>-<env>.XXXXXX */
+static bool
+parent_form(const char *path, const struct env_config *cfg)
+{
+	char	   *prefix = str_printf("/var/tmp/appdb-%s-%s.", cfg->app, cfg->env);
+	size_t		n = strlen(prefix);
+	bool		ok = strncmp(path, prefix, n) == 0 && strlen(path + n) == 6 &&
+		strspn(path + n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == 6;
+
+	free(prefix);
+	return ok;
+}
+
+/* A real directory (not a symlink) whose path has no symlink or ".." in it. */
+static bool
+plain_directory(const char *path)
+{
+	struct stat st;
+	char		real[PATH_MAX];
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+		realpath(path, real) != NULL && strcmp(real, path) == 0;
+}
+
+/*
+ * Whether the directories state.json names are the ones appdb made for this
+ * environment, before anything there is used or deleted.  Returns -1 when
+ * they are (*gone: the data's directory is no longer there), else the exit
+ * code with the error reported, nothing changed.
+ */
+static int
+check_own(const struct local_env *e, const struct env_config *cfg, bool *gone)
+{
+	const char *home = data_home(e);
+	char	   *want_data = str_printf("%s/data", home);
+	const char *why = NULL;
+	struct stat st;
+
+	*gone = false;
+	if (e->data_parent && !parent_form(e->data_parent, cfg))
+		why = "appdb makes its data directories as /var/tmp/appdb-<app>-<env>.XXXXXX";
+	else if (strcmp(e->data_dir, want_data) != 0)
+		why = "appdb keeps the data in the directory \"data\" of the one it made";
+	else if (e->token == NULL)
+		why = "state.json has no ownership token (an older appdb made it, or it was edited)";
+	else if (lstat(home, &st) != 0 && errno == ENOENT)
+		*gone = true;
+	else if (e->data_parent && !plain_directory(home))
+		why = "it is not a plain directory (a symlink, or a path through one)";
+	else
+		why = owner_mismatch(home, cfg, e->state_dir, e->token, NULL);
+	free(want_data);
+	if (why == NULL)
+		return -1;
+	errorf("%s names %s as this environment's data, which appdb did not make for it (%s); nothing changed",
+		   e->state_path, e->data_parent ? e->data_parent : e->data_dir, why);
+	hintf("appdb uses and deletes only directories it made and marked: restore the state.json appdb wrote; "
+		  "or, if that directory is this environment's, stop its server, remove it and %s by hand",
+		  e->state_dir);
+	return EXIT_FAILURE_REMOTE;
+}
+
+/* .appdb/.gitignore, so that no state or password is committed by accident. */
+static int
+ignore_state_root(const struct local_env *e)
+{
+	char	   *path = str_printf("%.*s/.gitignore", (int) (strrchr(e->state_dir, '/') - e->state_dir),
+								  e->state_dir);
+	int			rc = 0;
+
+	if (access(path, F_OK) != 0 && (rc = write_file_atomic(path, "*\n", 0644)) != 0)
+		errorf("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
+/* Remove .appdb when no environment is left in it (its .gitignore aside). */
+static void
+remove_state_root(const struct local_env *e)
+{
+	char	   *root = str_printf("%.*s", (int) (strrchr(e->state_dir, '/') - e->state_dir), e->state_dir);
+	char	   *ignore = str_printf("%s/.gitignore", root);
+	DIR		   *dir = opendir(root);
+	struct dirent *d;
+	bool		empty = dir != NULL;
+
+	while (dir && (d = readdir(dir)) != NULL)
+		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0 &&
+			strcmp(d->d_name, ".gitignore") != 0)
+			empty = false;
+	if (dir)
+		closedir(dir);
+	if (empty)
+	{
+		unlink(ignore);
+		rmdir(root);
+	}
+	free(root);
+	free(ignore);
+}
+
+/*
+ * Whether the server may listen on 127.0.0.1:port: nothing else does, and
+ * the server's OS user may bind it.  -1 if so, else the exit code, reported.
+ */
+static int
+check_port(int port)
+{
+	struct sockaddr_in addr = {0};
+	int			fd = socket(AF_INET, SOCK_STREAM, 0);
+	int			one = 1;
+	int			err = 0;
+	int			lowest = 1024;
+	char	   *text = read_file("/proc/sys/net/ipv4/ip_unprivileged_port_start");
+
+	if (text)
+		lowest = atoi(text);
+	free(text);
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	addr.sin_port = htons((uint16_t) port);
+	/* as the server does, so a connection in TIME_WAIT does not count */
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+		bind(fd, (struct sockaddr *) &addr, sizeof(addr)) != 0)
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	/* as root we may bind any port, but the server's unprivileged OS user may not */
+	if (err == 0 && (port >= lowest || !running_as_root()))
+		return -1;
+	if (err == EADDRINUSE)
+		errorf("port %d on 127.0.0.1 is taken by another program", port);
+	else if (err == 0 || err == EACCES)
+		errorf("port %d is not allowed: ports below %d need privileges the server's OS user does not have",
+			   port, lowest);
+	else
+		errorf("cannot check port %d on 127.0.0.1: %s", port, strerror(err));
+	hintf("stop what holds it, or give the environment another port: appdb configure --force --port N (with the other options it had), then appdb provision");
+	return EXIT_FAILURE_REMOTE;
 }
 
 /* --- provision ---------------------------------------------------------- */
@@ -604,17 +923,17 @@ free_port(void)
 	return port;
 }
 
-/* Create the data directory's home, reachable by the server's OS user. */
+/* Root: a directory under /var/tmp for the data, reachable by the server's OS user. */
 static int
-make_data_home(struct local_env *e, const struct env_config *cfg)
+make_data_parent(struct local_env *e, const struct env_config *cfg)
 {
 	struct os_user user = {0};
 
+	free(e->os_user);
+	free(e->data_parent);
+	e->os_user = e->data_parent = NULL;
 	if (!running_as_root())
-	{
-		e->data_dir = str_printf("%s/data", e->state_dir);
-		return mkdir_parents(e->state_dir, 0700);
-	}
+		return 0;
 	/* root: the server runs as "postgres" (Debian's) or else "nobody" */
 	if (lookup_os_user("postgres", &user) == 0)
 		e->os_user = xstrdup("postgres");
@@ -638,9 +957,67 @@ make_data_home(struct local_env *e, const struct env_config *cfg)
 		}
 		e->data_parent = template;
 	}
-	e->data_dir = str_printf("%s/data", e->data_parent);
 	free(user.name);
-	return mkdir_parents(e->state_dir, 0700);
+	return 0;
+}
+
+/* The state dir, .appdb's .gitignore, and the data's marked home. */
+static int
+make_data_home(struct local_env *e, const struct env_config *cfg)
+{
+	if (mkdir_parents(e->state_dir, 0700) != 0)
+	{
+		errorf("cannot create %s: %s", e->state_dir, strerror(errno));
+		return -1;
+	}
+	if (ignore_state_root(e) != 0 || make_data_parent(e, cfg) != 0)
+		return -1;
+	free(e->token);
+	e->token = random_password();
+	free(e->data_dir);
+	e->data_dir = str_printf("%s/data", data_home(e));
+	return write_owner_marker(e, cfg);
+}
+
+/*
+ * appdb's settings, then the marker that says the data directory is
+ * complete.  They are one block at the end of postgresql.conf, which a port
+ * change replaces.
+ */
+static int
+configure_cluster(const struct local_env *e)
+{
+	char	   *confpath = str_printf("%s/postgresql.conf", e->data_dir);
+	char	   *hbapath = str_printf("%s/pg_hba.conf", e->data_dir);
+	char	   *ready = str_printf("%s/" READY_MARKER, e->data_dir);
+	char	   *old = read_file(confpath);
+	char	   *block = old ? strstr(old, "\n# appdb\n") : NULL;
+	char	   *conf;
+	int			rc = -1;
+
+	if (old == NULL)
+	{
+		errorf("cannot read %s: %s", confpath, strerror(errno));
+		goto out;
+	}
+	if (block)
+		*block = '\0';
+	/* TCP on the loopback only; no Unix socket, so only passwords let anyone in */
+	conf = str_printf("%s\n# appdb\nlisten_addresses = '127.0.0.1'\nport = %d\n"
+					  "unix_socket_directories = ''\npassword_encryption = 'scram-sha-256'\n"
+					  "log_statement = 'ddl'\n", old, e->port);
+	if (write_server_file(e, confpath, conf, 0600) == 0 &&
+		write_server_file(e, hbapath, "# appdb: every connection with a password, on the loopback\n"
+						  "host all all 127.0.0.1/32 scram-sha-256\n", 0600) == 0 &&
+		write_server_file(e, ready, e->token, 0600) == 0)
+		rc = 0;
+	free(conf);
+out:
+	free(confpath);
+	free(hbapath);
+	free(ready);
+	free(old);
+	return rc;
 }
 
 /* initdb with the bootstrap superuser and its password, then our settings. */
@@ -655,8 +1032,6 @@ init_cluster(struct local_env *e)
 	char	   *argv[] = {initdb, "-U", BOOTSTRAP_USER, "-A", "scram-sha-256", pwopt,
 	"-E", "UTF8", "--locale=C", "-D", e->data_dir, NULL};
 	char	   *password = random_password();
-	char	   *conf = NULL;
-	char	   *hba = NULL;
 	int			have;
 	int			rc = -1;
 	int			fd;
@@ -686,35 +1061,7 @@ init_cluster(struct local_env *e)
 		rc = -1;
 		goto out;
 	}
-	if (pgpass_add(e, BOOTSTRAP_USER, password) != 0)
-		goto out;
-
-	/* TCP on the loopback only; no Unix socket, so only passwords let anyone in */
-	conf = str_printf("\n# appdb\nlisten_addresses = '127.0.0.1'\nport = %d\n"
-					 "unix_socket_directories = ''\npassword_encryption = 'scram-sha-256'\n"
-					 "log_statement = 'ddl'\n",
-					 e->port);
-	hba = str_printf("# appdb: every connection with a password, on the loopback\n"
-					"host all all 127.0.0.1/32 scram-sha-256\n");
-	{
-		char	   *confpath = str_printf("%s/postgresql.conf", e->data_dir);
-		char	   *hbapath = str_printf("%s/pg_hba.conf", e->data_dir);
-		char	   *old = read_file(confpath);
-		char	   *all = str_printf("%s%s", old ? old : "", conf);
-		mode_t		mode = 0600;
-
-		rc = write_file_atomic(confpath, all, mode) == 0 &&
-			write_file_atomic(hbapath, hba, mode) == 0 ? 0 : -1;
-		if (rc == 0 && have && (chown(confpath, user.uid, user.gid) != 0 ||
-								chown(hbapath, user.uid, user.gid) != 0))
-			rc = -1;
-		if (rc != 0)
-			errorf("cannot configure the cluster: %s", strerror(errno));
-		free(confpath);
-		free(hbapath);
-		free(old);
-		free(all);
-	}
+	rc = pgpass_add(e, BOOTSTRAP_USER, password) == 0 && configure_cluster(e) == 0 ? 0 : -1;
 out:
 	wipe_free(password);
 	free(user.name);
@@ -722,8 +1069,6 @@ out:
 	free(initdb);
 	free(pwopt);
 	free(log);
-	free(conf);
-	free(hba);
 	return rc;
 }
 
@@ -857,6 +1202,32 @@ fail:
 	return -1;
 }
 
+/*
+ * configure --port changed the port: postgresql.conf and state.json follow,
+ * in that order, so a rerun after a crash completes it (the password files
+ * name any port).
+ * A running server is stopped; provision starts it on the new port.
+ */
+static int
+move_port(struct local_env *e, int port)
+{
+	int			old = e->port;
+	int			rc;
+
+	if ((rc = check_port(port)) >= 0)
+		return rc;
+	if (server_running(e) && server_stop(e) != 0)
+	{
+		errorf("could not stop the server to move it to port %d", port);
+		return EXIT_FAILURE_REMOTE;
+	}
+	notef("moving the cluster from port %d to port %d", old, port);
+	e->port = port;
+	if ((cluster_ready(e) && configure_cluster(e) != 0) || local_save(e) != 0)
+		return EXIT_FAILURE_REMOTE;
+	return -1;
+}
+
 int
 local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 {
@@ -865,7 +1236,8 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	int			major = 0;
 	int			rc;
 	int			changes = 0;
-	char	   *pgversion = NULL;
+	bool		fresh = false;	/* the data's home was made just now */
+	bool		gone;
 
 	if ((rc = local_load(cfg, &e)) >= 0)
 		goto out;
@@ -885,6 +1257,9 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 		e.bindir = xstrdup(bindir);
 		e.major = major;
 		e.port = cfg->port ? cfg->port : free_port();
+		/* a taken port is found before anything is made */
+		if (e.port > 0 && (rc = check_port(e.port)) >= 0)
+			goto out;
 		if (e.port <= 0 || make_data_home(&e, cfg) != 0 || local_save(&e) != 0)
 		{
 			errorf("cannot prepare the environment in %s", e.state_dir);
@@ -892,20 +1267,50 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 			goto out;
 		}
 		e.exists = true;
+		fresh = true;
 		changes++;
 	}
-	else if (access(e.bindir, X_OK) != 0)
+	else
 	{
-		errorf("this environment's PostgreSQL %d binaries are gone from %s", e.major, e.bindir);
-		rc = EXIT_FAILURE_REMOTE;
-		goto out;
+		/* nothing is used or deleted before it is known to be ours */
+		if ((rc = check_own(&e, cfg, &gone)) >= 0)
+			goto out;
+		if (access(e.bindir, X_OK) != 0)
+		{
+			errorf("this environment's PostgreSQL %d binaries are gone from %s", e.major, e.bindir);
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		/* its home removed from outside: a new one (the warning is below) */
+		if (gone && (make_data_home(&e, cfg) != 0 || local_save(&e) != 0))
+		{
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		if (cfg->port && cfg->port != e.port)
+		{
+			if ((rc = move_port(&e, cfg->port)) >= 0)
+				goto out;
+			changes++;
+		}
 	}
 
-	/* a provision that stopped before initdb finished starts it again */
-	pgversion = str_printf("%s/PG_VERSION", e.data_dir);
-	if (access(pgversion, F_OK) != 0)
+	/* no ready marker: initdb or our configuration did not finish; do both again */
+	if (!cluster_ready(&e))
 	{
-		remove_tree(e.data_dir);
+		if (access(e.data_dir, F_OK) == 0)
+		{
+			notef("%s was left half made (a provision was stopped); making it again", e.data_dir);
+			if (remove_tree(e.data_dir) != 0)
+			{
+				errorf("cannot remove %s", e.data_dir);
+				rc = EXIT_FAILURE_REMOTE;
+				goto out;
+			}
+		}
+		else if (!fresh)
+			warnf("the data directory %s was removed from outside; making a new, empty cluster (run \"appdb roles setup\" again after)",
+				  e.data_dir);
 		pgpass_remove_all(&e);
 		if (init_cluster(&e) != 0)
 		{
@@ -916,6 +1321,8 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	}
 	if (!server_running(&e))
 	{
+		if ((rc = check_port(e.port)) >= 0)
+			goto out;
 		if (server_start(&e) != 0)
 		{
 			rc = EXIT_FAILURE_REMOTE;
@@ -940,7 +1347,6 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 			  e.major, e.port, cfg->database);
 	rc = EXIT_OK;
 out:
-	free(pgversion);
 	free(bindir);
 	local_env_free(&e);
 	return rc;
@@ -954,6 +1360,7 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 	char	   *bindir;
 	int			major = 0;
 	int			rc;
+	bool		gone;
 
 	if ((rc = local_load(cfg, &e)) >= 0)
 		return rc;
@@ -980,16 +1387,32 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 			   e.major, e.bindir, bindir);
 		rc = EXIT_USAGE;
 	}
-	else if (!server_running(&e))
+	else if ((rc = check_own(&e, cfg, &gone)) < 0)
 	{
-		printf("start: the stopped cluster (PostgreSQL %d, port %d)\n", e.major, e.port);
-		printf("leave: everything else (checked when it runs)\n");
-		rc = EXIT_OK;
-	}
-	else
-	{
-		printf("leave: the running cluster (PostgreSQL %d, port %d, database \"%s\"); nothing to change\n",
-			   e.major, e.port, cfg->database);
+		int			port = cfg->port ? cfg->port : e.port;
+
+		if (gone || !cluster_ready(&e))
+		{
+			printf("create: a new, empty PostgreSQL %d cluster in %s (%s)\n", e.major, e.data_dir,
+				   !gone && access(e.data_dir, F_OK) == 0 ? "the one there is half made" :
+				   "the data directory was removed from outside");
+			printf("start: the server on 127.0.0.1, port %d\n", port);
+		}
+		else
+		{
+			if (port != e.port)
+				printf("change: the port from %d to %d (postgresql.conf, state.json, the password file)\n",
+					   e.port, port);
+			if (!server_running(&e))
+				printf("start: the stopped cluster (PostgreSQL %d, port %d)\n", e.major, port);
+			else if (port != e.port)
+				printf("restart: the cluster (PostgreSQL %d) on port %d\n", e.major, port);
+			if (!server_running(&e) || port != e.port)
+				printf("leave: everything else (checked when it runs)\n");
+			else
+				printf("leave: the running cluster (PostgreSQL %d, port %d, database \"%s\"); nothing to change\n",
+					   e.major, e.port, cfg->database);
+		}
 		rc = EXIT_OK;
 	}
 	free(bindir);
@@ -1060,6 +1483,9 @@ local_roles(const struct appdb_options *opts, const struct env_config *cfg)
 		return EXIT_FAILURE_REMOTE;
 	}
 	rc = roles_command(master, opts, cfg, &executed);
+	/* it may have stopped, or been killed, since we connected */
+	if (rc == EXIT_FAILURE_REMOTE)
+		hint_if_stopped(&e, PQstatus(master) == CONNECTION_BAD);
 	PQfinish(master);
 
 	/* passwords for app and migrator, once: right after setup first creates them */
@@ -1171,17 +1597,21 @@ local_status(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	struct local_env e;
 	bool		running;
+	bool		missing;
+	const char *state;
 	int			rc;
 	struct json_object *obj;
 
 	if ((rc = local_load(cfg, &e)) >= 0)
 		return rc;
 	running = e.exists && server_running(&e);
+	missing = e.exists && !running && access(e.data_dir, F_OK) != 0 && errno == ENOENT;
+	state = !e.exists ? "absent" : running ? "running" : missing ? "missing" : "stopped";
 	if (opts->output == OUTPUT_JSON)
 	{
 		obj = json_object_new_object();
 		json_object_object_add(obj, "provider", json_object_new_string("local"));
-		json_object_object_add(obj, "state", json_object_new_string(!e.exists ? "absent" : running ? "running" : "stopped"));
+		json_object_object_add(obj, "state", json_object_new_string(state));
 		if (e.exists)
 		{
 			json_object_object_add(obj, "engine_version", json_object_new_int(e.major));
@@ -1198,12 +1628,82 @@ local_status(const struct appdb_options *opts, const struct env_config *cfg)
 	else if (!e.exists)
 		printf("state:     absent (run \"appdb provision\")\n");
 	else
-		printf("state:     %s\nengine:    PostgreSQL %d (%s)\nendpoint:  127.0.0.1:%d\n"
+		printf("state:     %s%s\nengine:    PostgreSQL %d (%s)\nendpoint:  127.0.0.1:%d\n"
 			   "database:  %s\ndata:      %s\n",
-			   running ? "running" : "stopped", e.major, e.bindir, e.port,
-			   cfg->database, e.data_dir);
+			   state, missing ? " (the data directory was removed: \"appdb provision\" makes a new, empty cluster)" : "",
+			   e.major, e.bindir, e.port, cfg->database, e.data_dir);
 	local_env_free(&e);
 	return EXIT_OK;
+}
+
+/* Stop the server in home's data directory, with the bindir and OS user its marker names. */
+static int
+stop_found(const char *home, struct json_object *marker)
+{
+	struct local_env t = {0};
+	int			rc = 0;
+
+	t.data_dir = str_printf("%s/data", home);
+	t.bindir = json_string_or_null(marker, "bindir");
+	t.os_user = json_string_or_null(marker, "os_user");
+	if (server_running(&t) && (t.bindir == NULL || server_stop(&t) != 0))
+	{
+		errorf("could not stop the server of %s; left it", t.data_dir);
+		rc = -1;
+	}
+	local_env_free(&t);
+	return rc;
+}
+
+/*
+ * Without a usable state.json: stop and remove what the marker proves is this
+ * environment's (the state dir's own data directory; the directories
+ * /var/tmp/appdb-<app>-<env>.* whose marker names this state dir), and name
+ * what is left.  Returns 0, or -1 when something of ours could not go.
+ */
+static int
+destroy_found(const struct local_env *e, const struct env_config *cfg)
+{
+	char	   *pattern = str_printf("/var/tmp/appdb-%s-%s.*", cfg->app, cfg->env);
+	struct json_object *marker = NULL;
+	glob_t		found = {0};
+	size_t		i;
+	int			rc = 0;
+
+	/* not root: the data is in the state dir, which goes below */
+	if (owner_mismatch(e->state_dir, cfg, e->state_dir, NULL, &marker) == NULL)
+	{
+		rc = stop_found(e->state_dir, marker);
+		notef("destroy: removing the data directory %s/data with the state (its marker names this environment)",
+			  e->state_dir);
+		json_object_put(marker);
+		marker = NULL;
+	}
+	if (glob(pattern, 0, NULL, &found) == 0)
+		for (i = 0; i < found.gl_pathc; i++)
+		{
+			const char *path = found.gl_pathv[i];
+			const char *why = !parent_form(path, cfg) ? "not a name appdb gives its directories" :
+				!plain_directory(path) ? "not a plain directory" :
+				owner_mismatch(path, cfg, e->state_dir, NULL, &marker);
+
+			if (why)
+				notef("destroy: left %s: %s", path, why);
+			else if (stop_found(path, marker) != 0 || remove_tree(path) != 0)
+			{
+				errorf("could not remove %s", path);
+				rc = -1;
+			}
+			else
+				notef("destroy: removed the data directory %s/data (the marker in %s names this environment)",
+					  path, path);
+			if (marker)
+				json_object_put(marker);
+			marker = NULL;
+		}
+	globfree(&found);
+	free(pattern);
+	return rc;
 }
 
 int
@@ -1211,14 +1711,29 @@ local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	struct local_env e;
 	int			rc;
+	bool		gone = false;
+	bool		found;
 
-	if ((rc = local_load(cfg, &e)) >= 0)
+	if ((rc = local_read(cfg, &e)) >= 0)
+	{
+		local_env_free(&e);
 		return rc;
-	if (!e.exists && env_state_empty(e.state_dir))	/* the lock only */
+	}
+	if (!e.exists && !e.damaged && env_state_empty(e.state_dir))	/* the lock only */
 	{
 		notef("destroy: environment %s-%s has no cluster; nothing to do", cfg->app, cfg->env);
 		local_env_free(&e);
 		return EXIT_OK;
+	}
+	/* without a usable state.json, what is provably ours is found by its marker */
+	found = e.damaged || !e.exists;
+	if (e.damaged)
+		warnf("%s is damaged (%s); removing what this environment's marker proves its own",
+			  e.state_path, e.damaged);
+	else if (!found && (rc = check_own(&e, cfg, &gone)) >= 0)
+	{
+		local_env_free(&e);
+		return rc;
 	}
 	if (!opts->yes)
 	{
@@ -1245,20 +1760,29 @@ local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 		}
 		free(name);
 	}
-	if (e.exists && server_running(&e) && server_stop(&e) != 0)
+	if (found)
+	{
+		if (destroy_found(&e, cfg) != 0)
+		{
+			errorf("destroy: some of this environment's data is left (above); its state in %s is kept", e.state_dir);
+			local_env_free(&e);
+			return EXIT_FAILURE_REMOTE;
+		}
+	}
+	else if (!gone && server_running(&e) && server_stop(&e) != 0)
 	{
 		errorf("could not stop the server; nothing deleted");
 		local_env_free(&e);
 		return EXIT_FAILURE_REMOTE;
 	}
-	if ((e.data_parent && remove_tree(e.data_parent) != 0) ||
+	if ((!found && !gone && e.data_parent && remove_tree(e.data_parent) != 0) ||
 		remove_tree(e.state_dir) != 0)
 	{
 		errorf("could not delete all of the environment's files");
 		local_env_free(&e);
 		return EXIT_FAILURE_REMOTE;
 	}
-	rmdir(".appdb");			/* only if no other environment is left */
+	remove_state_root(&e);
 	notef("destroy: the cluster of %s-%s and its data are deleted", cfg->app, cfg->env);
 	local_env_free(&e);
 	return EXIT_OK;

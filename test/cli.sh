@@ -17,7 +17,9 @@
 #                  its exit 99 is a failure
 #   PG_BINDIR      the server's binaries (default pg_config --bindir); given
 #                  to configure, plan and provision as --pg-bindir
-#   CLI_SUITE      all (default), lifecycle, or lock (only section 9)
+#   CLI_SUITE      all (default), lifecycle, lock (only section 9: one writer
+#                  per environment) or trust (only section 10: what the local
+#                  provider deletes, and how it resumes)
 #   CLI_KEEP_LOGS  1: keep the captured stdout/stderr of every command and
 #                  say where (everything else is still removed)
 #
@@ -30,8 +32,8 @@ APPDB=${APPDB:-$ROOT/appdb}
 case $APPDB in /*) ;; *) APPDB=$ROOT/$APPDB ;; esac
 APPDB_WRAPPER=${APPDB_WRAPPER:-}
 CLI_SUITE=${CLI_SUITE:-all}
-case $CLI_SUITE in all | lifecycle | lock) ;; *)
-	echo "cli.sh: CLI_SUITE must be all, lifecycle or lock, not \"$CLI_SUITE\"" >&2
+case $CLI_SUITE in all | lifecycle | lock | trust) ;; *)
+	echo "cli.sh: CLI_SUITE must be all, lifecycle, lock or trust, not \"$CLI_SUITE\"" >&2
 	exit 2 ;;
 esac
 PG_BINDIR=${PG_BINDIR:-$(pg_config --bindir)}
@@ -1036,6 +1038,235 @@ lock_section() {
 	check "destroy --yes the lock environment" t_destroy lk
 }
 
+# --- 10. the local provider deletes only what it made, and resumes ---------------
+
+free_tcp_port() {	# a port nothing listens on now
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+trust_provision() {	# env, configure options...: configure and provision env (destroyed on exit)
+	local env=$1
+	shift
+	run "configure-$env" configure --app "$APP" --env "$env" --pg-bindir "$PG_BINDIR" --force "$@"
+	rc_is 0 || return 1
+	ENVS+=("$env")
+	run "provision-$env" provision --app "$APP" --env "$env"
+	rc_is 0
+}
+
+trust_boot() {	# env: a conninfo for the bootstrap superuser, at the port state.json names
+	echo "host=127.0.0.1 port=$(state_field "$1" port) user=rdsadmin dbname=postgres passfile=$WORK/.appdb/$APP-$1/passwords.rdsadmin"
+}
+
+trust_setting() {	# env, setting: its value, asked of the server by the bootstrap superuser
+	"$PSQL" -X -At -d "$(trust_boot "$1")" -c "SHOW $2" 2>&1
+}
+
+state_edit() {	# env, python statement on the dict d: rewrite state.json
+	python3 -c '
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p))
+exec(sys.argv[2])
+open(p, "w").write(json.dumps(d, indent=2) + "\n")' "$WORK/.appdb/$APP-$1/state.json" "$2"
+}
+
+t_trust_foreign_path() {	# state.json pointing elsewhere: destroy and provision refuse, delete nothing
+	local env=edit saved scratch=$WORK/scratch-edit
+	trust_provision "$env" || return 1
+	saved=$WORK/state-$env.json
+	cp ".appdb/$APP-$env/state.json" "$saved"
+	mkdir -p "$scratch/data" && echo keep >"$scratch/canary" && echo keep >"$scratch/data/canary"
+	state_edit "$env" "d['data_parent'] = '$scratch'; d['data_dir'] = '$scratch/data'"
+	run "destroy-foreign-$env" destroy --yes --app "$APP" --env "$env"
+	rc_is 3 && err_has "$scratch" || { cp "$saved" ".appdb/$APP-$env/state.json"; return 1; }
+	[ -f "$scratch/canary" ] && [ -f "$scratch/data/canary" ] || fail "destroy deleted $scratch" || return 1
+	[ -f ".appdb/$APP-$env/state.json" ] || fail "destroy deleted the state" || return 1
+	run "provision-foreign-$env" provision --app "$APP" --env "$env"
+	cp "$saved" ".appdb/$APP-$env/state.json"
+	rc_is 3 && err_has "$scratch" || return 1
+	[ -f "$scratch/canary" ] && [ -f "$scratch/data/canary" ] || fail "provision deleted $scratch" || return 1
+	# its own, restored: destroy removes it
+	t_destroy "$env"
+}
+
+t_trust_gitignore() {	# .appdb's own .gitignore keeps state and passwords out of git
+	[ "$(cat .appdb/.gitignore 2>/dev/null)" = "*" ] || fail ".appdb/.gitignore is not \"*\"" || return 1
+	git init -q "$WORK" >/dev/null 2>&1 || fail "git init failed" || return 1
+	git -C "$WORK" status --porcelain --untracked-files=all >"$DIAG.git" 2>&1
+	rm -rf "$WORK/.git"
+	! grep -q '\.appdb' "$DIAG.git" || { echo "git status lists:"; grep '\.appdb' "$DIAG.git"; return 1; }
+}
+
+t_trust_damaged_state() {	# garbage in state.json: destroy removes what its marker proves is its own
+	local env=dmg data_dir data_parent decoy canary=$WORK/canary-dmg
+	trust_provision "$env" || return 1
+	data_dir=$(state_field "$env" data_dir)
+	data_parent=$(state_field "$env" data_parent)
+	[ -n "$(server_pids "$data_dir")" ] || fail "no server for $data_dir" || return 1
+	mkdir -p "$canary" && echo keep >"$canary/file"
+	# a symlink in its data directory is removed, not followed
+	ln -s "$canary" "$data_dir/link-to-canary"
+	# a directory named like its own that it did not make is left
+	decoy=""
+	if [ -n "$data_parent" ]; then
+		decoy=$(mktemp -d "/var/tmp/appdb-$APP-$env.XXXXXX") && echo keep >"$decoy/canary"
+	fi
+	echo 'this is { not json' >".appdb/$APP-$env/state.json"
+	run "destroy-damaged-$env" destroy --yes --app "$APP" --env "$env"
+	[ -z "$decoy" ] || { [ -f "$decoy/canary" ] && local decoy_kept=1; rm -rf -- "$decoy"; }
+	rc_is 0 && err_has 'damaged' && err_has "$data_dir" || return 1
+	[ -z "$decoy" ] || [ "${decoy_kept:-}" = 1 ] || fail "destroy deleted $decoy, which it did not make" || return 1
+	[ -z "$decoy" ] || err_has "$decoy" || return 1
+	[ -f "$canary/file" ] || fail "destroy followed a symlink out of the data directory" || return 1
+	[ -z "$(server_pids "$data_dir")" ] || fail "its server still runs" || return 1
+	[ ! -e "$data_dir" ] || fail "$data_dir remains" || return 1
+	[ -z "$data_parent" ] || [ ! -e "$data_parent" ] || fail "$data_parent remains" || return 1
+	[ ! -e ".appdb/$APP-$env" ] || fail ".appdb/$APP-$env remains"
+}
+
+t_trust_killed_initdb() {	# provision killed during initdb: the rerun finishes it as configured
+	local env=killed port fake=$WORK/fakebin flag=$WORK/flags/initdb-once pid p v
+	port=$(free_tcp_port)
+	mkdir -p "$fake" "$WORK/flags" && chmod 777 "$WORK/flags"
+	for p in "$PG_BINDIR"/*; do ln -sf "$p" "$fake/"; done
+	rm -f "$fake/initdb"
+	# the real initdb, then (once) a wait the test ends by killing appdb
+	cat >"$fake/initdb" <<-EOF
+		#!/bin/sh
+		"$PG_BINDIR/initdb" "\$@" || exit
+		[ -e "$flag" ] && exit 0
+		echo \$\$ >"$flag"
+		exec sleep 60
+	EOF
+	chmod 755 "$fake/initdb"
+	run "configure-$env" configure --app "$APP" --env "$env" --pg-bindir "$fake" --port "$port"
+	rc_is 0 || return 1
+	ENVS+=("$env")
+	$APPDB_WRAPPER "$APPDB" provision --app "$APP" --env "$env" </dev/null >"$LOG/provision-killed.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 600); do [ -s "$flag" ] && break; sleep 0.1; done
+	[ -s "$flag" ] || { kill -9 "$pid"; wait "$pid"; fail "initdb never ran"; return 1; }
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	kill -9 "$(cat "$flag")" 2>/dev/null
+	run "provision-rerun-$env" provision --app "$APP" --env "$env"
+	rc_is 0 || return 1
+	[ "$(trust_setting "$env" port)" = "$port" ] || fail "the server is not on port $port" || return 1
+	[ "$(trust_setting "$env" listen_addresses)" = 127.0.0.1 ] || fail "the server listens beyond 127.0.0.1" || return 1
+	v=$(trust_setting "$env" unix_socket_directories)
+	[ -z "$v" ] || fail "the server has a Unix socket: unix_socket_directories is \"$v\""
+}
+
+t_trust_port_taken() {	# a taken port is found before anything is made, with a hint
+	local env=port port holder
+	port=$(free_tcp_port)
+	python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); print("ok", flush=True); time.sleep(120)' "$port" >"$WORK/holder.out" &
+	holder=$!
+	for _ in $(seq 50); do [ -s "$WORK/holder.out" ] && break; sleep 0.1; done
+	run "configure-$env" configure --app "$APP" --env "$env" --pg-bindir "$PG_BINDIR" --port "$port"
+	rc_is 0 || { kill "$holder"; return 1; }
+	ENVS+=("$env")
+	run "provision-taken-$env" provision --app "$APP" --env "$env"
+	kill "$holder"
+	wait "$holder" 2>/dev/null
+	rc_is 3 && err_has "port $port" && err_has "hint: .*--port" || return 1
+	[ -z "$(state_field "$env" data_dir)" ] || [ ! -e "$(state_field "$env" data_dir)" ] ||
+		fail "provision made a data directory before finding the port taken"
+}
+
+t_trust_port_change() {	# configure --force --port on a stopped cluster: provision moves it
+	local env=port port data_dir
+	run "configure-$env-free" configure --app "$APP" --env "$env" --pg-bindir "$PG_BINDIR" --force
+	rc_is 0 || return 1
+	run "provision-$env" provision --app "$APP" --env "$env"
+	rc_is 0 || return 1
+	run "setup-$env" roles setup --app "$APP" --env "$env"
+	rc_is 0 || return 1
+	data_dir=$(state_field "$env" data_dir)
+	stop_server "$(state_field "$env" bindir)" "$data_dir" || fail "pg_ctl stop failed" || return 1
+	port=$(free_tcp_port)
+	run "configure-$env-port" configure --app "$APP" --env "$env" --pg-bindir "$PG_BINDIR" --port "$port" --force
+	rc_is 0 || return 1
+	run "plan-$env-port" plan --app "$APP" --env "$env"
+	rc_is 0 && out_has "port.* $port" || return 1
+	run "provision-$env-port" provision --app "$APP" --env "$env"
+	rc_is 0 && err_has "port $port" || return 1
+	[ "$(state_field "$env" port)" = "$port" ] || fail "state.json does not say port $port" || return 1
+	[ "$(trust_setting "$env" port)" = "$port" ] || fail "the server is not on port $port" || return 1
+	run "check-login-$env" roles check --app "$APP" --env "$env" --login
+	rc_is 0 && out_has '✓ login migrator ' && out_has '✓ login app '
+}
+
+t_trust_server_killed() {	# the postmaster killed during roles check, and before: exit 3, provision's hint
+	local env=port data_dir pid boot locker checker n
+	data_dir=$(state_field "$env" data_dir)
+	pid=$(head -1 "$data_dir/postmaster.pid" 2>/dev/null)
+	[ -n "$pid" ] || fail "no postmaster.pid in $data_dir" || return 1
+	# the bootstrap superuser holds a lock roles check waits for, so the kill lands during it
+	boot="$(trust_boot "$env") dbname=app"
+	"$PSQL" -X -q -d "$boot" -c 'BEGIN' -c 'LOCK TABLE pg_catalog.pg_default_acl IN ACCESS EXCLUSIVE MODE' \
+		-c 'SELECT pg_sleep(60)' >"$LOG/locker.out" 2>&1 &
+	locker=$!
+	nrun=$((nrun + 1))
+	OUT=$LOG/$(printf %03d "$nrun")-check-during-kill.out
+	ERR=${OUT%.out}.err
+	CMD="appdb roles check --app $APP --env $env (postmaster killed while it waits)"
+	CMDDIR=$PWD
+	for _ in $(seq 100); do
+		n=$("$PSQL" -X -At -d "$boot" -c "SELECT count(*) FROM pg_catalog.pg_locks WHERE relation = 'pg_catalog.pg_default_acl'::regclass AND granted" 2>&1)
+		[ "$n" = 1 ] && break
+		sleep 0.1
+	done
+	[ "$n" = 1 ] || { kill "$locker"; fail "the lock was not taken: $n"; return 1; }
+	timeout 60 $APPDB_WRAPPER "$APPDB" roles check --app "$APP" --env "$env" </dev/null >"$OUT" 2>"$ERR" &
+	checker=$!
+	for _ in $(seq 100); do
+		n=$("$PSQL" -X -At -d "$boot" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE application_name = 'appdb' AND wait_event_type = 'Lock'" 2>&1)
+		[ "$n" = 1 ] && break
+		sleep 0.1
+	done
+	kill -9 "$pid"
+	wait "$checker"
+	RC=$?
+	wait "$locker" 2>/dev/null
+	[ "$n" = 1 ] || fail "roles check never waited for the lock: $n" || return 1
+	rc_is 3 && err_has 'server is not running: "appdb provision" starts it' || return 1
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	PREFIX="timeout 30"
+	run "check-killed-$env" roles check --app "$APP" --env "$env"
+	PREFIX=""
+	rc_is 3 && err_has 'server is not running: "appdb provision" starts it'
+}
+
+t_trust_data_removed() {	# the data directory removed from outside: status says so, provision remakes it
+	local env=port data_dir data_parent
+	data_dir=$(state_field "$env" data_dir)
+	data_parent=$(state_field "$env" data_parent)
+	for _ in $(seq 100); do [ -z "$(server_pids "$data_dir")" ] && break; sleep 0.1; done
+	rm -rf -- "${data_parent:-$data_dir}"
+	run "status-removed-$env" status --app "$APP" --env "$env"
+	rc_is 0 && out_has "$data_dir" && out_has '^state: +(missing|gone|removed)' && out_has 'provision' || return 1
+	run "provision-removed-$env" provision --app "$APP" --env "$env"
+	rc_is 0 || return 1
+	run "status-remade-$env" status --app "$APP" --env "$env"
+	rc_is 0 && out_has '^state: +running$'
+}
+
+trust_checks() {
+	check "state.json pointing at a directory appdb did not make: destroy and provision exit 3, nothing deleted" t_trust_foreign_path
+	check "damaged state.json: destroy stops and removes what its marker proves its own, leaves the rest" t_trust_damaged_state
+	check "provision killed during initdb: the rerun gives a server on 127.0.0.1 at the port, no Unix socket" t_trust_killed_initdb
+	check ".appdb/.gitignore keeps the state out of git" t_trust_gitignore
+	check "a taken port: provision exits 3 before making anything, hint names --port" t_trust_port_taken
+	check "configure --force --port on a stopped cluster: plan shows it, provision moves it, --login works" t_trust_port_change
+	check "server killed: roles check exits 3 with provision's hint" t_trust_server_killed
+	check "data directory removed from outside: status says so, provision remakes it" t_trust_data_removed
+}
+
 # --- the runs ----------------------------------------------------------------------
 
 echo "cli: appdb $APPDB${APPDB_WRAPPER:+ under $APPDB_WRAPPER}; PostgreSQL $MAJOR from $PG_BINDIR; suite $CLI_SUITE; app $APP"
@@ -1047,8 +1278,8 @@ finish() {
 	exit
 }
 
-if [ "$CLI_SUITE" = lock ]; then
-	lock_section
+if [ "$CLI_SUITE" = lock ] || [ "$CLI_SUITE" = trust ]; then
+	if [ "$CLI_SUITE" = lock ]; then lock_section; else trust_checks; fi
 	check "the wrapper failed nowhere outside the checks" t_wrapper_outside_checks
 	finish
 fi
@@ -1144,6 +1375,7 @@ if [ "$CLI_SUITE" = all ]; then
 	check "destroy --yes the second environment" t_destroy verbose
 	[ ! -e .appdb ] || note ".appdb remains after the last environment was destroyed"
 	check "no password in any output or server log" t_no_password_anywhere
+	trust_checks
 fi
 [ "$CLI_SUITE" = all ] && lock_section
 check "the wrapper failed nowhere outside the checks" t_wrapper_outside_checks
