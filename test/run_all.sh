@@ -65,6 +65,8 @@ suite "the core over the Data API, 10,000 tables (ASan+UBSan)" \
 	test/aws/run_rdsdata_exec.sh
 suite "appdb's aws provider on moto and the Data API, $((${TABLES:-10000})) tables (ASan+UBSan)" \
 	env APPDB=test/appdb-asan test/aws/provider.sh
+suite "roles through the Data API with lost and refused answers (ASan+UBSan)" \
+	env APPDB=test/appdb-asan test/aws/provider_data_api_faults.sh
 suite "least-privilege IAM policy on moto (ASan+UBSan)" env APPDB=test/appdb-asan test/aws/policy.sh
 suite "fuzz: AWS XML error answers, 20 s" test/aws/fuzz.sh xml 20
 suite "fuzz: AWS JSON error answers, 20 s" test/aws/fuzz.sh json 20

@@ -50,6 +50,7 @@ struct aws_http_request
 	size_t		nheaders;
 	const void *body;			/* NULL: none (a POST sends an empty one) */
 	size_t		body_len;
+	bool		once;			/* never sent twice: on a new connection */
 };
 
 struct aws_http_response

@@ -159,4 +159,17 @@ enum aws_status aws_call_rest_json(struct aws_client *client, const struct aws_s
 								   const char *body, struct aws_response *resp,
 								   struct aws_error *err);
 
+/*
+ * The same for a call that must not reach the service twice, such as a
+ * statement in a Data API transaction: retried only on a throttle or when
+ * no connection was made; after a reset, a timeout or a 5xx its outcome is
+ * unknown (AWS_ERR_TRANSPORT, or http_status 5xx) and is the caller's.
+ */
+enum aws_status aws_call_rest_json_once(struct aws_client *client,
+										const struct aws_service *svc,
+										const char *operation, const char *method,
+										const char *path, const struct aws_params *query,
+										const char *body, struct aws_response *resp,
+										struct aws_error *err);
+
 #endif							/* APPDB_AWS_REQUEST_H */
