@@ -1567,7 +1567,10 @@ data_api_lock(struct data_api_session *s)
 			break;
 		}
 		if (!said)
-			said = true, notef("waiting for setup's lock, held by another session: another roles command, or a transaction a failed run left open, which the Data API rolls back after 3 idle minutes");
+		{
+			notef("waiting for setup's lock, held by another session: another roles command, or a transaction a failed run left open, which the Data API rolls back after 3 idle minutes");
+			said = true;
+		}
 		sleep(DATA_API_LOCK_POLL);
 	}
 	app_mem_free_all(&mem);

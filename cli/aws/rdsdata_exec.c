@@ -158,7 +158,6 @@ set_error(struct app_mem *mem, struct aws_error *aerr, const char *sql,
 			   *state = NULL,
 			   *p,
 			   *line;
-
 	const char *text = aerr->text ? aerr->text : (m ? m : "the Data API call failed");
 
 	if (in_transaction && (aerr->status == AWS_ERR_TRANSPORT || aerr->http_status >= 500))
