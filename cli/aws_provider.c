@@ -42,7 +42,9 @@
 #include "aws/request.h"
 #include "aws/sts.h"
 #include "aws/token.h"
+#include "core/catalog.h"
 #include "msgs.h"
+#include "pgexec.h"
 #include "roles.h"
 #include "util.h"
 
@@ -1763,6 +1765,65 @@ struct data_api_session
 	struct rdsdata_exec_state st;
 };
 
+/* How long a run waits for setup's lock: past the Data API's 3 idle minutes. */
+#define DATA_API_LOCK_WAIT 240
+#define DATA_API_LOCK_POLL 2
+
+/*
+ * Take setup's lock as the transaction begins.  A transaction that a failed
+ * run left open holds it until the Data API rolls it back, after 3 idle
+ * minutes; one statement waiting for it would end at the Data API's 45 s
+ * statement timeout, so ask again every few seconds instead, and say so.
+ * (The core's own lock statement then finds the lock held by us.)
+ */
+static int
+data_api_lock(struct data_api_session *s)
+{
+	struct app_executor exec;
+	struct app_mem mem;
+	struct app_error err = {0};
+	time_t		start = time(NULL);
+	bool		said = false;
+	int			rc = -1;
+
+	rdsdata_executor_init(&exec, &s->st);
+	app_mem_init(&mem, &malloc_allocator);
+	for (;;)
+	{
+		struct app_rows rows;
+		bool		taken;
+
+		if (exec.query(exec.state, &mem, APP_LOCK_TRY_SQL, 0, NULL, &rows, &err) != 0)
+		{
+			report_app_error(&err);
+			break;
+		}
+		taken = rows.nrows == 1 && rows.ncols == 1 && APP_CELL(&rows, 0, 0) &&
+			strcmp(APP_CELL(&rows, 0, 0), "t") == 0;
+		app_rows_free(&mem, &rows);
+		if (taken)
+		{
+			rc = 0;
+			break;
+		}
+		if (time(NULL) - start >= DATA_API_LOCK_WAIT)
+		{
+			errorf("setup's lock in %s is still held by another session after %d s",
+				   s->target.database ? s->target.database : "the database", DATA_API_LOCK_WAIT);
+			hintf("another roles setup may be running; else find the session holding it in pg_locks (locktype advisory) and end it");
+			break;
+		}
+		if (!said)
+		{
+			notef("waiting for setup's lock, held by another session: another roles command, or a transaction a failed run left open, which the Data API rolls back after 3 idle minutes");
+			said = true;
+		}
+		sleep(DATA_API_LOCK_POLL);
+	}
+	app_mem_free_all(&mem);
+	return rc;
+}
+
 static int
 data_api_begin(void *state)
 {
@@ -1777,27 +1838,64 @@ data_api_begin(void *state)
 		aws_failed(&err);
 		return -1;
 	}
+	if (data_api_lock(s) != 0)
+	{
+		aws_rdsdata_rollback(s->client, &s->target, s->st.transaction_id, NULL, &err);
+		aws_error_clean_up(&err);
+		free(s->st.transaction_id);
+		s->st.transaction_id = NULL;
+		return -1;
+	}
 	return 0;
 }
 
+/*
+ * Commit or roll back.  A commit whose answer was lost (its retry finds the
+ * transaction gone: TransactionNotFoundException), or that failed with no
+ * answer or a 5xx, may have taken effect: the transaction is rolled back in
+ * case it did not, and 1 returned for the caller to find out.  A rollback
+ * that finds the transaction gone succeeded (its answer lost, or the Data
+ * API rolled it back); one that failed leaves the transaction open, holding
+ * setup's lock: said, with how long.
+ */
 static int
 data_api_finish(void *state, bool commit)
 {
 	struct data_api_session *s = state;
 	struct aws_error err;
 	enum aws_status st;
+	bool		gone;
+	int			rc = 0;
 
 	aws_error_init(&err);
 	st = commit ? aws_rdsdata_commit(s->client, &s->target, s->st.transaction_id, NULL, &err)
 		: aws_rdsdata_rollback(s->client, &s->target, s->st.transaction_id, NULL, &err);
-	free(s->st.transaction_id);
-	s->st.transaction_id = NULL;
-	if (st != AWS_OK)
+	gone = st == AWS_ERR_SERVICE && err.code &&
+		strcmp(err.code, "TransactionNotFoundException") == 0;
+	if (st == AWS_OK || (!commit && gone))
+		aws_error_clean_up(&err);
+	else if (commit && (gone || st == AWS_ERR_TRANSPORT || err.http_status >= 500))
+	{
+		verbosef("%s", err.text ? err.text : "CommitTransaction failed");
+		aws_error_clean_up(&err);
+		data_api_finish(state, false);
+		rc = 1;
+	}
+	else if (commit)
 	{
 		aws_failed(&err);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	else
+	{
+		warnf("%s", err.text ? err.text : "RDS Data API RollbackTransaction failed");
+		hintf("the transaction stays open on the server, holding setup's lock, until the Data API rolls it back after 3 idle minutes; a roles command started before then waits for it");
+		aws_error_clean_up(&err);
+		rc = -1;
+	}
+	free(s->st.transaction_id);
+	s->st.transaction_id = NULL;
+	return rc;
 }
 
 /* Log in as user with a fresh IAM token over TLS; NULL and *why on failure. */

@@ -136,20 +136,33 @@ print_plan(struct app_strlist *plan, enum appdb_output output)
 		printf("%s;\n", plan->items[i]);
 }
 
-/* One attempt of the command in its own transaction. */
+/* How often a command whose statement lost its answer is run again in all. */
+#define LOST_ANSWER_ATTEMPTS 3
+
+/* attempt's outcomes besides 0 */
+#define ATTEMPT_FAILED -1		/* err set; *rolled_back says if it was */
+#define ATTEMPT_REPORTED -2		/* reported already */
+#define ATTEMPT_COMMIT_UNKNOWN -3	/* the commit's answer was lost */
+
+/*
+ * One attempt of the command in its own transaction.  A read-only command
+ * (check, plan) keeps its result when its rollback fails: it changed
+ * nothing, and the failure was reported.
+ */
 static int
 attempt(struct roles_session *session, struct app_mem *mem, const struct appdb_options *opts,
 		const struct env_config *cfg, const struct app_config *roles,
 		bool via_extension, char **report, struct app_strlist *plan,
-		bool *success, int *executed, struct app_error *err)
+		bool *success, int *executed, bool *rolled_back, struct app_error *err)
 {
 	PGconn	   *conn = session->conn;
 	const struct app_executor *exec = &session->exec;
 	int			rc;
 
 	*executed = 0;
+	*rolled_back = false;
 	if (session->begin(session->state) != 0)
-		return -2;
+		return ATTEMPT_REPORTED;
 	switch (opts->command)
 	{
 		case CMD_ROLES_SETUP:
@@ -199,12 +212,58 @@ attempt(struct roles_session *session, struct app_mem *mem, const struct appdb_o
 	/* setup commits; check and plan changed nothing and roll back */
 	if (rc != 0)
 	{
-		session->finish(session->state, false);
-		return -1;
+		*rolled_back = session->finish(session->state, false) == 0;
+		return ATTEMPT_FAILED;
 	}
-	if (session->finish(session->state, opts->command == CMD_ROLES_SETUP) != 0)
-		return -2;
-	return 0;
+	if (opts->command != CMD_ROLES_SETUP)
+	{
+		session->finish(session->state, false);
+		return 0;
+	}
+	switch (session->finish(session->state, true))
+	{
+		case 0:
+			return 0;
+		case 1:
+			return ATTEMPT_COMMIT_UNKNOWN;
+		default:
+			return ATTEMPT_REPORTED;
+	}
+}
+
+/*
+ * Whether setup's commit, whose answer was lost, took effect: plan again in
+ * a new transaction; an empty plan means it did.  Returns 0 (it did), or an
+ * exit code after saying what is known.
+ */
+static int
+settle_commit(struct roles_session *session, struct app_mem *mem,
+			  const struct app_config *roles)
+{
+	struct app_strlist plan = {0};
+	struct app_error err = {0};
+	int			rc;
+
+	notef("roles setup: the commit's answer was lost (or was a server error); planning again to learn whether it took effect");
+	if (session->begin(session->state) != 0)
+		return EXIT_FAILURE_REMOTE;
+	rc = app_run_plan(&session->exec, mem, roles, &plan, &err);
+	session->finish(session->state, false);
+	if (rc != 0)
+	{
+		report_app_error(&err);
+		hintf("whether setup's changes were committed is unknown: \"appdb roles plan\" shows what is still to do");
+		return EXIT_FAILURE_REMOTE;
+	}
+	if (plan.n == 0)
+	{
+		notef("roles setup: the commit took effect: planning again finds nothing left to do");
+		return 0;
+	}
+	errorf("roles setup: the commit did not take effect: %d statement%s still to run, nothing was changed",
+		   plan.n, plan.n == 1 ? " is" : "s are");
+	hintf("run roles setup again");
+	return EXIT_FAILURE_REMOTE;
 }
 
 static int
@@ -245,8 +304,10 @@ roles_command_in(struct roles_session *session, const struct appdb_options *opts
 	char	   *report = NULL;
 	bool		success = false;
 	bool		via_extension;
+	bool		rolled_back;
 	int			rc;
 	int			tries;
+	int			races = 0;
 	int			code = EXIT_OK;
 
 	app_mem_init(&mem, &malloc_allocator);
@@ -277,17 +338,32 @@ roles_command_in(struct roles_session *session, const struct appdb_options *opts
 	for (tries = 1;; tries++)
 	{
 		rc = attempt(session, &mem, opts, cfg, &roles, via_extension, &report, &plan,
-					 &success, executed, &err);
-		if (rc == 0 || rc == -2 || tries > 1 || !is_lost_race(&err))
+					 &success, executed, &rolled_back, &err);
+		if (rc != ATTEMPT_FAILED || !rolled_back)
+			break;
+
+		/*
+		 * A statement whose answer was lost may have run: never send it
+		 * again in the same transaction, run the whole command again in a
+		 * new one.
+		 */
+		if (err.kind == APP_ERR_LOST_ANSWER && tries < LOST_ANSWER_ATTEMPTS)
+		{
+			notef("%s: %s; rolled back, running it again", command_name(opts->command), err.message);
+			continue;
+		}
+		if (races++ > 0 || !is_lost_race(&err))
 			break;
 		notef("setup lost a race with a setup in another database (%s); retrying", err.message);
 	}
-	if (rc == -2)
+	if (rc == ATTEMPT_COMMIT_UNKNOWN && (code = settle_commit(session, &mem, &roles)) != 0)
+		goto out;
+	if (rc == ATTEMPT_REPORTED)
 	{
 		code = EXIT_FAILURE_REMOTE;
 		goto out;
 	}
-	if (rc != 0)
+	if (rc == ATTEMPT_FAILED)
 	{
 		report_app_error(&err);
 		code = is_refusal(&err, via_extension) ? EXIT_USAGE : EXIT_FAILURE_REMOTE;

@@ -16,8 +16,10 @@
 /*
  * Where the roles commands run: an executor and its transactions.  begin
  * and finish return 0, or -1 after reporting the error; finish commits or
- * rolls back.  conn is the libpq connection when there is one (the
- * extension can only be called over it), else NULL.
+ * rolls back, and returns 1 when a commit's outcome is unknown (its answer
+ * lost; the transaction then rolled back in case it did not commit).  conn
+ * is the libpq connection when there is one (the extension can only be
+ * called over it), else NULL.
  */
 struct roles_session
 {

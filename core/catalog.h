@@ -123,6 +123,10 @@ extern const char *const app_sql_roles;
 extern const char *const app_sql_memberships;
 extern const char *const app_sql_schemas;
 
-#define APP_LOCK_SQL "SELECT pg_catalog.pg_advisory_xact_lock(7021786343870459493)"
+/* Setup's transaction-scoped advisory lock; plan and check take it too. */
+#define APP_LOCK_KEY "7021786343870459493"
+#define APP_LOCK_SQL "SELECT pg_catalog.pg_advisory_xact_lock(" APP_LOCK_KEY ")"
+/* The same without waiting: one row, "t" when taken. */
+#define APP_LOCK_TRY_SQL "SELECT pg_catalog.pg_try_advisory_xact_lock(" APP_LOCK_KEY ")"
 
 #endif							/* APP_CATALOG_H */

@@ -430,7 +430,12 @@ check_behaviour(struct checker *c, const struct app_executor *exec,
 		 note(&sql, "DELETE FROM %I.%I", schema, PROBE_TABLE));
 #undef STEP
 
-	if (exec->probe(exec->state, c->mem, stmts, n, &failed_at, &probe_err) != 0)
+	/*
+	 * Only the database's own refusal counts against the roles: a step the
+	 * executor could not run (throttled, no answer) says nothing about them.
+	 */
+	if (exec->probe(exec->state, c->mem, stmts, n, &failed_at, &probe_err) != 0 ||
+		(failed_at >= 0 && probe_err.kind != APP_ERR_DATABASE))
 	{
 		*err = probe_err;
 		return -1;

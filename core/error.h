@@ -18,7 +18,11 @@ enum app_error_kind
 	APP_ERR_UNDEFINED_OBJECT,	/* e.g. rds_iam missing */
 	APP_ERR_PRIVILEGE,			/* the caller lacks a right setup needs */
 	APP_ERR_NOT_CONVERGED,		/* statements ran, yet the plan is not empty */
-	APP_ERR_DATABASE			/* the executor failed: message from the server */
+	APP_ERR_DATABASE,			/* the database refused: its message (and SQLSTATE) */
+	APP_ERR_EXECUTOR,			/* the executor failed: the statement did not run
+								 * (refused or throttled by the Data API, timed out) */
+	APP_ERR_LOST_ANSWER			/* no answer: the statement may or may not have run,
+								 * so its transaction must be rolled back */
 };
 
 struct app_error

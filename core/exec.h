@@ -50,7 +50,8 @@ struct app_executor
 	 * Run stmts in a subtransaction that is always rolled back.  Returns 0
 	 * with *failed_at = -1 when all ran, or the index of the first that
 	 * failed and its error in err; returns -1 only when the executor itself
-	 * failed (err set).
+	 * failed (err set).  Only an error of kind APP_ERR_DATABASE is the
+	 * database's answer to a statement.
 	 */
 	int			(*probe) (void *state, struct app_mem *mem,
 						  const char *const *stmts, int n, int *failed_at,

@@ -69,6 +69,8 @@ suite "appdb's aws provider on moto and the Data API, $((${TABLES:-10000})) tabl
 	env APPDB=test/appdb-asan test/aws/provider.sh
 suite "appdb's aws provider with answers lost and 20% of requests faulted (ASan+UBSan)" \
 	env APPDB=test/appdb-asan test/aws/provider_faults.sh
+suite "roles through the Data API with lost and refused answers (ASan+UBSan)" \
+	env APPDB=test/appdb-asan test/aws/provider_data_api_faults.sh
 suite "least-privilege IAM policy on moto (ASan+UBSan)" env APPDB=test/appdb-asan test/aws/policy.sh
 suite "fuzz: AWS XML error answers, 20 s" test/fuzz.sh xml 20
 suite "fuzz: AWS JSON error answers, 20 s" test/fuzz.sh json 20

@@ -411,7 +411,15 @@ aws_http_perform(struct aws_http *http, const struct aws_http_request *req,
 	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, &sink);
 	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-	if (req->fresh_connection)
+
+	/*
+	 * libcurl sends a request again, unasked, when the reused connection it
+	 * went out on dies before any answer (Curl_retry_request: "Connection
+	 * died, retrying a fresh connect"), as it does when the server applied
+	 * the request and the answer was lost.  A new connection is never
+	 * retried so.
+	 */
+	if (req->once)
 		curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
 	if (strcmp(req->method, "HEAD") == 0)
 		curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);

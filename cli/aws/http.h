@@ -52,11 +52,11 @@ struct aws_http_request
 	size_t		body_len;
 
 	/*
-	 * On a new connection: libcurl sends a request again, unasked, when
-	 * the reused connection it went out on closes before any answer,
-	 * though the server may have applied it.
+	 * Never sent twice: on a new connection, since libcurl sends a request
+	 * again, unasked, when the reused connection it went out on closes
+	 * before any answer, though the server may have applied it.
 	 */
-	bool		fresh_connection;
+	bool		once;
 };
 
 struct aws_http_response

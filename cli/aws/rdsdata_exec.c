@@ -143,9 +143,13 @@ rdsdata_named_params(const char *sql)
 /*
  * An error of the Data API as the core's error.  A database error's message
  * is pgJDBC's: "ERROR: primary\n  Detail: d\n  Hint: h ...; SQLState: 42601".
+ * In a transaction, a call without an answer (or with a 5xx) may have run:
+ * APP_ERR_LOST_ANSWER, for the caller to roll back; any other failure of
+ * the call is APP_ERR_EXECUTOR, the statement not run.
  */
 static void
-set_error(struct app_mem *mem, struct aws_error *aerr, struct app_error *err)
+set_error(struct app_mem *mem, struct aws_error *aerr, const char *sql,
+		  bool in_transaction, struct app_error *err)
 {
 	const char *m = aerr->message;
 	char	   *msg,
@@ -154,12 +158,26 @@ set_error(struct app_mem *mem, struct aws_error *aerr, struct app_error *err)
 			   *state = NULL,
 			   *p,
 			   *line;
+	const char *text = aerr->text ? aerr->text : (m ? m : "the Data API call failed");
 
+	if (in_transaction && (aerr->status == AWS_ERR_TRANSPORT || aerr->http_status >= 500))
+	{
+		app_error_set(err, mem, APP_ERR_LOST_ANSWER, text, NULL,
+					  "the Data API's answer to statement %s was lost: it may or may not have run", sql);
+		return;
+	}
+	if (aerr->status == AWS_ERR_SERVICE && aerr->code &&
+		strcmp(aerr->code, "StatementTimeoutException") == 0)
+	{
+		app_error_set(err, mem, APP_ERR_EXECUTOR, text,
+					  "It most likely waited for a lock held by another session (a migration, a psql session, or a transaction a failed run left open, which the Data API rolls back after 3 idle minutes); run again once that session ends.",
+					  "the Data API stopped statement %s at its time limit", sql);
+		return;
+	}
 	if (aerr->status != AWS_ERR_SERVICE || m == NULL || aerr->code == NULL ||
 		strcmp(aerr->code, "DatabaseErrorException") != 0)
 	{
-		app_error_set(err, mem, APP_ERR_DATABASE, NULL, NULL, "%s",
-					  aerr->text ? aerr->text : (m ? m : "the Data API call failed"));
+		app_error_set(err, mem, APP_ERR_EXECUTOR, NULL, NULL, "%s", text);
 		return;
 	}
 	msg = xstrdup(m);
@@ -237,23 +255,24 @@ execute_statement(struct rdsdata_exec_state *st, struct app_mem *mem, const char
 		json_object_object_add(b, "transactionId", json_object_new_string(st->transaction_id));
 	json_object_object_add(b, "formatRecordsAs", json_object_new_string("NONE"));
 	st->calls++;
-	s = aws_call_rest_json(st->client, &aws_service_rds_data, "ExecuteStatement", "POST",
-						   "/Execute", NULL,
-						   json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN |
-														  JSON_C_TO_STRING_NOSLASHESCAPE),
-						   resp, &aerr);
+	/* a statement in a transaction is sent once: a resent one would run twice */
+	s = (st->transaction_id ? aws_call_rest_json_once : aws_call_rest_json)
+		(st->client, &aws_service_rds_data, "ExecuteStatement", "POST", "/Execute", NULL,
+		 json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN |
+										JSON_C_TO_STRING_NOSLASHESCAPE),
+		 resp, &aerr);
 	json_object_put(b);
 	free(named);
 	if (s != AWS_OK)
 	{
-		set_error(mem, &aerr, err);
+		set_error(mem, &aerr, sql, st->transaction_id != NULL, err);
 		aws_error_clean_up(&aerr);
 		return -1;
 	}
 	if (resp->json == NULL || !json_object_is_type(resp->json, json_type_object))
 	{
 		aws_response_clean_up(resp);
-		app_error_set(err, mem, APP_ERR_DATABASE, NULL, NULL,
+		app_error_set(err, mem, APP_ERR_EXECUTOR, NULL, NULL,
 					  "RDS Data API ExecuteStatement answered without a JSON object");
 		return -1;
 	}
@@ -457,7 +476,7 @@ exec_query(void *state, struct app_mem *mem, const char *sql, int nparams,
 		}
 	}
 	if (rc != 0)
-		app_error_set(err, mem, APP_ERR_DATABASE, NULL, NULL,
+		app_error_set(err, mem, APP_ERR_EXECUTOR, NULL, NULL,
 					  "RDS Data API ExecuteStatement answered records that cannot be read");
 	else
 	{
@@ -510,6 +529,9 @@ exec_probe(void *state, struct app_mem *mem, const char *const *stmts, int n,
 		if (run(st, mem, stmts[i], err) != 0)
 		{
 			*failed_at = i;
+			/* not the database's answer: the whole transaction is the caller's to end */
+			if (err->kind != APP_ERR_DATABASE)
+				return 0;
 			break;
 		}
 	}

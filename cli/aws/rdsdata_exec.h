@@ -10,6 +10,12 @@
  * come back as typed records (formatRecordsAs NONE: formattedRecords keys
  * records by column name, and the core's queries repeat names such as
  * "exists") and are turned into the text libpq would give.
+ *
+ * A statement in the caller's transaction is sent at most once (see
+ * aws_call_rest_json_once): when its answer is lost the error is
+ * APP_ERR_LOST_ANSWER, and the caller rolls the transaction back; other
+ * failures of the call are APP_ERR_EXECUTOR, the database's own errors
+ * APP_ERR_DATABASE with their SQLSTATE.
  */
 #ifndef APPDB_AWS_RDSDATA_EXEC_H
 #define APPDB_AWS_RDSDATA_EXEC_H

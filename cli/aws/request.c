@@ -468,6 +468,7 @@ struct call
 	const char *target;			/* X-Amz-Target, or NULL */
 	const char *body;			/* NULL: none */
 	size_t		body_len;
+	bool		once;			/* must not reach the service twice */
 };
 
 /* Read a 2xx answer into resp; false if its body cannot be read. */
@@ -633,7 +634,7 @@ perform(struct aws_client *c, const struct call *call,
 		hreq.nheaders = nsent;
 		hreq.body = call->body;
 		hreq.body_len = call->body ? call->body_len : 0;
-		hreq.fresh_connection = c->send_once;
+		hreq.once = call->once || c->send_once;
 
 		aws_http_perform(&c->http, &hreq, &h);
 		if (h.result != AWS_HTTP_OK)
@@ -682,7 +683,16 @@ perform(struct aws_client *c, const struct call *call,
 			aws_parse_error(call->svc->protocol, &h, err);
 			kind = aws_retry_classify(AWS_HTTP_OK, h.status, err->code);
 		}
-		if (c->send_once || !aws_retry_next(&c->retry, attempt, kind, &delay))
+
+		/*
+		 * A call sent at most once is retried only when the failure shows
+		 * the service did not act on it: a throttle refused it, or no
+		 * connection was made.  A reset, a timeout or a 5xx may follow a
+		 * call that took effect.
+		 */
+		if ((call->once || c->send_once) && kind != AWS_RETRY_THROTTLE && h.result != AWS_HTTP_ERR_CONNECT)
+			kind = AWS_RETRY_NONE;
+		if (!aws_retry_next(&c->retry, attempt, kind, &delay))
 		{
 			status = err->status;
 			err->attempts = attempt;
@@ -751,11 +761,11 @@ aws_call_json(struct aws_client *client, const struct aws_service *svc,
 	return status;
 }
 
-enum aws_status
-aws_call_rest_json(struct aws_client *client, const struct aws_service *svc,
-				   const char *operation, const char *method, const char *path,
-				   const struct aws_params *query, const char *body,
-				   struct aws_response *resp, struct aws_error *err)
+static enum aws_status
+rest_json(struct aws_client *client, const struct aws_service *svc,
+		  const char *operation, const char *method, const char *path,
+		  const struct aws_params *query, const char *body, bool once,
+		  struct aws_response *resp, struct aws_error *err)
 {
 	struct call call;
 
@@ -768,5 +778,24 @@ aws_call_rest_json(struct aws_client *client, const struct aws_service *svc,
 	call.content_type = body ? JSON_TYPE : NULL;
 	call.body = body;
 	call.body_len = body ? strlen(body) : 0;
+	call.once = once;
 	return perform(client, &call, resp, err);
+}
+
+enum aws_status
+aws_call_rest_json(struct aws_client *client, const struct aws_service *svc,
+				   const char *operation, const char *method, const char *path,
+				   const struct aws_params *query, const char *body,
+				   struct aws_response *resp, struct aws_error *err)
+{
+	return rest_json(client, svc, operation, method, path, query, body, false, resp, err);
+}
+
+enum aws_status
+aws_call_rest_json_once(struct aws_client *client, const struct aws_service *svc,
+						const char *operation, const char *method, const char *path,
+						const struct aws_params *query, const char *body,
+						struct aws_response *resp, struct aws_error *err)
+{
+	return rest_json(client, svc, operation, method, path, query, body, true, resp, err);
 }

@@ -123,9 +123,10 @@ struct aws_client
 	time_t		(*clock) (void *state);	/* NULL: time(); a test hook */
 
 	/*
-	 * Each request sent once: no retry, on a new connection.  For a create
-	 * that is not idempotent, whose caller looks for what a failed attempt
-	 * may have made before it sends another.
+	 * Each request sent at most once, as aws_call_rest_json_once does: on
+	 * a new connection, retried only after a throttle or a connection never
+	 * made.  For a create that is not idempotent, whose caller looks for
+	 * what a failed attempt may have made before it sends another.
 	 */
 	bool		send_once;
 	void	   *clock_state;
@@ -165,5 +166,18 @@ enum aws_status aws_call_rest_json(struct aws_client *client, const struct aws_s
 								   const char *path, const struct aws_params *query,
 								   const char *body, struct aws_response *resp,
 								   struct aws_error *err);
+
+/*
+ * The same for a call that must not reach the service twice, such as a
+ * statement in a Data API transaction: retried only on a throttle or when
+ * no connection was made; after a reset, a timeout or a 5xx its outcome is
+ * unknown (AWS_ERR_TRANSPORT, or http_status 5xx) and is the caller's.
+ */
+enum aws_status aws_call_rest_json_once(struct aws_client *client,
+										const struct aws_service *svc,
+										const char *operation, const char *method,
+										const char *path, const struct aws_params *query,
+										const char *body, struct aws_response *resp,
+										struct aws_error *err);
 
 #endif							/* APPDB_AWS_REQUEST_H */

@@ -104,6 +104,12 @@ machine"; the product is never bent to them):
     subnets moto answered (its tags are lost); moto's 500 becomes
     DBSubnetGroupNotFoundFault (404).
 
+In front of the test bed's Data API server (--upstream its URL, and
+AWS_ENDPOINT_URL_RDS_DATA pointing here: test/aws/provider_data_api_faults.sh)
+the same faults, "lost" included, choose a call by its operation ("POST
+/CommitTransaction") or by the SQL text in its JSON body, as JSON escapes it
+(a double quote is \\" there; in the fault's own JSON, \\\\\\").
+
 Usage: fault_proxy.py --upstream http://127.0.0.1:MOTO_PORT [--port 0]
        [--port-file FILE] [--credentials ID:SECRET]; the port is written to
        FILE once listening.

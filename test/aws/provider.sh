@@ -22,47 +22,17 @@ case $APPDB in /*) ;; *) APPDB=$root/$APPDB ;; esac
 TABLES=${TABLES:-10000}
 SERVER_PYTHON=${DATA_API_PYTHON:-/usr/bin/python3}
 STATE="python3 $here/provider_state.py"
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -30; return 0; }
-# check NAME COMMAND...: the command's status decides
-check() { local name=$1; shift; if "$@" >"$work/check.out" 2>&1; then ok "$name"; else fail "$name" "$work/check.out"; fi; }
-# state SUBCOMMAND ARGS...: provider_state.py's checks, each counted
-state() {
-	local line
-	$STATE "$@" >"$work/state.out" 2>&1
-	while IFS= read -r line; do
-		case $line in
-			"ok - "*) passed=$((passed + 1)); echo "$line" ;;
-			"not ok - "*) failed=$((failed + 1)); echo "$line" ;;
-			*) echo "# $line" ;;
-		esac
-	done <"$work/state.out"
-}
-# run NAME EXPECTED_STATUS ARGS...: appdb in the environment folder, output kept
-n=0
-run() {
-	local name=$1 want=$2 rc; shift 2
-	n=$((n + 1))
-	(cd "$envdir" && "$APPDB" "$@") >"$work/out.$n" 2>"$work/err.$n" </dev/null
-	rc=$?
-	cat "$work/out.$n" "$work/err.$n" >"$work/last"
-	cat "$work/last" >>"$work/all-output"
-	if [ "$rc" = "$want" ]; then ok "$name (exit $rc)"; else fail "$name: exit $rc, expected $want" "$work/last"; fi
-}
-has() { grep -qF -- "$1" "$work/last"; }
-lacks() { ! grep -qF -- "$1" "$work/last"; }
+. "$here/provider_lib.sh"
 
 . "$here/motobed.sh"
 . "$root/test/cluster.sh"
+. "$here/data_api_bed.sh"
 work=$(mktemp -d /tmp/aws_provider_test.XXXXXX)
 chmod 755 "$work"
 envdir=$work/env
 mkdir -p "$envdir"
-server_pid=
 cleanup() {
-	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+	data_api_bed_stop
 	cluster_stop
 	motobed_stop
 	rm -rf "$work"
@@ -159,17 +129,8 @@ cluster_start "$(pg_config --bindir)" >/dev/null || die "cluster_start failed"
 cluster_createdb app >/dev/null || die "createdb app failed"
 psql_as() { local who=$1; shift; "$CLUSTER_PSQL" -X -q -At -v ON_ERROR_STOP=1 -U "$who" -d app "$@"; }
 psql_as postgres -c "CREATE EXTENSION app_roles" || die "CREATE EXTENSION app_roles failed"
-master_password=$($STATE secret shop-dev) || die "reading the master secret failed"
-[ -n "$master_password" ] || die "the master secret has no password"
-cluster_psql_super -d postgres -c "ALTER ROLE postgres PASSWORD '$master_password'" >/dev/null
-"$SERVER_PYTHON" "$here/data_api_server.py" --secretsmanager-url "$MOTOBED_PROXY_URL" --region us-east-1 \
-	--db-host "$PGHOST" --db-port "$PGPORT" \
-	--verify-key "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
-	--port-file "$work/data-api.port" --log "$work/data-api.log" 2>"$work/data-api.err" &
-server_pid=$!
-for _ in $(seq 200); do [ -s "$work/data-api.port" ] && break; sleep 0.1; done
-[ -s "$work/data-api.port" ] || { cat "$work/data-api.err" >&2; die "the Data API server did not start"; }
-export AWS_ENDPOINT_URL_RDS_DATA="http://127.0.0.1:$(cat "$work/data-api.port")"
+data_api_bed_start "$work" shop-dev || die "the Data API server did not start"
+export AWS_ENDPOINT_URL_RDS_DATA=$DATA_API_URL
 
 run "roles check before setup fails" 1 --app shop --env dev roles check
 run "roles plan lists the statements" 0 --app shop --env dev roles plan

@@ -1147,6 +1147,7 @@ struct fake
 	/* probe */
 	int			probe_fail_at;
 	const char *probe_msg;
+	enum app_error_kind probe_kind; /* of the failing step's error */
 	int			probe_rc;
 
 	/* what was asked */
@@ -1179,6 +1180,7 @@ fake_init(struct fake *f, struct app_mem *mem)
 	f->mem = mem;
 	f->probe_fail_at = -1;
 	f->probe_msg = "permission denied";
+	f->probe_kind = APP_ERR_DATABASE;
 }
 
 static size_t
@@ -1621,7 +1623,7 @@ fake_probe(void *state, struct app_mem *mem, const char *const *stmts, int n,
 	if (f->probe_fail_at >= 0 && f->probe_fail_at < n)
 	{
 		*failed_at = f->probe_fail_at;
-		app_error_set(err, mem, APP_ERR_DATABASE, NULL, NULL, "%s", f->probe_msg);
+		app_error_set(err, mem, f->probe_kind, NULL, NULL, "%s", f->probe_msg);
 		return 0;
 	}
 	*failed_at = -1;
@@ -2301,6 +2303,31 @@ test_checks_probe_error(struct app_mem *mem, const void *arg)
 	rc = run_checks(mem, &f, "iam", NULL, &snap, &out, &err);
 	EXPECT(rc == -1, "rc %d, want -1", rc);
 	EXPECT(err.kind == APP_ERR_DATABASE && has(err.message, "closed the connection"),
+		   "error kind %d: %s", (int) err.kind, nz(err.message));
+}
+
+/*
+ * A step the executor could not run (throttled; its answer lost) says
+ * nothing about the roles: the checks fail with that error, no check fails.
+ */
+static void
+test_checks_probe_step_not_run(struct app_mem *mem, const void *arg)
+{
+	const enum app_error_kind *kind = arg;
+	struct fake f;
+	struct app_snapshot snap;
+	struct app_checks out;
+	struct app_error err = {0};
+	int			rc;
+
+	fake_init(&f, mem);
+	f.probe_fail_at = 5;
+	f.probe_kind = *kind;
+	f.probe_msg = "RDS Data API ExecuteStatement failed: ThrottlingException: Rate exceeded";
+	snap_converged(mem, &snap, 160000);
+	rc = run_checks(mem, &f, "iam", NULL, &snap, &out, &err);
+	EXPECT(rc == -1, "rc %d, want -1: the step's failure was taken for a failed check", rc);
+	EXPECT(err.kind == *kind && has(err.message, "ThrottlingException"),
 		   "error kind %d: %s", (int) err.kind, nz(err.message));
 }
 
@@ -3051,6 +3078,14 @@ main(void)
 	for (i = 0; i < sizeof(probe_fail_cases) / sizeof(probe_fail_cases[0]); i++)
 		run_case(probe_fail_cases[i].name, test_checks_probe_fails, &probe_fail_cases[i]);
 	run_case("checks: executor error in the probe", test_checks_probe_error, NULL);
+	{
+		static const enum app_error_kind not_run[] = {APP_ERR_EXECUTOR, APP_ERR_LOST_ANSWER};
+
+		run_case("checks: a probe step the executor could not run (throttled) is an error",
+				 test_checks_probe_step_not_run, &not_run[0]);
+		run_case("checks: a probe step whose answer was lost is an error",
+				 test_checks_probe_step_not_run, &not_run[1]);
+	}
 	run_case("checks: empty database", test_checks_empty, NULL);
 	run_case("checks: relations_usable names owner and fix", test_checks_relations, NULL);
 	for (i = 0; i < sizeof(many_rel_cases) / sizeof(many_rel_cases[0]); i++)
