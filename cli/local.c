@@ -85,17 +85,73 @@ local_env_free(struct local_env *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* A string of state.json, NULL when absent, not a string, or holding a NUL. */
 static char *
 json_string_or_null(struct json_object *obj, const char *key)
 {
 	struct json_object *v;
 
-	if (json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_string))
+	if (json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_string) &&
+		strlen(json_object_get_string(v)) == (size_t) json_object_get_string_len(v))
 		return xstrdup(json_object_get_string(v));
 	return NULL;
 }
 
+/* A path of state.json: absolute, as appdb writes them; else NULL. */
+static char *
+json_path_or_null(struct json_object *obj, const char *key)
+{
+	char	   *path = json_string_or_null(obj, key);
+
+	if (path && path[0] != '/')
+	{
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
 static int	pgpass_split_old(const struct local_env *e);
+
+/*
+ * What state.json says, into e; what is wrong with it in e->damaged (e->exists
+ * once it is a JSON object).  Fuzzed by test/fuzz/fuzz_local_state.c.
+ */
+static void
+local_state_parse(const char *text, struct local_env *e)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root = tok ? json_tokener_parse_ex(tok, text, (int) strlen(text)) : NULL;
+	struct json_object *v;
+	bool		whole = root && json_tokener_get_error(tok) == json_tokener_success &&
+		strspn(text + json_tokener_get_parse_end(tok), " \t\r\n") ==
+		strlen(text + json_tokener_get_parse_end(tok));
+
+	if (tok)
+		json_tokener_free(tok);
+	if (!whole || !json_object_is_type(root, json_type_object))
+	{
+		e->damaged = xstrdup("not a JSON object");
+		if (root)
+			json_object_put(root);
+		return;
+	}
+	e->exists = true;
+	e->bindir = json_path_or_null(root, "bindir");
+	e->os_user = json_string_or_null(root, "os_user");
+	e->data_parent = json_path_or_null(root, "data_parent");
+	e->data_dir = json_path_or_null(root, "data_dir");
+	e->token = json_string_or_null(root, "token");
+	if (json_object_object_get_ex(root, "port", &v) && json_object_is_type(v, json_type_int) &&
+		json_object_get_int64(v) >= 1 && json_object_get_int64(v) <= 65535)
+		e->port = json_object_get_int(v);
+	if (json_object_object_get_ex(root, "major", &v) && json_object_is_type(v, json_type_int) &&
+		json_object_get_int64(v) >= 0 && json_object_get_int64(v) <= 1000)
+		e->major = json_object_get_int(v);
+	json_object_put(root);
+	if (!e->bindir || !e->data_dir || e->port <= 0)
+		e->damaged = xstrdup("missing bindir, data_dir or port");
+}
 
 /*
  * Where the environment's state is, and what state.json says; a damaged
@@ -105,8 +161,6 @@ static int
 local_read(const struct env_config *cfg, struct local_env *e)
 {
 	char	   *text;
-	struct json_object *root;
-	struct json_object *v;
 
 	memset(e, 0, sizeof(*e));
 	e->state_dir = xstrdup(cfg->state_dir);
@@ -117,28 +171,8 @@ local_read(const struct env_config *cfg, struct local_env *e)
 	if (text == NULL)
 		return errno == ENOENT ? -1 :
 			(errorf("cannot read %s: %s", e->state_path, strerror(errno)), EXIT_FAILURE_REMOTE);
-	root = json_tokener_parse(text);
+	local_state_parse(text, e);
 	free(text);
-	if (root == NULL || !json_object_is_type(root, json_type_object))
-	{
-		e->damaged = xstrdup("not a JSON object");
-		if (root)
-			json_object_put(root);
-		return -1;
-	}
-	e->exists = true;
-	e->bindir = json_string_or_null(root, "bindir");
-	e->os_user = json_string_or_null(root, "os_user");
-	e->data_parent = json_string_or_null(root, "data_parent");
-	e->data_dir = json_string_or_null(root, "data_dir");
-	e->token = json_string_or_null(root, "token");
-	if (json_object_object_get_ex(root, "port", &v))
-		e->port = json_object_get_int(v);
-	if (json_object_object_get_ex(root, "major", &v))
-		e->major = json_object_get_int(v);
-	json_object_put(root);
-	if (!e->bindir || !e->data_dir || e->port <= 0)
-		e->damaged = xstrdup("missing bindir, data_dir or port");
 	return -1;
 }
 

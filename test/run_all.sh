@@ -57,7 +57,8 @@ suite "AWS credentials and region against botocore (ASan+UBSan build)" env APPDB
 suite "AWS credential chain on moto (ASan+UBSan)" env APPDB=test/appdb-asan test/aws/credentials_chain.sh
 make -s test/aws/test_request_asan test/aws/test_services_asan test/aws/fuzz_xml_error test/aws/fuzz_json_error test/aws/fuzz_profile \
 	test/aws/fuzz_credential_process test/fuzz/fuzz_roles_config \
-	test/fuzz/fuzz_envconfig || exit 1
+	test/fuzz/fuzz_envconfig test/fuzz/fuzz_local_state \
+	test/fuzz/fuzz_rdsdata_answer || exit 1
 suite "AWS request path on moto (ASan+UBSan)" test/aws/run_request.sh test/aws/test_request_asan
 suite "AWS service calls on moto (ASan+UBSan)" test/aws/run_services.sh test/aws/test_services_asan
 suite "fault proxy: holds and moto's gaps, driven by boto3" test/aws/run_fault_proxy.sh
@@ -78,6 +79,8 @@ suite "fuzz: AWS config and credentials files, 20 s" test/fuzz.sh profile 20
 suite "fuzz: credential_process output, 20 s" test/fuzz.sh credential_process 20
 suite "fuzz: role and schema names, superuser_extensions, 20 s" test/fuzz.sh roles_config 20
 suite "fuzz: environment config files, 20 s" test/fuzz.sh envconfig 20
+suite "fuzz: the local provider's state.json, 20 s" test/fuzz.sh local_state 20
+suite "fuzz: the Data API's ExecuteStatement answers, 20 s" test/fuzz.sh rdsdata_answer 20
 suite "appdb on PostgreSQL 15 (ASan+UBSan build)" env APPDB=test/appdb-asan test/cli.sh
 
 # The lifecycle on the other versions, with servers from the npm registry.

@@ -412,12 +412,10 @@ field_text(json_object *f, char **out)
 	return 0;
 }
 
-static int
-exec_query(void *state, struct app_mem *mem, const char *sql, int nparams,
-		   const char *const *params, struct app_rows *rows, struct app_error *err)
+int
+rdsdata_answer_rows(json_object *answer, struct app_mem *mem, struct app_rows *rows,
+					struct app_error *err)
 {
-	struct rdsdata_exec_state *st = state;
-	struct aws_response resp;
 	json_object *records;
 	char	  **cells = NULL;
 	size_t		bytes = 0;
@@ -427,9 +425,7 @@ exec_query(void *state, struct app_mem *mem, const char *sql, int nparams,
 				c,
 				rc = 0;
 
-	if (execute_statement(st, mem, sql, nparams, params, &resp, err) != 0)
-		return -1;
-	if (json_object_object_get_ex(resp.json, "records", &records) &&
+	if (json_object_object_get_ex(answer, "records", &records) &&
 		json_object_is_type(records, json_type_array))
 	{
 		nrows = (int) json_object_array_length(records);
@@ -446,7 +442,7 @@ exec_query(void *state, struct app_mem *mem, const char *sql, int nparams,
 		/* no records: the column count from the metadata, if any */
 		json_object *md;
 
-		if (json_object_object_get_ex(resp.json, "columnMetadata", &md) &&
+		if (json_object_object_get_ex(answer, "columnMetadata", &md) &&
 			json_object_is_type(md, json_type_array))
 			ncols = (int) json_object_array_length(md);
 	}
@@ -489,6 +485,20 @@ exec_query(void *state, struct app_mem *mem, const char *sql, int nparams,
 		for (r = 0; r < nrows * ncols; r++)
 			free(cells[r]);
 	free(cells);
+	return rc;
+}
+
+static int
+exec_query(void *state, struct app_mem *mem, const char *sql, int nparams,
+		   const char *const *params, struct app_rows *rows, struct app_error *err)
+{
+	struct rdsdata_exec_state *st = state;
+	struct aws_response resp;
+	int			rc;
+
+	if (execute_statement(st, mem, sql, nparams, params, &resp, err) != 0)
+		return -1;
+	rc = rdsdata_answer_rows(resp.json, mem, rows, err);
 	aws_response_clean_up(&resp);
 	return rc;
 }

@@ -41,4 +41,12 @@ void		rdsdata_executor_init(struct app_executor *exec, struct rdsdata_exec_state
  */
 char	   *rdsdata_named_params(const char *sql);
 
+/*
+ * An ExecuteStatement answer's records (typed fields) as the core's rows,
+ * each cell the text libpq would give; 0, or -1 with err set
+ * (APP_ERR_EXECUTOR).  Fuzzed by test/fuzz/fuzz_rdsdata_answer.c.
+ */
+int			rdsdata_answer_rows(json_object *answer, struct app_mem *mem, struct app_rows *rows,
+								struct app_error *err);
+
 #endif							/* APPDB_AWS_RDSDATA_EXEC_H */
