@@ -17,6 +17,10 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS knows no header dependencies: an object built against an older
+# core/*.h would be linked into the extension with the wrong struct layout.
+$(OBJS): $(wildcard core/*.h extension/*.h)
+
 .PHONY: test demo bench
 
 # Every suite; the last line is "N passed, N failed".  The test server loads
