@@ -112,6 +112,7 @@ json_path_or_null(struct json_object *obj, const char *key)
 }
 
 static int	pgpass_split_old(const struct local_env *e);
+static int	configure_cluster(const struct local_env *e);
 
 /*
  * What state.json says, into e; what is wrong with it in e->damaged (e->exists
@@ -758,13 +759,56 @@ plain_directory(const char *path)
 }
 
 /*
+ * state.json without a token: an appdb before ownership markers made this
+ * environment, or state.json was edited.  Its cluster is taken as appdb's
+ * (marked, and given a token) only when everything an older appdb left
+ * says so: the directory has appdb's form (checked by the caller), belongs
+ * to the server's OS user (or to us), carries no marker, and holds a
+ * cluster whose postgresql.conf ends with appdb's settings.  Returns NULL
+ * when adopted, else why not.
+ */
+static const char *
+adopt_older(struct local_env *e, const struct env_config *cfg)
+{
+	const char *home = data_home(e);
+	char	   *marker = str_printf("%s/" OWNER_MARKER, home);
+	char	   *pgversion = str_printf("%s/PG_VERSION", e->data_dir);
+	char	   *confpath = str_printf("%s/postgresql.conf", e->data_dir);
+	char	   *conf = NULL;
+	struct os_user user = {0};
+	int			have = server_user(e, &user);
+	const char *why = NULL;
+	struct stat st;
+
+	if (have < 0 || (e->data_parent && !plain_directory(home)) || lstat(home, &st) != 0 ||
+		st.st_uid != (have ? user.uid : geteuid()) || access(marker, F_OK) == 0 ||
+		access(pgversion, F_OK) != 0 || (conf = read_file(confpath)) == NULL ||
+		strstr(conf, "\n# appdb\nlisten_addresses = '127.0.0.1'\n") == NULL)
+		why = "state.json has no ownership token, and the directory is not an older appdb's cluster";
+	else
+	{
+		e->token = random_password();
+		if (write_owner_marker(e, cfg) != 0 || configure_cluster(e) != 0 || local_save(e) != 0)
+			why = "it could not be marked as this environment's";
+		else
+			notef("marked %s as this environment's (an older appdb made it without an ownership marker)", home);
+	}
+	free(user.name);
+	free(marker);
+	free(pgversion);
+	free(confpath);
+	free(conf);
+	return why;
+}
+
+/*
  * Whether the directories state.json names are the ones appdb made for this
  * environment, before anything there is used or deleted.  Returns -1 when
  * they are (*gone: the data's directory is no longer there), else the exit
  * code with the error reported, nothing changed.
  */
 static int
-check_own(const struct local_env *e, const struct env_config *cfg, bool *gone)
+check_own(struct local_env *e, const struct env_config *cfg, bool *gone)
 {
 	const char *home = data_home(e);
 	char	   *want_data = str_printf("%s/data", home);
@@ -777,7 +821,7 @@ check_own(const struct local_env *e, const struct env_config *cfg, bool *gone)
 	else if (strcmp(e->data_dir, want_data) != 0)
 		why = "appdb keeps the data in the directory \"data\" of the one it made";
 	else if (e->token == NULL)
-		why = "state.json has no ownership token (an older appdb made it, or it was edited)";
+		why = adopt_older(e, cfg);
 	else if (lstat(home, &st) != 0 && errno == ENOENT)
 		*gone = true;
 	else if (e->data_parent && !plain_directory(home))

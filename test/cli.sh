@@ -1256,6 +1256,34 @@ t_trust_data_removed() {	# the data directory removed from outside: status says 
 	rc_is 0 && out_has '^state: +running$'
 }
 
+t_trust_older_env() {	# an environment an older appdb made (no token, no markers): marked and kept
+	local env=older data_dir home conf
+	trust_provision "$env" || return 1
+	data_dir=$(state_field "$env" data_dir)
+	home=$(state_field "$env" data_parent)
+	[ -n "$home" ] || home=$WORK/.appdb/$APP-$env
+	"$PSQL" -X -q -d "$(trust_boot "$env")" -c "CREATE TABLE keep_me (id int)" || fail "cannot create a table" || return 1
+	# what an appdb before ownership markers left: no token, no markers
+	state_edit "$env" "del d['token']"
+	rm -f "$home/appdb-owner" "$data_dir/appdb-ready"
+	# without appdb's settings in postgresql.conf it is not taken as appdb's
+	conf=$(cat "$data_dir/postgresql.conf")
+	printf '%s\n' "${conf%%# appdb*}" >"$data_dir/postgresql.conf"
+	run "provision-older-unmarked-$env" provision --app "$APP" --env "$env"
+	rc_is 3 && err_has "no ownership token" || return 1
+	[ -f "$data_dir/PG_VERSION" ] || fail "provision deleted $data_dir" || return 1
+	printf '%s\n' "$conf" >"$data_dir/postgresql.conf"
+	run "provision-older-$env" provision --app "$APP" --env "$env"
+	rc_is 0 && err_has "marked .* older appdb" || return 1
+	[ "$("$PSQL" -X -At -d "$(trust_boot "$env")" -c "SELECT count(*) FROM keep_me")" = 0 ] ||
+		fail "the older environment's table is gone" || return 1
+	[ -n "$(state_field "$env" token)" ] && [ -f "$home/appdb-owner" ] && [ -f "$data_dir/appdb-ready" ] ||
+		fail "the environment was not marked" || return 1
+	run "provision-older-again-$env" provision --app "$APP" --env "$env"
+	rc_is 0 && err_has "nothing to change" || return 1
+	t_destroy "$env"
+}
+
 trust_checks() {
 	check "state.json pointing at a directory appdb did not make: destroy and provision exit 3, nothing deleted" t_trust_foreign_path
 	check "damaged state.json: destroy stops and removes what its marker proves its own, leaves the rest" t_trust_damaged_state
@@ -1265,6 +1293,7 @@ trust_checks() {
 	check "configure --force --port on a stopped cluster: plan shows it, provision moves it, --login works" t_trust_port_change
 	check "server killed: roles check exits 3 with provision's hint" t_trust_server_killed
 	check "data directory removed from outside: status says so, provision remakes it" t_trust_data_removed
+	check "an older appdb's environment (no token, no markers) is marked and kept, its data intact" t_trust_older_env
 }
 
 # --- the runs ----------------------------------------------------------------------

@@ -22,32 +22,7 @@ APPDB=${APPDB:-$root/test/appdb-asan}
 case $APPDB in /*) ;; *) APPDB=$root/$APPDB ;; esac
 FAULT_SEED=${FAULT_SEED:-20261202}
 STATE="python3 $here/provider_state.py"
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' "$2" | tail -30; return 0; }
-check() { local name=$1; shift; if "$@" >"$work/check.out" 2>&1; then ok "$name"; else fail "$name" "$work/check.out"; fi; }
-state() {
-	local line
-	$STATE "$@" >"$work/state.out" 2>&1
-	while IFS= read -r line; do
-		case $line in
-			"ok - "*) passed=$((passed + 1)); echo "$line" ;;
-			"not ok - "*) failed=$((failed + 1)); echo "$line" ;;
-			*) echo "# $line" ;;
-		esac
-	done <"$work/state.out"
-}
-n=0
-run() {
-	local name=$1 want=$2 rc; shift 2
-	n=$((n + 1))
-	(cd "$envdir" && "$APPDB" "$@") >"$work/out.$n" 2>"$work/err.$n" </dev/null
-	rc=$?
-	cat "$work/out.$n" "$work/err.$n" >"$work/last"
-	if [ "$rc" = "$want" ]; then ok "$name (exit $rc)"; else fail "$name: exit $rc, expected $want" "$work/last"; fi
-}
-has() { grep -qF -- "$1" "$work/last"; }
+. "$here/provider_lib.sh"	# ok, fail, check, state, run, has
 
 . "$here/motobed.sh"
 work=$(mktemp -d /tmp/aws_provider_faults.XXXXXX)
