@@ -20,6 +20,7 @@
 #include "local.h"
 #include "msgs.h"
 #include "options.h"
+#include "provider.h"
 #include "util.h"
 
 #ifndef APP_ROLES_VERSION
@@ -54,20 +55,6 @@ exec_aws(char **argv)
 }
 #endif
 
-/* The local provider has no waiting and no snapshots. */
-static int
-refuse_aws_only(const struct appdb_options *opts)
-{
-	const char *given = opts->wait_delay >= 0 ? "--wait-delay" :
-		opts->wait_max_attempts >= 0 ? "--wait-max-attempts" :
-		opts->lift_deletion_protection ? "--lift-deletion-protection" :
-		opts->skip_final_snapshot ? "--skip-final-snapshot" : NULL;
-
-	if (given)
-		return usage_error("option %s is for an aws environment; this one is local", given);
-	return -1;
-}
-
 /* The commands that change the environment: one at a time (envlock.c). */
 static bool
 changes_environment(enum appdb_command command)
@@ -75,30 +62,24 @@ changes_environment(enum appdb_command command)
 	return command == CMD_PROVISION || command == CMD_ROLES_SETUP || command == CMD_DESTROY;
 }
 
-/* The local provider's command. */
-static int
-run_local(const struct appdb_options *opts, const struct env_config *cfg)
+/* The providers this program holds (appdb hands "aws" to appdb-aws). */
+static const struct provider *const providers[] = {
+	&local_provider,
+#ifndef APPDB_WITHOUT_AWS
+	&aws_provider,
+#endif
+};
+
+/* The provider of that name; NULL for an unknown one. */
+static const struct provider *
+find_provider(const char *name)
 {
-	switch (opts->command)
-	{
-		case CMD_PLAN:
-			return local_plan(opts, cfg);
-		case CMD_PROVISION:
-			return local_provision(opts, cfg);
-		case CMD_ROLES_SETUP:
-		case CMD_ROLES_PLAN:
-		case CMD_ROLES_CHECK:
-			return local_roles(opts, cfg);
-		case CMD_URL:
-		case CMD_PSQL:
-			return local_url(opts, cfg);
-		case CMD_STATUS:
-			return local_status(opts, cfg);
-		case CMD_DESTROY:
-			return local_destroy(opts, cfg);
-		default:
-			return EXIT_USAGE;
-	}
+	size_t		i;
+
+	for (i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
+		if (strcmp(providers[i]->name, name) == 0)
+			return providers[i];
+	return NULL;
 }
 
 static int
@@ -106,22 +87,25 @@ run(const struct appdb_options *opts, char **argv)
 {
 	struct env_config cfg;
 	struct env_lock lock = {-1, NULL, NULL};
+	const struct provider *provider;
+	provider_op op;
 	int			code;
-	bool		aws_configure = opts->command == CMD_CONFIGURE && opts->provider &&
-		strcmp(opts->provider, "aws") == 0;
 
 	(void) argv;				/* only the AWS commands' hand-over needs it */
 #ifdef APPDB_WITHOUT_AWS
-	if (opts->command == CMD_TOKEN || aws_configure)
+	if (opts->command == CMD_TOKEN ||
+		(opts->command == CMD_CONFIGURE && opts->provider && strcmp(opts->provider, "aws") == 0))
 		return exec_aws(argv);
 #else
 	if (opts->command == CMD_TOKEN)	/* reads no config file */
 		return cmd_token(opts);
-	if (aws_configure)
-		return aws_configure_env(opts);
 #endif
 	if (opts->command == CMD_CONFIGURE)
-		return env_config_configure(opts, NULL);
+	{
+		provider = find_provider(opts->provider ? opts->provider : "local");
+		/* an unknown --provider: env_config_configure says so */
+		return provider ? provider->configure(opts) : env_config_configure(opts, NULL);
+	}
 	if ((code = env_config_read(opts, &cfg)) >= 0)
 		return code;
 #ifdef APPDB_WITHOUT_AWS
@@ -131,7 +115,9 @@ run(const struct appdb_options *opts, char **argv)
 		return exec_aws(argv);	/* which takes the lock itself */
 	}
 #endif
-	if (strcmp(cfg.provider, "aws") != 0 && (code = refuse_aws_only(opts)) >= 0)
+	/* env_config_read accepts only the names of providers */
+	provider = find_provider(cfg.provider);
+	if (provider->check_options && (code = provider->check_options(opts)) >= 0)
 	{
 		env_config_free(&cfg);
 		return code;
@@ -148,12 +134,8 @@ run(const struct appdb_options *opts, char **argv)
 			return code;
 		}
 	}
-#ifndef APPDB_WITHOUT_AWS
-	if (strcmp(cfg.provider, "aws") == 0)
-		code = aws_provider_run(opts, &cfg);
-	else
-#endif
-		code = run_local(opts, &cfg);
+	op = provider_op_for(provider, opts->command);
+	code = op ? op(opts, &cfg) : EXIT_USAGE;
 	env_unlock(&lock);
 	env_config_free(&cfg);
 	return code;

@@ -2485,7 +2485,8 @@ cmd_destroy(struct awsenv *e)
 	return rc < 0 ? EXIT_OK : rc;
 }
 
-int
+/* configure --provider aws: the region as the SDKs find it, then the file. */
+static int
 aws_configure_env(const struct appdb_options *opts)
 {
 	char	   *region = NULL;
@@ -2498,42 +2499,63 @@ aws_configure_env(const struct appdb_options *opts)
 	return rc;
 }
 
-int
-aws_provider_run(const struct appdb_options *opts, const struct env_config *cfg)
+/* Open the environment, run one command on it, close it. */
+static int
+aws_run(const struct appdb_options *opts, const struct env_config *cfg, int (*command) (struct awsenv *e))
 {
 	struct awsenv e;
 	int			rc;
 
 	if ((rc = awsenv_open(&e, opts, cfg)) < 0)
-	{
-		switch (opts->command)
-		{
-			case CMD_PLAN:
-				rc = cmd_plan(&e);
-				break;
-			case CMD_PROVISION:
-				rc = cmd_provision(&e);
-				break;
-			case CMD_ROLES_SETUP:
-			case CMD_ROLES_PLAN:
-			case CMD_ROLES_CHECK:
-				rc = cmd_roles(&e);
-				break;
-			case CMD_URL:
-			case CMD_PSQL:
-				rc = cmd_url(&e);
-				break;
-			case CMD_STATUS:
-				rc = cmd_status(&e);
-				break;
-			case CMD_DESTROY:
-				rc = cmd_destroy(&e);
-				break;
-			default:
-				rc = EXIT_USAGE;
-				break;
-		}
-	}
+		rc = command(&e);
 	awsenv_free(&e);
 	return rc;
 }
+
+static int
+aws_plan(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	return aws_run(opts, cfg, cmd_plan);
+}
+
+static int
+aws_provision(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	return aws_run(opts, cfg, cmd_provision);
+}
+
+static int
+aws_roles(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	return aws_run(opts, cfg, cmd_roles);
+}
+
+static int
+aws_url(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	return aws_run(opts, cfg, cmd_url);
+}
+
+static int
+aws_status(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	return aws_run(opts, cfg, cmd_status);
+}
+
+static int
+aws_destroy(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	return aws_run(opts, cfg, cmd_destroy);
+}
+
+/* Its options are checked by awsenv_open, with the credentials. */
+const struct provider aws_provider = {
+	.name = "aws",
+	.configure = aws_configure_env,
+	.plan = aws_plan,
+	.provision = aws_provision,
+	.roles = aws_roles,
+	.url = aws_url,
+	.status = aws_status,
+	.destroy = aws_destroy,
+};

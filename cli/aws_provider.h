@@ -7,13 +7,9 @@
 #ifndef APPDB_AWS_PROVIDER_H
 #define APPDB_AWS_PROVIDER_H
 
-#include "envconfig.h"
-#include "options.h"
+#include "provider.h"
 
-/* configure --provider aws: the region as the SDKs find it, then the file. */
-int			aws_configure_env(const struct appdb_options *opts);
-
-/* plan, provision, roles, url, psql, status, destroy on an aws environment. */
-int			aws_provider_run(const struct appdb_options *opts, const struct env_config *cfg);
+/* configure, plan, provision, roles, url, psql, status, destroy on an aws environment. */
+extern const struct provider aws_provider;
 
 #endif							/* APPDB_AWS_PROVIDER_H */

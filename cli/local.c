@@ -1306,7 +1306,7 @@ move_port(struct local_env *e, int port)
 	return -1;
 }
 
-int
+static int
 local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	struct local_env e;
@@ -1431,7 +1431,7 @@ out:
 }
 
 /* plan: what provision would do, changing nothing. */
-int
+static int
 local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	struct local_env e;
@@ -1545,7 +1545,7 @@ login_check(const struct local_env *e, const struct env_config *cfg)
 	return failed;
 }
 
-int
+static int
 local_roles(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	struct local_env e;
@@ -1624,7 +1624,7 @@ connection_url(const struct local_env *e, const struct env_config *cfg, const ch
 	return url;
 }
 
-int
+static int
 local_url(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	struct local_env e;
@@ -1670,7 +1670,7 @@ local_url(const struct appdb_options *opts, const struct env_config *cfg)
 	return rc;
 }
 
-int
+static int
 local_status(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	struct local_env e;
@@ -1784,7 +1784,7 @@ destroy_found(const struct local_env *e, const struct env_config *cfg)
 	return rc;
 }
 
-int
+static int
 local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	struct local_env e;
@@ -1865,3 +1865,36 @@ local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 	local_env_free(&e);
 	return EXIT_OK;
 }
+
+/* configure --provider local (the default): the config file only. */
+static int
+local_configure(const struct appdb_options *opts)
+{
+	return env_config_configure(opts, NULL);
+}
+
+/* The local provider has no waiting and no snapshots. */
+static int
+local_check_options(const struct appdb_options *opts)
+{
+	const char *given = opts->wait_delay >= 0 ? "--wait-delay" :
+		opts->wait_max_attempts >= 0 ? "--wait-max-attempts" :
+		opts->lift_deletion_protection ? "--lift-deletion-protection" :
+		opts->skip_final_snapshot ? "--skip-final-snapshot" : NULL;
+
+	if (given)
+		return usage_error("option %s is for an aws environment; this one is local", given);
+	return -1;
+}
+
+const struct provider local_provider = {
+	.name = "local",
+	.configure = local_configure,
+	.check_options = local_check_options,
+	.plan = local_plan,
+	.provision = local_provision,
+	.roles = local_roles,
+	.url = local_url,
+	.status = local_status,
+	.destroy = local_destroy,
+};

@@ -6,14 +6,8 @@
 #ifndef APPDB_LOCAL_H
 #define APPDB_LOCAL_H
 
-#include "envconfig.h"
-#include "options.h"
+#include "provider.h"
 
-int			local_plan(const struct appdb_options *opts, const struct env_config *cfg);
-int			local_provision(const struct appdb_options *opts, const struct env_config *cfg);
-int			local_roles(const struct appdb_options *opts, const struct env_config *cfg);
-int			local_url(const struct appdb_options *opts, const struct env_config *cfg);
-int			local_status(const struct appdb_options *opts, const struct env_config *cfg);
-int			local_destroy(const struct appdb_options *opts, const struct env_config *cfg);
+extern const struct provider local_provider;
 
 #endif							/* APPDB_LOCAL_H */
