@@ -42,9 +42,9 @@ bench: install
 # libcrypto), which appdb runs for them, so the local provider does not load
 # those libraries.
 XML2_CFLAGS := $(shell xml2-config --cflags)
-CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c cli/aws_provider.c,$(wildcard cli/*.c))
+CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c cli/aws_provider.c,$(wildcard cli/*.c cli/local/*.c))
 CLI_AWS_SRCS = cli/cmd_token.c cli/aws_provider.c $(wildcard cli/aws/*.c)
-CLI_HDRS = $(wildcard cli/*.h cli/aws/*.h)
+CLI_HDRS = $(wildcard cli/*.h cli/local/*.h cli/aws/*.h)
 APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
 	$(XML2_CFLAGS) -DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)
 APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -ljson-c
@@ -128,7 +128,7 @@ test/fuzz/fuzz_envconfig: test/fuzz/fuzz_envconfig.c $(CLI_SRCS) $(CORE_SRCS) $(
 		-o $@ $< $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
 test/fuzz/fuzz_local_state: test/fuzz/fuzz_local_state.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$(shell $(PG_CONFIG) --includedir) -DAPPDB_WITHOUT_AWS \
-		-o $@ $< $(filter-out cli/local.c,$(CLI_SRCS)) $(CORE_SRCS) $(APPDB_LIBS)
+		-o $@ $< $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
 test/fuzz/fuzz_rdsdata_answer: test/fuzz/fuzz_rdsdata_answer.c $(CREDENTIALS_FUZZ_SRCS) cli/aws/rdsdata_exec.c $(CORE_SRCS) $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< \
 		$(CREDENTIALS_FUZZ_SRCS) cli/aws/rdsdata_exec.c $(filter-out core/mem.c,$(CORE_SRCS)) $(AWS_TEST_LIBS)

@@ -17,7 +17,7 @@
 #endif
 #include "envconfig.h"
 #include "envlock.h"
-#include "local.h"
+#include "local/local.h"
 #include "msgs.h"
 #include "options.h"
 #include "provider.h"

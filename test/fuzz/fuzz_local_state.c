@@ -1,11 +1,15 @@
 /*
  * test/fuzz/fuzz_local_state.c
  *		libFuzzer target: the local provider's state.json
- *		(local_state_parse in cli/local.c, included here to reach it).
+ *		(local_state_parse in cli/local/state.c).
  *		Must never crash, leak or hang; what it takes as sound has absolute
  *		paths and a port in 1..65535.
  */
-#include "cli/local.c"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/local/local_int.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

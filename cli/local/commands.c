@@ -1,0 +1,552 @@
+/*
+ * cli/local/commands.c
+ *		The local provider's operations (cli/provider.h): configure, plan,
+ *		provision, roles, url and psql, status, destroy.
+ *
+ * Every step of provision is idempotent: it looks, then does only what is
+ * missing, so a provision that stopped halfway is completed by the next.
+ * Nothing is used or deleted before state.c has found it this environment's.
+ */
+#include "local.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cli/envlock.h"
+#include "cli/msgs.h"
+#include "cli/roles.h"
+#include "local_int.h"
+
+/* provision: make, start and bootstrap whatever is missing. */
+static int
+local_provision(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	char	   *bindir = NULL;
+	int			major = 0;
+	int			rc;
+	int			changes = 0;
+	bool		fresh = false;	/* the data's home was made just now */
+	bool		gone;
+
+	if ((rc = local_load(cfg, &e)) >= 0)
+		goto out;
+	bindir = choose_bindir(opts, cfg);
+	if (e.exists && (opts->pg_bindir || cfg->pg_bindir) && bindir &&
+		strcmp(bindir, e.bindir) != 0)
+	{
+		errorf("this environment's cluster runs PostgreSQL %d from %s, not %s", e.major, e.bindir, bindir);
+		hintf("\"appdb destroy\" then \"appdb provision\" makes a new cluster (its data is lost)");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!e.exists)
+	{
+		if ((rc = check_bindir(bindir, &major)) >= 0)
+			goto out;
+		e.bindir = xstrdup(bindir);
+		e.major = major;
+		e.port = cfg->port ? cfg->port : free_port();
+		/* a taken port is found before anything is made */
+		if (e.port > 0 && (rc = check_port(e.port)) >= 0)
+			goto out;
+		if (e.port <= 0 || make_data_home(&e, cfg) != 0 || local_save(&e) != 0)
+		{
+			errorf("cannot prepare the environment in %s", e.state_dir);
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		e.exists = true;
+		fresh = true;
+		changes++;
+	}
+	else
+	{
+		/* nothing is used or deleted before it is known to be ours */
+		if ((rc = check_own(&e, cfg, &gone)) >= 0)
+			goto out;
+		if (access(e.bindir, X_OK) != 0)
+		{
+			errorf("this environment's PostgreSQL %d binaries are gone from %s", e.major, e.bindir);
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		/* its home removed from outside: a new one (the warning is below) */
+		if (gone && (make_data_home(&e, cfg) != 0 || local_save(&e) != 0))
+		{
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		if (cfg->port && cfg->port != e.port)
+		{
+			if ((rc = move_port(&e, cfg->port)) >= 0)
+				goto out;
+			changes++;
+		}
+	}
+
+	/* no ready marker: initdb or our configuration did not finish; do both again */
+	if (!cluster_ready(&e))
+	{
+		if (access(e.data_dir, F_OK) == 0)
+		{
+			notef("%s was left half made (a provision was stopped); making it again", e.data_dir);
+			if (remove_tree(e.data_dir) != 0)
+			{
+				errorf("cannot remove %s", e.data_dir);
+				rc = EXIT_FAILURE_REMOTE;
+				goto out;
+			}
+		}
+		else if (!fresh)
+			warnf("the data directory %s was removed from outside; making a new, empty cluster (run \"appdb roles setup\" again after)",
+				  e.data_dir);
+		pgpass_remove_all(&e);
+		if (init_cluster(&e) != 0)
+		{
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		changes++;
+	}
+	if (!server_running(&e))
+	{
+		if ((rc = check_port(e.port)) >= 0)
+			goto out;
+		if (server_start(&e) != 0)
+		{
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		changes++;
+	}
+	progressf("checking the roles and database of the bootstrap");
+	rc = bootstrap(&e, cfg);
+	progress_done();
+	if (rc < 0)
+	{
+		rc = EXIT_FAILURE_REMOTE;
+		goto out;
+	}
+	changes += rc;
+	if (changes == 0)
+		notef("provision: nothing to change; the cluster is running (PostgreSQL %d, port %d, database \"%s\")",
+			  e.major, e.port, cfg->database);
+	else
+		notef("provision: the cluster is running (PostgreSQL %d, port %d, database \"%s\")",
+			  e.major, e.port, cfg->database);
+	rc = EXIT_OK;
+out:
+	free(bindir);
+	local_env_free(&e);
+	return rc;
+}
+
+/* plan: what provision would do, changing nothing. */
+static int
+local_plan(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	char	   *bindir;
+	int			major = 0;
+	int			rc;
+	bool		gone;
+
+	if ((rc = local_load(cfg, &e)) >= 0)
+		return rc;
+	bindir = choose_bindir(opts, cfg);
+	if (!e.exists)
+	{
+		if ((rc = check_bindir(bindir, &major)) < 0)
+		{
+			printf("create: a PostgreSQL %d cluster from %s, in %s\n", major, bindir,
+				   running_as_root() ? "/var/tmp (run by an unprivileged OS user)" : e.state_dir);
+			printf("create: roles rds_superuser, rds_iam, rds_password; master \"%s\" (not a superuser)\n", MASTER_USER);
+			printf("create: database \"%s\" owned by \"%s\", with the app_roles extension where available\n",
+				   cfg->database, MASTER_USER);
+			if (cfg->port)
+				printf("start: the server on 127.0.0.1, port %d\n", cfg->port);
+			else
+				printf("start: the server on 127.0.0.1, on a free port\n");
+			rc = EXIT_OK;
+		}
+	}
+	else if (bindir && (opts->pg_bindir || cfg->pg_bindir) && strcmp(bindir, e.bindir) != 0)
+	{
+		printf("conflict: the cluster runs PostgreSQL %d from %s, not %s (destroy it to change)\n",
+			   e.major, e.bindir, bindir);
+		rc = EXIT_USAGE;
+	}
+	else if ((rc = check_own(&e, cfg, &gone)) < 0)
+	{
+		int			port = cfg->port ? cfg->port : e.port;
+
+		if (gone || !cluster_ready(&e))
+		{
+			printf("create: a new, empty PostgreSQL %d cluster in %s (%s)\n", e.major, e.data_dir,
+				   !gone && access(e.data_dir, F_OK) == 0 ? "the one there is half made" :
+				   "the data directory was removed from outside");
+			printf("start: the server on 127.0.0.1, port %d\n", port);
+		}
+		else
+		{
+			if (port != e.port)
+				printf("change: the port from %d to %d (postgresql.conf, state.json, the password file)\n",
+					   e.port, port);
+			if (!server_running(&e))
+				printf("start: the stopped cluster (PostgreSQL %d, port %d)\n", e.major, port);
+			else if (port != e.port)
+				printf("restart: the cluster (PostgreSQL %d) on port %d\n", e.major, port);
+			if (!server_running(&e) || port != e.port)
+				printf("leave: everything else (checked when it runs)\n");
+			else
+				printf("leave: the running cluster (PostgreSQL %d, port %d, database \"%s\"); nothing to change\n",
+					   e.major, e.port, cfg->database);
+		}
+		rc = EXIT_OK;
+	}
+	free(bindir);
+	local_env_free(&e);
+	return rc;
+}
+
+/* local_load, where an environment without a cluster yet is a usage error. */
+static int
+require_cluster(const struct env_config *cfg, struct local_env *e)
+{
+	int			rc = local_load(cfg, e);
+
+	if (rc >= 0)
+		return rc;
+	if (!e->exists)
+	{
+		errorf("environment %s-%s has no cluster yet", cfg->app, cfg->env);
+		hintf("run \"appdb provision\" first");
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* roles login check: app and migrator log in with their passwords. */
+static int
+login_check(const struct local_env *e, const struct env_config *cfg)
+{
+	const char *users[2] = {cfg->migrator_user, cfg->app_user};
+	int			failed = 0;
+	int			i;
+
+	for (i = 0; i < 2; i++)
+	{
+		PGconn	   *conn;
+
+		if (!pgpass_has(e, users[i]))
+		{
+			printf("  \u2717 login %-18s no password yet: run \"appdb roles setup\"\n", users[i]);
+			failed++;
+			continue;
+		}
+		conn = local_connect(e, users[i], cfg->database);
+		if (conn)
+			printf("  \u2713 login %-18s logged in to \"%s\" with its password\n", users[i], cfg->database);
+		else
+		{
+			printf("  \u2717 login %-18s could not log in\n", users[i]);
+			failed++;
+		}
+		PQfinish(conn);
+	}
+	return failed;
+}
+
+/* roles setup, plan and check as the master; setup then gives app and migrator passwords. */
+static int
+local_roles(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	PGconn	   *master;
+	int			executed = 0;
+	int			rc;
+
+	if ((rc = require_cluster(cfg, &e)) >= 0)
+		return rc;
+	if ((master = local_connect(&e, MASTER_USER, cfg->database)) == NULL)
+	{
+		local_env_free(&e);
+		return EXIT_FAILURE_REMOTE;
+	}
+	rc = roles_command(master, opts, cfg, &executed);
+	/* it may have stopped, or been killed, since we connected */
+	if (rc == EXIT_FAILURE_REMOTE)
+		hint_if_stopped(&e, PQstatus(master) == CONNECTION_BAD);
+	PQfinish(master);
+
+	/* passwords for app and migrator, once: right after setup first creates them */
+	if (rc == EXIT_OK && opts->command == CMD_ROLES_SETUP &&
+		(!pgpass_has(&e, cfg->app_user) || !pgpass_has(&e, cfg->migrator_user)))
+	{
+		PGconn	   *boot = local_connect(&e, BOOTSTRAP_USER, cfg->database);
+		const char *users[2] = {cfg->migrator_user, cfg->app_user};
+		int			i;
+
+		if (boot == NULL)
+			rc = EXIT_FAILURE_REMOTE;
+		for (i = 0; i < 2 && rc == EXIT_OK; i++)
+			if (!pgpass_has(&e, users[i]) && set_password(&e, boot, users[i]) != 0)
+				rc = EXIT_FAILURE_REMOTE;
+		if (rc == EXIT_OK)
+		{
+			char	   *files[2] = {pgpass_path(&e, users[0]), pgpass_path(&e, users[1])};
+
+			notef("passwords of \"%s\" and \"%s\" are in %s and %s (readable by you only)",
+				  users[0], users[1], files[0], files[1]);
+			free(files[0]);
+			free(files[1]);
+		}
+		PQfinish(boot);
+	}
+	if (opts->command == CMD_ROLES_CHECK && opts->login && rc != EXIT_FAILURE_REMOTE)
+	{
+		if (login_check(&e, cfg) > 0)
+			rc = EXIT_CHECK_FAILED;
+	}
+	local_env_free(&e);
+	return rc;
+}
+
+/* The connection string of role: no password, passfile= instead. */
+static char *
+connection_url(const struct local_env *e, const struct env_config *cfg, const char *role,
+			   char **user_out)
+{
+	const char *user = strcmp(role, "master") == 0 ? MASTER_USER :
+		strcmp(role, "migrator") == 0 ? cfg->migrator_user : cfg->app_user;
+	char	   *euser;
+	char	   *edb;
+	char	   *passfile = pgpass_path(e, user);
+	char	   *epass;
+	char	   *url;
+
+	euser = uri_encode(user, "");
+	edb = uri_encode(cfg->database, "");
+	epass = uri_encode(passfile, "/");
+	free(passfile);
+	url = str_printf("postgresql://%s@127.0.0.1:%d/%s?passfile=%s", euser, e->port, edb, epass);
+	*user_out = xstrdup(user);
+	free(euser);
+	free(edb);
+	free(epass);
+	return url;
+}
+
+/* url: the connection string of --role; psql: psql on it. */
+static int
+local_url(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	const char *role = opts->role ? opts->role : "app";
+	char	   *user;
+	char	   *url;
+	int			rc;
+
+	if ((rc = require_cluster(cfg, &e)) >= 0)
+		return rc;
+	url = connection_url(&e, cfg, role, &user);
+	if (!pgpass_has(&e, user))
+	{
+		errorf("\"%s\" has no password yet", user);
+		hintf("run \"appdb roles setup\" first");
+		rc = EXIT_USAGE;
+	}
+	else if (opts->command == CMD_URL)
+	{
+		printf("%s\n", url);
+		rc = EXIT_OK;
+	}
+	else
+	{
+		char	   *psql = str_printf("%s/psql", e.bindir);
+		char	   *argv[] = {psql, url, NULL};
+
+		if (access(psql, X_OK) != 0)
+		{
+			free(psql);
+			psql = xstrdup("psql");
+			argv[0] = psql;
+		}
+		fflush(stdout);
+		execvp(psql, argv);
+		errorf("cannot run %s: %s", psql, strerror(errno));
+		free(psql);
+		rc = EXIT_FAILURE_REMOTE;
+	}
+	free(url);
+	free(user);
+	local_env_free(&e);
+	return rc;
+}
+
+/* status: the cluster's state, version, endpoint and data directory. */
+static int
+local_status(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	bool		running;
+	bool		missing;
+	const char *state;
+	int			rc;
+	struct json_object *obj;
+
+	if ((rc = local_load(cfg, &e)) >= 0)
+		return rc;
+	running = e.exists && server_running(&e);
+	missing = e.exists && !running && access(e.data_dir, F_OK) != 0 && errno == ENOENT;
+	state = !e.exists ? "absent" : running ? "running" : missing ? "missing" : "stopped";
+	if (opts->output == OUTPUT_JSON)
+	{
+		obj = json_object_new_object();
+		json_object_object_add(obj, "provider", json_object_new_string("local"));
+		json_object_object_add(obj, "state", json_object_new_string(state));
+		if (e.exists)
+		{
+			json_object_object_add(obj, "engine_version", json_object_new_int(e.major));
+			json_object_object_add(obj, "endpoint", json_object_new_string("127.0.0.1"));
+			json_object_object_add(obj, "port", json_object_new_int(e.port));
+			json_object_object_add(obj, "database", json_object_new_string(cfg->database));
+			json_object_object_add(obj, "data_dir", json_object_new_string(e.data_dir));
+			json_object_object_add(obj, "bindir", json_object_new_string(e.bindir));
+		}
+		printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+													  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(obj);
+	}
+	else if (!e.exists)
+		printf("state:     absent (run \"appdb provision\")\n");
+	else
+		printf("state:     %s%s\nengine:    PostgreSQL %d (%s)\nendpoint:  127.0.0.1:%d\n"
+			   "database:  %s\ndata:      %s\n",
+			   state, missing ? " (the data directory was removed: \"appdb provision\" makes a new, empty cluster)" : "",
+			   e.major, e.bindir, e.port, cfg->database, e.data_dir);
+	local_env_free(&e);
+	return EXIT_OK;
+}
+
+/* destroy: once confirmed, stop the server and delete what is provably this environment's. */
+static int
+local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	struct local_env e;
+	int			rc;
+	bool		gone = false;
+	bool		found;
+
+	if ((rc = local_read(cfg, &e)) >= 0)
+	{
+		local_env_free(&e);
+		return rc;
+	}
+	if (!e.exists && !e.damaged && env_state_empty(e.state_dir))	/* the lock only */
+	{
+		notef("destroy: environment %s-%s has no cluster; nothing to do", cfg->app, cfg->env);
+		local_env_free(&e);
+		return EXIT_OK;
+	}
+	/* without a usable state.json, what is provably ours is found by its marker */
+	found = e.damaged || !e.exists;
+	if (e.damaged)
+		warnf("%s is damaged (%s); removing what this environment's marker proves its own",
+			  e.state_path, e.damaged);
+	else if (!found && (rc = check_own(&e, cfg, &gone)) >= 0)
+	{
+		local_env_free(&e);
+		return rc;
+	}
+	if (!opts->yes)
+	{
+		char		answer[128];
+		char	   *name = str_printf("%s-%s", cfg->app, cfg->env);
+
+		if (!isatty(STDIN_FILENO))
+		{
+			errorf("destroy deletes the cluster and all its data; refusing without --yes when not on a terminal");
+			free(name);
+			local_env_free(&e);
+			return EXIT_USAGE;
+		}
+		fprintf(stderr, "This stops and deletes the cluster of %s and all its data (%s).\n"
+				"Type the environment's name (%s) to go on: ",
+				name, e.data_dir ? e.data_dir : e.state_dir, name);
+		if (fgets(answer, sizeof(answer), stdin) == NULL ||
+			(answer[strcspn(answer, "\n")] = '\0', strcmp(answer, name) != 0))
+		{
+			errorf("not confirmed; nothing changed");
+			free(name);
+			local_env_free(&e);
+			return EXIT_USAGE;
+		}
+		free(name);
+	}
+	if (found)
+	{
+		if (destroy_found(&e, cfg) != 0)
+		{
+			errorf("destroy: some of this environment's data is left (above); its state in %s is kept", e.state_dir);
+			local_env_free(&e);
+			return EXIT_FAILURE_REMOTE;
+		}
+	}
+	else if (!gone && server_running(&e) && server_stop(&e) != 0)
+	{
+		errorf("could not stop the server; nothing deleted");
+		local_env_free(&e);
+		return EXIT_FAILURE_REMOTE;
+	}
+	if ((!found && !gone && e.data_parent && remove_tree(e.data_parent) != 0) ||
+		remove_tree(e.state_dir) != 0)
+	{
+		errorf("could not delete all of the environment's files");
+		local_env_free(&e);
+		return EXIT_FAILURE_REMOTE;
+	}
+	remove_state_root(&e);
+	notef("destroy: the cluster of %s-%s and its data are deleted", cfg->app, cfg->env);
+	local_env_free(&e);
+	return EXIT_OK;
+}
+
+/* configure --provider local (the default): the config file only. */
+static int
+local_configure(const struct appdb_options *opts)
+{
+	return env_config_configure(opts, NULL);
+}
+
+/* The local provider has no waiting and no snapshots. */
+static int
+local_check_options(const struct appdb_options *opts)
+{
+	const char *given = opts->wait_delay >= 0 ? "--wait-delay" :
+		opts->wait_max_attempts >= 0 ? "--wait-max-attempts" :
+		opts->lift_deletion_protection ? "--lift-deletion-protection" :
+		opts->skip_final_snapshot ? "--skip-final-snapshot" : NULL;
+
+	if (given)
+		return usage_error("option %s is for an aws environment; this one is local", given);
+	return -1;
+}
+
+const struct provider local_provider = {
+	.name = "local",
+	.configure = local_configure,
+	.check_options = local_check_options,
+	.plan = local_plan,
+	.provision = local_provision,
+	.roles = local_roles,
+	.url = local_url,
+	.status = local_status,
+	.destroy = local_destroy,
+};
