@@ -78,6 +78,34 @@ infra-update-app-database-roles: appdb
 infra-check-app-database-roles: appdb
 	$(APPDB) roles check $(infra-args)
 
+# The core as a static library for appdb's side, built with its flags
+# (build/, apart from PGXS's core/*.o of the extension), plain and with
+# ASan+UBSan; the core's unit tests link it.
+CORE_HDRS = $(wildcard core/*.h)
+CORE_LIB_OBJS = $(CORE_SRCS:core/%.c=build/core/%.o)
+CORE_LIB_ASAN_OBJS = $(CORE_SRCS:core/%.c=build/core-asan/%.o)
+build/core/%.o: core/%.c $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(APPDB_CFLAGS) -c -o $@ $<
+build/core-asan/%.o: core/%.c $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+core/libappdb_core.a: $(CORE_LIB_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+core/libappdb_core_asan.a: $(CORE_LIB_ASAN_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+# The core's unit tests (test/core/, one file per module; run_all.sh runs
+# them plain, under ASan+UBSan and under valgrind).
+CORE_TEST_SRCS = $(wildcard test/core/*.c)
+CORE_TEST_HDRS = $(wildcard test/core/*.h) test/unit.h $(CORE_HDRS)
+CORE_TEST_CFLAGS = -std=c11 -g -Wall -Wextra -Werror -I.
+SANITIZE_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+test/core/test_core: $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) core/libappdb_core.a
+	$(CC) $(CORE_TEST_CFLAGS) -o $@ $(CORE_TEST_SRCS) core/libappdb_core.a -ljson-c
+test/core/test_core_asan: $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) core/libappdb_core_asan.a
+	$(CC) $(CORE_TEST_CFLAGS) $(SANITIZE_FLAGS) -o $@ $(CORE_TEST_SRCS) core/libappdb_core_asan.a -ljson-c
+
 # appdb with AddressSanitizer and UBSan, for the CLI tests.
 test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) test/appdb-asan-aws
 	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
