@@ -106,6 +106,24 @@ test/core/test_core: $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) core/libappdb_core.a
 test/core/test_core_asan: $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) core/libappdb_core_asan.a
 	$(CC) $(CORE_TEST_CFLAGS) $(SANITIZE_FLAGS) -o $@ $(CORE_TEST_SRCS) core/libappdb_core_asan.a -ljson-c
 
+# The CLI's unit tests (test/cli/) link appdb's own objects without its AWS
+# side and without main, as curl's tests/tunit link the tool's; run_all.sh
+# runs them plain and under ASan+UBSan.
+CLI_UNIT_OBJS = $(CLI_SRCS:cli/%.c=build/cli/%.o)
+CLI_UNIT_ASAN_OBJS = $(CLI_SRCS:cli/%.c=build/cli-asan/%.o)
+build/cli/%.o: cli/%.c $(CLI_HDRS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(APPDB_CFLAGS) -DAPPDB_WITHOUT_AWS -c -o $@ $<
+build/cli-asan/%.o: cli/%.c $(CLI_HDRS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -DAPPDB_WITHOUT_AWS -c -o $@ $<
+CLI_UNIT_SRCS = $(wildcard test/cli/*.c)
+CLI_UNIT_HDRS = $(wildcard test/cli/*.h) test/unit.h $(CLI_HDRS)
+test/cli/test_cli: $(CLI_UNIT_SRCS) $(CLI_UNIT_HDRS) $(CLI_UNIT_OBJS) core/libappdb_core.a
+	$(CC) $(APPDB_CFLAGS) -o $@ $(CLI_UNIT_SRCS) $(CLI_UNIT_OBJS) core/libappdb_core.a $(APPDB_LIBS)
+test/cli/test_cli_asan: $(CLI_UNIT_SRCS) $(CLI_UNIT_HDRS) $(CLI_UNIT_ASAN_OBJS) core/libappdb_core_asan.a
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -o $@ $(CLI_UNIT_SRCS) $(CLI_UNIT_ASAN_OBJS) core/libappdb_core_asan.a $(APPDB_LIBS)
+
 # appdb with AddressSanitizer and UBSan, for the CLI tests.
 test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) test/appdb-asan-aws
 	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)

@@ -40,6 +40,9 @@ suite "core unit tests (ASan+UBSan)" test/core/test_core_asan
 if command -v valgrind >/dev/null; then
 	suite "core unit tests (valgrind)" valgrind -q --error-exitcode=1 --leak-check=full test/core/test_core
 fi
+make -s test/cli/test_cli test/cli/test_cli_asan || exit 1
+suite "cli unit tests" test/cli/test_cli
+suite "cli unit tests (ASan+UBSan)" test/cli/test_cli_asan
 suite "versions agree" test/versions.sh
 suite "pg_regress (PostgreSQL $(pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'))" test/run_regress.sh
 suite "concurrent setups" test/concurrency.sh
