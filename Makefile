@@ -134,9 +134,9 @@ test/appdb-asan-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_H
 # with AddressSanitizer and UBSan.
 SIGV4_TEST_SRCS = test/aws/test_sigv4.c cli/aws/sigv4.c cli/aws/token.c
 SIGV4_TEST_CFLAGS = -std=gnu11 -g -Wall -Wextra -Werror -I.
-test/aws/test_sigv4: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h
+test/aws/test_sigv4: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h test/unit.h
 	$(CC) $(SIGV4_TEST_CFLAGS) -O1 -o $@ $(SIGV4_TEST_SRCS) -ljson-c -lcrypto
-test/aws/test_sigv4_asan: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h
+test/aws/test_sigv4_asan: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h test/unit.h
 	$(CC) $(SIGV4_TEST_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -o $@ $(SIGV4_TEST_SRCS) -ljson-c -lcrypto
 
