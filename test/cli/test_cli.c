@@ -12,6 +12,7 @@
 #define UNIT_MAIN
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "test/cli/test_cli.h"
@@ -54,6 +55,14 @@ capture_end(void)
 	text[n] = '\0';
 	fclose(captured);
 	return text;
+}
+
+void
+render_add(char *buf, size_t size, const char *key, const char *value)
+{
+	size_t		len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s%s=%s", len ? " " : "", key, value);
 }
 
 int

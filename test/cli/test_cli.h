@@ -8,11 +8,16 @@
 #ifndef APPDB_TEST_CLI_H
 #define APPDB_TEST_CLI_H
 
+#include <stddef.h>
+
 /* Send stderr to a temporary file until capture_end(). */
 void		capture_start(void);
 
 /* What was written to stderr since capture_start(); the caller frees it. */
 char	   *capture_end(void);
+
+/* Append " key=value" to buf (no space first): a result rendered in one line. */
+void		render_add(char *buf, size_t size, const char *key, const char *value);
 
 /* Each file's cases. */
 void		options_tests(void);

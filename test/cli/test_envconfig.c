@@ -52,14 +52,6 @@ struct envconfig_case
 	const char *err;			/* all of stderr */
 };
 
-static void
-add(char *buf, size_t size, const char *key, const char *value)
-{
-	size_t		len = strlen(buf);
-
-	snprintf(buf + len, size - len, "%s%s=%s", len ? " " : "", key, value);
-}
-
 /* Every setting of cfg that is set, as key=value. */
 static void
 render_config(const struct env_config *c, char *buf, size_t size)
@@ -85,28 +77,28 @@ render_config(const struct env_config *c, char *buf, size_t size)
 	buf[0] = '\0';
 	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
 		if (strings[i].value)
-			add(buf, size, strings[i].key, strings[i].value);
+			render_add(buf, size, strings[i].key, strings[i].value);
 	snprintf(v, sizeof(v), "%d", c->port);
-	add(buf, size, "port", v);
+	render_add(buf, size, "port", v);
 	for (i = 0; i < sizeof(aws_strings) / sizeof(aws_strings[0]); i++)
 		if (aws_strings[i].value)
-			add(buf, size, aws_strings[i].key, aws_strings[i].value);
+			render_add(buf, size, aws_strings[i].key, aws_strings[i].value);
 	if (c->provider == NULL || strcmp(c->provider, "aws") != 0)
 		return;
 	snprintf(v, sizeof(v), "%g", c->min_capacity);
-	add(buf, size, "min_capacity", v);
+	render_add(buf, size, "min_capacity", v);
 	snprintf(v, sizeof(v), "%g", c->max_capacity);
-	add(buf, size, "max_capacity", v);
+	render_add(buf, size, "max_capacity", v);
 	for (i = 0; i < sizeof(aws_network) / sizeof(aws_network[0]); i++)
 		if (aws_network[i].value)
-			add(buf, size, aws_network[i].key, aws_network[i].value);
+			render_add(buf, size, aws_network[i].key, aws_network[i].value);
 	for (i = 0; c->subnet_ids && c->subnet_ids[i]; i++)
-		add(buf, size, "subnet_id", c->subnet_ids[i]);
+		render_add(buf, size, "subnet_id", c->subnet_ids[i]);
 	if (c->subnet_tag)
-		add(buf, size, "subnet_tag", c->subnet_tag);
-	add(buf, size, "deletion_protection", c->deletion_protection ? "on" : "off");
+		render_add(buf, size, "subnet_tag", c->subnet_tag);
+	render_add(buf, size, "deletion_protection", c->deletion_protection ? "on" : "off");
 	if (c->backup_schedule)
-		add(buf, size, "backup_schedule", c->backup_schedule);
+		render_add(buf, size, "backup_schedule", c->backup_schedule);
 }
 
 static const struct envconfig_case envconfig_cases[] = {

@@ -32,20 +32,12 @@ struct options_case
 };
 
 static void
-add(char *buf, size_t size, const char *key, const char *value)
-{
-	size_t		len = strlen(buf);
-
-	snprintf(buf + len, size - len, "%s%s=%s", len ? " " : "", key, value);
-}
-
-static void
 add_int(char *buf, size_t size, const char *key, int value)
 {
 	char		v[32];
 
 	snprintf(v, sizeof(v), "%d", value);
-	add(buf, size, key, v);
+	render_add(buf, size, key, v);
 }
 
 /* The options that differ from parse_options' defaults, as key=value. */
@@ -86,31 +78,31 @@ render_options(const struct appdb_options *o, char *buf, size_t size)
 	char		v[32];
 
 	buf[0] = '\0';
-	add(buf, size, "command", o->command == CMD_NONE ? "none" : command_name(o->command));
+	render_add(buf, size, "command", o->command == CMD_NONE ? "none" : command_name(o->command));
 	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
 		if (strings[i].value)
-			add(buf, size, strings[i].key, strings[i].value);
+			render_add(buf, size, strings[i].key, strings[i].value);
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (flags[i].set)
-			add(buf, size, flags[i].key, "1");
+			render_add(buf, size, flags[i].key, "1");
 	if (o->output == OUTPUT_JSON)
-		add(buf, size, "output", "json");
+		render_add(buf, size, "output", "json");
 	if (o->via != VIA_AUTO)
-		add(buf, size, "via", via[o->via]);
+		render_add(buf, size, "via", via[o->via]);
 	if (o->port)
 		add_int(buf, size, "port", o->port);
 	if (o->min_capacity != -1)
 	{
 		snprintf(v, sizeof(v), "%g", o->min_capacity);
-		add(buf, size, "min-capacity", v);
+		render_add(buf, size, "min-capacity", v);
 	}
 	if (o->max_capacity != -1)
 	{
 		snprintf(v, sizeof(v), "%g", o->max_capacity);
-		add(buf, size, "max-capacity", v);
+		render_add(buf, size, "max-capacity", v);
 	}
 	if (o->deletion_protection != -1)
-		add(buf, size, "deletion-protection", o->deletion_protection ? "on" : "off");
+		render_add(buf, size, "deletion-protection", o->deletion_protection ? "on" : "off");
 	if (o->wait_delay != -1)
 		add_int(buf, size, "wait-delay", o->wait_delay);
 	if (o->wait_max_attempts != -1)
