@@ -78,6 +78,52 @@ infra-update-app-database-roles: appdb
 infra-check-app-database-roles: appdb
 	$(APPDB) roles check $(infra-args)
 
+# The core as a static library for appdb's side, built with its flags
+# (build/, apart from PGXS's core/*.o of the extension), plain and with
+# ASan+UBSan; the core's unit tests link it.
+CORE_HDRS = $(wildcard core/*.h)
+CORE_LIB_OBJS = $(CORE_SRCS:core/%.c=build/core/%.o)
+CORE_LIB_ASAN_OBJS = $(CORE_SRCS:core/%.c=build/core-asan/%.o)
+build/core/%.o: core/%.c $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(APPDB_CFLAGS) -c -o $@ $<
+build/core-asan/%.o: core/%.c $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+core/libappdb_core.a: $(CORE_LIB_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+core/libappdb_core_asan.a: $(CORE_LIB_ASAN_OBJS)
+	rm -f $@ && $(AR) rcs $@ $^
+
+# The core's unit tests (test/core/, one file per module; run_all.sh runs
+# them plain, under ASan+UBSan and under valgrind).
+CORE_TEST_SRCS = $(wildcard test/core/*.c)
+CORE_TEST_HDRS = $(wildcard test/core/*.h) test/unit.h $(CORE_HDRS)
+CORE_TEST_CFLAGS = -std=c11 -g -Wall -Wextra -Werror -I.
+SANITIZE_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+test/core/test_core: $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) core/libappdb_core.a
+	$(CC) $(CORE_TEST_CFLAGS) -o $@ $(CORE_TEST_SRCS) core/libappdb_core.a -ljson-c
+test/core/test_core_asan: $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) core/libappdb_core_asan.a
+	$(CC) $(CORE_TEST_CFLAGS) $(SANITIZE_FLAGS) -o $@ $(CORE_TEST_SRCS) core/libappdb_core_asan.a -ljson-c
+
+# The CLI's unit tests (test/cli/) link appdb's own objects without its AWS
+# side and without main, as curl's tests/tunit link the tool's; run_all.sh
+# runs them plain and under ASan+UBSan.
+CLI_UNIT_OBJS = $(CLI_SRCS:cli/%.c=build/cli/%.o)
+CLI_UNIT_ASAN_OBJS = $(CLI_SRCS:cli/%.c=build/cli-asan/%.o)
+build/cli/%.o: cli/%.c $(CLI_HDRS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(APPDB_CFLAGS) -DAPPDB_WITHOUT_AWS -c -o $@ $<
+build/cli-asan/%.o: cli/%.c $(CLI_HDRS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -DAPPDB_WITHOUT_AWS -c -o $@ $<
+CLI_UNIT_SRCS = $(wildcard test/cli/*.c)
+CLI_UNIT_HDRS = $(wildcard test/cli/*.h) test/unit.h $(CLI_HDRS)
+test/cli/test_cli: $(CLI_UNIT_SRCS) $(CLI_UNIT_HDRS) $(CLI_UNIT_OBJS) core/libappdb_core.a
+	$(CC) $(APPDB_CFLAGS) -o $@ $(CLI_UNIT_SRCS) $(CLI_UNIT_OBJS) core/libappdb_core.a $(APPDB_LIBS)
+test/cli/test_cli_asan: $(CLI_UNIT_SRCS) $(CLI_UNIT_HDRS) $(CLI_UNIT_ASAN_OBJS) core/libappdb_core_asan.a
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -o $@ $(CLI_UNIT_SRCS) $(CLI_UNIT_ASAN_OBJS) core/libappdb_core_asan.a $(APPDB_LIBS)
+
 # appdb with AddressSanitizer and UBSan, for the CLI tests.
 test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) test/appdb-asan-aws
 	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
@@ -88,9 +134,9 @@ test/appdb-asan-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_H
 # with AddressSanitizer and UBSan.
 SIGV4_TEST_SRCS = test/aws/test_sigv4.c cli/aws/sigv4.c cli/aws/token.c
 SIGV4_TEST_CFLAGS = -std=gnu11 -g -Wall -Wextra -Werror -I.
-test/aws/test_sigv4: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h
+test/aws/test_sigv4: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h test/unit.h
 	$(CC) $(SIGV4_TEST_CFLAGS) -O1 -o $@ $(SIGV4_TEST_SRCS) -ljson-c -lcrypto
-test/aws/test_sigv4_asan: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h
+test/aws/test_sigv4_asan: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h test/unit.h
 	$(CC) $(SIGV4_TEST_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer -o $@ $(SIGV4_TEST_SRCS) -ljson-c -lcrypto
 

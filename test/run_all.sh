@@ -34,18 +34,15 @@ suite() {	# name, command...
 	fi
 }
 
-CORE_SRCS=$(ls core/*.c)
-build_core_tests() {	# output binary, extra flags...
-	local out=$1; shift
-	cc -std=c11 -Wall -Wextra -Werror -g -I. "$@" -o "$out" test/core/test_core.c $CORE_SRCS -ljson-c
-}
-build_core_tests test/core/test_core || exit 1
+make -s test/core/test_core test/core/test_core_asan || exit 1
 suite "core unit tests" test/core/test_core
-build_core_tests test/core/test_core_asan -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer || exit 1
 suite "core unit tests (ASan+UBSan)" test/core/test_core_asan
 if command -v valgrind >/dev/null; then
 	suite "core unit tests (valgrind)" valgrind -q --error-exitcode=1 --leak-check=full test/core/test_core
 fi
+make -s test/cli/test_cli test/cli/test_cli_asan || exit 1
+suite "cli unit tests" test/cli/test_cli
+suite "cli unit tests (ASan+UBSan)" test/cli/test_cli_asan
 suite "versions agree" test/versions.sh
 suite "pg_regress (PostgreSQL $(pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'))" test/run_regress.sh
 suite "concurrent setups" test/concurrency.sh

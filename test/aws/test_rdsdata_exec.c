@@ -22,6 +22,7 @@
  *   extension's, setup repairs it, check passes.  Last line "rdsdata-exec: N passed, M failed".
  */
 #define _GNU_SOURCE
+#define UNIT_MAIN
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,32 +33,7 @@
 #include "cli/aws/request.h"
 #include "cli/util.h"
 #include "core/run.h"
-
-static int	passed;
-static int	failed;
-
-static bool
-check(bool ok, const char *name, const char *fmt,...)
-{
-	if (ok)
-	{
-		passed++;
-		printf("ok   %s\n", name);
-	}
-	else
-	{
-		va_list		ap;
-
-		failed++;
-		printf("FAIL %s: ", name);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	fflush(stdout);
-	return ok;
-}
+#include "test/unit.h"
 
 #define S(x) ((x) ? (x) : "(null)")
 
@@ -325,6 +301,7 @@ main(int argc, char **argv)
 	bool		success = false;
 	bool		big;
 
+	unit.show_passes = true;	/* "ok   <name>" for each check */
 	if (argc != 5)
 	{
 		fprintf(stderr, "usage: %s ENDPOINT SECRET_ARN DATABASE setup|big\n", argv[0]);
@@ -406,6 +383,5 @@ main(int argc, char **argv)
 	app_mem_free_all(&cfgmem);
 	aws_client_free(client);
 	aws_global_cleanup();
-	printf("rdsdata-exec: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_summary("rdsdata-exec");
 }

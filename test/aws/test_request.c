@@ -19,6 +19,7 @@
  * The last line is "aws-request: N passed, M failed"; exit 1 on a failure.
  */
 #define _GNU_SOURCE
+#define UNIT_MAIN
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,29 +34,7 @@
 #include "cli/aws/retry.h"
 #include "cli/aws/sts.h"
 #include "cli/msgs.h"
-
-static int passed;
-static int failed;
-
-/* Count a check; on failure print the row's name and why. */
-static bool
-check(bool ok, const char *name, const char *fmt,...)
-{
-	va_list		args;
-
-	if (ok)
-	{
-		passed++;
-		return true;
-	}
-	failed++;
-	printf("FAIL %s: ", name);
-	va_start(args, fmt);
-	vprintf(fmt, args);
-	va_end(args);
-	putchar('\n');
-	return false;
-}
+#include "test/unit.h"
 
 static bool
 streq(const char *a, const char *b)
@@ -1401,6 +1380,5 @@ main(int argc, char **argv)
 		}
 	}
 	aws_global_cleanup();
-	printf("aws-request: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_summary("aws-request");
 }

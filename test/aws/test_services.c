@@ -10,6 +10,7 @@
  *		"aws-services: N passed, M failed"; exit 1 on a failure.
  */
 #define _GNU_SOURCE
+#define UNIT_MAIN
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,28 +26,7 @@
 #include "cli/aws/request.h"
 #include "cli/aws/secretsmanager.h"
 #include "cli/aws/sts.h"
-
-static int passed;
-static int failed;
-
-static bool
-check(bool ok, const char *name, const char *fmt,...)
-{
-	va_list		args;
-
-	if (ok)
-	{
-		passed++;
-		return true;
-	}
-	failed++;
-	printf("FAIL %s: ", name);
-	va_start(args, fmt);
-	vprintf(fmt, args);
-	va_end(args);
-	putchar('\n');
-	return false;
-}
+#include "test/unit.h"
 
 static bool
 streq(const char *a, const char *b)
@@ -1534,6 +1514,5 @@ main(void)
 	free(cluster_arn);
 	free(secret_arn);
 	aws_global_cleanup();
-	printf("aws-services: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_summary("aws-services");
 }

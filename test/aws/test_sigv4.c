@@ -16,6 +16,7 @@
  * "sigv4: N passed, M failed", and the exit status is 1 when M > 0.
  */
 #define _GNU_SOURCE
+#define UNIT_MAIN
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -31,49 +32,14 @@
 
 #include "cli/aws/sigv4.h"
 #include "cli/aws/token.h"
+#include "test/unit.h"
 
 #define AKID "AKIDEXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 
-static int	n_passed;
-static int	n_failed;
-static bool case_failed;
-
 /* ------------------------------------------------------------------ */
-/* Harness                                                             */
+/* Harness (the checks are test/unit.h's)                              */
 /* ------------------------------------------------------------------ */
-
-static void
-fail(const char *name, const char *stage, const char *fmt,...)
-{
-	va_list		args;
-
-	case_failed = true;
-	printf("FAIL %s %s", name, stage);
-	if (fmt)
-	{
-		fputs(": ", stdout);
-		va_start(args, fmt);
-		vprintf(fmt, args);
-		va_end(args);
-	}
-	putchar('\n');
-}
-
-static void
-begin_case(void)
-{
-	case_failed = false;
-}
-
-static void
-end_case(void)
-{
-	if (case_failed)
-		n_failed++;
-	else
-		n_passed++;
-}
 
 static void *
 xmalloc(size_t n)
@@ -410,13 +376,13 @@ expect_stage(const char *dir, const char *name, const char *form,
 	snprintf(label, sizeof(label), "%s-%s", form, stage);
 	if ((want = slurp(dir, file, &want_len)) == NULL)
 	{
-		fail(name, label, "cannot read %s", file);
+		fail("%s %s: cannot read %s", name, label, file);
 		return false;
 	}
 	ok = got->data && got->len == want_len && memcmp(got->data, want, want_len) == 0;
 	if (!ok)
 	{
-		fail(name, label, NULL);
+		fail("%s %s", name, label);
 		show_diff(want, got->data);
 	}
 	free(want);
@@ -446,7 +412,7 @@ check_signed_headers(const char *dir, const char *name, const struct parsed_requ
 
 	if (text == NULL || !parse_request(text, len, &want))
 	{
-		fail(name, "header-signed-request", "cannot read or parse it");
+		fail("%s header-signed-request: cannot read or parse it", name);
 		free(text);
 		return;
 	}
@@ -459,7 +425,7 @@ check_signed_headers(const char *dir, const char *name, const struct parsed_requ
 				strcmp(want.headers[j].value, s->out_headers[i].value) == 0)
 				found = true;
 		if (!found)
-			fail(name, "header-signed-request", "%s: %s not in the signed request",
+			fail("%s header-signed-request: %s: %s not in the signed request", name,
 				 s->out_headers[i].name, s->out_headers[i].value);
 	}
 	/* every header added to the request is one the signer returned */
@@ -474,11 +440,11 @@ check_signed_headers(const char *dir, const char *name, const struct parsed_requ
 			if (strcasecmp(want.headers[j].name, s->out_headers[i].name) == 0)
 				known = true;
 		if (!known)
-			fail(name, "header-signed-request", "the signer did not add %s",
+			fail("%s header-signed-request: the signer did not add %s", name,
 				 want.headers[j].name);
 	}
 	if (strcmp(want.path, req->path) != 0 || want.body_len != req->body_len)
-		fail(name, "header-signed-request", "path or body changed");
+		fail("%s header-signed-request: path or body changed", name);
 	free_request(&want);
 	free(text);
 }
@@ -497,7 +463,7 @@ check_presigned(const char *dir, const char *name, const struct parsed_request *
 
 	if (text == NULL || !parse_request(text, len, &want))
 	{
-		fail(name, "query-signed-request", "cannot read or parse it");
+		fail("%s query-signed-request: cannot read or parse it", name);
 		free(text);
 		return;
 	}
@@ -512,14 +478,14 @@ check_presigned(const char *dir, const char *name, const struct parsed_request *
 	qsort(got, ngot, sizeof(*got), pair_cmp);
 	qsort(want.params, want.nparams, sizeof(*want.params), pair_cmp);
 	if (ngot != want.nparams)
-		fail(name, "query-signed-request", "%zu parameters, expected %zu", ngot, want.nparams);
+		fail("%s query-signed-request: %zu parameters, expected %zu", name, ngot, want.nparams);
 	else
 		for (i = 0; i < ngot; i++)
 			if (pair_cmp(&got[i], &want.params[i]) != 0)
-				fail(name, "query-signed-request", "parameter %s=%s, expected %s=%s",
+				fail("%s query-signed-request: parameter %s=%s, expected %s=%s", name,
 					 got[i].name, got[i].value, want.params[i].name, want.params[i].value);
 	if (strcmp(want.path, req->path) != 0)
-		fail(name, "query-signed-request", "path %s, expected %s", req->path, want.path);
+		fail("%s query-signed-request: path %s, expected %s", name, req->path, want.path);
 	for (i = 0; i < ngot; i++)
 	{
 		free((char *) got[i].name);
@@ -542,7 +508,7 @@ run_form(const char *dir, const char *name, const struct context *ctx,
 	char		label[64];
 	int			rc;
 
-	begin_case();
+	begin_case(NULL);
 	memset(&req, 0, sizeof(req));
 	req.method = r->method;
 	req.path = r->path;
@@ -565,21 +531,21 @@ run_form(const char *dir, const char *name, const struct context *ctx,
 	snprintf(label, sizeof(label), "%s-canonical-request", fname);
 	if ((rc = sigv4_canonical_request(s, signer, &cfg, &req)) != SIGV4_OK)
 	{
-		fail(name, label, "%s", sigv4_strerror(rc));
+		fail("%s %s: %s", name, label, sigv4_strerror(rc));
 		goto done;
 	}
 	expect_stage(dir, name, fname, "canonical-request", &s->canonical_request);
 	snprintf(label, sizeof(label), "%s-string-to-sign", fname);
 	if ((rc = sigv4_string_to_sign(s)) != SIGV4_OK)
 	{
-		fail(name, label, "%s", sigv4_strerror(rc));
+		fail("%s %s: %s", name, label, sigv4_strerror(rc));
 		goto done;
 	}
 	expect_stage(dir, name, fname, "string-to-sign", &s->string_to_sign);
 	snprintf(label, sizeof(label), "%s-signature", fname);
 	if ((rc = sigv4_signature(s)) != SIGV4_OK)
 	{
-		fail(name, label, "%s", sigv4_strerror(rc));
+		fail("%s %s: %s", name, label, sigv4_strerror(rc));
 		goto done;
 	}
 	expect_stage(dir, name, fname, "signature", &s->signature);
@@ -629,8 +595,8 @@ run_suite(const char *root, struct sigv4_signer *signer)
 		if (ctx_text == NULL || req_text == NULL || !parse_context(ctx_text, &ctx) ||
 			!parse_request(req_text, req_len, &req))
 		{
-			begin_case();
-			fail(name, "read", "cannot read or parse context.json or request.txt");
+			begin_case(NULL);
+			fail("%s read: cannot read or parse context.json or request.txt", name);
 			end_case();
 		}
 		else
@@ -658,7 +624,7 @@ expect_text(const char *name, const char *stage, struct sigv4_buf *got, const ch
 {
 	if (got->failed || strcmp(got->data ? got->data : "", want) != 0)
 	{
-		fail(name, stage, NULL);
+		fail("%s %s", name, stage);
 		show_diff(want, got->data);
 	}
 }
@@ -690,7 +656,7 @@ test_uri_encode(void)
 	{
 		struct sigv4_buf b = {0};
 
-		begin_case();
+		begin_case(NULL);
 		sigv4_uri_encode(&b, r->in, strlen(r->in), false);
 		expect_text(r->name, "uri-encode", &b, r->out);
 		sigv4_buf_clean_up(&b);
@@ -742,7 +708,7 @@ test_canonical_path(void)
 	{
 		struct sigv4_buf b = {0};
 
-		begin_case();
+		begin_case(NULL);
 		sigv4_canonical_path(&b, r->in, r->normalize, r->encode);
 		expect_text(r->name, "canonical-path", &b, r->out);
 		sigv4_buf_clean_up(&b);
@@ -770,7 +736,7 @@ test_header_value(void)
 	{
 		struct sigv4_buf b = {0};
 
-		begin_case();
+		begin_case(NULL);
 		sigv4_header_value(&b, r->in);
 		expect_text(r->name, "header-value", &b, r->out);
 		sigv4_buf_clean_up(&b);
@@ -821,11 +787,11 @@ test_canonical_headers(void)
 		size_t		n = 0;
 		int			rc;
 
-		begin_case();
+		begin_case(NULL);
 		while (n < MAX_ROW_ITEMS && r->in[n].name)
 			n++;
 		if ((rc = sigv4_canonical_headers_of(&s, &block, &names, r->in, n)) != SIGV4_OK)
-			fail(r->name, "canonical-headers", "%s", sigv4_strerror(rc));
+			fail("%s canonical-headers: %s", r->name, sigv4_strerror(rc));
 		else
 		{
 			expect_text(r->name, "canonical-headers", &block, r->block);
@@ -876,11 +842,11 @@ test_canonical_query(void)
 		size_t		n = 0;
 		int			rc;
 
-		begin_case();
+		begin_case(NULL);
 		while (n < MAX_ROW_ITEMS && r->in[n].name)
 			n++;
 		if ((rc = sigv4_canonical_query_of(&s, &b, r->in, n)) != SIGV4_OK)
-			fail(r->name, "canonical-query", "%s", sigv4_strerror(rc));
+			fail("%s canonical-query: %s", r->name, sigv4_strerror(rc));
 		else
 			expect_text(r->name, "canonical-query", &b, r->out);
 		sigv4_buf_clean_up(&b);
@@ -915,9 +881,9 @@ static const struct aws_credentials example_creds = {
 static void
 expect_rc(const char *name, int got, int want)
 {
-	begin_case();
+	begin_case(NULL);
 	if (got != want)
-		fail(name, "status", "%s, expected %s", sigv4_strerror(got), sigv4_strerror(want));
+		fail("%s status: %s, expected %s", name, sigv4_strerror(got), sigv4_strerror(want));
 	end_case();
 }
 
@@ -988,7 +954,7 @@ test_detail_header_example(struct sigv4_signer *signer)
 	struct sigv4_request req;
 	int			rc;
 
-	begin_case();
+	begin_case(NULL);
 	sigv4_signing_init(&s);
 	sigv4_config_init(&cfg, SIGV4_FORM_HEADERS);
 	cfg.credentials = &creds;
@@ -1003,7 +969,7 @@ test_detail_header_example(struct sigv4_signer *signer)
 	req.body = body;
 	req.body_len = strlen(body);
 	if ((rc = sigv4_sign(&s, signer, &cfg, &req)) != SIGV4_OK)
-		fail("detail-rds-post-session", "sign", "%s", sigv4_strerror(rc));
+		fail("detail-rds-post-session sign: %s", sigv4_strerror(rc));
 	else
 	{
 		expect_text("detail-rds-post-session", "canonical-request", &s.canonical_request,
@@ -1043,7 +1009,7 @@ test_key_cache(void)
 	time_t		now = utc(2026, 11, 24, 12, 34, 56);
 	const char *host = "app-dev.cluster-abc.us-east-1.rds.amazonaws.com";
 
-	begin_case();
+	begin_case(NULL);
 	sigv4_signing_init(&s);
 	t1 = aws_rds_auth_token_with(cached, &s, host, 5432, "app", "us-east-1", &example_creds, now, &status);
 	t2 = aws_rds_auth_token_with(cached, &s, host, 5432, "app", "us-east-1", &example_creds, now, &status);
@@ -1051,18 +1017,18 @@ test_key_cache(void)
 	t4 = aws_rds_auth_token_with(cached, &s, host, 5432, "app", "us-east-1", &other, now, &status);
 	t5 = aws_rds_auth_token_with(cached, &s, host, 5432, "app", "us-east-1", &example_creds, now + 86400, &status);
 	if (!t1 || !t2 || !t3 || !t4 || !t5)
-		fail("key-cache", "token", "no token");
+		fail("key-cache token: no token");
 	else
 	{
 		if (strcmp(t1, t2) != 0 || strcmp(t1, t3) != 0)
-			fail("key-cache", "same-token", "tokens differ with the cache");
+			fail("key-cache same-token: tokens differ with the cache");
 		if (strcmp(t1, t4) == 0)
-			fail("key-cache", "other-secret", "another secret gave the cached key");
+			fail("key-cache other-secret: another secret gave the cached key");
 		if (strcmp(t1, t5) == 0)
-			fail("key-cache", "next-day", "the next day gave the same token");
+			fail("key-cache next-day: the next day gave the same token");
 		sigv4_signer_cache_stats(cached, &hits, &misses);
 		if (hits != 1 || misses != 3)
-			fail("key-cache", "stats", "%lu hits, %lu misses; expected 1 and 3", hits, misses);
+			fail("key-cache stats: %lu hits, %lu misses; expected 1 and 3", hits, misses);
 	}
 	free(t1);
 	free(t2);
@@ -1131,14 +1097,14 @@ test_tokens(void)
 		struct aws_credentials c = {(char *) r->akid, (char *) SECRET, (char *) r->token, 0, "test"};
 		char	   *t;
 
-		begin_case();
+		begin_case(NULL);
 		t = aws_rds_auth_token(r->host, r->port, r->user, r->region, &c,
 							   utc(r->year, r->mon, r->day, r->hour, r->min, r->sec));
 		if (t == NULL)
-			fail(r->name, "token", "no token");
+			fail("%s token: no token", r->name);
 		else if (r->prefix ? strncmp(t, r->want, strlen(r->want)) != 0 : strcmp(t, r->want) != 0)
 		{
-			fail(r->name, "token", NULL);
+			fail("%s token", r->name);
 			show_diff(r->want, t);
 		}
 		free(t);
@@ -1152,22 +1118,22 @@ test_tokens(void)
 		int			status;
 		char	   *t;
 
-		begin_case();
+		begin_case(NULL);
 		sigv4_signing_init(&s);
 		t = aws_rds_auth_token_with(signer, &s, "MyDB.Example.COM", 443, "app", "us-east-1",
 									&example_creds, utc(2026, 3, 5, 6, 7, 8), &status);
 		if (t == NULL || strstr(s.canonical_request.data, "\nhost:mydb.example.com\n") == NULL)
-			fail("token-signed-host-443", "canonical-request", "%s", s.canonical_request.data);
+			fail("token-signed-host-443 canonical-request: %s", s.canonical_request.data);
 		free(t);
 		t = aws_rds_auth_token_with(signer, &s, "MyDB.Example.COM", 5432, "app", "us-east-1",
 									&example_creds, utc(2026, 3, 5, 6, 7, 8), &status);
 		if (t == NULL || strstr(s.canonical_request.data, "\nhost:mydb.example.com:5432\n") == NULL)
-			fail("token-signed-host-5432", "canonical-request", "%s", s.canonical_request.data);
+			fail("token-signed-host-5432 canonical-request: %s", s.canonical_request.data);
 		free(t);
 		t = aws_rds_auth_token_with(signer, &s, "h", 0, "app", "us-east-1",
 									&example_creds, utc(2026, 3, 5, 6, 7, 8), &status);
 		if (t != NULL || status != SIGV4_ERR_INVALID)
-			fail("token-bad-port", "status", "%s", sigv4_strerror(status));
+			fail("token-bad-port status: %s", sigv4_strerror(status));
 		free(t);
 		sigv4_signing_clean_up(&s);
 		sigv4_signer_free(signer);
@@ -1194,8 +1160,8 @@ main(int argc, char **argv)
 	cases = run_suite(argv[1], signer);
 	if (cases <= 0)
 	{
-		begin_case();
-		fail("suite", "read", "no case folders in %s", argv[1]);
+		begin_case(NULL);
+		fail("suite read: no case folders in %s", argv[1]);
 		end_case();
 	}
 	test_uri_encode();
@@ -1209,6 +1175,5 @@ main(int argc, char **argv)
 	test_tokens();
 	sigv4_signer_free(signer);
 
-	printf("sigv4: %d passed, %d failed\n", n_passed, n_failed);
-	return n_failed > 0 ? 1 : 0;
+	return unit_summary("sigv4");
 }

@@ -1,0 +1,344 @@
+/*
+ * test/cli/test_envconfig.c
+ *		The environment's config file (cli/envconfig.c): env_config_parse
+ *		on a file's text (each key's checks, the aws keys and their
+ *		defaults, JSON the file must not hold) with the exact error, and
+ *		env_state_dir, where an environment's state lives.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/envconfig.h"
+#include "cli/msgs.h"
+#include "cli/util.h"
+
+#include "test/cli/test_cli.h"
+#include "test/unit.h"
+
+#define WHERE "config file x.json"
+#define LOCAL_KEYS "appdb: hint: the keys are: provider, app, env, database, app_user, " \
+	"migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port\n"
+#define AWS_KEYS "appdb: hint: the keys are: provider, app, env, database, app_user, " \
+	"migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, " \
+	"engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, " \
+	"deletion_protection, backup_schedule\n"
+
+/* The keys every provider needs, after "provider": "..." */
+#define BASE "\"app\": \"shop\", \"env\": \"dev\", \"database\": \"app\", " \
+	"\"app_user\": \"app\", \"migrator_user\": \"migrator\", \"schema_name\": \"app\", " \
+	"\"auth\": \"iam\""
+#define LOCAL "{\"provider\": \"local\", " BASE
+#define AWS "{\"provider\": \"aws\", " BASE ", \"region\": \"us-east-1\", " \
+	"\"cluster_name\": \"shop-dev\", \"engine_version\": \"16.6\""
+#define BASE_WANT "app=shop env=dev database=app app_user=app migrator_user=migrator " \
+	"schema=app auth=iam"
+#define AWS_WANT "provider=aws " BASE_WANT " extensions={} port=5432 region=us-east-1 " \
+	"cluster_name=shop-dev engine_version=16.6 min_capacity=0.5 max_capacity=1"
+#define AWS_WANT_TAIL "deletion_protection=on backup_schedule=cron(0 7 ? * SUN *)"
+
+struct envconfig_case
+{
+	const char *name;
+	const char *text;
+	const char *want_env;		/* --env, or NULL */
+	int			rc;
+	const char *want;			/* render_config() of the result, if rc is -1 */
+	const char *err;			/* all of stderr */
+};
+
+/* Every setting of cfg that is set, as key=value. */
+static void
+render_config(const struct env_config *c, char *buf, size_t size)
+{
+	const struct
+	{
+		const char *key;
+		const char *value;
+	}			strings[] = {
+		{"provider", c->provider}, {"app", c->app}, {"env", c->env},
+		{"database", c->database}, {"app_user", c->app_user},
+		{"migrator_user", c->migrator_user}, {"schema", c->schema},
+		{"auth", c->auth}, {"extensions", c->extensions},
+	}, aws_strings[] = {
+		{"pg_bindir", c->pg_bindir}, {"region", c->region},
+		{"cluster_name", c->cluster_name}, {"engine_version", c->engine_version},
+	}, aws_network[] = {
+		{"vpc_id", c->vpc_id}, {"vpc_tag", c->vpc_tag},
+	};
+	size_t		i;
+	char		v[64];
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		if (strings[i].value)
+			render_add(buf, size, strings[i].key, strings[i].value);
+	snprintf(v, sizeof(v), "%d", c->port);
+	render_add(buf, size, "port", v);
+	for (i = 0; i < sizeof(aws_strings) / sizeof(aws_strings[0]); i++)
+		if (aws_strings[i].value)
+			render_add(buf, size, aws_strings[i].key, aws_strings[i].value);
+	if (c->provider == NULL || strcmp(c->provider, "aws") != 0)
+		return;
+	snprintf(v, sizeof(v), "%g", c->min_capacity);
+	render_add(buf, size, "min_capacity", v);
+	snprintf(v, sizeof(v), "%g", c->max_capacity);
+	render_add(buf, size, "max_capacity", v);
+	for (i = 0; i < sizeof(aws_network) / sizeof(aws_network[0]); i++)
+		if (aws_network[i].value)
+			render_add(buf, size, aws_network[i].key, aws_network[i].value);
+	for (i = 0; c->subnet_ids && c->subnet_ids[i]; i++)
+		render_add(buf, size, "subnet_id", c->subnet_ids[i]);
+	if (c->subnet_tag)
+		render_add(buf, size, "subnet_tag", c->subnet_tag);
+	render_add(buf, size, "deletion_protection", c->deletion_protection ? "on" : "off");
+	if (c->backup_schedule)
+		render_add(buf, size, "backup_schedule", c->backup_schedule);
+}
+
+static const struct envconfig_case envconfig_cases[] = {
+	{"envconfig: local, the defaults", LOCAL "}", NULL, -1,
+	"provider=local " BASE_WANT " extensions={} port=0", ""},
+	{"envconfig: local, every key", "{\"provider\": \"local\", \"app\": \"shop\", \"env\": \"dev\", "
+		"\"database\": \"db1\", \"app_user\": \"web\", \"migrator_user\": \"mig\", "
+		"\"schema_name\": \"s1\", \"auth\": \"password\", "
+		"\"superuser_extensions\": {\"hstore\": true, \"citext\": false}, "
+		"\"port\": 5433, \"pg_bindir\": \"/usr/lib/postgresql/16/bin\"}\n", "dev", -1,
+		"provider=local app=shop env=dev database=db1 app_user=web migrator_user=mig schema=s1 "
+		"auth=password extensions={\"hstore\":true,\"citext\":false} port=5433 "
+	"pg_bindir=/usr/lib/postgresql/16/bin", ""},
+	{"envconfig: null is as if the key were absent", LOCAL ", \"pg_bindir\": null, \"port\": null}",
+	NULL, -1, "provider=local " BASE_WANT " extensions={} port=0", ""},
+	{"envconfig: aws, the defaults", AWS "}", NULL, -1, AWS_WANT " " AWS_WANT_TAIL, ""},
+	{"envconfig: aws, every key", "{\"provider\": \"aws\", " BASE ", \"region\": \"eu-west-1\", "
+		"\"cluster_name\": \"shop-dev-2\", \"engine_version\": \"15.4\", \"min_capacity\": 0, "
+		"\"max_capacity\": 4.5, \"vpc_id\": \"vpc-0abc\", \"subnet_ids\": [\"subnet-1\", \"subnet-2\"], "
+		"\"deletion_protection\": false, \"backup_schedule\": \"cron(0 3 * * ? *)\", \"port\": 6432}",
+		"dev", -1,
+		"provider=aws " BASE_WANT " extensions={} port=6432 region=eu-west-1 "
+		"cluster_name=shop-dev-2 engine_version=15.4 min_capacity=0 max_capacity=4.5 "
+		"vpc_id=vpc-0abc subnet_id=subnet-1 subnet_id=subnet-2 deletion_protection=off "
+	"backup_schedule=cron(0 3 * * ? *)", ""},
+	{"envconfig: aws, the network by tags", AWS ", \"vpc_tag\": \"Name=shop\", "
+		"\"subnet_tag\": \"subnet_type=database\"}", NULL, -1,
+		AWS_WANT " vpc_tag=Name=shop subnet_tag=subnet_type=database " AWS_WANT_TAIL, ""},
+
+	/* refused: the message names the file and the key; exit status 2 */
+	{"envconfig error: not JSON", "{\"provider\": local}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": not valid JSON (unexpected character at character 13)\n"},
+	{"envconfig error: the file ends early", LOCAL, NULL, 2, NULL,
+	"appdb: error: " WHERE ": not valid JSON (the file ends before the JSON object does)\n"},
+	{"envconfig error: text after the object", LOCAL "} {}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": not valid JSON (text after the object at character 155)\n"},
+	{"envconfig error: not an object", "[1, 2]", NULL, 2, NULL,
+	"appdb: error: " WHERE ": must hold a JSON object\n"},
+	{"envconfig error: a NUL in a name", "{\"provider\": \"local\", \"app\": \"sh\\u0000op\"}", NULL, 2, NULL,
+		"appdb: error: " WHERE ": holds \\u0000, a NUL character, which no name or setting may contain\n"
+	"appdb: hint: remove it; PostgreSQL would cut the name at that point\n"},
+	{"envconfig error: a key twice", LOCAL ", \"app_user\": \"admin\"}", NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"app_user\" appears twice in the same object\n"
+	"appdb: hint: keep one: which value counts would otherwise be a guess\n"},
+	{"envconfig error: no provider", "{\"app\": \"shop\"}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"provider\" is missing\n"},
+	{"envconfig error: unknown key", LOCAL ", \"colour\": \"blue\"}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": unknown key \"colour\"\n" LOCAL_KEYS},
+	{"envconfig error: an aws key in a local file", LOCAL ", \"region\": \"us-east-1\"}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": unknown key \"region\" (a key of the aws provider)\n" LOCAL_KEYS},
+	{"envconfig error: a local key in an aws file", AWS ", \"pg_bindir\": \"/b\"}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": unknown key \"pg_bindir\" (a key of the local provider)\n" AWS_KEYS},
+	{"envconfig error: a key missing", "{\"provider\": \"local\", \"app\": \"shop\", \"env\": \"dev\"}",
+	NULL, 2, NULL, "appdb: error: " WHERE ": key \"database\" is missing\n"},
+	{"envconfig error: a name not a string", LOCAL ", \"pg_bindir\": 5}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"pg_bindir\" must be a string\n"},
+	{"envconfig error: app with a slash", "{\"provider\": \"local\", \"app\": \"a/b\", \"env\": \"dev\", "
+		"\"database\": \"app\", \"app_user\": \"app\", \"migrator_user\": \"migrator\", "
+		"\"schema_name\": \"app\", \"auth\": \"iam\"}", NULL, 2, NULL,
+		"appdb: key \"app\" \"a/b\" may hold only letters, digits, '-' and '_'\n"
+	"Try \"appdb --help\" for more information.\n"},
+	{"envconfig error: env is not --env", LOCAL "}", "prod", 2, NULL,
+		"appdb: error: " WHERE ": key \"env\" is \"dev\", but --env is \"prod\"\n"
+	"appdb: hint: correct the file's \"env\", or give the --env it was written for\n"},
+	{"envconfig error: superuser_extensions a list", LOCAL ", \"superuser_extensions\": [\"hstore\"]}",
+		NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"superuser_extensions\" must be an object such as {\"hstore\": true}\n"},
+	{"envconfig error: port 0", LOCAL ", \"port\": 0}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"port\" must be a whole number from 1 to 65535\n"},
+	{"envconfig error: port a string", LOCAL ", \"port\": \"5432\"}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"port\" must be a whole number from 1 to 65535\n"},
+	{"envconfig error: unknown provider", "{\"provider\": \"gcp\", " BASE "}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"provider\": \"gcp\" is not a provider (use \"local\" or \"aws\")\n"},
+	{"envconfig error: a role name the core refuses", "{\"provider\": \"local\", \"app\": \"shop\", "
+		"\"env\": \"dev\", \"database\": \"app\", \"app_user\": \"pg_app\", "
+		"\"migrator_user\": \"migrator\", \"schema_name\": \"app\", \"auth\": \"iam\"}", NULL, 2, NULL,
+	NULL},
+	{"envconfig error: aws without a region", "{\"provider\": \"aws\", " BASE ", "
+		"\"cluster_name\": \"shop-dev\", \"engine_version\": \"16.6\"}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"region\" is missing\n"},
+	{"envconfig error: aws cluster name with capitals", "{\"provider\": \"aws\", " BASE ", "
+		"\"region\": \"us-east-1\", \"cluster_name\": \"Shop\", \"engine_version\": \"16.6\"}", NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"cluster_name\": \"Shop\" is not a usable cluster name: 1 to 40 "
+		"lower-case letters, digits and single hyphens, beginning with a letter and not ending with "
+	"a hyphen\n"},
+	{"envconfig error: aws engine version 10", "{\"provider\": \"aws\", " BASE ", "
+		"\"region\": \"us-east-1\", \"cluster_name\": \"shop-dev\", \"engine_version\": \"10.4\"}", NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"engine_version\": \"10.4\" is not an Aurora PostgreSQL version "
+	"such as \"16.6\"\n"},
+	{"envconfig error: aws capacity in steps of 0.5", AWS ", \"max_capacity\": 1.2}", NULL, 2, NULL,
+		"appdb: error: " WHERE ": keys \"min_capacity\" and \"max_capacity\" (0.5 and 1.2): Serverless v2 "
+		"capacity is 0 to 256 ACUs in steps of 0.5, the maximum at least 1 and not below the "
+	"minimum\n"},
+	{"envconfig error: aws capacity a string", AWS ", \"min_capacity\": \"1\"}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"min_capacity\" must be a number\n"},
+	{"envconfig error: aws both vpc keys", AWS ", \"vpc_id\": \"vpc-1\", \"vpc_tag\": \"Name=x\"}",
+		NULL, 2, NULL,
+	"appdb: error: " WHERE ": keys \"vpc_id\" and \"vpc_tag\" both name the VPC; keep one\n"},
+	{"envconfig error: aws one subnet", AWS ", \"subnet_ids\": [\"subnet-1\"]}", NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"subnet_ids\": a DB subnet group needs subnets in at least two "
+	"availability zones; give two or more\n"},
+	{"envconfig error: aws subnet not a subnet id", AWS ", \"subnet_ids\": [\"subnet-1\", \"sg-2\"]}",
+		NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"subnet_ids\": \"sg-2\" is not a subnet id (subnet-...)\n"},
+	{"envconfig error: aws deletion_protection a string", AWS ", \"deletion_protection\": \"yes\"}",
+		NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"deletion_protection\" must be true or false\n"},
+	{"envconfig error: aws backup schedule not cron", AWS ", \"backup_schedule\": \"weekly\"}",
+		NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"backup_schedule\": \"weekly\" is not an AWS Backup schedule "
+	"such as \"cron(0 7 ? * SUN *)\"\n"},
+};
+
+static void
+test_envconfig(const struct envconfig_case *c)
+{
+	struct env_config cfg;
+	char		got[2048];
+	char	   *err;
+	int			rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.path = xstrdup("x.json");
+	begin_case(c->name);
+	capture_start();
+	rc = env_config_parse(WHERE, c->text, c->want_env, &cfg);
+	err = capture_end();
+	EXPECT(rc == c->rc, "returned %d, want %d; stderr [%s]", rc, c->rc, err);
+	if (c->err)
+		EXPECT(strcmp(err, c->err) == 0, "stderr\n  [%s], want\n  [%s]", err, c->err);
+	else
+		EXPECT(strncmp(err, "appdb: error: " WHERE ": ", strlen("appdb: error: " WHERE ": ")) == 0,
+			   "stderr [%s]", err);
+	if (rc == -1 && c->want)
+	{
+		render_config(&cfg, got, sizeof(got));
+		EXPECT(strcmp(got, c->want) == 0, "config\n  [%s], want\n  [%s]", got, c->want);
+	}
+	free(err);
+	env_config_free(&cfg);
+	end_case();
+}
+
+struct state_dir_case
+{
+	const char *name;
+	const char *config_path;	/* "@" stands for a fresh directory */
+	const char *want;
+};
+
+static const struct state_dir_case state_dir_cases[] = {
+	{"state dir: the repository layout gives its top",
+	"/nonexistent-appdb/repo/infra/shop/database/dev.json", "/nonexistent-appdb/repo/.appdb/shop-dev"},
+	{"state dir: another file name keeps the state beside it",
+	"/nonexistent-appdb/repo/infra/shop/database/dev-copy.json", "/nonexistent-appdb/repo/infra/shop/database/.appdb/shop-dev"},
+	{"state dir: another app's layout is not ours",
+	"/nonexistent-appdb/repo/infra/other/database/dev.json", "/nonexistent-appdb/repo/infra/other/database/.appdb/shop-dev"},
+	{"state dir: a file at the root", "/dev.json", "/.appdb/shop-dev"},
+	{"state dir: dot-dot taken out", "/nonexistent-appdb/a/b/../infra/shop/database/dev.json",
+	"/nonexistent-appdb/a/.appdb/shop-dev"},
+	{"state dir: dot taken out", "/nonexistent-appdb/a/./infra/shop/database/./dev.json",
+	"/nonexistent-appdb/a/.appdb/shop-dev"},
+	{"state dir: a symbolic link resolved", "@/link/infra/shop/database/dev.json", "@/real/.appdb/shop-dev"},
+	{"state dir: a relative path from the working directory", "@/real/infra/shop/database/dev.json#relative",
+	"@/real/.appdb/shop-dev"},
+};
+
+/* Replace a leading "@" with dir. */
+static char *
+at(const char *s, const char *dir)
+{
+	return s[0] == '@' ? str_printf("%s%s", dir, s + 1) : xstrdup(s);
+}
+
+static void
+test_state_dir(const struct state_dir_case *c, const char *dir)
+{
+	char	   *path = at(c->config_path, dir);
+	char	   *want = at(c->want, dir);
+	char	   *hash = strchr(path, '#');
+	char	   *got;
+	char		cwd[PATH_MAX];
+
+	begin_case(c->name);
+	if (hash)
+	{
+		/* from dir/real: the path relative to it */
+		*hash = '\0';
+		if (getcwd(cwd, sizeof(cwd)) == NULL || chdir(dir) != 0 || chdir("real") != 0)
+			fail("cannot change to %s/real", dir);
+		else
+		{
+			got = env_state_dir(path + strlen(dir) + strlen("/real/"), "shop", "dev");
+			EXPECT(strcmp(got, want) == 0, "[%s], want [%s]", got, want);
+			free(got);
+			EXPECT(chdir(cwd) == 0, "cannot change back to %s", cwd);
+		}
+	}
+	else
+	{
+		got = env_state_dir(path, "shop", "dev");
+		EXPECT(strcmp(got, want) == 0, "[%s], want [%s]", got, want);
+		free(got);
+	}
+	free(path);
+	free(want);
+	end_case();
+}
+
+/* The cases of cli/envconfig.c. */
+void
+envconfig_tests(void)
+{
+	char		tmpl[] = "/tmp/test_envconfig.XXXXXX";
+	char	   *dir;
+	char	   *real;
+	char	   *link;
+	size_t		i;
+
+	for (i = 0; i < sizeof(envconfig_cases) / sizeof(envconfig_cases[0]); i++)
+		test_envconfig(&envconfig_cases[i]);
+
+	/* a fresh directory holding real/ and link -> real */
+	if (mkdtemp(tmpl) == NULL)
+	{
+		check(false, "state dir: a fresh directory", "mkdtemp failed");
+		return;
+	}
+	dir = realpath(tmpl, NULL);
+	real = str_printf("%s/real", dir);
+	link = str_printf("%s/link", dir);
+	if (mkdir(real, 0700) != 0 || symlink("real", link) != 0)
+		check(false, "state dir: a fresh directory", "cannot make %s and %s", real, link);
+	else
+		for (i = 0; i < sizeof(state_dir_cases) / sizeof(state_dir_cases[0]); i++)
+			test_state_dir(&state_dir_cases[i], dir);
+	unlink(link);
+	rmdir(real);
+	rmdir(dir);
+	free(link);
+	free(real);
+	free(dir);
+}
