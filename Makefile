@@ -13,6 +13,11 @@ REGRESS = init setup converge breakage identifiers auth permissions
 PG_CPPFLAGS = -I. -DAPP_ROLES_VERSION='"$(EXTVERSION)"' -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
 SHLIB_LINK = -ljson-c
 
+# what "make clean" removes besides PGXS's own (set before the include)
+EXTRA_CLEAN = build core/libappdb_core.a core/libappdb_core_asan.a appdb appdb-aws \
+	test/appdb-asan test/appdb-asan-aws test/core/test_core test/core/test_core_asan \
+	test/cli/test_cli test/cli/test_cli_asan
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
