@@ -1941,33 +1941,23 @@ token_connect(struct awsenv *e, const char *user, char **why)
 	return conn;
 }
 
-/* check --login: app and migrator log in with IAM tokens; the number that could not. */
-static int
-login_check(struct awsenv *e)
+/* check --login: role logs in with an IAM token (a roles_login callback). */
+static bool
+login_check(void *arg, const char *role, char **detail)
 {
-	const char *users[2] = {e->cfg->migrator_user, e->cfg->app_user};
-	int			failed = 0;
-	int			i;
+	struct awsenv *e = arg;
+	PGconn	   *conn;
 
-	for (i = 0; i < 2; i++)
+	if (e->cluster.endpoint == NULL)
 	{
-		char	   *why = NULL;
-		PGconn	   *conn = e->cluster.endpoint ? token_connect(e, users[i], &why) : NULL;
-
-		if (conn)
-			printf("  \u2713 login %-18s logged in to \"%s\" with an IAM token over TLS\n", users[i], e->cfg->database);
-		else
-		{
-			printf("  \u2717 login %-18s %s\n", users[i], why ? why : "the cluster has no endpoint");
-			failed++;
-			free(why);
-		}
-		PQfinish(conn);
+		*detail = xstrdup("the cluster has no endpoint");
+		return false;
 	}
-	if (failed)
-		hintf("logging in needs a network path to %s:%d (inside the VPC, or a tunnel to it on local port %d with PGHOSTADDR=127.0.0.1) and the role's rds-db:connect policy",
-			  e->cluster.endpoint ? e->cluster.endpoint : e->name, e->cluster.port, e->cluster.port);
-	return failed;
+	if ((conn = token_connect(e, role, detail)) == NULL)
+		return false;
+	PQfinish(conn);
+	*detail = str_printf("logged in to \"%s\" with an IAM token over TLS", e->cfg->database);
+	return true;
 }
 
 static int
@@ -1975,8 +1965,9 @@ cmd_roles(struct awsenv *e)
 {
 	struct data_api_session s = {0};
 	struct roles_session session = {0};
+	struct roles_login login = {login_check, e, NULL};
 	char	   *where;
-	int			executed = 0;
+	char	   *hint;
 	int			rc;
 
 	if ((rc = require_cluster(e)) >= 0)
@@ -2003,13 +1994,14 @@ cmd_roles(struct awsenv *e)
 	session.finish = data_api_finish;
 	session.state = &s;
 	session.where = where;
-	rc = roles_command_in(&session, e->opts, e->cfg, &executed);
+	hint = str_printf("logging in needs a network path to %s:%d (inside the VPC, or a tunnel to it on local port %d with PGHOSTADDR=127.0.0.1) and the role's rds-db:connect policy",
+					  e->cluster.endpoint ? e->cluster.endpoint : e->name, e->cluster.port, e->cluster.port);
+	login.hint = hint;
+	rc = roles_command_in(&session, e->opts, e->cfg, &login);
 	verbosef("%d ExecuteStatement calls through the Data API", s.st.calls);
 	free(s.st.transaction_id);
 	free(where);
-	if (e->opts->command == CMD_ROLES_CHECK && e->opts->login && rc != EXIT_FAILURE_REMOTE &&
-		login_check(e) > 0)
-		rc = EXIT_CHECK_FAILED;
+	free(hint);
 	return rc;
 }
 

@@ -416,22 +416,26 @@ read_aws_keys(const char *where, struct json_object *root, struct env_config *cf
 	return -1;
 }
 
-/* Check the configuration's names and values with the core's own rules. */
+/*
+ * Check the configuration's names and values with the core's own rules,
+ * keeping the core's configuration they build for the roles commands.
+ */
 static int
 validate(const char *where, struct env_config *cfg)
 {
 	struct app_mem mem;
-	struct app_config roles;
+	struct app_config *roles;
 	struct app_error err = {0};
 	int			rc = -1;
 
 	app_mem_init(&mem, &malloc_allocator);
+	roles = app_alloc(&mem, sizeof(*roles));
 	if (strcmp(cfg->provider, "local") != 0 && strcmp(cfg->provider, "aws") != 0)
 		rc = config_error(where, "key \"provider\": \"%s\" is not a provider (use \"local\" or \"aws\")",
 						  cfg->provider);
 	else if (strcmp(cfg->provider, "aws") == 0 && (rc = validate_aws(where, cfg)) >= 0)
 		;
-	else if (app_config_build(&mem, &roles, cfg->app_user, cfg->migrator_user,
+	else if (app_config_build(&mem, roles, cfg->app_user, cfg->migrator_user,
 							  cfg->schema, cfg->auth, cfg->extensions, &err) != 0 ||
 			 app_check_name(&mem, "database", cfg->database, &err) != 0)
 	{
@@ -441,7 +445,14 @@ validate(const char *where, struct env_config *cfg)
 		if (err.hint)
 			hintf("%s", err.hint);
 	}
-	app_mem_free_all(&mem);
+	if (rc < 0 && cfg->roles == NULL)
+	{
+		/* the arena moves into cfg: its blocks do not point back at it */
+		cfg->roles_mem = mem;
+		cfg->roles = roles;
+	}
+	else
+		app_mem_free_all(&mem);
 	return rc;
 }
 
@@ -849,4 +860,7 @@ env_config_free(struct env_config *cfg)
 		free(cfg->subnet_ids[i]);
 	free(cfg->subnet_ids);
 	cfg->subnet_ids = NULL;
+	if (cfg->roles)
+		app_mem_free_all(&cfg->roles_mem);
+	cfg->roles = NULL;
 }

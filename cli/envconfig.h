@@ -7,6 +7,8 @@
 
 #include "options.h"
 
+#include "core/config.h"
+
 struct env_config
 {
 	char	   *path;
@@ -37,6 +39,10 @@ struct env_config
 	char	   *subnet_tag;		/* or neither: the default VPC */
 	bool		deletion_protection;
 	char	   *backup_schedule;	/* cron(...) of the weekly backup */
+
+	/* the core's configuration, built (and so checked) once, when read */
+	struct app_mem roles_mem;
+	struct app_config *roles;	/* in roles_mem; NULL until built */
 };
 
 #define ENV_AWS_DEFAULT_ENGINE_VERSION "16.6"

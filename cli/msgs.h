@@ -14,7 +14,13 @@ enum appdb_exit
 	EXIT_OK = 0,
 	EXIT_CHECK_FAILED = 1,
 	EXIT_USAGE = 2,				/* bad option, bad or missing config */
-	EXIT_FAILURE_REMOTE = 3		/* the database (or AWS) failed or refused */
+	EXIT_FAILURE_REMOTE = 3,	/* the database (or AWS) failed or refused */
+
+	/*
+	 * Not an exit code: what a step that returns "an exit code, or go on"
+	 * returns to go on, so callers write if ((rc = step()) != EXIT_GO_ON).
+	 */
+	EXIT_GO_ON = -1
 };
 
 extern bool msgs_quiet;

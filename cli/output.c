@@ -1,7 +1,7 @@
 /*
  * cli/output.c
  *		The report as text: roles, memberships, schema ACLs, then each check
- *		with a mark and its detail.
+ *		with a mark and its detail, then check --login's logins.
  */
 #include "output.h"
 
@@ -14,6 +14,35 @@ static void
 print_heading(const char *title)
 {
 	printf("%s\n", title);
+}
+
+/*
+ * One line per item of list: a mark for its "ok", label, its name (under
+ * key, padded to width) and its "detail".  Returns how many are not ok.
+ */
+static size_t
+print_marked(struct json_object *list, const char *label, const char *key, int width)
+{
+	size_t		failed = 0;
+	size_t		i,
+				n;
+
+	for (i = 0, n = json_object_array_length(list); i < n; i++)
+	{
+		struct json_object *item = json_object_array_get_idx(list, i);
+		struct json_object *name,
+				   *ok,
+				   *detail;
+
+		json_object_object_get_ex(item, key, &name);
+		json_object_object_get_ex(item, "ok", &ok);
+		json_object_object_get_ex(item, "detail", &detail);
+		if (!json_object_get_boolean(ok))
+			failed++;
+		printf("  %s %s%-*s %s\n", json_object_get_boolean(ok) ? "\u2713" : "\u2717",
+			   label, width, json_object_get_string(name), json_object_get_string(detail));
+	}
+	return failed;
 }
 
 int
@@ -54,29 +83,20 @@ print_report(const char *json, enum appdb_output output)
 
 	if (json_object_object_get_ex(root, "checks", &v))
 	{
-		size_t		failed = 0;
+		size_t		failed;
 
 		print_heading("\nChecks");
-		for (i = 0, n = json_object_array_length(v); i < n; i++)
-		{
-			struct json_object *c = json_object_array_get_idx(v, i);
-			struct json_object *name,
-					   *ok,
-					   *detail;
-
-			json_object_object_get_ex(c, "check", &name);
-			json_object_object_get_ex(c, "ok", &ok);
-			json_object_object_get_ex(c, "detail", &detail);
-			if (!json_object_get_boolean(ok))
-				failed++;
-			printf("  %s %-24s %s\n", json_object_get_boolean(ok) ? "\u2713" : "\u2717",
-				   json_object_get_string(name), json_object_get_string(detail));
-		}
+		failed = print_marked(v, "", "check", 24);
+		n = json_object_array_length(v);
 		if (failed == 0)
 			printf("\nAll %zu checks passed.\n", n);
 		else
 			printf("\n%zu of %zu checks failed.\n", failed, n);
 	}
+
+	/* check --login's, after the checks' summary */
+	if (json_object_object_get_ex(root, "login", &v))
+		print_marked(v, "login ", "role", 18);
 	json_object_put(root);
 	return 0;
 }

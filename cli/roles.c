@@ -2,6 +2,11 @@
  * cli/roles.c
  *		The roles commands: one transaction each, with the same logic and
  *		report whether the extension runs it or appdb does.
+ *
+ * Two runners do setup, check and plan: the extension's, which calls its SQL
+ * functions over libpq, and the core's, over the session's executor (libpq
+ * or the Data API).  roles_command_in picks one and calls it the same way
+ * for every command; retries, the commit and printing are the same for both.
  */
 #include "roles.h"
 
@@ -17,6 +22,38 @@
 #include "pgexec.h"
 #include "util.h"
 
+/* SQLSTATE serialization_failure: what the extension raises for a lost race. */
+#define SQLSTATE_LOST_RACE "40001"
+
+/* What one run of a command produced. */
+struct roles_result
+{
+	char	   *report;			/* setup and check: the report's JSON */
+	struct app_strlist plan;	/* plan: the statements */
+	bool		success;		/* check: every check passed */
+	int			executed;		/* setup: statements executed */
+};
+
+/* The three operations, each in the session's open transaction. */
+enum roles_op
+{
+	ROLES_SETUP,
+	ROLES_CHECK,
+	ROLES_PLAN,
+	ROLES_N_OPS
+};
+
+typedef int (*roles_fn) (struct roles_session *session, struct app_mem *mem,
+						 const struct env_config *cfg, struct roles_result *out,
+						 struct app_error *err);
+
+/* A runner: where the logic runs.  Each op returns 0, or -1 with err set. */
+struct roles_runner
+{
+	const char *what;			/* for --verbose */
+	roles_fn	op[ROLES_N_OPS];
+};
+
 /* NOTICEs of the extension: while setup runs (arg set), each is a statement it executed. */
 static void
 count_notice(void *arg, const PGresult *res)
@@ -24,11 +61,13 @@ count_notice(void *arg, const PGresult *res)
 	int		   *executed = arg;
 	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
 	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
 	if (msg == NULL)
 		return;
+	/* setup's NOTICE that it lost a race and retries carries its SQLSTATE */
 	if (executed && severity && strcmp(severity, "NOTICE") == 0 &&
-		strncmp(msg, "setup lost a race", 17) != 0)
+		!(state && strcmp(state, SQLSTATE_LOST_RACE) == 0))
 	{
 		(*executed)++;
 		verbosef("%s", msg);
@@ -67,55 +106,146 @@ report_success(const char *json)
 	return ok;
 }
 
-/* A lost race with a setup in another database: worth one retry. */
-static bool
-is_lost_race(const struct app_error *err)
+/*
+ * The extension's error as a core error: the SQLSTATEs its core errors are
+ * raised with (extension/spi_exec.c) give back their kinds, so a refusal and
+ * a lost race read the same whichever runner ran.
+ */
+static void
+extension_error(struct app_mem *mem, const PGresult *res, PGconn *conn,
+				struct app_error *err)
 {
-	return (err->sqlstate && (strcmp(err->sqlstate, "42710") == 0 ||
-							  strcmp(err->sqlstate, "23505") == 0)) ||
-		(err->message && strcmp(err->message, "tuple concurrently updated") == 0);
+	pg_result_error(mem, res, conn, err);
+	if (err->sqlstate == NULL)
+		return;
+	if (strcmp(err->sqlstate, "22023") == 0)
+		err->kind = APP_ERR_INVALID_VALUE;
+	else if (strcmp(err->sqlstate, "42622") == 0)
+		err->kind = APP_ERR_NAME_TOO_LONG;
+	else if (strcmp(err->sqlstate, SQLSTATE_LOST_RACE) == 0)
+		err->kind = APP_ERR_LOST_RACE;
 }
 
 /*
- * Whether setup or check refused what it was given (exit 2): the core's own
- * refusal, or the extension's, which raises it with SQLSTATE 22023 or 42622
- * (extension/spi_exec.c).
+ * Run sql, a call of an extension function with the configuration's names
+ * as $1..$5, into rows (the first column of each).
  */
-static bool
-is_refusal(const struct app_error *err, bool via_extension)
-{
-	if (err->kind == APP_ERR_INVALID_VALUE || err->kind == APP_ERR_NAME_TOO_LONG)
-		return true;
-	return via_extension && err->sqlstate &&
-		(strcmp(err->sqlstate, "22023") == 0 || strcmp(err->sqlstate, "42622") == 0);
-}
-
-/* One call of an extension function returning one JSON value. */
 static int
-call_extension(PGconn *conn, struct app_mem *mem, const char *function,
-			   const struct env_config *cfg, char **out, struct app_error *err)
+call_extension(PGconn *conn, struct app_mem *mem, const char *sql,
+			   const struct env_config *cfg, struct app_strlist *rows,
+			   struct app_error *err)
 {
 	const char *params[5] = {cfg->app_user, cfg->migrator_user, cfg->schema,
 	cfg->auth, cfg->extensions};
-	char	   *sql = str_printf("SELECT pg_catalog.%s($1, $2, $3, $4, $5::jsonb)", function);
 	PGresult   *res = PQexecParams(conn, sql, 5, NULL, params, NULL, NULL, 0);
 	int			rc = 0;
+	int			i;
 
-	free(sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
-		pg_result_error(mem, res, conn, err);
+		extension_error(mem, res, conn, err);
 		rc = -1;
 	}
 	else
-		*out = app_strdup(mem, PQgetvalue(res, 0, 0));
+		for (i = 0; i < PQntuples(res); i++)
+			app_strlist_add(mem, rows, app_strdup(mem, PQgetvalue(res, i, 0)));
 	PQclear(res);
 	return rc;
 }
 
+/* The same for a function returning one JSON value. */
+static int
+call_extension_json(PGconn *conn, struct app_mem *mem, const char *sql,
+					const struct env_config *cfg, char **out, struct app_error *err)
+{
+	struct app_strlist rows = {0};
+
+	if (call_extension(conn, mem, sql, cfg, &rows, err) != 0)
+		return -1;
+	*out = rows.items[0];
+	return 0;
+}
+
+static int
+extension_setup(struct roles_session *session, struct app_mem *mem,
+				const struct env_config *cfg, struct roles_result *out,
+				struct app_error *err)
+{
+	int			rc;
+
+	PQsetNoticeReceiver(session->conn, count_notice, &out->executed);
+	rc = call_extension_json(session->conn, mem,
+							 "SELECT pg_catalog.app_setup_roles($1, $2, $3, $4, $5::jsonb)",
+							 cfg, &out->report, err);
+	PQsetNoticeReceiver(session->conn, count_notice, NULL);
+	return rc;
+}
+
+static int
+extension_check(struct roles_session *session, struct app_mem *mem,
+				const struct env_config *cfg, struct roles_result *out,
+				struct app_error *err)
+{
+	if (call_extension_json(session->conn, mem,
+							"SELECT pg_catalog.app_check_roles($1, $2, $3, $4, $5::jsonb)",
+							cfg, &out->report, err) != 0)
+		return -1;
+	out->success = report_success(out->report);
+	return 0;
+}
+
+static int
+extension_plan(struct roles_session *session, struct app_mem *mem,
+			   const struct env_config *cfg, struct roles_result *out,
+			   struct app_error *err)
+{
+	return call_extension(session->conn, mem,
+						  "SELECT * FROM pg_catalog.app_roles_plan($1, $2, $3, $4, $5::jsonb)",
+						  cfg, &out->plan, err);
+}
+
+static int
+core_setup(struct roles_session *session, struct app_mem *mem,
+		   const struct env_config *cfg, struct roles_result *out,
+		   struct app_error *err)
+{
+	return app_run_setup(&session->exec, mem, cfg->roles, &out->executed, &out->report, err);
+}
+
+static int
+core_check(struct roles_session *session, struct app_mem *mem,
+		   const struct env_config *cfg, struct roles_result *out,
+		   struct app_error *err)
+{
+	return app_run_check(&session->exec, mem, cfg->roles, &out->success, &out->report, err);
+}
+
+static int
+core_plan(struct roles_session *session, struct app_mem *mem,
+		  const struct env_config *cfg, struct roles_result *out,
+		  struct app_error *err)
+{
+	return app_run_plan(&session->exec, mem, cfg->roles, &out->plan, err);
+}
+
+static const struct roles_runner extension_runner = {
+	"the app_roles extension", {extension_setup, extension_check, extension_plan}
+};
+
+static const struct roles_runner core_runner = {
+	"appdb's own copy of its logic", {core_setup, core_check, core_plan}
+};
+
+/* Whether setup or check refused what it was given (exit 2). */
+static bool
+is_refusal(const struct app_error *err)
+{
+	return err->kind == APP_ERR_INVALID_VALUE || err->kind == APP_ERR_NAME_TOO_LONG;
+}
+
 /* The statements, as setup's plan has them, one a line (or a JSON array). */
 static void
-print_plan(struct app_strlist *plan, enum appdb_output output)
+print_plan(const struct app_strlist *plan, enum appdb_output output)
 {
 	int			i;
 
@@ -136,6 +266,43 @@ print_plan(struct app_strlist *plan, enum appdb_output output)
 		printf("%s;\n", plan->items[i]);
 }
 
+/*
+ * check --login: log in as migrator, then app, and add the results to the
+ * report under "login".  Returns how many could not log in.
+ */
+static int
+add_logins(struct app_mem *mem, const struct roles_login *login,
+		   const struct env_config *cfg, char **report)
+{
+	const char *roles[2] = {cfg->migrator_user, cfg->app_user};
+	struct json_object *root = json_tokener_parse(*report);
+	struct json_object *list = json_object_new_array();
+	int			failed = 0;
+	int			i;
+
+	for (i = 0; i < 2; i++)
+	{
+		struct json_object *item = json_object_new_object();
+		char	   *detail = NULL;
+		bool		ok = login->login(login->arg, roles[i], &detail);
+
+		if (!ok)
+			failed++;
+		json_object_object_add(item, "role", json_object_new_string(roles[i]));
+		json_object_object_add(item, "ok", json_object_new_boolean(ok));
+		json_object_object_add(item, "detail", json_object_new_string(detail ? detail : ""));
+		json_object_array_add(list, item);
+		free(detail);
+	}
+	if (root == NULL)
+		root = json_object_new_object();
+	json_object_object_add(root, "login", list);
+	*report = app_strdup(mem, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+															  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return failed;
+}
+
 /* How often a command whose statement lost its answer is run again in all. */
 #define LOST_ANSWER_ATTEMPTS 3
 
@@ -145,77 +312,25 @@ print_plan(struct app_strlist *plan, enum appdb_output output)
 #define ATTEMPT_COMMIT_UNKNOWN -3	/* the commit's answer was lost */
 
 /*
- * One attempt of the command in its own transaction.  A read-only command
- * (check, plan) keeps its result when its rollback fails: it changed
- * nothing, and the failure was reported.
+ * One attempt of the command in its own transaction.  Setup commits; check
+ * and plan changed nothing and roll back, and keep their result when the
+ * rollback fails (the failure was reported).
  */
 static int
-attempt(struct roles_session *session, struct app_mem *mem, const struct appdb_options *opts,
-		const struct env_config *cfg, const struct app_config *roles,
-		bool via_extension, char **report, struct app_strlist *plan,
-		bool *success, int *executed, bool *rolled_back, struct app_error *err)
+attempt(struct roles_session *session, struct app_mem *mem, const struct env_config *cfg,
+		roles_fn run, bool commits, struct roles_result *out, bool *rolled_back,
+		struct app_error *err)
 {
-	PGconn	   *conn = session->conn;
-	const struct app_executor *exec = &session->exec;
-	int			rc;
-
-	*executed = 0;
+	memset(out, 0, sizeof(*out));
 	*rolled_back = false;
 	if (session->begin(session->state) != 0)
 		return ATTEMPT_REPORTED;
-	switch (opts->command)
-	{
-		case CMD_ROLES_SETUP:
-			if (via_extension)
-			{
-				PQsetNoticeReceiver(conn, count_notice, executed);
-				rc = call_extension(conn, mem, "app_setup_roles", cfg, report, err);
-				PQsetNoticeReceiver(conn, count_notice, NULL);
-			}
-			else
-				rc = app_run_setup(exec, mem, roles, executed, report, err);
-			break;
-		case CMD_ROLES_CHECK:
-			if (via_extension)
-			{
-				rc = call_extension(conn, mem, "app_check_roles", cfg, report, err);
-				*success = rc == 0 && report_success(*report);
-			}
-			else
-				rc = app_run_check(exec, mem, roles, success, report, err);
-			break;
-		default:
-			if (via_extension)
-			{
-				const char *sql = "SELECT * FROM pg_catalog.app_roles_plan($1, $2, $3, $4, $5::jsonb)";
-				const char *params[5] = {cfg->app_user, cfg->migrator_user, cfg->schema,
-				cfg->auth, cfg->extensions};
-				PGresult   *res = PQexecParams(conn, sql, 5, NULL, params, NULL, NULL, 0);
-				int			i;
-
-				memset(plan, 0, sizeof(*plan));
-				rc = 0;
-				if (PQresultStatus(res) != PGRES_TUPLES_OK)
-				{
-					pg_result_error(mem, res, conn, err);
-					rc = -1;
-				}
-				else
-					for (i = 0; i < PQntuples(res); i++)
-						app_strlist_add(mem, plan, app_strdup(mem, PQgetvalue(res, i, 0)));
-				PQclear(res);
-			}
-			else
-				rc = app_run_plan(exec, mem, roles, plan, err);
-			break;
-	}
-	/* setup commits; check and plan changed nothing and roll back */
-	if (rc != 0)
+	if (run(session, mem, cfg, out, err) != 0)
 	{
 		*rolled_back = session->finish(session->state, false) == 0;
 		return ATTEMPT_FAILED;
 	}
-	if (opts->command != CMD_ROLES_SETUP)
+	if (!commits)
 	{
 		session->finish(session->state, false);
 		return 0;
@@ -233,8 +348,8 @@ attempt(struct roles_session *session, struct app_mem *mem, const struct appdb_o
 
 /*
  * Whether setup's commit, whose answer was lost, took effect: plan again in
- * a new transaction; an empty plan means it did.  Returns 0 (it did), or an
- * exit code after saying what is known.
+ * a new transaction; an empty plan means it did.  Returns EXIT_GO_ON (it
+ * did), or an exit code after saying what is known.
  */
 static int
 settle_commit(struct roles_session *session, struct app_mem *mem,
@@ -258,12 +373,31 @@ settle_commit(struct roles_session *session, struct app_mem *mem,
 	if (plan.n == 0)
 	{
 		notef("roles setup: the commit took effect: planning again finds nothing left to do");
-		return 0;
+		return EXIT_GO_ON;
 	}
 	errorf("roles setup: the commit did not take effect: %d statement%s still to run, nothing was changed",
 		   plan.n, plan.n == 1 ? " is" : "s are");
 	hintf("run roles setup again");
 	return EXIT_FAILURE_REMOTE;
+}
+
+/* The runner for this command, or NULL after saying why there is none. */
+static const struct roles_runner *
+choose_runner(struct roles_session *session, enum appdb_via via)
+{
+	if (session->conn && (via == VIA_EXTENSION ||
+						  (via == VIA_AUTO && extension_usable(session->conn))))
+		return &extension_runner;
+	if (via != VIA_EXTENSION)
+		return &core_runner;
+	if (session->conn)
+		errorf("the app_roles extension is not installed in database \"%s\", or its functions are not yours to execute",
+			   session->where);
+	else
+		errorf("the app_roles extension cannot run in %s: Aurora loads no custom C extensions",
+			   session->where);
+	hintf("use --via core (or auto) to run the same logic in appdb");
+	return NULL;
 }
 
 static int
@@ -282,63 +416,41 @@ pg_finish(void *conn, bool commit)
 
 int
 roles_command(PGconn *conn, const struct appdb_options *opts,
-			  const struct env_config *cfg, int *executed)
+			  const struct env_config *cfg, const struct roles_login *login)
 {
 	struct roles_session session = {.begin = pg_begin, .finish = pg_finish,
 	.state = conn, .conn = conn, .where = PQdb(conn)};
 
 	pg_executor_init(&session.exec, conn);
 	PQsetNoticeReceiver(conn, count_notice, NULL);
-	return roles_command_in(&session, opts, cfg, executed);
+	return roles_command_in(&session, opts, cfg, login);
 }
 
 int
 roles_command_in(struct roles_session *session, const struct appdb_options *opts,
-				 const struct env_config *cfg, int *executed)
+				 const struct env_config *cfg, const struct roles_login *login)
 {
-	PGconn	   *conn = session->conn;
+	const struct roles_runner *runner;
+	enum roles_op op = opts->command == CMD_ROLES_SETUP ? ROLES_SETUP :
+		opts->command == CMD_ROLES_CHECK ? ROLES_CHECK : ROLES_PLAN;
 	struct app_mem mem;
-	struct app_config roles;
 	struct app_error err = {0};
-	struct app_strlist plan = {0};
-	char	   *report = NULL;
-	bool		success = false;
-	bool		via_extension;
+	struct roles_result result = {0};
 	bool		rolled_back;
 	int			rc;
 	int			tries;
 	int			races = 0;
 	int			code = EXIT_OK;
 
-	app_mem_init(&mem, &malloc_allocator);
-	if (app_config_build(&mem, &roles, cfg->app_user, cfg->migrator_user, cfg->schema,
-						 cfg->auth, cfg->extensions, &err) != 0)
-	{
-		report_app_error(&err);
-		code = EXIT_USAGE;
-		goto out;
-	}
-	via_extension = conn && (opts->via == VIA_EXTENSION ||
-							 (opts->via == VIA_AUTO && extension_usable(conn)));
-	if (opts->via == VIA_EXTENSION && !via_extension)
-	{
-		if (conn)
-			errorf("the app_roles extension is not installed in database \"%s\", or its functions are not yours to execute",
-				   session->where);
-		else
-			errorf("the app_roles extension cannot run in %s: Aurora loads no custom C extensions",
-				   session->where);
-		hintf("use --via core (or auto) to run the same logic in appdb");
-		code = EXIT_USAGE;
-		goto out;
-	}
-	verbosef("running %s through %s", command_name(opts->command),
-			 via_extension ? "the app_roles extension" : "appdb's own copy of its logic");
+	if ((runner = choose_runner(session, opts->via)) == NULL)
+		return EXIT_USAGE;
+	verbosef("running %s through %s", command_name(opts->command), runner->what);
 
+	app_mem_init(&mem, &malloc_allocator);
 	for (tries = 1;; tries++)
 	{
-		rc = attempt(session, &mem, opts, cfg, &roles, via_extension, &report, &plan,
-					 &success, executed, &rolled_back, &err);
+		rc = attempt(session, &mem, cfg, runner->op[op], op == ROLES_SETUP, &result,
+					 &rolled_back, &err);
 		if (rc != ATTEMPT_FAILED || !rolled_back)
 			break;
 
@@ -352,12 +464,14 @@ roles_command_in(struct roles_session *session, const struct appdb_options *opts
 			notef("%s: %s; rolled back, running it again", command_name(opts->command), err.message);
 			continue;
 		}
-		if (races++ > 0 || !is_lost_race(&err))
+		if (err.kind != APP_ERR_LOST_RACE || races++ > 0)
 			break;
 		notef("setup lost a race with a setup in another database (%s); retrying", err.message);
 	}
-	if (rc == ATTEMPT_COMMIT_UNKNOWN && (code = settle_commit(session, &mem, &roles)) != 0)
+	if (rc == ATTEMPT_COMMIT_UNKNOWN &&
+		(code = settle_commit(session, &mem, cfg->roles)) != EXIT_GO_ON)
 		goto out;
+	code = EXIT_OK;
 	if (rc == ATTEMPT_REPORTED)
 	{
 		code = EXIT_FAILURE_REMOTE;
@@ -366,25 +480,34 @@ roles_command_in(struct roles_session *session, const struct appdb_options *opts
 	if (rc == ATTEMPT_FAILED)
 	{
 		report_app_error(&err);
-		code = is_refusal(&err, via_extension) ? EXIT_USAGE : EXIT_FAILURE_REMOTE;
+		code = is_refusal(&err) ? EXIT_USAGE : EXIT_FAILURE_REMOTE;
 		goto out;
 	}
 
-	switch (opts->command)
+	switch (op)
 	{
-		case CMD_ROLES_SETUP:
-			if (*executed == 0)
+		case ROLES_SETUP:
+			if (result.executed == 0)
 				notef("roles setup: nothing to change; every role, grant and default privilege was already in place");
 			else
-				notef("roles setup: executed %d statement%s", *executed, *executed == 1 ? "" : "s");
-			print_report(report, opts->output);
+				notef("roles setup: executed %d statement%s", result.executed,
+					  result.executed == 1 ? "" : "s");
+			print_report(result.report, opts->output);
 			break;
-		case CMD_ROLES_CHECK:
-			print_report(report, opts->output);
-			code = success ? EXIT_OK : EXIT_CHECK_FAILED;
+		case ROLES_CHECK:
+			{
+				int			failed = 0;
+
+				if (opts->login && login)
+					failed = add_logins(&mem, login, cfg, &result.report);
+				print_report(result.report, opts->output);
+				if (failed > 0 && login->hint)
+					hintf("%s", login->hint);
+				code = result.success && failed == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+			}
 			break;
 		default:
-			print_plan(&plan, opts->output);
+			print_plan(&result.plan, opts->output);
 			break;
 	}
 out:

@@ -1,7 +1,8 @@
 /*
  * cli/roles.h
- *		roles setup, plan and check over a master connection, through the
- *		app_roles extension where it is installed, else through the core.
+ *		roles setup, plan and check: one call runs a command over a session,
+ *		through the app_roles extension where it is installed, else through
+ *		the core; check --login logs in through the provider's callback.
  */
 #ifndef APPDB_ROLES_H
 #define APPDB_ROLES_H
@@ -31,12 +32,28 @@ struct roles_session
 	const char *where;			/* for messages: the database, "cluster x" */
 };
 
-/* Run the roles command of opts over a master connection; returns the exit code. */
+/*
+ * How check --login logs in, given by the provider: login tries to log in
+ * as role and returns whether it could, with what happened in *detail
+ * (malloc'd).  hint, when set, is said once after the report when a login
+ * failed.  The results go into the check's report under "login".
+ */
+struct roles_login
+{
+	bool		(*login) (void *arg, const char *role, char **detail);
+	void	   *arg;
+	const char *hint;
+};
+
+/*
+ * Run the roles command of opts over a master connection; returns the exit
+ * code.  login is used by check --login only, and may be NULL otherwise.
+ */
 int			roles_command(PGconn *master, const struct appdb_options *opts,
-						  const struct env_config *cfg, int *executed);
+						  const struct env_config *cfg, const struct roles_login *login);
 
 /* The same over any session (the Data API's); the extension needs conn. */
 int			roles_command_in(struct roles_session *session, const struct appdb_options *opts,
-							 const struct env_config *cfg, int *executed);
+							 const struct env_config *cfg, const struct roles_login *login);
 
 #endif							/* APPDB_ROLES_H */

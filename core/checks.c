@@ -21,29 +21,6 @@ struct checker
 	struct app_checks *out;
 };
 
-/* Build a detail: %I a quoted identifier, %s text, %d an int. */
-static void
-detail_add(struct app_buf *buf, const char *fmt, va_list args)
-{
-	const char *f;
-
-	for (f = fmt; *f; f++)
-	{
-		if (f[0] == '%' && f[1] == 'I')
-			app_quote_ident(buf, va_arg(args, const char *));
-		else if (f[0] == '%' && f[1] == 's')
-			app_buf_append(buf, va_arg(args, const char *));
-		else if (f[0] == '%' && f[1] == 'd')
-			app_buf_printf(buf, "%d", va_arg(args, int));
-		else
-		{
-			app_buf_append_len(buf, f, 1);
-			continue;
-		}
-		f++;
-	}
-}
-
 /* Append a sentence to a detail being built, separated by "; ". */
 static void
 note(struct app_buf *buf, const char *fmt,...)
@@ -53,7 +30,7 @@ note(struct app_buf *buf, const char *fmt,...)
 	if (buf->len > 0)
 		app_buf_append(buf, "; ");
 	va_start(args, fmt);
-	detail_add(buf, fmt, args);
+	app_quote_vprintf(buf, fmt, args);
 	va_end(args);
 }
 

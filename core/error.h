@@ -8,6 +8,8 @@
 #ifndef APP_ERROR_H
 #define APP_ERROR_H
 
+#include <stdbool.h>
+
 #include "mem.h"
 
 enum app_error_kind
@@ -21,8 +23,10 @@ enum app_error_kind
 	APP_ERR_DATABASE,			/* the database refused: its message (and SQLSTATE) */
 	APP_ERR_EXECUTOR,			/* the executor failed: the statement did not run
 								 * (refused or throttled by the Data API, timed out) */
-	APP_ERR_LOST_ANSWER			/* no answer: the statement may or may not have run,
+	APP_ERR_LOST_ANSWER,		/* no answer: the statement may or may not have run,
 								 * so its transaction must be rolled back */
+	APP_ERR_LOST_RACE			/* a setup in another database changed the same
+								 * roles first: worth one retry (its SQLSTATE kept) */
 };
 
 struct app_error
@@ -38,5 +42,8 @@ int			app_error_set(struct app_error *err, struct app_mem *mem,
 						  enum app_error_kind kind, const char *detail,
 						  const char *hint, const char *fmt,...)
 			__attribute__((format(printf, 6, 7)));
+
+/* Whether a statement of setup failing with sqlstate lost a race. */
+bool		app_sqlstate_lost_race(const char *sqlstate);
 
 #endif							/* APP_ERROR_H */

@@ -27,34 +27,16 @@ struct planner
 	struct app_strlist *out;
 };
 
-/*
- * Add one statement: fmt with %I for a quoted identifier (next argument)
- * and %s for text from the core itself (never user input).
- */
+/* Add one statement: fmt as app_quote_printf takes it (%I an identifier). */
 static void
 emit(struct planner *p, const char *fmt,...)
 {
 	struct app_buf sql;
 	va_list		args;
-	const char *f;
 
 	app_buf_init(&sql, p->mem);
 	va_start(args, fmt);
-	for (f = fmt; *f; f++)
-	{
-		if (f[0] == '%' && f[1] == 'I')
-		{
-			app_quote_ident(&sql, va_arg(args, const char *));
-			f++;
-		}
-		else if (f[0] == '%' && f[1] == 's')
-		{
-			app_buf_append(&sql, va_arg(args, const char *));
-			f++;
-		}
-		else
-			app_buf_append_len(&sql, f, 1);
-	}
+	app_quote_vprintf(&sql, fmt, args);
 	va_end(args);
 	app_strlist_add(p->mem, p->out, sql.data);
 }

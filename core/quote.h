@@ -1,9 +1,12 @@
 /*
  * core/quote.h
- *		The one function that puts an identifier into SQL text.
+ *		The one place that puts an identifier into SQL text (and into the
+ *		checks' details, which name objects the same way).
  */
 #ifndef APP_QUOTE_H
 #define APP_QUOTE_H
+
+#include <stdarg.h>
 
 #include "mem.h"
 
@@ -11,5 +14,13 @@
 #define APP_MAX_IDENT_BYTES 63
 
 void		app_quote_ident(struct app_buf *buf, const char *ident);
+
+/*
+ * Append fmt to buf, like PostgreSQL's format(): %I takes a string and
+ * appends it quoted as an identifier, %s a string from the core itself
+ * (never user input) as it is, %d an int.  Anything else is copied.
+ */
+void		app_quote_printf(struct app_buf *buf, const char *fmt,...);
+void		app_quote_vprintf(struct app_buf *buf, const char *fmt, va_list args);
 
 #endif							/* APP_QUOTE_H */

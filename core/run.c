@@ -80,7 +80,11 @@ app_run_setup(const struct app_executor *exec, struct app_mem *mem,
 	for (i = 0; i < plan.n; i++)
 	{
 		if (exec->execute(exec->state, mem, plan.items[i], err) != 0)
+		{
+			if (err->kind == APP_ERR_DATABASE && app_sqlstate_lost_race(err->sqlstate))
+				err->kind = APP_ERR_LOST_RACE;
 			return -1;
+		}
 		(*executed)++;
 	}
 	if (plan.n > 0)

@@ -21,6 +21,7 @@
 #include "utils/resowner.h"
 
 #include "core/config.h"
+#include "core/error.h"
 #include "core/run.h"
 #include "spi_exec.h"
 
@@ -98,14 +99,13 @@ EndCall(CallState *cs, const char *json)
 
 /*
  * Whether an error is a lost race with a setup in another database: the
- * advisory lock is per database, while roles are cluster-wide.
+ * advisory lock is per database, while roles are cluster-wide.  The core
+ * knows the SQLSTATEs.
  */
 static bool
 IsLostRace(ErrorData *edata)
 {
-	return edata->sqlerrcode == ERRCODE_DUPLICATE_OBJECT ||
-		edata->sqlerrcode == ERRCODE_UNIQUE_VIOLATION ||
-		(edata->message && strcmp(edata->message, "tuple concurrently updated") == 0);
+	return app_sqlstate_lost_race(unpack_sql_state(edata->sqlerrcode));
 }
 
 struct SetupRun
@@ -143,8 +143,15 @@ SetupWithRetry(CallState *cs)
 		if (edata == NULL)
 			return run.report;
 		if (attempt > 1 || !IsLostRace(edata))
+		{
+			/* a race lost twice says so by its SQLSTATE: retry the transaction */
+			if (IsLostRace(edata))
+				edata->sqlerrcode = ERRCODE_T_R_SERIALIZATION_FAILURE;
 			ReThrowError(edata);
+		}
+		/* its SQLSTATE tells a client this NOTICE from a statement's */
 		ereport(NOTICE,
+				errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 				errmsg("setup lost a race with a concurrent setup, retrying"),
 				errdetail("%s", edata->message));
 		FreeErrorData(edata);

@@ -62,6 +62,9 @@ ReportCoreError(const struct app_error *err)
 		case APP_ERR_NOT_CONVERGED:
 			code = ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
 			break;
+		case APP_ERR_LOST_RACE:
+			code = ERRCODE_T_R_SERIALIZATION_FAILURE;
+			break;
 		default:
 			code = ERRCODE_INTERNAL_ERROR;
 			break;

@@ -522,6 +522,29 @@ t_check_login() {
 	rc_is 0 && out_has '✓ login migrator ' && out_has '✓ login app '
 }
 
+# check --login --output json: one JSON document, the report's keys and then
+# "login", a list of {"role", "ok", "detail"}; without --login no "login".
+t_check_login_json() {
+	local plain
+	run check-json-plain roles check --app "$APP" --env dev --output json
+	rc_is 0 && json_valid "$OUT" || return 1
+	plain=$OUT
+	run check-login-json roles check --app "$APP" --env dev --login --output json
+	rc_is 0 && json_valid "$OUT" || return 1
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+plain = json.load(open(sys.argv[2]))
+assert "login" not in plain, "check without --login has a \"login\" key"
+assert list(d) == list(plain) + ["login"], "keys %s, not the report%s and login" % (list(d), list(plain))
+assert {k: v for k, v in d.items() if k != "login"} == plain, "the report differs from check without --login"
+for l in d["login"]:
+    assert sorted(l) == ["detail", "ok", "role"], l
+got = {l["role"]: l["ok"] for l in d["login"]}
+assert got == {"migrator": True, "app": True}, "login: %s" % got
+' "$OUT" "$plain" || { show; return 1; }
+}
+
 t_check_json() {
 	run check-json roles check --app "$APP" --env dev --output json
 	rc_is 0 && json_valid "$OUT" || return 1
@@ -1367,6 +1390,7 @@ check "roles setup again: nothing to change, plan converged" t_setup_again
 check "provision again: nothing to change" t_provision_again
 check "roles check passes" t_check_passes
 check "roles check --login" t_check_login
+check "roles check --login --output json: one JSON document, login ok for app and migrator" t_check_login_json
 check "roles check --output json: success true" t_check_json
 check "report: postgres is a member of $EXPECTED_GROUPS" t_master_groups
 check "migrator creates a table" t_migrator_table

@@ -232,35 +232,33 @@ require_cluster(const struct env_config *cfg, struct local_env *e)
 	return -1;
 }
 
-/* roles login check: app and migrator log in with their passwords. */
-static int
-login_check(const struct local_env *e, const struct env_config *cfg)
+/* check --login: role logs in with its password (a roles_login callback). */
+struct login_env
 {
-	const char *users[2] = {cfg->migrator_user, cfg->app_user};
-	int			failed = 0;
-	int			i;
+	const struct local_env *e;
+	const struct env_config *cfg;
+};
 
-	for (i = 0; i < 2; i++)
+static bool
+login_check(void *arg, const char *role, char **detail)
+{
+	const struct login_env *l = arg;
+	PGconn	   *conn;
+
+	if (!pgpass_has(l->e, role))
 	{
-		PGconn	   *conn;
-
-		if (!pgpass_has(e, users[i]))
-		{
-			printf("  \u2717 login %-18s no password yet: run \"appdb roles setup\"\n", users[i]);
-			failed++;
-			continue;
-		}
-		conn = local_connect(e, users[i], cfg->database);
-		if (conn)
-			printf("  \u2713 login %-18s logged in to \"%s\" with its password\n", users[i], cfg->database);
-		else
-		{
-			printf("  \u2717 login %-18s could not log in\n", users[i]);
-			failed++;
-		}
-		PQfinish(conn);
+		*detail = xstrdup("no password yet: run \"appdb roles setup\"");
+		return false;
 	}
-	return failed;
+	conn = local_connect(l->e, role, l->cfg->database);
+	if (conn == NULL)
+	{
+		*detail = xstrdup("could not log in");
+		return false;
+	}
+	PQfinish(conn);
+	*detail = str_printf("logged in to \"%s\" with its password", l->cfg->database);
+	return true;
 }
 
 /* roles setup, plan and check as the master; setup then gives app and migrator passwords. */
@@ -268,8 +266,9 @@ static int
 local_roles(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	struct local_env e;
+	struct login_env le = {&e, cfg};
+	struct roles_login login = {login_check, &le, NULL};
 	PGconn	   *master;
-	int			executed = 0;
 	int			rc;
 
 	if ((rc = require_cluster(cfg, &e)) >= 0)
@@ -279,7 +278,7 @@ local_roles(const struct appdb_options *opts, const struct env_config *cfg)
 		local_env_free(&e);
 		return EXIT_FAILURE_REMOTE;
 	}
-	rc = roles_command(master, opts, cfg, &executed);
+	rc = roles_command(master, opts, cfg, &login);
 	/* it may have stopped, or been killed, since we connected */
 	if (rc == EXIT_FAILURE_REMOTE)
 		hint_if_stopped(&e, PQstatus(master) == CONNECTION_BAD);
@@ -308,11 +307,6 @@ local_roles(const struct appdb_options *opts, const struct env_config *cfg)
 			free(files[1]);
 		}
 		PQfinish(boot);
-	}
-	if (opts->command == CMD_ROLES_CHECK && opts->login && rc != EXIT_FAILURE_REMOTE)
-	{
-		if (login_check(&e, cfg) > 0)
-			rc = EXIT_CHECK_FAILED;
 	}
 	local_env_free(&e);
 	return rc;

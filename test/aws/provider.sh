@@ -148,6 +148,22 @@ check "roles setup's report is the extension's, byte for byte" cmp "$work/setup.
 run "roles setup --via extension is refused on Aurora" 2 --app shop --env dev roles setup --via extension
 run "roles check --login without a network path fails clearly" 1 --app shop --env dev roles check --login
 has "login app" && has "needs a network path" && ok "--login says why it could not log in" || fail "--login says why it could not log in" "$work/last"
+# with --output json, the logins are part of the one JSON document
+login_json() {	# file, true|false: the report's keys, then "login" with both roles ok (or not)
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+keys = ["roles", "roles_with_groups", "schema_privileges", "checks", "success", "login"]
+assert list(d) == keys, "keys %s, not %s" % (list(d), keys)
+for l in d["login"]:
+    assert sorted(l) == ["detail", "ok", "role"], l
+got = {l["role"]: l["ok"] for l in d["login"]}
+want = sys.argv[2] == "true"
+assert got == {"migrator": want, "app": want}, "login: %s" % got
+' "$1" "$2"
+}
+run "roles check --login --output json without a network path" 1 --app shop --env dev roles check --login --output json
+check "--login --output json prints one JSON document, each login failed" login_json "$work/out.$n" false
 
 # --login through a tunnel, as README says: PGHOSTADDR=127.0.0.1 sends the
 # connection to the local server while the token names the cluster's
@@ -179,10 +195,13 @@ ALTER ROLE :"who" PASSWORD :'token';
 SQL
 done
 motobed_endpoint shop-dev "$endpoint" "$PGPORT"
-login() {
-	(cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "$1" "$root/appdb" --app shop --env dev roles check --login) \
-		>"$work/last" 2>&1
+login() {	# time, more options: stdout in login.out, both in last
+	local at=$1
+	shift
+	(cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "$at" "$root/appdb" --app shop --env dev roles check --login "$@") \
+		>"$work/login.out" 2>"$work/login.err"
 	local rc=$?
+	cat "$work/login.out" "$work/login.err" >"$work/last"
 	cat "$work/last" >>"$work/all-output"
 	return $rc
 }
@@ -193,6 +212,11 @@ for who in app migrator; do
 	grep -qE "✓ login $who +logged in to \"app\" with an IAM token over TLS" "$work/last" &&
 		ok "$who logged in with its IAM token over TLS" || fail "$who logged in with its IAM token over TLS" "$work/last"
 done
+login "$frozen" --output json
+rc=$?
+[ $rc = 0 ] && ok "roles check --login --output json through a tunnel (exit 0)" ||
+	fail "roles check --login --output json through a tunnel: exit $rc" "$work/last"
+check "--login --output json prints one JSON document, each login ok" login_json "$work/login.out" true
 # a minute later the token is another: the server refuses it, and says so
 login "$(date -u -d "$frozen UTC + 1 minute" '+%Y-%m-%d %H:%M:%S')"
 rc=$?
