@@ -42,8 +42,8 @@ bench: install
 # libcrypto), which appdb runs for them, so the local provider does not load
 # those libraries.
 XML2_CFLAGS := $(shell xml2-config --cflags)
-CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c cli/aws_provider.c,$(wildcard cli/*.c))
-CLI_AWS_SRCS = cli/cmd_token.c cli/aws_provider.c $(wildcard cli/aws/*.c)
+CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c cli/aws_provider.c cli/rdsdata_exec.c,$(wildcard cli/*.c))
+CLI_AWS_SRCS = cli/cmd_token.c cli/aws_provider.c cli/rdsdata_exec.c $(wildcard cli/aws/*.c)
 CLI_HDRS = $(wildcard cli/*.h cli/aws/*.h)
 APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
 	$(XML2_CFLAGS) -DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)
@@ -118,7 +118,7 @@ FUZZ_SRCS = cli/aws/response.c cli/aws/http.c cli/aws/sigv4.c cli/util.c cli/msg
 test/aws/fuzz_profile: test/aws/fuzz_profile.c cli/aws/profile.c cli/util.c cli/msgs.c $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -o $@ $< cli/aws/profile.c cli/util.c cli/msgs.c
 # the AWS client with the CLI's helpers it needs (not the Data API executor, which needs the core)
-CREDENTIALS_FUZZ_SRCS = $(filter-out cli/aws/rdsdata_exec.c,$(wildcard cli/aws/*.c)) cli/util.c cli/msgs.c core/mem.c
+CREDENTIALS_FUZZ_SRCS = $(wildcard cli/aws/*.c) cli/util.c cli/msgs.c core/mem.c
 test/aws/fuzz_credential_process: test/aws/fuzz_credential_process.c $(CREDENTIALS_FUZZ_SRCS) $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(CREDENTIALS_FUZZ_SRCS) $(AWS_TEST_LIBS)
 test/fuzz/fuzz_roles_config: test/fuzz/fuzz_roles_config.c $(CORE_SRCS) cli/util.c cli/msgs.c $(wildcard core/*.h)
@@ -129,8 +129,8 @@ test/fuzz/fuzz_envconfig: test/fuzz/fuzz_envconfig.c $(CLI_SRCS) $(CORE_SRCS) $(
 test/fuzz/fuzz_local_state: test/fuzz/fuzz_local_state.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$(shell $(PG_CONFIG) --includedir) -DAPPDB_WITHOUT_AWS \
 		-o $@ $< $(filter-out cli/local.c,$(CLI_SRCS)) $(CORE_SRCS) $(APPDB_LIBS)
-test/fuzz/fuzz_rdsdata_answer: test/fuzz/fuzz_rdsdata_answer.c $(CREDENTIALS_FUZZ_SRCS) cli/aws/rdsdata_exec.c $(CORE_SRCS) $(AWS_HDRS)
+test/fuzz/fuzz_rdsdata_answer: test/fuzz/fuzz_rdsdata_answer.c $(CREDENTIALS_FUZZ_SRCS) cli/rdsdata_exec.c $(CORE_SRCS) $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< \
-		$(CREDENTIALS_FUZZ_SRCS) cli/aws/rdsdata_exec.c $(filter-out core/mem.c,$(CORE_SRCS)) $(AWS_TEST_LIBS)
+		$(CREDENTIALS_FUZZ_SRCS) cli/rdsdata_exec.c $(filter-out core/mem.c,$(CORE_SRCS)) $(AWS_TEST_LIBS)
 test/aws/fuzz_%_error: test/aws/fuzz_%_error.c $(FUZZ_SRCS) $(AWS_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(AWS_TEST_LIBS)
