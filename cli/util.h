@@ -46,7 +46,6 @@ int			lookup_os_user(const char *name, struct os_user *user);
  */
 int			run_program(const struct os_user *user, char *const argv[], const char *log_path);
 char	   *run_capture(char *const argv[]);	/* first line of stdout, or NULL */
-char	   *run_capture_all(char *const argv[]); /* all of stdout; stderr passes */
 
 /* A random password of letters and digits (from getrandom). */
 char	   *random_password(void);
