@@ -47,6 +47,7 @@ if command -v valgrind >/dev/null; then
 	suite "core unit tests (valgrind)" valgrind -q --error-exitcode=1 --leak-check=full test/core/test_core
 fi
 suite "versions agree" test/versions.sh
+suite "layering: who includes whom" test/layering.sh
 suite "pg_regress (PostgreSQL $(pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'))" test/run_regress.sh
 suite "concurrent setups" test/concurrency.sh
 make -s test/aws/test_sigv4 test/aws/test_sigv4_asan || exit 1
