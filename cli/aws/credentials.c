@@ -53,7 +53,7 @@
 #include "response.h"
 #include "util.h"
 
-/* Results of a provider besides an exit code (>= 0). */
+/* Results of a provider besides a failure (FAIL_ below, >= 0). */
 #define FOUND (-1)
 #define ABSENT (-2)
 /* A resolution failed, for the reason recorded in *failure: */
@@ -135,7 +135,7 @@ enum env_result
 {
 	ENV_ABSENT,
 	ENV_FOUND,
-	ENV_PARTIAL					/* one key without the other; error printed */
+	ENV_PARTIAL					/* one key without the other; failure recorded */
 };
 
 static enum env_result
@@ -152,7 +152,7 @@ from_environment(struct aws_credentials *out)
 	if (akid == NULL || secret == NULL)
 	{
 		fail("partial AWS credentials in the environment: %s is not set",
-			   akid ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+			 akid ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
 		fail_hint("set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither");
 		return ENV_PARTIAL;
 	}
@@ -227,7 +227,7 @@ has_static_keys(const struct aws_files *files, const char *profile)
 		setting(files, profile, "aws_session_token");
 }
 
-/* Static keys from one file's profile; -1 absent, 0 found, or an exit code. */
+/* Static keys from one file's profile; -1 absent, 0 found, or a FAIL_ code. */
 static int
 from_file(const struct aws_profile_file *file, const char *profile,
 		  struct aws_credentials *out, const char *source)
@@ -241,8 +241,8 @@ from_file(const struct aws_profile_file *file, const char *profile,
 	if (akid == NULL || secret == NULL)
 	{
 		fail("profile \"%s\" in %s has %s but not %s", profile, file->path,
-			   akid ? "aws_access_key_id" : "aws_secret_access_key",
-			   akid ? "aws_secret_access_key" : "aws_access_key_id");
+			 akid ? "aws_access_key_id" : "aws_secret_access_key",
+			 akid ? "aws_secret_access_key" : "aws_access_key_id");
 		return FAIL_CONFIG;
 	}
 	if (token == NULL)
@@ -516,12 +516,12 @@ sts_endpoint_url(const struct resolver *r)
 	return setting(&r->files, r->profile, "endpoint_url");
 }
 
-/* An STS failure: the message with AWS's code; exit 3 (2 for a bad endpoint). */
+/* An STS failure: the message with AWS's code; FAIL_CONFIG only for a bad endpoint. */
 static int
 sts_failed(const char *what, const char *profile, const struct aws_error *err)
 {
 	fail("%s for profile \"%s\" failed: %s", what, profile,
-		   err->text ? err->text : "unknown error");
+		 err->text ? err->text : "unknown error");
 	if (err->code && (strcmp(err->code, "AccessDenied") == 0 ||
 					  strcmp(err->code, "AccessDeniedException") == 0))
 		fail_hint("the source credentials may not assume that role: check the role's trust policy and the caller's sts:AssumeRole permission");
@@ -548,7 +548,7 @@ read_sts_credentials(const char *operation, const char *profile,
 	if (akid == NULL || !akid[0] || secret == NULL || !secret[0] || token == NULL || !token[0])
 	{
 		fail("STS %s for profile \"%s\" answered without %sResult/Credentials", operation,
-			   profile, operation);
+			 profile, operation);
 		free(akid);
 		aws_wipe_free(secret);
 		aws_wipe_free(token);
@@ -693,7 +693,7 @@ sts_assume_role_web_identity(struct resolver *r, const char *profile,
 			break;
 		}
 		aws_trace("aws: STS AssumeRoleWithWebIdentity: %s; attempt %d in %.2f s",
-				 err.code ? err.code : err.message, attempt + 1, delay);
+				  err.code ? err.code : err.message, attempt + 1, delay);
 		aws_retry_wait(&retry, delay);
 	}
 	free(url);
@@ -722,7 +722,7 @@ cache_fresh(const char *key, struct aws_credentials *out)
 	{
 		copy_credentials(out, &e->creds);
 		aws_trace("AWS credentials: the cached ones of this process (expiring in %lld s)",
-				 (long long) (e->creds.expiration ? e->creds.expiration - time(NULL) : 0));
+				  (long long) (e->creds.expiration ? e->creds.expiration - time(NULL) : 0));
 		return true;
 	}
 	return false;
@@ -982,9 +982,9 @@ from_container(struct aws_credentials *out)
 	if (rc != FOUND)
 	{
 		fail("cannot get AWS credentials from the container endpoint %s: %s (after 3 attempts)",
-			   rel ? "(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)" : url, why ? why : "failed");
+			 rel ? "(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)" : url, why ? why : "failed");
 		fail_hint("check AWS_CONTAINER_CREDENTIALS_%s and the authorization token",
-			  rel ? "RELATIVE_URI" : "FULL_URI");
+				  rel ? "RELATIVE_URI" : "FULL_URI");
 	}
 	free(why);
 	aws_http_response_clean_up(&h);
@@ -1166,7 +1166,7 @@ from_credential_source(struct resolver *r, const char *profile, const char *sour
 	if (rc == ABSENT)
 	{
 		fail("no credentials found in credential_source %s, which profile \"%s\" names",
-			   source, profile);
+			 source, profile);
 		return FAIL_CONFIG;
 	}
 	return rc;
@@ -1203,7 +1203,7 @@ role_source(struct resolver *r, const char *profile, struct aws_credentials *out
 	{
 		fail("the source_profile \"%s\" of profile \"%s\" does not exist", src, profile);
 		fail_hint("define [profile %s] in %s or [%s] in %s", src, r->files.config.path, src,
-			  r->files.credentials.path);
+				  r->files.credentials.path);
 		return FAIL_CONFIG;
 	}
 	if (visited(r, src))
@@ -1212,7 +1212,7 @@ role_source(struct resolver *r, const char *profile, struct aws_credentials *out
 		if (strcmp(src, profile) != 0 || !has_static_keys(&r->files, src))
 		{
 			fail("profile \"%s\" has a cycle of source_profile: \"%s\" is already on the way",
-				   profile, src);
+				 profile, src);
 			return FAIL_CONFIG;
 		}
 		rc = profile_chain(r, src, false, false, out);
@@ -1298,7 +1298,7 @@ assume_role(struct resolver *r, const char *profile, struct aws_credentials *out
 	if (seconds > 0)
 		aws_params_add_int(&params, "DurationSeconds", seconds);
 	aws_trace("AWS credentials: profile \"%s\" assumes role %s (session %s) with the credentials of %s",
-			 profile, role_arn, session_name, described);
+			  profile, role_arn, session_name, described);
 	rc = sts_assume_role(r, profile, &source, &params, out);
 	if (rc == FOUND)
 		cache_put(key, out);
@@ -1337,7 +1337,7 @@ web_identity(struct resolver *r, const char *profile, bool env_enabled,
 	if (role_arn == NULL)
 	{
 		fail("web identity is configured (token file %s) but no role ARN is (profile \"%s\")",
-			   token_file, profile);
+			 token_file, profile);
 		fail_hint("set AWS_ROLE_ARN, or role_arn in the profile");
 		return FAIL_CONFIG;
 	}
@@ -1361,7 +1361,7 @@ web_identity(struct resolver *r, const char *profile, bool env_enabled,
 	aws_params_add(&params, "RoleSessionName", session_name);
 	aws_params_add(&params, "WebIdentityToken", token);
 	aws_trace("AWS credentials: assuming role %s (session %s) with the web identity token in %s",
-			 role_arn, session_name, token_file);
+			  role_arn, session_name, token_file);
 	rc = sts_assume_role_web_identity(r, profile, &params, out);
 	if (rc == FOUND)
 		cache_put(key, out);
@@ -1377,7 +1377,7 @@ web_identity(struct resolver *r, const char *profile, bool env_enabled,
 /*
  * The profile's part of the chain: assume role (when asked), web identity,
  * SSO (refused), the credentials file, credential_process, the config file.
- * FOUND, ABSENT or an exit code.
+ * FOUND, ABSENT or a FAIL_ code.
  */
 static int
 profile_chain(struct resolver *r, const char *profile, bool env_enabled,
@@ -1446,7 +1446,7 @@ resolve_credentials(const char *profile_flag, const char *region,
 			if ((profile_flag || env("AWS_PROFILE")) && !profile_exists(&r.files, r.profile))
 			{
 				fail("the AWS profile \"%s\" is not in %s nor in %s", r.profile,
-					   r.files.config.path, r.files.credentials.path);
+					 r.files.config.path, r.files.credentials.path);
 				fail_hint("name a profile those files define, or create it (aws configure --profile %s)", r.profile);
 				rc = FAIL_CONFIG;
 			}
@@ -1461,7 +1461,7 @@ resolve_credentials(const char *profile_flag, const char *region,
 				{
 					fail("no AWS credentials found (profile \"%s\")", r.profile);
 					fail_hint("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile with keys, a role or credential_process in %s or %s",
-						  r.files.credentials.path, r.files.config.path);
+							  r.files.credentials.path, r.files.config.path);
 					rc = FAIL_CONFIG;
 				}
 			}
@@ -1474,7 +1474,7 @@ resolve_credentials(const char *profile_flag, const char *region,
 		}
 	}
 	aws_trace("AWS credentials from the %s%s", out->source,
-			 out->session_token ? " (temporary, with a session token)" : "");
+			  out->session_token ? " (temporary, with a session token)" : "");
 	return -1;
 }
 

@@ -462,7 +462,7 @@ aws_http_perform(struct aws_http *http, const struct aws_http_request *req,
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &resp->status);
 	resp->result = AWS_HTTP_OK;
 	aws_trace("http: %ld %s (%zu bytes, %ld ms)", resp->status,
-			 resp->reason ? resp->reason : aws_http_reason(resp->status),
-			 resp->body.len, resp->elapsed_ms);
+			  resp->reason ? resp->reason : aws_http_reason(resp->status),
+			  resp->body.len, resp->elapsed_ms);
 	return AWS_HTTP_OK;
 }

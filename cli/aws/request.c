@@ -598,8 +598,8 @@ perform(struct aws_client *c, const struct call *call,
 	cfg.service = call->svc->signing_name;
 
 	aws_trace("aws: %s %s: %s %s (endpoint from %s, signed for %s)",
-			 call->svc->id, call->operation, call->method, url.data,
-			 ep.source, ep.signing_region);
+			  call->svc->id, call->operation, call->method, url.data,
+			  ep.source, ep.signing_region);
 	aws_retry_begin(&c->retry);
 	for (attempt = 1;; attempt++)
 	{
@@ -662,9 +662,9 @@ perform(struct aws_client *c, const struct call *call,
 				err->code = NULL;
 				free(err->message);
 				err->message = aws_xstrdup(call->svc->protocol == AWS_PROTOCOL_QUERY ||
-									   call->svc->protocol == AWS_PROTOCOL_EC2 ?
-									   "the answer is not XML" :
-									   "the answer is not JSON");
+										   call->svc->protocol == AWS_PROTOCOL_EC2 ?
+										   "the answer is not XML" :
+										   "the answer is not JSON");
 				free(err->request_id);
 				err->request_id = id ? aws_xstrdup(id) : NULL;
 				err->attempts = attempt;
@@ -699,9 +699,9 @@ perform(struct aws_client *c, const struct call *call,
 			goto cleanup;
 		}
 		aws_trace("aws: %s %s: %s (%s); attempt %d of %d in %.2f s",
-				 call->svc->id, call->operation,
-				 err->code ? err->code : err->message, kind_name(kind),
-				 attempt + 1, c->retry.max_attempts, delay);
+				  call->svc->id, call->operation,
+				  err->code ? err->code : err->message, kind_name(kind),
+				  attempt + 1, c->retry.max_attempts, delay);
 		aws_retry_wait(&c->retry, delay);
 	}
 
