@@ -120,9 +120,10 @@ test/aws/test_sigv4_asan: test/aws/test_sigv4.c $(AWS_LIB_ASAN)
 # proves it reaches nothing of cli/ or core/.
 AWS_TEST_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. $(XML2_CFLAGS)
 AWS_TEST_LIBS = -lcurl -lxml2 -ljson-c -lcrypto
-test/aws/test_%: test/aws/test_%.c $(AWS_LIB)
+AWS_LIB_TESTS = test/aws/test_request test/aws/test_services
+$(AWS_LIB_TESTS): %: %.c $(AWS_LIB)
 	$(CC) $(AWS_TEST_CFLAGS) -o $@ $< $(AWS_LIB) $(AWS_TEST_LIBS)
-test/aws/test_%_asan: test/aws/test_%.c $(AWS_LIB_ASAN)
+$(AWS_LIB_TESTS:=_asan): %_asan: %.c $(AWS_LIB_ASAN)
 	$(CC) $(AWS_TEST_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(AWS_LIB_ASAN) $(AWS_TEST_LIBS)
 
 # The fuzz targets (libFuzzer): the AWS client's parsers, then the core's
