@@ -72,18 +72,6 @@ str_vprintf(const char *fmt, va_list args)
 }
 
 char *
-str_printf(const char *fmt,...)
-{
-	va_list		args;
-	char	   *out;
-
-	va_start(args, fmt);
-	out = aws_str_vprintf(fmt, args);
-	va_end(args);
-	return out;
-}
-
-char *
 read_file(const char *path)
 {
 	return aws_read_file(path);

@@ -92,14 +92,26 @@ fail_hint(const char *fmt,...)
 	va_end(args);
 }
 
-/* The status a public call returns for rc (FOUND or a FAIL_ code). */
-static enum aws_status
-failed(int rc)
+/* A public call begins: failures go to err; returns where they went before. */
+static struct aws_error *
+failing_into(struct aws_error *err)
 {
-	if (rc < 0)
-		return AWS_OK;
-	failure->status = rc == FAIL_CONFIG ? AWS_ERR_CONFIG : AWS_ERR_SERVICE;
-	return failure->status;
+	struct aws_error *saved = failure;
+
+	failure = err;
+	return saved;
+}
+
+/* A public call ends with rc (FOUND or a FAIL_ code): its status. */
+static enum aws_status
+failed(struct aws_error *saved, int rc)
+{
+	enum aws_status st = AWS_OK;
+
+	if (rc >= 0)
+		st = failure->status = rc == FAIL_CONFIG ? AWS_ERR_CONFIG : AWS_ERR_SERVICE;
+	failure = saved;
+	return st;
 }
 
 /* botocore RefreshableCredentials: advisory and mandatory refresh margins */
@@ -359,13 +371,9 @@ enum aws_status
 aws_credentials_from_process_output(const char *profile, const char *text, size_t len,
 									struct aws_credentials *out, struct aws_error *err)
 {
-	struct aws_error *saved = failure;
-	enum aws_status st;
+	struct aws_error *saved = failing_into(err);
 
-	failure = err;
-	st = failed(process_output(profile, text, len, out));
-	failure = saved;
-	return st;
+	return failed(saved, process_output(profile, text, len, out));
 }
 
 /*
@@ -1415,13 +1423,9 @@ enum aws_status
 aws_resolve_credentials_in(const char *profile_flag, const char *region,
 						   struct aws_credentials *out, struct aws_error *err)
 {
-	struct aws_error *saved = failure;
-	enum aws_status st;
+	struct aws_error *saved = failing_into(err);
 
-	failure = err;
-	st = failed(resolve_credentials(profile_flag, region, out));
-	failure = saved;
-	return st;
+	return failed(saved, resolve_credentials(profile_flag, region, out));
 }
 
 static int
@@ -1506,13 +1510,9 @@ static int	resolve_region(const char *flag, const char *profile, char **out);
 enum aws_status
 aws_resolve_region(const char *flag, const char *profile, char **out, struct aws_error *err)
 {
-	struct aws_error *saved = failure;
-	enum aws_status st;
+	struct aws_error *saved = failing_into(err);
 
-	failure = err;
-	st = failed(resolve_region(flag, profile, out));
-	failure = saved;
-	return st;
+	return failed(saved, resolve_region(flag, profile, out));
 }
 
 static int
