@@ -16,7 +16,7 @@ SHLIB_LINK = -ljson-c
 # what "make clean" removes besides PGXS's own (set before the include)
 EXTRA_CLEAN = build core/libappdb_core.a core/libappdb_core_asan.a appdb appdb-aws \
 	test/appdb-asan test/appdb-asan-aws test/core/test_core test/core/test_core_asan \
-	test/cli/test_cli test/cli/test_cli_asan
+	test/cli/test_cli test/cli/test_cli_asan cli/aws/*.o cli/aws/*.a
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -45,10 +45,12 @@ bench: install
 # appdb, the command-line program: core + cli over libpq and json-c.  Its
 # AWS commands live in appdb-aws (cli/aws/, over libcurl, libxml2 and
 # libcrypto), which appdb runs for them, so the local provider does not load
-# those libraries.
+# those libraries.  The AWS client is a static library that includes nothing
+# of cli/ or core/ (test/layering.sh); appdb links only its util.o, the
+# helpers cli/util.c builds on.
 XML2_CFLAGS := $(shell xml2-config --cflags)
-CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c cli/aws_provider.c,$(wildcard cli/*.c cli/local/*.c))
-CLI_AWS_SRCS = cli/cmd_token.c cli/aws_provider.c $(wildcard cli/aws/*.c)
+CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c cli/aws_provider.c cli/aws_report.c cli/rdsdata_exec.c,$(wildcard cli/*.c cli/local/*.c))
+CLI_AWS_SRCS = cli/cmd_token.c cli/aws_provider.c cli/aws_report.c cli/rdsdata_exec.c
 CLI_HDRS = $(wildcard cli/*.h cli/local/*.h cli/aws/*.h)
 APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
 	$(XML2_CFLAGS) -DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)
@@ -56,10 +58,31 @@ APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -ljson-c
 APPDB_AWS_LIBS = $(APPDB_LIBS) -lcurl -lxml2 -lcrypto
 ASAN_FLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-appdb: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) appdb-aws
-	$(CC) $(APPDB_CFLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
-appdb-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
-	$(CC) $(APPDB_CFLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(APPDB_AWS_LIBS)
+# The AWS client, three ways: plain, with ASan+UBSan (the tests), and
+# instrumented for libFuzzer (the fuzz targets).
+AWS_SRCS = $(wildcard cli/aws/*.c)
+AWS_HDRS = $(wildcard cli/aws/*.h)
+AWS_LIB = cli/aws/libappdb_aws.a
+AWS_LIB_ASAN = cli/aws/libappdb_aws_asan.a
+AWS_LIB_FUZZ = cli/aws/libappdb_aws_fuzz.a
+AWS_LIB_CFLAGS = -std=gnu11 -g -Wall -Wextra -Werror $(XML2_CFLAGS)
+cli/aws/%.o: cli/aws/%.c $(AWS_HDRS)
+	$(CC) $(AWS_LIB_CFLAGS) -O2 -c -o $@ $<
+cli/aws/%.asan.o: cli/aws/%.c $(AWS_HDRS)
+	$(CC) $(AWS_LIB_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+cli/aws/%.fuzz.o: cli/aws/%.c $(AWS_HDRS)
+	clang $(AWS_LIB_CFLAGS) -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+$(AWS_LIB): $(AWS_SRCS:.c=.o)
+	rm -f $@ && ar rcs $@ $^
+$(AWS_LIB_ASAN): $(AWS_SRCS:.c=.asan.o)
+	rm -f $@ && ar rcs $@ $^
+$(AWS_LIB_FUZZ): $(AWS_SRCS:.c=.fuzz.o)
+	rm -f $@ && ar rcs $@ $^
+
+appdb: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB) appdb-aws
+	$(CC) $(APPDB_CFLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(AWS_LIB) $(APPDB_LIBS)
+appdb-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB)
+	$(CC) $(APPDB_CFLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(AWS_LIB) $(APPDB_AWS_LIBS)
 
 all: appdb
 
@@ -124,64 +147,49 @@ build/cli-asan/%.o: cli/%.c $(CLI_HDRS) $(CORE_HDRS)
 	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -DAPPDB_WITHOUT_AWS -c -o $@ $<
 CLI_UNIT_SRCS = $(wildcard test/cli/*.c)
 CLI_UNIT_HDRS = $(wildcard test/cli/*.h) test/unit.h $(CLI_HDRS)
-test/cli/test_cli: $(CLI_UNIT_SRCS) $(CLI_UNIT_HDRS) $(CLI_UNIT_OBJS) core/libappdb_core.a
-	$(CC) $(APPDB_CFLAGS) -o $@ $(CLI_UNIT_SRCS) $(CLI_UNIT_OBJS) core/libappdb_core.a $(APPDB_LIBS)
-test/cli/test_cli_asan: $(CLI_UNIT_SRCS) $(CLI_UNIT_HDRS) $(CLI_UNIT_ASAN_OBJS) core/libappdb_core_asan.a
-	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -o $@ $(CLI_UNIT_SRCS) $(CLI_UNIT_ASAN_OBJS) core/libappdb_core_asan.a $(APPDB_LIBS)
+test/cli/test_cli: $(CLI_UNIT_SRCS) $(CLI_UNIT_HDRS) $(CLI_UNIT_OBJS) core/libappdb_core.a $(AWS_LIB)
+	$(CC) $(APPDB_CFLAGS) -o $@ $(CLI_UNIT_SRCS) $(CLI_UNIT_OBJS) core/libappdb_core.a $(AWS_LIB) $(APPDB_LIBS)
+test/cli/test_cli_asan: $(CLI_UNIT_SRCS) $(CLI_UNIT_HDRS) $(CLI_UNIT_ASAN_OBJS) core/libappdb_core_asan.a $(AWS_LIB_ASAN)
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -o $@ $(CLI_UNIT_SRCS) $(CLI_UNIT_ASAN_OBJS) core/libappdb_core_asan.a $(AWS_LIB_ASAN) $(APPDB_LIBS)
 
 # appdb with AddressSanitizer and UBSan, for the CLI tests.
-test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) test/appdb-asan-aws
-	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
-test/appdb-asan-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
-	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(APPDB_AWS_LIBS)
+test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB_ASAN) test/appdb-asan-aws
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(AWS_LIB_ASAN) $(APPDB_LIBS)
+test/appdb-asan-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB_ASAN)
+	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(AWS_LIB_ASAN) $(APPDB_AWS_LIBS)
 
 # The SigV4 unit tests (AWS's suite, test/aws/sigv4.sh runs them), plain and
 # with AddressSanitizer and UBSan.
-SIGV4_TEST_SRCS = test/aws/test_sigv4.c cli/aws/sigv4.c cli/aws/token.c
 SIGV4_TEST_CFLAGS = -std=gnu11 -g -Wall -Wextra -Werror -I.
-test/aws/test_sigv4: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h test/unit.h
-	$(CC) $(SIGV4_TEST_CFLAGS) -O1 -o $@ $(SIGV4_TEST_SRCS) -ljson-c -lcrypto
-test/aws/test_sigv4_asan: $(SIGV4_TEST_SRCS) cli/aws/sigv4.h cli/aws/token.h cli/aws/credentials.h test/unit.h
-	$(CC) $(SIGV4_TEST_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -o $@ $(SIGV4_TEST_SRCS) -ljson-c -lcrypto
+test/aws/test_sigv4: test/aws/test_sigv4.c test/unit.h $(AWS_LIB)
+	$(CC) $(SIGV4_TEST_CFLAGS) -O1 -o $@ $< $(AWS_LIB) -ljson-c -lcrypto
+test/aws/test_sigv4_asan: test/aws/test_sigv4.c test/unit.h $(AWS_LIB_ASAN)
+	$(CC) $(SIGV4_TEST_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(AWS_LIB_ASAN) -ljson-c -lcrypto
 
-# The AWS request path against the moto test bed (test/aws/run_request.sh),
-# and the fuzz targets of its response parsers (libFuzzer).
+# The AWS request path and service calls against the moto test bed
+# (test/aws/run_request.sh, run_services.sh): the library alone, which
+# proves it reaches nothing of cli/ or core/.
 AWS_TEST_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. $(XML2_CFLAGS)
 AWS_TEST_LIBS = -lcurl -lxml2 -ljson-c -lcrypto
-AWS_REQUEST_SRCS = test/aws/test_request.c cli/aws/http.c cli/aws/retry.c cli/aws/request.c \
-	cli/aws/response.c cli/aws/sts.c cli/aws/sigv4.c cli/msgs.c cli/util.c
-AWS_HDRS = $(wildcard cli/aws/*.h) cli/msgs.h cli/util.h
-test/aws/test_request: $(AWS_REQUEST_SRCS) $(AWS_HDRS)
-	$(CC) $(AWS_TEST_CFLAGS) -o $@ $(AWS_REQUEST_SRCS) $(AWS_TEST_LIBS)
-test/aws/test_request_asan: $(AWS_REQUEST_SRCS) $(AWS_HDRS)
-	$(CC) $(AWS_TEST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -o $@ $(AWS_REQUEST_SRCS) $(AWS_TEST_LIBS)
-AWS_SERVICES_SRCS = test/aws/test_services.c cli/aws/http.c cli/aws/retry.c cli/aws/request.c \
-	cli/aws/response.c cli/aws/sts.c cli/aws/sigv4.c cli/aws/rds.c cli/aws/iam.c cli/aws/ec2.c \
-	cli/aws/kms.c cli/aws/secretsmanager.c cli/aws/backup.c cli/aws/rdsdata.c cli/aws/svc.c cli/msgs.c cli/util.c
-test/aws/test_services: $(AWS_SERVICES_SRCS) $(AWS_HDRS)
-	$(CC) $(AWS_TEST_CFLAGS) -o $@ $(AWS_SERVICES_SRCS) $(AWS_TEST_LIBS)
-test/aws/test_services_asan: $(AWS_SERVICES_SRCS) $(AWS_HDRS)
-	$(CC) $(AWS_TEST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -o $@ $(AWS_SERVICES_SRCS) $(AWS_TEST_LIBS)
-FUZZ_SRCS = cli/aws/response.c cli/aws/http.c cli/aws/sigv4.c cli/util.c cli/msgs.c
-test/aws/fuzz_profile: test/aws/fuzz_profile.c cli/aws/profile.c cli/util.c cli/msgs.c $(AWS_HDRS)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -o $@ $< cli/aws/profile.c cli/util.c cli/msgs.c
-# the AWS client with the CLI's helpers it needs (not the Data API executor, which needs the core)
-CREDENTIALS_FUZZ_SRCS = $(filter-out cli/aws/rdsdata_exec.c,$(wildcard cli/aws/*.c)) cli/util.c cli/msgs.c core/mem.c
-test/aws/fuzz_credential_process: test/aws/fuzz_credential_process.c $(CREDENTIALS_FUZZ_SRCS) $(AWS_HDRS)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(CREDENTIALS_FUZZ_SRCS) $(AWS_TEST_LIBS)
-test/fuzz/fuzz_roles_config: test/fuzz/fuzz_roles_config.c $(CORE_SRCS) cli/util.c cli/msgs.c $(wildcard core/*.h)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -o $@ $< $(CORE_SRCS) cli/util.c cli/msgs.c -ljson-c
-test/fuzz/fuzz_envconfig: test/fuzz/fuzz_envconfig.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$(shell $(PG_CONFIG) --includedir) -DAPPDB_WITHOUT_AWS \
-		-o $@ $< $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
-test/fuzz/fuzz_local_state: test/fuzz/fuzz_local_state.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -I$(shell $(PG_CONFIG) --includedir) -DAPPDB_WITHOUT_AWS \
-		-o $@ $< $(CLI_SRCS) $(CORE_SRCS) $(APPDB_LIBS)
-test/fuzz/fuzz_rdsdata_answer: test/fuzz/fuzz_rdsdata_answer.c $(CREDENTIALS_FUZZ_SRCS) cli/aws/rdsdata_exec.c $(CORE_SRCS) $(AWS_HDRS)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< \
-		$(CREDENTIALS_FUZZ_SRCS) cli/aws/rdsdata_exec.c $(filter-out core/mem.c,$(CORE_SRCS)) $(AWS_TEST_LIBS)
-test/aws/fuzz_%_error: test/aws/fuzz_%_error.c $(FUZZ_SRCS) $(AWS_HDRS)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(AWS_TEST_LIBS)
+AWS_LIB_TESTS = test/aws/test_request test/aws/test_services
+$(AWS_LIB_TESTS): %: %.c test/unit.h $(AWS_LIB)
+	$(CC) $(AWS_TEST_CFLAGS) -o $@ $< $(AWS_LIB) $(AWS_TEST_LIBS)
+$(AWS_LIB_TESTS:=_asan): %_asan: %.c test/unit.h $(AWS_LIB_ASAN)
+	$(CC) $(AWS_TEST_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(AWS_LIB_ASAN) $(AWS_TEST_LIBS)
+
+# The fuzz targets (libFuzzer): the AWS client's parsers, then the core's
+# and the CLI's.
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -I. $(XML2_CFLAGS)
+test/aws/fuzz_%: test/aws/fuzz_%.c $(AWS_LIB_FUZZ)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(AWS_LIB_FUZZ) $(AWS_TEST_LIBS)
+test/fuzz/fuzz_roles_config: test/fuzz/fuzz_roles_config.c $(CORE_SRCS) cli/util.c cli/msgs.c $(wildcard core/*.h) $(AWS_LIB_FUZZ)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) cli/util.c cli/msgs.c $(AWS_LIB_FUZZ) -ljson-c
+test/fuzz/fuzz_envconfig: test/fuzz/fuzz_envconfig.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB_FUZZ)
+	clang $(FUZZ_CFLAGS) -I$(shell $(PG_CONFIG) --includedir) -DAPPDB_WITHOUT_AWS \
+		-o $@ $< $(CLI_SRCS) $(CORE_SRCS) $(AWS_LIB_FUZZ) $(APPDB_LIBS)
+test/fuzz/fuzz_local_state: test/fuzz/fuzz_local_state.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB_FUZZ)
+	clang $(FUZZ_CFLAGS) -I$(shell $(PG_CONFIG) --includedir) -DAPPDB_WITHOUT_AWS \
+		-o $@ $< $(CLI_SRCS) $(CORE_SRCS) $(AWS_LIB_FUZZ) $(APPDB_LIBS)
+test/fuzz/fuzz_rdsdata_answer: test/fuzz/fuzz_rdsdata_answer.c cli/rdsdata_exec.c cli/util.c cli/msgs.c $(CORE_SRCS) $(CLI_HDRS) $(AWS_LIB_FUZZ)
+	clang $(FUZZ_CFLAGS) -o $@ $< cli/rdsdata_exec.c cli/util.c cli/msgs.c \
+		$(CORE_SRCS) $(AWS_LIB_FUZZ) $(AWS_TEST_LIBS)

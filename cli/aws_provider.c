@@ -38,13 +38,14 @@
 #include "aws/kms.h"
 #include "aws/rds.h"
 #include "aws/rdsdata.h"
-#include "aws/rdsdata_exec.h"
 #include "aws/request.h"
 #include "aws/sts.h"
 #include "aws/token.h"
+#include "aws_report.h"
 #include "core/catalog.h"
 #include "msgs.h"
 #include "pgexec.h"
+#include "rdsdata_exec.h"
 #include "roles.h"
 #include "util.h"
 
@@ -1622,7 +1623,7 @@ out:
 static int
 awsenv_open(struct awsenv *e, const struct appdb_options *opts, const struct env_config *cfg)
 {
-	int			rc;
+	struct aws_error err;
 
 	memset(e, 0, sizeof(*e));
 	e->opts = opts;
@@ -1637,8 +1638,10 @@ awsenv_open(struct awsenv *e, const struct appdb_options *opts, const struct env
 		return usage_error("--region %s differs from the config file's region %s", opts->region, cfg->region);
 	if (opts->pg_bindir)
 		return usage_error("option --pg-bindir is the local provider's; this environment runs on Aurora");
-	if ((rc = aws_resolve_credentials_in(opts->profile, cfg->region, &e->creds)) >= 0)
-		return rc;
+	aws_report_install();
+	aws_error_init(&err);
+	if (aws_resolve_credentials_in(opts->profile, cfg->region, &e->creds, &err) != AWS_OK)
+		return aws_report_error(&err);
 	if (!aws_global_init() ||
 		(e->client = aws_client_new(&e->creds, cfg->region, opts->endpoint_url)) == NULL)
 	{
@@ -2482,10 +2485,13 @@ static int
 aws_configure_env(const struct appdb_options *opts)
 {
 	char	   *region = NULL;
+	struct aws_error err;
 	int			rc;
 
-	if ((rc = aws_resolve_region(opts->region, opts->profile, &region)) >= 0)
-		return rc;
+	aws_report_install();
+	aws_error_init(&err);
+	if (aws_resolve_region(opts->region, opts->profile, &region, &err) != AWS_OK)
+		return aws_report_error(&err);
 	rc = env_config_configure(opts, region);
 	free(region);
 	return rc;

@@ -16,6 +16,7 @@
 
 #include "aws/credentials.h"
 #include "aws/token.h"
+#include "aws_report.h"
 #include "msgs.h"
 #include "util.h"
 
@@ -39,6 +40,7 @@ cmd_token(const struct appdb_options *opts)
 	struct aws_credentials creds;
 	char	   *region = NULL;
 	char	   *token = NULL;
+	struct aws_error err;
 	int			code;
 
 	memset(&creds, 0, sizeof(creds));
@@ -54,11 +56,15 @@ cmd_token(const struct appdb_options *opts)
 	if (opts->username[0] == '\0')
 		return usage_error("invalid --username: it is empty");
 
+	aws_report_install();
 	/* credentials first: an unknown profile is the error to report */
-	if ((code = aws_resolve_credentials_in(opts->profile, opts->region, &creds)) >= 0)
+	aws_error_init(&err);
+	if (aws_resolve_credentials_in(opts->profile, opts->region, &creds, &err) != AWS_OK ||
+		aws_resolve_region(opts->region, opts->profile, &region, &err) != AWS_OK)
+	{
+		code = aws_report_error(&err);
 		goto cleanup;
-	if ((code = aws_resolve_region(opts->region, opts->profile, &region)) >= 0)
-		goto cleanup;
+	}
 	verbosef("token for user \"%s\" at %s:%d, valid %d minutes",
 			 opts->username, opts->hostname, opts->port, AWS_RDS_TOKEN_EXPIRES / 60);
 

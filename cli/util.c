@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "aws/util.h"
 #include "msgs.h"
 
 static void *
@@ -36,97 +37,44 @@ malloc_free(void *state, void *ptr)
 
 const struct app_allocator malloc_allocator = {malloc_alloc, malloc_free, NULL};
 
+/* The CLI's answer to running out of memory, for its allocations and the AWS client's. */
+static void
+out_of_memory(void)
+{
+	fputs("appdb: error: out of memory\n", stderr);
+	exit(EXIT_FAILURE_REMOTE);
+}
+
+__attribute__((constructor))
+static void
+install_out_of_memory(void)
+{
+	aws_set_out_of_memory(out_of_memory);
+}
+
+/* The allocation, string and file helpers are the AWS client's (cli/aws/util.c). */
 void *
 xmalloc(size_t size)
 {
-	void	   *p = malloc(size ? size : 1);
-
-	if (p == NULL)
-	{
-		fputs("appdb: error: out of memory\n", stderr);
-		exit(EXIT_FAILURE_REMOTE);
-	}
-	return p;
+	return aws_xmalloc(size);
 }
 
 char *
 xstrdup(const char *s)
 {
-	size_t		n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
+	return aws_xstrdup(s);
 }
 
 char *
 str_vprintf(const char *fmt, va_list args)
 {
-	va_list		again;
-	int			n;
-	char	   *out;
-
-	va_copy(again, args);
-	n = vsnprintf(NULL, 0, fmt, again);
-	va_end(again);
-	out = xmalloc((size_t) n + 1);
-	vsnprintf(out, (size_t) n + 1, fmt, args);
-	return out;
-}
-
-char *
-str_printf(const char *fmt,...)
-{
-	va_list		args;
-	char	   *out;
-
-	va_start(args, fmt);
-	out = str_vprintf(fmt, args);
-	va_end(args);
-	return out;
+	return aws_str_vprintf(fmt, args);
 }
 
 char *
 read_file(const char *path)
 {
-	FILE	   *f = fopen(path, "r");
-	char	   *buf;
-	size_t		len = 0;
-	size_t		cap = 4096;
-	size_t		n;
-
-	if (f == NULL)
-		return NULL;
-	buf = xmalloc(cap);
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0)
-	{
-		len += n;
-		if (cap - len - 1 == 0)
-		{
-			char	   *bigger;
-
-			if (cap > (size_t) 16 << 20)
-			{
-				free(buf);
-				fclose(f);
-				errno = EFBIG;
-				return NULL;
-			}
-			cap *= 2;
-			bigger = xmalloc(cap);
-			memcpy(bigger, buf, len);
-			free(buf);
-			buf = bigger;
-		}
-	}
-	buf[len] = '\0';
-	if (ferror(f))
-	{
-		free(buf);
-		fclose(f);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(f);
-	return buf;
+	return aws_read_file(path);
 }
 
 int
@@ -310,85 +258,15 @@ run_program(const struct os_user *user, char *const argv[], const char *log_path
 	return -1;
 }
 
-/*
- * Everything a program prints on stdout (its stderr passes through, or is
- * dropped), or NULL if it could not run or exited non-zero.
- */
-static char *
-capture(char *const argv[], bool keep_stderr)
-{
-	int			fds[2];
-	pid_t		pid;
-	char	   *buf;
-	size_t		cap = 4096;
-	size_t		len = 0;
-	ssize_t		n;
-	int			status;
-
-	if (pipe(fds) != 0)
-		return NULL;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return NULL;
-	if (pid == 0)
-	{
-		int			devnull = open("/dev/null", O_RDWR);
-
-		dup2(devnull, STDIN_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		if (!keep_stderr)
-			dup2(devnull, STDERR_FILENO);
-		close(fds[0]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	buf = xmalloc(cap);
-	while ((n = read(fds[0], buf + len, cap - len - 1)) > 0)
-	{
-		len += (size_t) n;
-		if (cap - len - 1 == 0 && cap < ((size_t) 1 << 20))
-		{
-			char	   *bigger = xmalloc(cap * 2);
-
-			memcpy(bigger, buf, len);
-			explicit_bzero(buf, cap);
-			free(buf);
-			buf = bigger;
-			cap *= 2;
-		}
-		else if (cap - len - 1 == 0)
-			break;				/* over 1 MiB: not what we asked for */
-	}
-	close(fds[0]);
-	buf[len] = '\0';
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-	{
-		wipe_free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 /* The first line a program prints (a path from pg_config, a version). */
 char *
 run_capture(char *const argv[])
 {
-	char	   *out = capture(argv, false);
+	char	   *out = aws_run_capture(argv, false);
 
 	if (out)
 		out[strcspn(out, "\n")] = '\0';
 	return out;
-}
-
-char *
-run_capture_all(char *const argv[])
-{
-	return capture(argv, true);
 }
 
 char *
@@ -421,11 +299,7 @@ random_password(void)
 void
 wipe_free(char *secret)
 {
-	if (secret)
-	{
-		explicit_bzero(secret, strlen(secret));
-		free(secret);
-	}
+	aws_wipe_free(secret);
 }
 
 char *

@@ -10,13 +10,18 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "aws/util.h"
 #include "core/mem.h"
 
 extern const struct app_allocator malloc_allocator;
 
 void	   *xmalloc(size_t size);
 char	   *xstrdup(const char *s);
-char	   *str_printf(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+/*
+ * The AWS client's own: a wrapper would repeat it whole, since a variadic
+ * function passes its arguments on only as a va_list.
+ */
+#define str_printf aws_str_printf
 char	   *str_vprintf(const char *fmt, va_list args) __attribute__((format(printf, 1, 0)));
 
 char	   *read_file(const char *path);	/* NULL with errno set */
@@ -46,7 +51,6 @@ int			lookup_os_user(const char *name, struct os_user *user);
  */
 int			run_program(const struct os_user *user, char *const argv[], const char *log_path);
 char	   *run_capture(char *const argv[]);	/* first line of stdout, or NULL */
-char	   *run_capture_all(char *const argv[]); /* all of stdout; stderr passes */
 
 /* A random password of letters and digits (from getrandom). */
 char	   *random_password(void);

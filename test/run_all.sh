@@ -44,6 +44,7 @@ make -s test/cli/test_cli test/cli/test_cli_asan || exit 1
 suite "cli unit tests" test/cli/test_cli
 suite "cli unit tests (ASan+UBSan)" test/cli/test_cli_asan
 suite "versions agree" test/versions.sh
+suite "layering: who includes whom" test/layering.sh
 suite "pg_regress (PostgreSQL $(pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'))" test/run_regress.sh
 suite "concurrent setups" test/concurrency.sh
 make -s test/aws/test_sigv4 test/aws/test_sigv4_asan || exit 1

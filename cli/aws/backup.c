@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/util.h"
+#include "util.h"
 
 static const char *const not_found[] = {"ResourceNotFoundException", NULL};
 
@@ -20,7 +20,7 @@ seg(const char *s)
 	char	   *out;
 
 	sigv4_uri_encode(&b, s, strlen(s), false);
-	out = xstrdup(b.data ? b.data : "");
+	out = aws_xstrdup(b.data ? b.data : "");
 	sigv4_buf_clean_up(&b);
 	return out;
 }
@@ -87,7 +87,7 @@ json_strings(json_object *obj, const char *list, const char *name,
 	{
 		char	   *v = aws_svc_json_string(json_object_array_get_idx(a, i), name);
 
-		aws_strings_add(out, v ? v : xstrdup(""));
+		aws_strings_add(out, v ? v : aws_xstrdup(""));
 	}
 }
 
@@ -161,7 +161,7 @@ aws_backup_create_vault(struct aws_client *client, const char *name,
 	if (ntags > 0)
 		json_object_object_add(b, "BackupVaultTags", tag_map(tags, ntags));
 	add_creator_request_id(b, creator_request_id);
-	st = call(client, "CreateBackupVault", "PUT", str_printf("/backup-vaults/%s", s),
+	st = call(client, "CreateBackupVault", "PUT", aws_str_printf("/backup-vaults/%s", s),
 			  b, &resp, NULL, err);
 	free(s);
 	if (st != AWS_OK)
@@ -179,7 +179,7 @@ aws_backup_describe_vault(struct aws_client *client, const char *name,
 	enum aws_status st;
 
 	memset(out, 0, sizeof(*out));
-	st = call(client, "DescribeBackupVault", "GET", str_printf("/backup-vaults/%s", s),
+	st = call(client, "DescribeBackupVault", "GET", aws_str_printf("/backup-vaults/%s", s),
 			  NULL, &resp, &found, err);
 	free(s);
 	if (st != AWS_OK || !found)
@@ -194,7 +194,7 @@ aws_backup_delete_vault(struct aws_client *client, const char *name, bool *found
 	char	   *s = seg(name);
 	enum aws_status st;
 
-	st = call(client, "DeleteBackupVault", "DELETE", str_printf("/backup-vaults/%s", s),
+	st = call(client, "DeleteBackupVault", "DELETE", aws_str_printf("/backup-vaults/%s", s),
 			  NULL, NULL, found, err);
 	free(s);
 	return st;
@@ -249,7 +249,7 @@ read_plan(const char *op, struct aws_response *resp, struct aws_backup_plan *out
 			size_t		i,
 						n = json_object_array_length(rules);
 
-			out->rules = xmalloc((n ? n : 1) * sizeof(*out->rules));
+			out->rules = aws_xmalloc((n ? n : 1) * sizeof(*out->rules));
 			memset(out->rules, 0, (n ? n : 1) * sizeof(*out->rules));
 			for (i = 0; i < n; i++)
 			{
@@ -325,7 +325,7 @@ aws_backup_create_plan(struct aws_client *client, const char *name,
 	if (ntags > 0)
 		json_object_object_add(b, "BackupPlanTags", tag_map(tags, ntags));
 	add_creator_request_id(b, creator_request_id);
-	st = call(client, "CreateBackupPlan", "PUT", xstrdup("/backup/plans/"), b, &resp,
+	st = call(client, "CreateBackupPlan", "PUT", aws_xstrdup("/backup/plans/"), b, &resp,
 			  NULL, err);
 	if (st != AWS_OK)
 		return st;
@@ -343,7 +343,7 @@ aws_backup_update_plan(struct aws_client *client, const char *plan_id,
 	enum aws_status st;
 
 	memset(out, 0, sizeof(*out));
-	st = call(client, "UpdateBackupPlan", "POST", str_printf("/backup/plans/%s", s),
+	st = call(client, "UpdateBackupPlan", "POST", aws_str_printf("/backup/plans/%s", s),
 			  plan_body(name, rules, nrules), &resp, NULL, err);
 	free(s);
 	if (st != AWS_OK)
@@ -378,7 +378,7 @@ aws_backup_list_plans(struct aws_client *client, struct aws_backup_plan_list *ou
 			aws_params_add(&q, "nextToken", token);
 		free(token);
 		token = NULL;
-		st = call_query(client, "ListBackupPlans", "GET", xstrdup("/backup/plans/"), &q,
+		st = call_query(client, "ListBackupPlans", "GET", aws_xstrdup("/backup/plans/"), &q,
 						NULL, &resp, NULL, err);
 		aws_params_free(&q);
 		if (st != AWS_OK)
@@ -406,7 +406,7 @@ aws_backup_get_plan(struct aws_client *client, const char *plan_id,
 	enum aws_status st;
 
 	memset(out, 0, sizeof(*out));
-	st = call(client, "GetBackupPlan", "GET", str_printf("/backup/plans/%s/", s), NULL,
+	st = call(client, "GetBackupPlan", "GET", aws_str_printf("/backup/plans/%s/", s), NULL,
 			  &resp, &found, err);
 	free(s);
 	if (st != AWS_OK || !found)
@@ -421,7 +421,7 @@ aws_backup_delete_plan(struct aws_client *client, const char *plan_id, bool *fou
 	char	   *s = seg(plan_id);
 	enum aws_status st;
 
-	st = call(client, "DeleteBackupPlan", "DELETE", str_printf("/backup/plans/%s", s),
+	st = call(client, "DeleteBackupPlan", "DELETE", aws_str_printf("/backup/plans/%s", s),
 			  NULL, NULL, found, err);
 	free(s);
 	return st;
@@ -470,7 +470,7 @@ read_selection(const char *op, struct aws_response *resp,
 
 					if (json_object_is_type(r, json_type_string))
 						aws_strings_add(&out->resources,
-										xstrdup(json_object_get_string(r)));
+										aws_xstrdup(json_object_get_string(r)));
 				}
 			}
 		}
@@ -503,7 +503,7 @@ aws_backup_create_selection(struct aws_client *client, const char *plan_id,
 	json_object_object_add(b, "BackupSelection", sel);
 	add_creator_request_id(b, creator_request_id);
 	st = call(client, "CreateBackupSelection", "PUT",
-			  str_printf("/backup/plans/%s/selections/", s), b, &resp, NULL, err);
+			  aws_str_printf("/backup/plans/%s/selections/", s), b, &resp, NULL, err);
 	free(s);
 	if (st != AWS_OK)
 		return st;
@@ -523,7 +523,7 @@ aws_backup_get_selection(struct aws_client *client, const char *plan_id,
 
 	memset(out, 0, sizeof(*out));
 	st = call(client, "GetBackupSelection", "GET",
-			  str_printf("/backup/plans/%s/selections/%s", s, t), NULL, &resp, &found, err);
+			  aws_str_printf("/backup/plans/%s/selections/%s", s, t), NULL, &resp, &found, err);
 	free(s);
 	free(t);
 	if (st != AWS_OK || !found)
@@ -541,7 +541,7 @@ aws_backup_delete_selection(struct aws_client *client, const char *plan_id,
 	enum aws_status st;
 
 	st = call(client, "DeleteBackupSelection", "DELETE",
-			  str_printf("/backup/plans/%s/selections/%s", s, t), NULL, NULL, found, err);
+			  aws_str_printf("/backup/plans/%s/selections/%s", s, t), NULL, NULL, found, err);
 	free(s);
 	free(t);
 	return st;
@@ -576,7 +576,7 @@ aws_backup_list_selections(struct aws_client *client, const char *plan_id,
 		free(token);
 		token = NULL;
 		st = call_query(client, "ListBackupSelections", "GET",
-						str_printf("/backup/plans/%s/selections/", s), &q, NULL, &resp,
+						aws_str_printf("/backup/plans/%s/selections/", s), &q, NULL, &resp,
 						found ? &here : NULL, err);
 		aws_params_free(&q);
 		if (st != AWS_OK || !here)

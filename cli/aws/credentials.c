@@ -36,6 +36,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,16 +47,72 @@
 
 #include <json-c/json.h>
 
-#include "cli/msgs.h"
-#include "cli/util.h"
 #include "http.h"
 #include "profile.h"
 #include "request.h"
 #include "response.h"
+#include "util.h"
 
-/* Results of a provider besides an exit code (>= 0). */
+/* Results of a provider besides a failure (FAIL_ below, >= 0). */
 #define FOUND (-1)
 #define ABSENT (-2)
+/* A resolution failed, for the reason recorded in *failure: */
+#define FAIL_CONFIG 1			/* the settings (AWS_ERR_CONFIG) */
+#define FAIL_REMOTE 2			/* AWS, or the client (AWS_ERR_SERVICE) */
+
+/*
+ * Where the reason of a failure goes: the caller's struct aws_error, for
+ * the duration of one public call (a resolution runs on one thread, like
+ * the cache below).
+ */
+static struct aws_error *failure;
+
+static void fail(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+static void fail_hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+
+static void
+fail(const char *fmt,...)
+{
+	va_list		args;
+
+	va_start(args, fmt);
+	free(failure->text);
+	failure->text = aws_str_vprintf(fmt, args);
+	va_end(args);
+}
+
+static void
+fail_hint(const char *fmt,...)
+{
+	va_list		args;
+
+	va_start(args, fmt);
+	free(failure->hint);
+	failure->hint = aws_str_vprintf(fmt, args);
+	va_end(args);
+}
+
+/* A public call begins: failures go to err; returns where they went before. */
+static struct aws_error *
+failing_into(struct aws_error *err)
+{
+	struct aws_error *saved = failure;
+
+	failure = err;
+	return saved;
+}
+
+/* A public call ends with rc (FOUND or a FAIL_ code): its status. */
+static enum aws_status
+failed(struct aws_error *saved, int rc)
+{
+	enum aws_status st = AWS_OK;
+
+	if (rc >= 0)
+		st = failure->status = rc == FAIL_CONFIG ? AWS_ERR_CONFIG : AWS_ERR_SERVICE;
+	failure = saved;
+	return st;
+}
 
 /* botocore RefreshableCredentials: advisory and mandatory refresh margins */
 #define REFRESH_ADVISORY (15 * 60)
@@ -90,7 +147,7 @@ enum env_result
 {
 	ENV_ABSENT,
 	ENV_FOUND,
-	ENV_PARTIAL					/* one key without the other; error printed */
+	ENV_PARTIAL					/* one key without the other; failure recorded */
 };
 
 static enum env_result
@@ -106,14 +163,14 @@ from_environment(struct aws_credentials *out)
 		return ENV_ABSENT;
 	if (akid == NULL || secret == NULL)
 	{
-		errorf("partial AWS credentials in the environment: %s is not set",
-			   akid ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
-		hintf("set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither");
+		fail("partial AWS credentials in the environment: %s is not set",
+			 akid ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+		fail_hint("set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither");
 		return ENV_PARTIAL;
 	}
-	out->access_key_id = xstrdup(akid);
-	out->secret_access_key = xstrdup(secret);
-	out->session_token = token ? xstrdup(token) : NULL;
+	out->access_key_id = aws_xstrdup(akid);
+	out->secret_access_key = aws_xstrdup(secret);
+	out->session_token = token ? aws_xstrdup(token) : NULL;
 	out->expiration = 0;
 	out->source = "environment";
 	return ENV_FOUND;
@@ -134,8 +191,8 @@ load_files(struct aws_files *files)
 	int			rc;
 
 	memset(files, 0, sizeof(*files));
-	if ((rc = aws_profile_file_load(config, true, &files->config)) < 0)
-		rc = aws_profile_file_load(creds, false, &files->credentials);
+	rc = aws_profile_file_load(config, true, &files->config, failure) &&
+		aws_profile_file_load(creds, false, &files->credentials, failure) ? -1 : FAIL_CONFIG;
 	free(config);
 	free(creds);
 	return rc;
@@ -182,7 +239,7 @@ has_static_keys(const struct aws_files *files, const char *profile)
 		setting(files, profile, "aws_session_token");
 }
 
-/* Static keys from one file's profile; -1 absent, 0 found, or an exit code. */
+/* Static keys from one file's profile; -1 absent, 0 found, or a FAIL_ code. */
 static int
 from_file(const struct aws_profile_file *file, const char *profile,
 		  struct aws_credentials *out, const char *source)
@@ -195,16 +252,16 @@ from_file(const struct aws_profile_file *file, const char *profile,
 		return -1;
 	if (akid == NULL || secret == NULL)
 	{
-		errorf("profile \"%s\" in %s has %s but not %s", profile, file->path,
-			   akid ? "aws_access_key_id" : "aws_secret_access_key",
-			   akid ? "aws_secret_access_key" : "aws_access_key_id");
-		return EXIT_USAGE;
+		fail("profile \"%s\" in %s has %s but not %s", profile, file->path,
+			 akid ? "aws_access_key_id" : "aws_secret_access_key",
+			 akid ? "aws_secret_access_key" : "aws_access_key_id");
+		return FAIL_CONFIG;
 	}
 	if (token == NULL)
 		token = aws_profile_get(file, profile, "aws_security_token");
-	out->access_key_id = xstrdup(akid);
-	out->secret_access_key = xstrdup(secret);
-	out->session_token = token ? xstrdup(token) : NULL;
+	out->access_key_id = aws_xstrdup(akid);
+	out->secret_access_key = aws_xstrdup(secret);
+	out->session_token = token ? aws_xstrdup(token) : NULL;
 	out->source = source;
 	return 0;
 }
@@ -258,14 +315,13 @@ plain_json_string(struct json_object *v)
  * SecretAccessKey, SessionToken, Expiration).  Fuzzed by
  * test/aws/fuzz_credential_process.c.
  */
-int
-aws_credentials_from_process_output(const char *profile, const char *text, size_t len,
-									struct aws_credentials *out)
+static int
+process_output(const char *profile, const char *text, size_t len, struct aws_credentials *out)
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *root = tok ? json_tokener_parse_ex(tok, text, (int) len) : NULL;
 	struct json_object *v;
-	int			rc = EXIT_USAGE;
+	int			rc = FAIL_CONFIG;
 
 	/* the whole output is one JSON object: no trailing bytes, no NUL inside */
 	if (root && (json_tokener_get_error(tok) != json_tokener_success ||
@@ -278,10 +334,10 @@ aws_credentials_from_process_output(const char *profile, const char *text, size_
 	if (tok)
 		json_tokener_free(tok);
 	if (root == NULL || !json_object_is_type(root, json_type_object))
-		errorf("the credential_process of profile \"%s\" did not print a JSON object", profile);
+		fail("the credential_process of profile \"%s\" did not print a JSON object", profile);
 	else if (!json_object_object_get_ex(root, "Version", &v) || !json_object_is_type(v, json_type_int) ||
 			 json_object_get_int(v) != 1)
-		errorf("the credential_process of profile \"%s\" printed an unsupported Version (want 1)", profile);
+		fail("the credential_process of profile \"%s\" printed an unsupported Version (want 1)", profile);
 	else
 	{
 		struct json_object *akid,
@@ -291,15 +347,15 @@ aws_credentials_from_process_output(const char *profile, const char *text, size_
 
 		if (!json_object_object_get_ex(root, "AccessKeyId", &akid) || !plain_json_string(akid) ||
 			!json_object_object_get_ex(root, "SecretAccessKey", &secret) || !plain_json_string(secret))
-			errorf("the credential_process of profile \"%s\" printed no AccessKeyId and SecretAccessKey", profile);
+			fail("the credential_process of profile \"%s\" printed no AccessKeyId and SecretAccessKey", profile);
 		else if (json_object_object_get_ex(root, "SessionToken", &token) && !plain_json_string(token))
-			errorf("the credential_process of profile \"%s\" printed a SessionToken that is not a string", profile);
+			fail("the credential_process of profile \"%s\" printed a SessionToken that is not a string", profile);
 		else
 		{
 			json_object_object_get_ex(root, "Expiration", &expiration);
-			out->access_key_id = xstrdup(json_object_get_string(akid));
-			out->secret_access_key = xstrdup(json_object_get_string(secret));
-			out->session_token = token ? xstrdup(json_object_get_string(token)) : NULL;
+			out->access_key_id = aws_xstrdup(json_object_get_string(akid));
+			out->secret_access_key = aws_xstrdup(json_object_get_string(secret));
+			out->session_token = token ? aws_xstrdup(json_object_get_string(token)) : NULL;
 			out->expiration = expiration && json_object_is_type(expiration, json_type_string) ?
 				parse_time(json_object_get_string(expiration)) : 0;
 			out->source = "credential_process";
@@ -311,6 +367,15 @@ aws_credentials_from_process_output(const char *profile, const char *text, size_
 	return rc;
 }
 
+enum aws_status
+aws_credentials_from_process_output(const char *profile, const char *text, size_t len,
+									struct aws_credentials *out, struct aws_error *err)
+{
+	struct aws_error *saved = failing_into(err);
+
+	return failed(saved, process_output(profile, text, len, out));
+}
+
 /*
  * credential_process: run the command and read what it printed.  Its stderr
  * goes to ours; its stdout, which holds the secret, goes nowhere else.
@@ -319,25 +384,25 @@ static int
 from_process(const char *profile, const char *command, struct aws_credentials *out)
 {
 	char	   *argv[] = {"/bin/sh", "-c", (char *) command, NULL};
-	char	   *text = run_capture_all(argv);
+	char	   *text = aws_run_capture(argv, true);
 	int			rc;
 
 	if (text == NULL)
 	{
-		errorf("the credential_process of profile \"%s\" failed (it exited with an error or could not run)", profile);
-		return EXIT_USAGE;
+		fail("the credential_process of profile \"%s\" failed (it exited with an error or could not run)", profile);
+		return FAIL_CONFIG;
 	}
-	rc = aws_credentials_from_process_output(profile, text, strlen(text), out);
-	wipe_free(text);
+	rc = process_output(profile, text, strlen(text), out);
+	aws_wipe_free(text);
 	return rc;
 }
 
 static void
 copy_credentials(struct aws_credentials *to, const struct aws_credentials *from)
 {
-	to->access_key_id = xstrdup(from->access_key_id);
-	to->secret_access_key = xstrdup(from->secret_access_key);
-	to->session_token = from->session_token ? xstrdup(from->session_token) : NULL;
+	to->access_key_id = aws_xstrdup(from->access_key_id);
+	to->secret_access_key = aws_xstrdup(from->secret_access_key);
+	to->session_token = from->session_token ? aws_xstrdup(from->session_token) : NULL;
 	to->expiration = from->expiration;
 	to->source = from->source;
 }
@@ -388,7 +453,7 @@ cache_put(const char *key, const struct aws_credentials *creds)
 
 	if (e == NULL)
 	{
-		struct cache_entry *bigger = xmalloc(sizeof(*bigger) * (size_t) (ncache + 1));
+		struct cache_entry *bigger = aws_xmalloc(sizeof(*bigger) * (size_t) (ncache + 1));
 
 		if (ncache == 0)
 			atexit(cache_free);
@@ -397,7 +462,7 @@ cache_put(const char *key, const struct aws_credentials *creds)
 		free(cache);
 		cache = bigger;
 		e = &cache[ncache++];
-		e->key = xstrdup(key);
+		e->key = aws_xstrdup(key);
 	}
 	else
 		aws_credentials_free(&e->creds);
@@ -459,21 +524,21 @@ sts_endpoint_url(const struct resolver *r)
 	return setting(&r->files, r->profile, "endpoint_url");
 }
 
-/* An STS failure: the message with AWS's code; exit 3 (2 for a bad endpoint). */
+/* An STS failure: the message with AWS's code; FAIL_CONFIG only for a bad endpoint. */
 static int
 sts_failed(const char *what, const char *profile, const struct aws_error *err)
 {
-	errorf("%s for profile \"%s\" failed: %s", what, profile,
-		   err->text ? err->text : "unknown error");
+	fail("%s for profile \"%s\" failed: %s", what, profile,
+		 err->text ? err->text : "unknown error");
 	if (err->code && (strcmp(err->code, "AccessDenied") == 0 ||
 					  strcmp(err->code, "AccessDeniedException") == 0))
-		hintf("the source credentials may not assume that role: check the role's trust policy and the caller's sts:AssumeRole permission");
+		fail_hint("the source credentials may not assume that role: check the role's trust policy and the caller's sts:AssumeRole permission");
 	else if (err->code && (strcmp(err->code, "ExpiredToken") == 0 ||
 						   strcmp(err->code, "ExpiredTokenException") == 0))
-		hintf("the source credentials (or web identity token) have expired: renew them");
+		fail_hint("the source credentials (or web identity token) have expired: renew them");
 	else if (err->code && strcmp(err->code, "InvalidIdentityToken") == 0)
-		hintf("the web identity token was refused: check the token file and the role's identity provider");
-	return err->status == AWS_ERR_CONFIG ? EXIT_USAGE : EXIT_FAILURE_REMOTE;
+		fail_hint("the web identity token was refused: check the token file and the role's identity provider");
+	return err->status == AWS_ERR_CONFIG ? FAIL_CONFIG : FAIL_REMOTE;
 }
 
 /* Read <Op>Result/Credentials of an STS answer into out. */
@@ -490,13 +555,13 @@ read_sts_credentials(const char *operation, const char *profile,
 
 	if (akid == NULL || !akid[0] || secret == NULL || !secret[0] || token == NULL || !token[0])
 	{
-		errorf("STS %s for profile \"%s\" answered without %sResult/Credentials", operation,
-			   profile, operation);
+		fail("STS %s for profile \"%s\" answered without %sResult/Credentials", operation,
+			 profile, operation);
 		free(akid);
-		wipe_free(secret);
-		wipe_free(token);
+		aws_wipe_free(secret);
+		aws_wipe_free(token);
 		free(expiration);
-		return EXIT_FAILURE_REMOTE;
+		return FAIL_REMOTE;
 	}
 	out->access_key_id = akid;
 	out->secret_access_key = secret;
@@ -520,8 +585,8 @@ sts_assume_role(struct resolver *r, const char *profile, const struct aws_creden
 	http_global_ready();
 	if ((client = aws_client_new(source, sts_region(r), sts_endpoint_url(r))) == NULL)
 	{
-		errorf("cannot set up the HTTP client (libcurl or OpenSSL failed)");
-		return EXIT_FAILURE_REMOTE;
+		fail("cannot set up the HTTP client (libcurl or OpenSSL failed)");
+		return FAIL_REMOTE;
 	}
 	if (aws_call_query(client, &aws_service_sts, "AssumeRole", params, &resp, &err) != AWS_OK)
 	{
@@ -555,12 +620,12 @@ sts_assume_role_web_identity(struct resolver *r, const char *profile,
 	struct sigv4_buf body = {0};
 	char	   *url = NULL;
 	int			attempt;
-	int			rc = EXIT_FAILURE_REMOTE;
+	int			rc = FAIL_REMOTE;
 
 	http_global_ready();
 	aws_error_init(&err);
 	err.service = aws_service_sts.id;
-	err.operation = xstrdup("AssumeRoleWithWebIdentity");
+	err.operation = aws_xstrdup("AssumeRoleWithWebIdentity");
 	if (aws_endpoint_resolve(&aws_service_sts, sts_region(r), sts_endpoint_url(r), &ep, &err) != AWS_OK)
 	{
 		rc = sts_failed("assuming the role with web identity", profile, &err);
@@ -569,16 +634,16 @@ sts_assume_role_web_identity(struct resolver *r, const char *profile,
 	}
 	if (!aws_http_init(&http))
 	{
-		errorf("cannot set up the HTTP client (libcurl failed)");
+		fail("cannot set up the HTTP client (libcurl failed)");
 		aws_endpoint_clean_up(&ep);
 		aws_error_clean_up(&err);
-		return EXIT_FAILURE_REMOTE;
+		return FAIL_REMOTE;
 	}
 	aws_http_response_init(&h);
 	aws_retry_init(&retry);
 	aws_form_encode(&body, "AssumeRoleWithWebIdentity", STS_VERSION, params);
-	url = str_printf("%s%s/", ep.origin, ep.base_path);
-	verbosef("aws: STS AssumeRoleWithWebIdentity: POST %s (endpoint from %s, unsigned)", url, ep.source);
+	url = aws_str_printf("%s%s/", ep.origin, ep.base_path);
+	aws_trace("aws: STS AssumeRoleWithWebIdentity: POST %s (endpoint from %s, unsigned)", url, ep.source);
 	aws_retry_begin(&retry);
 	for (attempt = 1;; attempt++)
 	{
@@ -603,8 +668,8 @@ sts_assume_role_web_identity(struct resolver *r, const char *profile,
 			resp.status = h.status;
 			if ((resp.xml = aws_xml_parse(h.body.data, h.body.len)) == NULL)
 			{
-				errorf("STS AssumeRoleWithWebIdentity for profile \"%s\" failed: the answer is not XML", profile);
-				rc = EXIT_FAILURE_REMOTE;
+				fail("STS AssumeRoleWithWebIdentity for profile \"%s\" failed: the answer is not XML", profile);
+				rc = FAIL_REMOTE;
 			}
 			else
 				rc = read_sts_credentials("AssumeRoleWithWebIdentity", profile, &resp, out,
@@ -618,7 +683,7 @@ sts_assume_role_web_identity(struct resolver *r, const char *profile,
 			err.status = AWS_ERR_TRANSPORT;
 			err.http_status = 0;
 			free(err.message);
-			err.message = xstrdup(h.error ? h.error : "no answer");
+			err.message = aws_xstrdup(h.error ? h.error : "no answer");
 			free(err.code);
 			err.code = NULL;
 		}
@@ -635,8 +700,8 @@ sts_assume_role_web_identity(struct resolver *r, const char *profile,
 			rc = sts_failed("assuming the role with web identity", profile, &err);
 			break;
 		}
-		verbosef("aws: STS AssumeRoleWithWebIdentity: %s; attempt %d in %.2f s",
-				 err.code ? err.code : err.message, attempt + 1, delay);
+		aws_trace("aws: STS AssumeRoleWithWebIdentity: %s; attempt %d in %.2f s",
+				  err.code ? err.code : err.message, attempt + 1, delay);
 		aws_retry_wait(&retry, delay);
 	}
 	free(url);
@@ -652,7 +717,7 @@ sts_assume_role_web_identity(struct resolver *r, const char *profile,
 static char *
 default_session_name(void)
 {
-	return str_printf("botocore-session-%lld", (long long) time(NULL));
+	return aws_str_printf("botocore-session-%lld", (long long) time(NULL));
 }
 
 /* Use cached credentials if they have more than the advisory margin left. */
@@ -664,8 +729,8 @@ cache_fresh(const char *key, struct aws_credentials *out)
 	if (e && (e->creds.expiration == 0 || e->creds.expiration - time(NULL) > REFRESH_ADVISORY))
 	{
 		copy_credentials(out, &e->creds);
-		verbosef("AWS credentials: the cached ones of this process (expiring in %lld s)",
-				 (long long) (e->creds.expiration ? e->creds.expiration - time(NULL) : 0));
+		aws_trace("AWS credentials: the cached ones of this process (expiring in %lld s)",
+				  (long long) (e->creds.expiration ? e->creds.expiration - time(NULL) : 0));
 		return true;
 	}
 	return false;
@@ -680,7 +745,13 @@ cache_still_usable(const char *key, struct aws_credentials *out)
 	if (e && e->creds.expiration - time(NULL) > REFRESH_MANDATORY)
 	{
 		copy_credentials(out, &e->creds);
-		warnf("refreshing the assumed role's credentials failed; using the current ones until they near expiry");
+		/* the refresh's failure is said, not returned: the call succeeds */
+		if (failure->text)
+			aws_say(AWS_SAY_ERROR, "%s", failure->text);
+		if (failure->hint)
+			aws_say(AWS_SAY_HINT, "%s", failure->hint);
+		aws_error_clean_up(failure);
+		aws_warn("refreshing the assumed role's credentials failed; using the current ones until they near expiry");
 		return true;
 	}
 	return false;
@@ -697,20 +768,20 @@ metadata_request(struct aws_http *http, const char *method, const char *url,
 				 struct aws_http_response *h)
 {
 	struct aws_http_request req;
-	bool		verbose = msgs_verbose;
+	bool		tracing;
 
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.url = url;
 	req.headers = headers;
 	req.nheaders = nheaders;
-	msgs_verbose = false;
+	tracing = aws_set_tracing(false);
 	aws_http_perform(http, &req, h);
-	msgs_verbose = verbose;
+	aws_set_tracing(tracing);
 	if (h->result == AWS_HTTP_OK)
-		verbosef("aws: metadata %s %s: HTTP %ld", method, url, h->status);
+		aws_trace("aws: metadata %s %s: HTTP %ld", method, url, h->status);
 	else
-		verbosef("aws: metadata %s %s: %s", method, url, h->error ? h->error : "no answer");
+		aws_trace("aws: metadata %s %s: %s", method, url, h->error ? h->error : "no answer");
 }
 
 /* The credentials of a metadata JSON answer (Token or SessionToken). */
@@ -734,10 +805,10 @@ metadata_json_credentials(const struct aws_http_response *h, struct aws_credenti
 		if (!json_object_object_get_ex(root, "Token", &token))
 			json_object_object_get_ex(root, "SessionToken", &token);
 		json_object_object_get_ex(root, "Expiration", &exp);
-		out->access_key_id = xstrdup(json_object_get_string(akid));
-		out->secret_access_key = xstrdup(json_object_get_string(secret));
+		out->access_key_id = aws_xstrdup(json_object_get_string(akid));
+		out->secret_access_key = aws_xstrdup(json_object_get_string(secret));
 		out->session_token = token && json_object_is_type(token, json_type_string) ?
-			xstrdup(json_object_get_string(token)) : NULL;
+			aws_xstrdup(json_object_get_string(token)) : NULL;
 		out->expiration = exp && json_object_is_type(exp, json_type_string) ?
 			parse_time(json_object_get_string(exp)) : 0;
 		out->source = source;
@@ -761,7 +832,7 @@ url_host(const char *url, char **scheme)
 	*scheme = NULL;
 	if (p == NULL)
 		return NULL;
-	*scheme = str_printf("%.*s", (int) (p - url), url);
+	*scheme = aws_str_printf("%.*s", (int) (p - url), url);
 	for (c = *scheme; *c; c++)
 		*c = (char) tolower((unsigned char) *c);
 	h = p + 3;
@@ -783,7 +854,7 @@ url_host(const char *url, char **scheme)
 		end = h + strcspn(h, ":/?#");
 	if (end == h)
 		return NULL;
-	host = str_printf("%.*s", (int) (end - h), h);
+	host = aws_str_printf("%.*s", (int) (end - h), h);
 	for (c = host; *c; c++)
 		*c = (char) tolower((unsigned char) *c);
 	return host;
@@ -800,9 +871,9 @@ container_url_allowed(const char *url, char **why)
 	if (scheme && strcmp(scheme, "https") == 0 && host)
 		ok = true;
 	else if (scheme == NULL || strcmp(scheme, "http") != 0)
-		*why = xstrdup("it must be an http or https URL");
+		*why = aws_xstrdup("it must be an http or https URL");
 	else if (host == NULL)
-		*why = xstrdup("it has no host");
+		*why = aws_xstrdup("it has no host");
 	else if (strcmp(host, "169.254.170.2") == 0 || strcmp(host, "169.254.170.23") == 0 ||
 			 strcmp(host, "fd00:ec2::23") == 0 || strcmp(host, "localhost") == 0 ||
 			 strcmp(host, "::1") == 0)
@@ -816,7 +887,7 @@ container_url_allowed(const char *url, char **why)
 			b >= 0 && b < 256 && c >= 0 && c < 256 && d >= 0 && d < 256)
 			ok = true;
 		else
-			*why = str_printf("an http URL must name a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23, not \"%s\"", host);
+			*why = aws_str_printf("an http URL must name a loopback address, 169.254.170.2, 169.254.170.23 or fd00:ec2::23, not \"%s\"", host);
 	}
 	free(scheme);
 	free(host);
@@ -837,29 +908,29 @@ from_container(struct aws_credentials *out)
 	struct sigv4_header headers[2];
 	size_t		nheaders = 0;
 	int			attempt;
-	int			rc = EXIT_FAILURE_REMOTE;
+	int			rc = FAIL_REMOTE;
 
 	if (rel == NULL && full == NULL)
 		return ABSENT;
 	if (rel)
-		url = str_printf("http://169.254.170.2%s%s", rel[0] == '/' ? "" : "/", rel);
+		url = aws_str_printf("http://169.254.170.2%s%s", rel[0] == '/' ? "" : "/", rel);
 	else
 	{
 		if (!container_url_allowed(full, &why))
 		{
-			errorf("AWS_CONTAINER_CREDENTIALS_FULL_URI \"%s\" is not allowed: %s", full, why);
+			fail("AWS_CONTAINER_CREDENTIALS_FULL_URI \"%s\" is not allowed: %s", full, why);
 			free(why);
-			return EXIT_USAGE;
+			return FAIL_CONFIG;
 		}
-		url = xstrdup(full);
+		url = aws_xstrdup(full);
 	}
 	if (token_file)
 	{
-		if ((token = read_file(token_file)) == NULL)
+		if ((token = aws_read_file(token_file)) == NULL)
 		{
-			errorf("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", token_file, strerror(errno));
+			fail("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", token_file, strerror(errno));
 			free(url);
-			return EXIT_USAGE;
+			return FAIL_CONFIG;
 		}
 		/* the file's content as the header, without the final newline */
 		{
@@ -870,13 +941,13 @@ from_container(struct aws_credentials *out)
 		}
 	}
 	else if (env("AWS_CONTAINER_AUTHORIZATION_TOKEN"))
-		token = xstrdup(env("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+		token = aws_xstrdup(env("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
 	if (token && strpbrk(token, "\r\n"))
 	{
-		errorf("the container authorization token is not a legal header value (it has a line break)");
-		wipe_free(token);
+		fail("the container authorization token is not a legal header value (it has a line break)");
+		aws_wipe_free(token);
 		free(url);
-		return EXIT_USAGE;
+		return FAIL_CONFIG;
 	}
 	headers[nheaders++] = (struct sigv4_header) {"Accept", "application/json"};
 	if (token)
@@ -885,10 +956,10 @@ from_container(struct aws_credentials *out)
 	http_global_ready();
 	if (!aws_http_init(&http))
 	{
-		errorf("cannot set up the HTTP client (libcurl failed)");
-		wipe_free(token);
+		fail("cannot set up the HTTP client (libcurl failed)");
+		aws_wipe_free(token);
 		free(url);
-		return EXIT_FAILURE_REMOTE;
+		return FAIL_REMOTE;
 	}
 	/* botocore: 2 s timeout, 3 attempts, 1 s apart */
 	http.connect_timeout_ms = 2000;
@@ -905,28 +976,28 @@ from_container(struct aws_credentials *out)
 				break;
 			}
 			free(why);
-			why = xstrdup("the answer has no AccessKeyId and SecretAccessKey");
+			why = aws_xstrdup("the answer has no AccessKeyId and SecretAccessKey");
 		}
 		else
 		{
 			free(why);
-			why = h.result == AWS_HTTP_OK ? str_printf("HTTP %ld", h.status) :
-				xstrdup(h.error ? h.error : "no answer");
+			why = h.result == AWS_HTTP_OK ? aws_str_printf("HTTP %ld", h.status) :
+				aws_xstrdup(h.error ? h.error : "no answer");
 		}
 		if (attempt < 3)
 			sleep(1);
 	}
 	if (rc != FOUND)
 	{
-		errorf("cannot get AWS credentials from the container endpoint %s: %s (after 3 attempts)",
-			   rel ? "(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)" : url, why ? why : "failed");
-		hintf("check AWS_CONTAINER_CREDENTIALS_%s and the authorization token",
-			  rel ? "RELATIVE_URI" : "FULL_URI");
+		fail("cannot get AWS credentials from the container endpoint %s: %s (after 3 attempts)",
+			 rel ? "(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)" : url, why ? why : "failed");
+		fail_hint("check AWS_CONTAINER_CREDENTIALS_%s and the authorization token",
+				  rel ? "RELATIVE_URI" : "FULL_URI");
 	}
 	free(why);
 	aws_http_response_clean_up(&h);
 	aws_http_clean_up(&http);
-	wipe_free(token);
+	aws_wipe_free(token);
 	free(url);
 	return rc;
 }
@@ -985,7 +1056,7 @@ from_imds(const struct resolver *r, struct aws_credentials *out)
 
 	if (is_true(env("AWS_EC2_METADATA_DISABLED")))
 	{
-		verbosef("AWS credentials: instance metadata skipped (AWS_EC2_METADATA_DISABLED)");
+		aws_trace("AWS credentials: instance metadata skipped (AWS_EC2_METADATA_DISABLED)");
 		return ABSENT;
 	}
 	base = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
@@ -998,7 +1069,7 @@ from_imds(const struct resolver *r, struct aws_credentials *out)
 			mode = setting(&r->files, r->profile, "ec2_metadata_service_endpoint_mode");
 		base = mode && strcasecmp(mode, "ipv6") == 0 ? "http://[fd00:ec2::254]" : "http://169.254.169.254";
 	}
-	root = xstrdup(base);
+	root = aws_xstrdup(base);
 	while (root[0] && root[strlen(root) - 1] == '/')
 		root[strlen(root) - 1] = '\0';
 	timeout = number_setting(r, "AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout", 1);
@@ -1016,10 +1087,10 @@ from_imds(const struct resolver *r, struct aws_credentials *out)
 	aws_http_response_init(&h);
 
 	/* IMDSv2: the session token first */
-	url = str_printf("%s/latest/api/token", root);
+	url = aws_str_printf("%s/latest/api/token", root);
 	headers[0] = (struct sigv4_header) {"x-aws-ec2-metadata-token-ttl-seconds", "21600"};
 	if (imds_call(&http, "PUT", url, headers, 1, attempts, &h))
-		token = str_printf("%.*s", (int) h.body.len, h.body.data ? h.body.data : "");
+		token = aws_str_printf("%.*s", (int) h.body.len, h.body.data ? h.body.data : "");
 	else if (h.result == AWS_HTTP_OK && h.status == 400)
 		goto done;				/* botocore: BadIMDSRequestError, no credentials */
 	else if (is_true(env("AWS_EC2_METADATA_V1_DISABLED")) ||
@@ -1029,30 +1100,30 @@ from_imds(const struct resolver *r, struct aws_credentials *out)
 	if (token)
 		headers[nheaders++] = (struct sigv4_header) {"x-aws-ec2-metadata-token", token};
 
-	url = str_printf("%s/latest/meta-data/iam/security-credentials/", root);
+	url = aws_str_printf("%s/latest/meta-data/iam/security-credentials/", root);
 	if (!imds_call(&http, "GET", url, headers, nheaders, attempts, &h) || h.body.len == 0)
 		goto done;
-	role = str_printf("%.*s", (int) h.body.len, h.body.data);
+	role = aws_str_printf("%.*s", (int) h.body.len, h.body.data);
 	role[strcspn(role, "\r\n")] = '\0';
 	if (role[0] == '\0' || strchr(role, '/'))
 		goto done;
 	free(url);
-	url = str_printf("%s/latest/meta-data/iam/security-credentials/%s", root, role);
+	url = aws_str_printf("%s/latest/meta-data/iam/security-credentials/%s", root, role);
 	if (!imds_call(&http, "GET", url, headers, nheaders, attempts, &h))
 		goto done;
 	if (metadata_json_credentials(&h, out, "EC2 instance metadata (IMDSv2)"))
 	{
 		if (token == NULL)
 			out->source = "EC2 instance metadata (IMDSv1)";
-		verbosef("AWS credentials: instance role \"%s\"", role);
+		aws_trace("AWS credentials: instance role \"%s\"", role);
 		rc = FOUND;
 	}
 done:
 	if (rc != FOUND)
-		verbosef("AWS credentials: none from instance metadata at %s", root);
+		aws_trace("AWS credentials: none from instance metadata at %s", root);
 	free(url);
 	free(role);
-	wipe_free(token);
+	aws_wipe_free(token);
 	aws_http_response_clean_up(&h);
 	aws_http_clean_up(&http);
 	free(root);
@@ -1088,7 +1159,7 @@ from_credential_source(struct resolver *r, const char *profile, const char *sour
 	{
 		enum env_result e = from_environment(out);
 
-		rc = e == ENV_FOUND ? FOUND : e == ENV_PARTIAL ? EXIT_USAGE : ABSENT;
+		rc = e == ENV_FOUND ? FOUND : e == ENV_PARTIAL ? FAIL_CONFIG : ABSENT;
 	}
 	else if (strcmp(source, "Ec2InstanceMetadata") == 0)
 		rc = from_imds(r, out);
@@ -1096,15 +1167,15 @@ from_credential_source(struct resolver *r, const char *profile, const char *sour
 		rc = from_container(out);
 	else
 	{
-		errorf("profile \"%s\" has an unknown credential_source \"%s\"", profile, source);
-		hintf("use Environment, Ec2InstanceMetadata or EcsContainer");
-		return EXIT_USAGE;
+		fail("profile \"%s\" has an unknown credential_source \"%s\"", profile, source);
+		fail_hint("use Environment, Ec2InstanceMetadata or EcsContainer");
+		return FAIL_CONFIG;
 	}
 	if (rc == ABSENT)
 	{
-		errorf("no credentials found in credential_source %s, which profile \"%s\" names",
-			   source, profile);
-		return EXIT_USAGE;
+		fail("no credentials found in credential_source %s, which profile \"%s\" names",
+			 source, profile);
+		return FAIL_CONFIG;
 	}
 	return rc;
 }
@@ -1120,37 +1191,37 @@ role_source(struct resolver *r, const char *profile, struct aws_credentials *out
 
 	if (src && cs)
 	{
-		errorf("profile \"%s\" has both source_profile and credential_source: give one", profile);
-		return EXIT_USAGE;
+		fail("profile \"%s\" has both source_profile and credential_source: give one", profile);
+		return FAIL_CONFIG;
 	}
 	if (!src && !cs)
 	{
-		errorf("profile \"%s\" has role_arn but neither source_profile nor credential_source", profile);
-		hintf("add source_profile = <a profile with credentials>, or credential_source = Environment | Ec2InstanceMetadata | EcsContainer");
-		return EXIT_USAGE;
+		fail("profile \"%s\" has role_arn but neither source_profile nor credential_source", profile);
+		fail_hint("add source_profile = <a profile with credentials>, or credential_source = Environment | Ec2InstanceMetadata | EcsContainer");
+		return FAIL_CONFIG;
 	}
 	if (cs)
 	{
 		rc = from_credential_source(r, profile, cs, out);
 		if (rc == FOUND)
-			*described = str_printf("credential_source %s", cs);
+			*described = aws_str_printf("credential_source %s", cs);
 		return rc;
 	}
 	if (!profile_exists(&r->files, src))
 	{
-		errorf("the source_profile \"%s\" of profile \"%s\" does not exist", src, profile);
-		hintf("define [profile %s] in %s or [%s] in %s", src, r->files.config.path, src,
-			  r->files.credentials.path);
-		return EXIT_USAGE;
+		fail("the source_profile \"%s\" of profile \"%s\" does not exist", src, profile);
+		fail_hint("define [profile %s] in %s or [%s] in %s", src, r->files.config.path, src,
+				  r->files.credentials.path);
+		return FAIL_CONFIG;
 	}
 	if (visited(r, src))
 	{
 		/* a profile may name itself to use its own static keys (botocore) */
 		if (strcmp(src, profile) != 0 || !has_static_keys(&r->files, src))
 		{
-			errorf("profile \"%s\" has a cycle of source_profile: \"%s\" is already on the way",
-				   profile, src);
-			return EXIT_USAGE;
+			fail("profile \"%s\" has a cycle of source_profile: \"%s\" is already on the way",
+				 profile, src);
+			return FAIL_CONFIG;
 		}
 		rc = profile_chain(r, src, false, false, out);
 	}
@@ -1160,18 +1231,18 @@ role_source(struct resolver *r, const char *profile, struct aws_credentials *out
 	{
 		if (r->nvisited >= MAX_ROLE_DEPTH)
 		{
-			errorf("profile \"%s\": more than %d roles chained by source_profile", profile, MAX_ROLE_DEPTH);
-			return EXIT_USAGE;
+			fail("profile \"%s\": more than %d roles chained by source_profile", profile, MAX_ROLE_DEPTH);
+			return FAIL_CONFIG;
 		}
 		rc = profile_chain(r, src, false, true, out);
 	}
 	if (rc == ABSENT)
 	{
-		errorf("the source_profile \"%s\" of profile \"%s\" has no credentials", src, profile);
-		return EXIT_USAGE;
+		fail("the source_profile \"%s\" of profile \"%s\" has no credentials", src, profile);
+		return FAIL_CONFIG;
 	}
 	if (rc == FOUND)
-		*described = str_printf("profile \"%s\" (%s)", src, out->source);
+		*described = aws_str_printf("profile \"%s\" (%s)", src, out->source);
 	return rc;
 }
 
@@ -1192,9 +1263,9 @@ assume_role(struct resolver *r, const char *profile, struct aws_credentials *out
 
 	if (setting(&r->files, profile, "mfa_serial"))
 	{
-		errorf("profile \"%s\" needs an MFA code (mfa_serial), which appdb cannot prompt for", profile);
-		hintf("get temporary credentials first (aws sts assume-role ... or aws configure export-credentials) and pass them in the environment");
-		return EXIT_USAGE;
+		fail("profile \"%s\" needs an MFA code (mfa_serial), which appdb cannot prompt for", profile);
+		fail_hint("get temporary credentials first (aws sts assume-role ... or aws configure export-credentials) and pass them in the environment");
+		return FAIL_CONFIG;
 	}
 	if (duration)
 	{
@@ -1203,7 +1274,7 @@ assume_role(struct resolver *r, const char *profile, struct aws_credentials *out
 		seconds = strtol(duration, &end, 10);
 		if (end == duration || *end != '\0' || seconds <= 0)
 		{
-			warnf("profile \"%s\": duration_seconds \"%s\" is not a number; ignored", profile, duration);
+			aws_warn("profile \"%s\": duration_seconds \"%s\" is not a number; ignored", profile, duration);
 			seconds = 0;
 		}
 	}
@@ -1216,7 +1287,7 @@ assume_role(struct resolver *r, const char *profile, struct aws_credentials *out
 		aws_credentials_free(&source);
 		return rc;
 	}
-	key = str_printf("AssumeRole\n%s\n%s\n%s\n%ld\n%s\n%s", role_arn, session ? session : "",
+	key = aws_str_printf("AssumeRole\n%s\n%s\n%s\n%ld\n%s\n%s", role_arn, session ? session : "",
 					external_id ? external_id : "", seconds, source.access_key_id,
 					sts_endpoint_url(r) ? sts_endpoint_url(r) : "");
 	if (cache_fresh(key, out))
@@ -1226,7 +1297,7 @@ assume_role(struct resolver *r, const char *profile, struct aws_credentials *out
 		aws_credentials_free(&source);
 		return FOUND;
 	}
-	session_name = session ? xstrdup(session) : default_session_name();
+	session_name = session ? aws_xstrdup(session) : default_session_name();
 	aws_params_init(&params);
 	aws_params_add(&params, "RoleArn", role_arn);
 	aws_params_add(&params, "RoleSessionName", session_name);
@@ -1234,8 +1305,8 @@ assume_role(struct resolver *r, const char *profile, struct aws_credentials *out
 		aws_params_add(&params, "ExternalId", external_id);
 	if (seconds > 0)
 		aws_params_add_int(&params, "DurationSeconds", seconds);
-	verbosef("AWS credentials: profile \"%s\" assumes role %s (session %s) with the credentials of %s",
-			 profile, role_arn, session_name, described);
+	aws_trace("AWS credentials: profile \"%s\" assumes role %s (session %s) with the credentials of %s",
+			  profile, role_arn, session_name, described);
 	rc = sts_assume_role(r, profile, &source, &params, out);
 	if (rc == FOUND)
 		cache_put(key, out);
@@ -1273,12 +1344,12 @@ web_identity(struct resolver *r, const char *profile, bool env_enabled,
 		session = setting(&r->files, profile, "role_session_name");
 	if (role_arn == NULL)
 	{
-		errorf("web identity is configured (token file %s) but no role ARN is (profile \"%s\")",
-			   token_file, profile);
-		hintf("set AWS_ROLE_ARN, or role_arn in the profile");
-		return EXIT_USAGE;
+		fail("web identity is configured (token file %s) but no role ARN is (profile \"%s\")",
+			 token_file, profile);
+		fail_hint("set AWS_ROLE_ARN, or role_arn in the profile");
+		return FAIL_CONFIG;
 	}
-	key = str_printf("AssumeRoleWithWebIdentity\n%s\n%s\n%s\n%s", role_arn, token_file,
+	key = aws_str_printf("AssumeRoleWithWebIdentity\n%s\n%s\n%s\n%s", role_arn, token_file,
 					session ? session : "", sts_endpoint_url(r) ? sts_endpoint_url(r) : "");
 	if (cache_fresh(key, out))
 	{
@@ -1286,26 +1357,26 @@ web_identity(struct resolver *r, const char *profile, bool env_enabled,
 		return FOUND;
 	}
 	/* re-read at every refresh, as botocore does */
-	if ((token = read_file(token_file)) == NULL)
+	if ((token = aws_read_file(token_file)) == NULL)
 	{
-		errorf("cannot read the web identity token file %s: %s", token_file, strerror(errno));
+		fail("cannot read the web identity token file %s: %s", token_file, strerror(errno));
 		free(key);
-		return EXIT_USAGE;
+		return FAIL_CONFIG;
 	}
-	session_name = session ? xstrdup(session) : default_session_name();
+	session_name = session ? aws_xstrdup(session) : default_session_name();
 	aws_params_init(&params);
 	aws_params_add(&params, "RoleArn", role_arn);
 	aws_params_add(&params, "RoleSessionName", session_name);
 	aws_params_add(&params, "WebIdentityToken", token);
-	verbosef("AWS credentials: assuming role %s (session %s) with the web identity token in %s",
-			 role_arn, session_name, token_file);
+	aws_trace("AWS credentials: assuming role %s (session %s) with the web identity token in %s",
+			  role_arn, session_name, token_file);
 	rc = sts_assume_role_web_identity(r, profile, &params, out);
 	if (rc == FOUND)
 		cache_put(key, out);
 	else if (cache_still_usable(key, out))
 		rc = FOUND;
 	aws_params_free(&params);
-	wipe_free(token);
+	aws_wipe_free(token);
 	free(session_name);
 	free(key);
 	return rc;
@@ -1314,7 +1385,7 @@ web_identity(struct resolver *r, const char *profile, bool env_enabled,
 /*
  * The profile's part of the chain: assume role (when asked), web identity,
  * SSO (refused), the credentials file, credential_process, the config file.
- * FOUND, ABSENT or an exit code.
+ * FOUND, ABSENT or a FAIL_ code.
  */
 static int
 profile_chain(struct resolver *r, const char *profile, bool env_enabled,
@@ -1332,9 +1403,9 @@ profile_chain(struct resolver *r, const char *profile, bool env_enabled,
 	if (setting(&r->files, profile, "sso_start_url") || setting(&r->files, profile, "sso_session") ||
 		setting(&r->files, profile, "sso_account_id") || setting(&r->files, profile, "sso_role_name"))
 	{
-		errorf("profile \"%s\" uses AWS IAM Identity Center (SSO), which appdb does not support", profile);
-		hintf("export temporary credentials instead: credential_process = aws configure export-credentials --profile %s --format process", profile);
-		return EXIT_USAGE;
+		fail("profile \"%s\" uses AWS IAM Identity Center (SSO), which appdb does not support", profile);
+		fail_hint("export temporary credentials instead: credential_process = aws configure export-credentials --profile %s --format process", profile);
+		return FAIL_CONFIG;
 	}
 	if ((rc = from_file(&r->files.credentials, profile, out, "shared credentials file")) != -1)
 		return rc == 0 ? FOUND : rc;
@@ -1345,9 +1416,21 @@ profile_chain(struct resolver *r, const char *profile, bool env_enabled,
 	return ABSENT;
 }
 
-int
+static int	resolve_credentials(const char *profile_flag, const char *region,
+								struct aws_credentials *out);
+
+enum aws_status
 aws_resolve_credentials_in(const char *profile_flag, const char *region,
-						   struct aws_credentials *out)
+						   struct aws_credentials *out, struct aws_error *err)
+{
+	struct aws_error *saved = failing_into(err);
+
+	return failed(saved, resolve_credentials(profile_flag, region, out));
+}
+
+static int
+resolve_credentials(const char *profile_flag, const char *region,
+					struct aws_credentials *out)
 {
 	struct resolver r;
 	enum env_result found = ENV_ABSENT;
@@ -1356,7 +1439,7 @@ aws_resolve_credentials_in(const char *profile_flag, const char *region,
 	memset(out, 0, sizeof(*out));
 	/* an explicit --profile skips the environment's keys; AWS_PROFILE does not */
 	if (profile_flag == NULL && (found = from_environment(out)) == ENV_PARTIAL)
-		return EXIT_USAGE;
+		return FAIL_CONFIG;
 	if (found != ENV_FOUND)
 	{
 		memset(&r, 0, sizeof(r));
@@ -1366,10 +1449,10 @@ aws_resolve_credentials_in(const char *profile_flag, const char *region,
 		{
 			if ((profile_flag || env("AWS_PROFILE")) && !profile_exists(&r.files, r.profile))
 			{
-				errorf("the AWS profile \"%s\" is not in %s nor in %s", r.profile,
-					   r.files.config.path, r.files.credentials.path);
-				hintf("name a profile those files define, or create it (aws configure --profile %s)", r.profile);
-				rc = EXIT_USAGE;
+				fail("the AWS profile \"%s\" is not in %s nor in %s", r.profile,
+					 r.files.config.path, r.files.credentials.path);
+				fail_hint("name a profile those files define, or create it (aws configure --profile %s)", r.profile);
+				rc = FAIL_CONFIG;
 			}
 			else
 			{
@@ -1380,10 +1463,10 @@ aws_resolve_credentials_in(const char *profile_flag, const char *region,
 					rc = from_imds(&r, out);
 				if (rc == ABSENT)
 				{
-					errorf("no AWS credentials found (profile \"%s\")", r.profile);
-					hintf("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile with keys, a role or credential_process in %s or %s",
-						  r.files.credentials.path, r.files.config.path);
-					rc = EXIT_USAGE;
+					fail("no AWS credentials found (profile \"%s\")", r.profile);
+					fail_hint("set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile with keys, a role or credential_process in %s or %s",
+							  r.files.credentials.path, r.files.config.path);
+					rc = FAIL_CONFIG;
 				}
 			}
 		}
@@ -1394,15 +1477,16 @@ aws_resolve_credentials_in(const char *profile_flag, const char *region,
 			return rc;
 		}
 	}
-	verbosef("AWS credentials from the %s%s", out->source,
-			 out->session_token ? " (temporary, with a session token)" : "");
+	aws_trace("AWS credentials from the %s%s", out->source,
+			  out->session_token ? " (temporary, with a session token)" : "");
 	return -1;
 }
 
-int
-aws_resolve_credentials(const char *profile_flag, struct aws_credentials *out)
+enum aws_status
+aws_resolve_credentials(const char *profile_flag, struct aws_credentials *out,
+						struct aws_error *err)
 {
-	return aws_resolve_credentials_in(profile_flag, NULL, out);
+	return aws_resolve_credentials_in(profile_flag, NULL, out, err);
 }
 
 /* A region name is a DNS label: letters, digits and inner hyphens (botocore). */
@@ -1421,8 +1505,18 @@ valid_region(const char *r)
 	return true;
 }
 
-int
-aws_resolve_region(const char *flag, const char *profile, char **out)
+static int	resolve_region(const char *flag, const char *profile, char **out);
+
+enum aws_status
+aws_resolve_region(const char *flag, const char *profile, char **out, struct aws_error *err)
+{
+	struct aws_error *saved = failing_into(err);
+
+	return failed(saved, resolve_region(flag, profile, out));
+}
+
+static int
+resolve_region(const char *flag, const char *profile, char **out)
 {
 	const char *value = NULL;
 	const char *source = NULL;
@@ -1445,7 +1539,7 @@ aws_resolve_region(const char *flag, const char *profile, char **out)
 
 		if (rc < 0 && (value = setting(&files, profile_name(profile), "region")) != NULL)
 		{
-			owned = xstrdup(value);
+			owned = aws_xstrdup(value);
 			source = "the profile's region";
 		}
 		free_files(&files);
@@ -1455,18 +1549,18 @@ aws_resolve_region(const char *flag, const char *profile, char **out)
 	}
 	if (value == NULL)
 	{
-		errorf("no AWS region given");
-		hintf("give --region, set AWS_REGION or AWS_DEFAULT_REGION, or add region to the profile");
-		return EXIT_USAGE;
+		fail("no AWS region given");
+		fail_hint("give --region, set AWS_REGION or AWS_DEFAULT_REGION, or add region to the profile");
+		return FAIL_CONFIG;
 	}
 	if (!valid_region(value))
 	{
-		errorf("invalid AWS region \"%s\" (from %s): use a name like us-east-1", value, source);
+		fail("invalid AWS region \"%s\" (from %s): use a name like us-east-1", value, source);
 		free(owned);
-		return EXIT_USAGE;
+		return FAIL_CONFIG;
 	}
-	verbosef("AWS region %s, from %s", value, source);
-	*out = xstrdup(value);
+	aws_trace("AWS region %s, from %s", value, source);
+	*out = aws_xstrdup(value);
 	free(owned);
 	return -1;
 }
@@ -1475,7 +1569,7 @@ void
 aws_credentials_free(struct aws_credentials *creds)
 {
 	free(creds->access_key_id);
-	wipe_free(creds->secret_access_key);
-	wipe_free(creds->session_token);
+	aws_wipe_free(creds->secret_access_key);
+	aws_wipe_free(creds->session_token);
 	memset(creds, 0, sizeof(*creds));
 }

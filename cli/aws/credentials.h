@@ -13,22 +13,17 @@
 #define APPDB_AWS_CREDENTIALS_H
 
 #include <stddef.h>
-#include <time.h>
 
-struct aws_credentials
-{
-	char	   *access_key_id;
-	char	   *secret_access_key;	/* wiped by aws_credentials_free */
-	char	   *session_token;	/* NULL for long-term keys; wiped */
-	time_t		expiration;		/* 0: does not expire */
-	const char *source;			/* where they came from, for messages */
-};
+#include "credentials_types.h"
+#include "error.h"
 
 /*
  * Resolve credentials for profile (NULL: none given on the command line).
- * Returns -1 with *out filled, or an exit code after printing the error.
+ * Returns AWS_OK with *out filled, or else with err saying why (its status
+ * AWS_ERR_CONFIG when the settings are at fault).
  */
-int			aws_resolve_credentials(const char *profile, struct aws_credentials *out);
+enum aws_status aws_resolve_credentials(const char *profile, struct aws_credentials *out,
+										struct aws_error *err);
 
 /*
  * The same, with the region the STS calls of assume role and web identity
@@ -37,22 +32,23 @@ int			aws_resolve_credentials(const char *profile, struct aws_credentials *out);
  * then the profile's endpoint_url.  Assumed-role credentials are cached in
  * the process until 15 minutes before they expire.
  */
-int			aws_resolve_credentials_in(const char *profile, const char *region,
-									   struct aws_credentials *out);
+enum aws_status aws_resolve_credentials_in(const char *profile, const char *region,
+										   struct aws_credentials *out, struct aws_error *err);
 
 /*
  * Resolve the region: flag (--region, may be NULL), then the environment,
- * then (later) the profile's.  Returns -1 with a malloc'd *out, or an exit
- * code after printing the error.
+ * then the profile's.  Returns AWS_OK with a malloc'd *out, or else with
+ * err saying why.
  */
-int			aws_resolve_region(const char *flag, const char *profile, char **out);
+enum aws_status aws_resolve_region(const char *flag, const char *profile, char **out,
+								   struct aws_error *err);
 
 /*
- * Read what a credential_process printed (len bytes of text) into out: -1
- * on success, else an exit code with the error reported.
+ * Read what a credential_process printed (len bytes of text) into out:
+ * AWS_OK, or AWS_ERR_CONFIG with err saying why.
  */
-int			aws_credentials_from_process_output(const char *profile, const char *text, size_t len,
-												struct aws_credentials *out);
+enum aws_status aws_credentials_from_process_output(const char *profile, const char *text, size_t len,
+													struct aws_credentials *out, struct aws_error *err);
 
 /* Wipe and free the fields; the struct may be reused. */
 void		aws_credentials_free(struct aws_credentials *creds);

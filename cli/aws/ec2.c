@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/util.h"
+#include "util.h"
 
 static const char *const id_not_found[] = {"InvalidVpcID.NotFound",
 "InvalidSubnetID.NotFound", "InvalidGroup.NotFound", NULL};
@@ -95,7 +95,7 @@ describe(struct aws_client *client, const char *op, const char *ids_name,
 static void *
 grow(void *v, size_t n, size_t size)
 {
-	char	   *bigger = xmalloc((n + 1) * size);
+	char	   *bigger = aws_xmalloc((n + 1) * size);
 
 	if (n)
 		memcpy(bigger, v, n * size);

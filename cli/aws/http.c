@@ -15,8 +15,8 @@
 
 #include <curl/curl.h>
 
-#include "cli/msgs.h"
-#include "cli/util.h"
+#include "sigv4.h"
+#include "util.h"
 
 #ifdef APP_ROLES_VERSION
 #define USER_AGENT "User-Agent: appdb/" APP_ROLES_VERSION
@@ -113,7 +113,7 @@ add_header(struct aws_http_response *resp, const char *name, size_t nlen,
 	if (resp->nheaders == resp->headers_cap)
 	{
 		size_t		cap = resp->headers_cap ? resp->headers_cap * 2 : 16;
-		struct aws_http_field *bigger = xmalloc(cap * sizeof(*bigger));
+		struct aws_http_field *bigger = aws_xmalloc(cap * sizeof(*bigger));
 
 		if (resp->nheaders)
 			memcpy(bigger, resp->headers, resp->nheaders * sizeof(*bigger));
@@ -122,10 +122,10 @@ add_header(struct aws_http_response *resp, const char *name, size_t nlen,
 		resp->headers_cap = cap;
 	}
 	f = &resp->headers[resp->nheaders++];
-	f->name = xmalloc(nlen + 1);
+	f->name = aws_xmalloc(nlen + 1);
 	memcpy(f->name, name, nlen);
 	f->name[nlen] = '\0';
-	f->value = xmalloc(vlen + 1);
+	f->value = aws_xmalloc(vlen + 1);
 	memcpy(f->value, value, vlen);
 	f->value[vlen] = '\0';
 }
@@ -249,7 +249,7 @@ on_header(char *data, size_t size, size_t nitems, void *arg)
 				trim(&r, &rn);
 				if (rn > 0)
 				{
-					resp->reason = xmalloc(rn + 1);
+					resp->reason = aws_xmalloc(rn + 1);
 					memcpy(resp->reason, r, rn);
 					resp->reason[rn] = '\0';
 				}
@@ -303,12 +303,12 @@ log_request(const struct aws_http_request *req)
 {
 	size_t		i;
 
-	if (!msgs_verbose)
+	if (!aws_tracing())
 		return;
-	verbosef("http: %s %s (%zu bytes)", req->method, req->url, req->body_len);
+	aws_trace("http: %s %s (%zu bytes)", req->method, req->url, req->body_len);
 	for (i = 0; i < req->nheaders; i++)
 		if (!aws_http_header_is_secret(req->headers[i].name))
-			verbosef("http:   %s: %s", req->headers[i].name, req->headers[i].value);
+			aws_trace("http:   %s: %s", req->headers[i].name, req->headers[i].value);
 }
 
 /* curl's "Name: value" line, or "Name;" for an empty value. */
@@ -320,9 +320,9 @@ append_header(struct curl_slist *list, const char *name, const char *value,
 	struct curl_slist *more;
 
 	if (value[0] == '\0')
-		line = str_printf("%s;", name);
+		line = aws_str_printf("%s;", name);
 	else
-		line = str_printf("%s: %s", name, value);
+		line = aws_str_printf("%s: %s", name, value);
 	more = curl_slist_append(list, line);
 	/* the line may hold the Authorization value or a session token */
 	explicit_bzero(line, strlen(line));
@@ -394,7 +394,7 @@ aws_http_perform(struct aws_http *http, const struct aws_http_request *req,
 	{
 		free_headers(headers);
 		resp->result = AWS_HTTP_ERR_FATAL;
-		resp->error = xstrdup("out of memory");
+		resp->error = aws_xstrdup("out of memory");
 		return resp->result;
 	}
 
@@ -447,22 +447,22 @@ aws_http_perform(struct aws_http *http, const struct aws_http_request *req,
 		resp->curl_code = (int) rc;
 		resp->result = sink.too_large ? AWS_HTTP_ERR_FATAL : classify(rc);
 		if (sink.too_large)
-			resp->error = str_printf("the answer is larger than %zu bytes",
+			resp->error = aws_str_printf("the answer is larger than %zu bytes",
 									sink.max_body);
 		else if (http->errbuf[0])
-			resp->error = xstrdup(http->errbuf);
+			resp->error = aws_xstrdup(http->errbuf);
 		else
-			resp->error = xstrdup(curl_easy_strerror(rc));
+			resp->error = aws_xstrdup(curl_easy_strerror(rc));
 		resp->status = 0;
 		clear_headers(resp);
 		sigv4_buf_reset(&resp->body);
-		verbosef("http: no answer: %s", resp->error);
+		aws_trace("http: no answer: %s", resp->error);
 		return resp->result;
 	}
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &resp->status);
 	resp->result = AWS_HTTP_OK;
-	verbosef("http: %ld %s (%zu bytes, %ld ms)", resp->status,
-			 resp->reason ? resp->reason : aws_http_reason(resp->status),
-			 resp->body.len, resp->elapsed_ms);
+	aws_trace("http: %ld %s (%zu bytes, %ld ms)", resp->status,
+			  resp->reason ? resp->reason : aws_http_reason(resp->status),
+			  resp->body.len, resp->elapsed_ms);
 	return AWS_HTTP_OK;
 }

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "sigv4.h"
+#include "buf.h"
 
 #define AWS_HTTP_CONNECT_TIMEOUT_MS 10000
 #define AWS_HTTP_TIMEOUT_MS 60000

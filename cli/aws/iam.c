@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/util.h"
+#include "util.h"
 
 static const char *const no_such_entity[] = {"NoSuchEntity", NULL};
 
@@ -189,8 +189,8 @@ aws_iam_decode_document(const char *text)
 		s++;
 	/* encoded, '{' would be "%7B": this one is decoded already */
 	if (*s == '{')
-		return xstrdup(text);
-	out = o = xmalloc(strlen(text) + 1);
+		return aws_xstrdup(text);
+	out = o = aws_xmalloc(strlen(text) + 1);
 	for (s = text; *s; s++)
 	{
 		int			hi,
@@ -261,7 +261,7 @@ read_versions_page(const xmlNode *result, void *state)
 
 		if (id == NULL)
 			continue;
-		bigger = xmalloc((out->ids.n + 1) * sizeof(*bigger));
+		bigger = aws_xmalloc((out->ids.n + 1) * sizeof(*bigger));
 		if (out->ids.n)
 			memcpy(bigger, out->is_default, out->ids.n * sizeof(*bigger));
 		free(out->is_default);
@@ -486,7 +486,7 @@ read_attached_page(const xmlNode *result, void *state)
 			continue;
 		}
 		aws_strings_add(&out->arns, arn);
-		aws_strings_add(&out->names, name ? name : xstrdup(""));
+		aws_strings_add(&out->names, name ? name : aws_xstrdup(""));
 	}
 }
 

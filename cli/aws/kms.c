@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/util.h"
+#include "util.h"
 
 static const char *const not_found[] = {"NotFoundException", NULL};
 
@@ -277,7 +277,7 @@ read_tags(json_object *answer, void *state)
 				continue;
 			aws_strings_add(&tags->keys, k);
 			k = aws_svc_json_string(t, "TagValue");
-			aws_strings_add(&tags->values, k ? k : xstrdup(""));
+			aws_strings_add(&tags->values, k ? k : aws_xstrdup(""));
 		}
 }
 
@@ -316,8 +316,8 @@ read_aliases(json_object *answer, void *state)
 				continue;
 			}
 			aws_strings_add(&out->names, name);
-			aws_strings_add(&out->arns, arn ? arn : xstrdup(""));
-			aws_strings_add(&out->targets, target ? target : xstrdup(""));
+			aws_strings_add(&out->arns, arn ? arn : aws_xstrdup(""));
+			aws_strings_add(&out->targets, target ? target : aws_xstrdup(""));
 		}
 }
 

@@ -17,8 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/msgs.h"
-#include "cli/util.h"
+#include "util.h"
 
 static char *
 trim(char *s)
@@ -33,12 +32,12 @@ trim(char *s)
 	return s;
 }
 
-static int
-file_error(const struct aws_profile_file *file, int line, const char *what)
+static bool
+file_error(const struct aws_profile_file *file, int line, const char *what, struct aws_error *err)
 {
-	errorf("malformed AWS file %s, line %d: %s", file->path, line, what);
-	hintf("fix the file, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere");
-	return EXIT_USAGE;
+	aws_error_set(err, AWS_ERR_CONFIG, "malformed AWS file %s, line %d: %s", file->path, line, what);
+	aws_error_hint(err, "fix the file, or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere");
+	return false;
 }
 
 static void
@@ -52,16 +51,16 @@ add_entry(struct aws_profile_file *file, const char *profile, const char *key,
 		struct aws_profile_entry *bigger;
 
 		file->cap = file->cap ? file->cap * 2 : 16;
-		bigger = xmalloc(sizeof(*bigger) * (size_t) file->cap);
+		bigger = aws_xmalloc(sizeof(*bigger) * (size_t) file->cap);
 		if (file->n)
 			memcpy(bigger, file->entries, sizeof(*bigger) * (size_t) file->n);
 		free(file->entries);
 		file->entries = bigger;
 	}
 	e = &file->entries[file->n++];
-	e->profile = xstrdup(profile);
-	e->key = xstrdup(key);
-	e->value = xstrdup(value);
+	e->profile = aws_xstrdup(profile);
+	e->key = aws_xstrdup(key);
+	e->value = aws_xstrdup(value);
 }
 
 static struct aws_profile_entry *
@@ -76,42 +75,43 @@ find_entry(const struct aws_profile_file *file, const char *profile, const char 
 	return NULL;
 }
 
-int
-aws_profile_file_load(const char *path, bool is_config, struct aws_profile_file *file)
+bool
+aws_profile_file_load(const char *path, bool is_config, struct aws_profile_file *file,
+					  struct aws_error *err)
 {
 	char	   *text;
-	int			rc;
+	bool		ok;
 
-	text = read_file(path);
+	text = aws_read_file(path);
 	if (text == NULL)
 	{
 		memset(file, 0, sizeof(*file));
-		file->path = xstrdup(path);
+		file->path = aws_xstrdup(path);
 		if (errno == ENOENT || errno == ENOTDIR)
-			return -1;
-		errorf("cannot read AWS file %s: %s", path, strerror(errno));
-		return EXIT_USAGE;
+			return true;
+		aws_error_set(err, AWS_ERR_CONFIG, "cannot read AWS file %s: %s", path, strerror(errno));
+		return false;
 	}
-	rc = aws_profile_parse(text, path, is_config, file);
-	wipe_free(text);			/* it may hold secret keys */
-	return rc;
+	ok = aws_profile_parse(text, path, is_config, file, err);
+	aws_wipe_free(text);			/* it may hold secret keys */
+	return ok;
 }
 
 /* Parse text (changed in place) as the file named path. */
-int
+bool
 aws_profile_parse(char *text, const char *path, bool is_config,
-				  struct aws_profile_file *file)
+				  struct aws_profile_file *file, struct aws_error *err)
 {
 	char	   *line;
 	char	   *next;
 	char	   *section = NULL;		/* the profile of the current section, or NULL */
 	bool		in_section = false;
 	int			lineno = 0;
-	int			rc = -1;
+	bool		ok = true;
 	struct aws_profile_entry *last = NULL;
 
 	memset(file, 0, sizeof(*file));
-	file->path = xstrdup(path);
+	file->path = aws_xstrdup(path);
 	for (line = text; line && *line; line = next)
 	{
 		char	   *s;
@@ -125,13 +125,13 @@ aws_profile_parse(char *text, const char *path, bool is_config,
 		{
 			if (last == NULL)
 			{
-				rc = file_error(file, lineno, "an indented line with no setting before it");
+				ok = file_error(file, lineno, "an indented line with no setting before it", err);
 				break;
 			}
 			{
-				char	   *joined = str_printf("%s\n%s", last->value, trim(line));
+				char	   *joined = aws_str_printf("%s\n%s", last->value, trim(line));
 
-				wipe_free(last->value);
+				aws_wipe_free(last->value);
 				last->value = joined;
 			}
 			continue;
@@ -146,7 +146,7 @@ aws_profile_parse(char *text, const char *path, bool is_config,
 
 			if (close == NULL)
 			{
-				rc = file_error(file, lineno, "a section header without \"]\"");
+				ok = file_error(file, lineno, "a section header without \"]\"", err);
 				break;
 			}
 			*close = '\0';
@@ -157,11 +157,11 @@ aws_profile_parse(char *text, const char *path, bool is_config,
 			last = NULL;
 			/* config: [default] and [profile NAME]; other kinds are not profiles */
 			if (!is_config)
-				section = xstrdup(name);
+				section = aws_xstrdup(name);
 			else if (strcmp(name, "default") == 0)
-				section = xstrdup("default");
+				section = aws_xstrdup("default");
 			else if (strncmp(name, "profile", 7) == 0 && (name[7] == ' ' || name[7] == '\t'))
-				section = xstrdup(trim(name + 8));
+				section = aws_xstrdup(trim(name + 8));
 			if (section)
 			{
 				int			i;
@@ -171,18 +171,18 @@ aws_profile_parse(char *text, const char *path, bool is_config,
 						break;
 				if (i < file->nprofiles && strcmp(name, section) == 0)
 				{
-					rc = file_error(file, lineno, "a section given twice");
+					ok = file_error(file, lineno, "a section given twice", err);
 					break;
 				}
 				if (i == file->nprofiles)
 				{
-					char	  **bigger = xmalloc(sizeof(char *) * (size_t) (file->nprofiles + 1));
+					char	  **bigger = aws_xmalloc(sizeof(char *) * (size_t) (file->nprofiles + 1));
 
 					if (file->nprofiles)
 						memcpy(bigger, file->profiles, sizeof(char *) * (size_t) file->nprofiles);
 					free(file->profiles);
 					file->profiles = bigger;
-					file->profiles[file->nprofiles++] = xstrdup(section);
+					file->profiles[file->nprofiles++] = aws_xstrdup(section);
 				}
 			}
 			continue;
@@ -194,12 +194,12 @@ aws_profile_parse(char *text, const char *path, bool is_config,
 
 			if (s[k] == '\0')
 			{
-				rc = file_error(file, lineno, "neither a [section] nor a key = value line");
+				ok = file_error(file, lineno, "neither a [section] nor a key = value line", err);
 				break;
 			}
 			if (!in_section)
 			{
-				rc = file_error(file, lineno, "a setting before the first [section]");
+				ok = file_error(file, lineno, "a setting before the first [section]", err);
 				break;
 			}
 			s[k] = '\0';
@@ -208,14 +208,14 @@ aws_profile_parse(char *text, const char *path, bool is_config,
 				*p = (char) tolower((unsigned char) *p);
 			if (*key == '\0')
 			{
-				rc = file_error(file, lineno, "a setting without a name");
+				ok = file_error(file, lineno, "a setting without a name", err);
 				break;
 			}
 			if (section == NULL)
 				continue;		/* [sso-session ...], [services ...]: not used */
 			if (find_entry(file, section, key))
 			{
-				rc = file_error(file, lineno, "a setting given twice in one section");
+				ok = file_error(file, lineno, "a setting given twice in one section", err);
 				break;
 			}
 			add_entry(file, section, key, trim(s + k + 1));
@@ -223,7 +223,7 @@ aws_profile_parse(char *text, const char *path, bool is_config,
 		}
 	}
 	free(section);
-	return rc;
+	return ok;
 }
 
 const char *
@@ -254,7 +254,7 @@ aws_profile_file_free(struct aws_profile_file *file)
 	{
 		free(file->entries[i].profile);
 		free(file->entries[i].key);
-		wipe_free(file->entries[i].value);
+		aws_wipe_free(file->entries[i].value);
 	}
 	for (i = 0; i < file->nprofiles; i++)
 		free(file->profiles[i]);
@@ -273,10 +273,10 @@ home_path(const char *env, const char *rest)
 	if (v && v[0])
 	{
 		if (v[0] == '~' && v[1] == '/' && home)
-			return str_printf("%s%s", home, v + 1);
-		return xstrdup(v);
+			return aws_str_printf("%s%s", home, v + 1);
+		return aws_xstrdup(v);
 	}
-	return str_printf("%s/%s", home ? home : "", rest);
+	return aws_str_printf("%s/%s", home ? home : "", rest);
 }
 
 char *

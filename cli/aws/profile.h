@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "error.h"
+
 struct aws_profile_entry
 {
 	char	   *profile;
@@ -27,13 +29,13 @@ struct aws_profile_file
 
 /*
  * Load path (a missing file is empty).  is_config: sections read
- * "[profile NAME]" (and "[default]"), else "[NAME]".  Returns -1, or an exit
- * code after printing an error that names the file and line.
+ * "[profile NAME]" (and "[default]"), else "[NAME]".  Returns true, or false
+ * with err saying what is wrong (AWS_ERR_CONFIG, naming the file and line).
  */
-int			aws_profile_file_load(const char *path, bool is_config,
-								  struct aws_profile_file *file);
-int			aws_profile_parse(char *text, const char *path, bool is_config,
-							  struct aws_profile_file *file);
+bool		aws_profile_file_load(const char *path, bool is_config,
+								  struct aws_profile_file *file, struct aws_error *err);
+bool		aws_profile_parse(char *text, const char *path, bool is_config,
+							  struct aws_profile_file *file, struct aws_error *err);
 const char *aws_profile_get(const struct aws_profile_file *file,
 							const char *profile, const char *key);
 bool		aws_profile_exists(const struct aws_profile_file *file, const char *profile);

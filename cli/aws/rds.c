@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/util.h"
+#include "util.h"
 
 /* ------------------------------------------------------------------ */
 /* Request pieces                                                      */
@@ -149,7 +149,7 @@ read_cluster(const xmlNode *n, struct aws_rds_cluster *out)
 		if (id == NULL)
 			continue;
 		if (aws_svc_xml_bool(m, "IsClusterWriter") && out->writer == NULL)
-			out->writer = xstrdup(id);
+			out->writer = aws_xstrdup(id);
 		aws_strings_add(&out->members, id);
 	}
 	aws_svc_xml_tags(n, "TagList", "Tag", "Key", "Value", &out->tags);
@@ -453,7 +453,7 @@ read_instances_page(const xmlNode *result, void *state)
 	for (n = aws_xml_path(result, "DBInstances/DBInstance"); n;
 		 n = aws_xml_next(n, "DBInstance"))
 	{
-		struct aws_rds_instance *bigger = xmalloc((list->n + 1) * sizeof(*bigger));
+		struct aws_rds_instance *bigger = aws_xmalloc((list->n + 1) * sizeof(*bigger));
 
 		if (list->n)
 			memcpy(bigger, list->v, list->n * sizeof(*bigger));
@@ -706,7 +706,7 @@ read_parameters_page(const xmlNode *result, void *state)
 	for (n = aws_xml_path(result, "Parameters/Parameter"); n;
 		 n = aws_xml_next(n, "Parameter"))
 	{
-		struct aws_rds_parameter_value *bigger = xmalloc((out->n + 1) * sizeof(*bigger));
+		struct aws_rds_parameter_value *bigger = aws_xmalloc((out->n + 1) * sizeof(*bigger));
 		struct aws_rds_parameter_value *v;
 
 		if (out->n)
@@ -894,7 +894,7 @@ read_snapshots_page(const xmlNode *result, void *state)
 			continue;
 		}
 		aws_strings_add(&out->ids, id);
-		aws_strings_add(&out->statuses, status ? status : xstrdup(""));
+		aws_strings_add(&out->statuses, status ? status : aws_xstrdup(""));
 	}
 }
 

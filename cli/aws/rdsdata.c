@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/util.h"
+#include "util.h"
 
 void
 aws_rdsdata_result_clean_up(struct aws_rdsdata_result *r)
@@ -137,7 +137,7 @@ aws_rdsdata_execute(struct aws_client *client, const struct aws_rdsdata_target *
 		{
 			char	   *name = aws_svc_json_string(json_object_array_get_idx(v, i), "name");
 
-			aws_strings_add(&out->columns, name ? name : xstrdup(""));
+			aws_strings_add(&out->columns, name ? name : aws_xstrdup(""));
 		}
 	aws_response_clean_up(&resp);
 	return AWS_OK;

@@ -15,8 +15,7 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 
-#include "cli/msgs.h"
-#include "cli/util.h"
+#include "util.h"
 
 #define FORM_TYPE "application/x-www-form-urlencoded; charset=utf-8"
 #define JSON11_TYPE "application/x-amz-json-1.1"
@@ -67,7 +66,7 @@ aws_params_add(struct aws_params *p, const char *name, const char *value)
 	if (p->n == p->cap)
 	{
 		size_t		cap = p->cap ? p->cap * 2 : 16;
-		struct aws_param_item *bigger = xmalloc(cap * sizeof(*bigger));
+		struct aws_param_item *bigger = aws_xmalloc(cap * sizeof(*bigger));
 
 		if (p->n)
 			memcpy(bigger, p->items, p->n * sizeof(*bigger));
@@ -75,8 +74,8 @@ aws_params_add(struct aws_params *p, const char *name, const char *value)
 		p->items = bigger;
 		p->cap = cap;
 	}
-	p->items[p->n].name = xstrdup(name);
-	p->items[p->n].value = xstrdup(value ? value : "");
+	p->items[p->n].name = aws_xstrdup(name);
+	p->items[p->n].value = aws_xstrdup(value ? value : "");
 	p->n++;
 }
 
@@ -87,7 +86,7 @@ aws_params_addf(struct aws_params *p, const char *value, const char *name_fmt,..
 	char	   *name;
 
 	va_start(args, name_fmt);
-	name = str_vprintf(name_fmt, args);
+	name = aws_str_vprintf(name_fmt, args);
 	va_end(args);
 	aws_params_add(p, name, value);
 	free(name);
@@ -127,7 +126,7 @@ aws_params_free(struct aws_params *p)
 	for (i = 0; i < p->n; i++)
 	{
 		free(p->items[i].name);
-		wipe_free(p->items[i].value);
+		aws_wipe_free(p->items[i].value);
 	}
 	free(p->items);
 	memset(p, 0, sizeof(*p));
@@ -212,7 +211,7 @@ env(const char *name)
 char *
 aws_endpoint_env_name(const struct aws_service *svc)
 {
-	char	   *name = str_printf("AWS_ENDPOINT_URL_%s", svc->id);
+	char	   *name = aws_str_printf("AWS_ENDPOINT_URL_%s", svc->id);
 	char	   *p;
 
 	for (p = name + strlen("AWS_ENDPOINT_URL_"); *p; p++)
@@ -245,7 +244,7 @@ url_part(CURLU *u, CURLUPart what, unsigned flags)
 
 	if (curl_url_get(u, what, &part, flags) != CURLUE_OK || part == NULL)
 		return NULL;
-	copy = xstrdup(part);
+	copy = aws_xstrdup(part);
 	curl_free(part);
 	return copy;
 }
@@ -277,7 +276,7 @@ parse_override(const char *url, struct aws_endpoint *ep, char **why)
 	*why = NULL;
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
 	{
-		*why = xstrdup("not a URL");
+		*why = aws_xstrdup("not a URL");
 		goto cleanup;
 	}
 	scheme = url_part(u, CURLUPART_SCHEME, 0);
@@ -286,36 +285,36 @@ parse_override(const char *url, struct aws_endpoint *ep, char **why)
 	path = url_part(u, CURLUPART_PATH, 0);
 	if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
 	{
-		*why = xstrdup("the scheme must be http or https");
+		*why = aws_xstrdup("the scheme must be http or https");
 		goto cleanup;
 	}
 	if (host == NULL || host[0] == '\0')
 	{
-		*why = xstrdup("it has no host");
+		*why = aws_xstrdup("it has no host");
 		goto cleanup;
 	}
 	if ((extra = url_part(u, CURLUPART_USER, 0)) != NULL ||
 		(extra = url_part(u, CURLUPART_QUERY, 0)) != NULL ||
 		(extra = url_part(u, CURLUPART_FRAGMENT, 0)) != NULL)
 	{
-		*why = xstrdup("it may not have a user, a query or a fragment");
+		*why = aws_xstrdup("it may not have a user, a query or a fragment");
 		goto cleanup;
 	}
 	lower(host);
 	if (port && strcmp(port, strcmp(scheme, "https") == 0 ? "443" : "80") != 0)
 	{
-		ep->host = str_printf("%s:%s", host, port);
-		ep->origin = str_printf("%s://%s:%s", scheme, host, port);
+		ep->host = aws_str_printf("%s:%s", host, port);
+		ep->origin = aws_str_printf("%s://%s:%s", scheme, host, port);
 	}
 	else
 	{
-		ep->host = xstrdup(host);
-		ep->origin = str_printf("%s://%s", scheme, host);
+		ep->host = aws_xstrdup(host);
+		ep->origin = aws_str_printf("%s://%s", scheme, host);
 	}
 	n = path ? strlen(path) : 0;
 	while (n > 0 && path[n - 1] == '/')
 		n--;
-	ep->base_path = xmalloc(n + 1);
+	ep->base_path = aws_xmalloc(n + 1);
 	if (n)
 		memcpy(ep->base_path, path, n);
 	ep->base_path[n] = '\0';
@@ -366,17 +365,17 @@ aws_endpoint_resolve(const struct aws_service *svc, const char *region,
 		out->source = "default";
 		if (svc->global_host)
 		{
-			out->host = xstrdup(svc->global_host);
-			out->signing_region = xstrdup(svc->global_region);
+			out->host = aws_xstrdup(svc->global_host);
+			out->signing_region = aws_xstrdup(svc->global_region);
 		}
 		else
 		{
-			out->host = str_printf("%s.%s.amazonaws.com", svc->endpoint_prefix, region);
+			out->host = aws_str_printf("%s.%s.amazonaws.com", svc->endpoint_prefix, region);
 			lower(out->host);
-			out->signing_region = xstrdup(region);
+			out->signing_region = aws_xstrdup(region);
 		}
-		out->origin = str_printf("https://%s", out->host);
-		out->base_path = xstrdup("");
+		out->origin = aws_str_printf("https://%s", out->host);
+		out->base_path = aws_xstrdup("");
 		return AWS_OK;
 	}
 	if (!parse_override(url, out, &why))
@@ -384,16 +383,16 @@ aws_endpoint_resolve(const struct aws_service *svc, const char *region,
 		err->status = AWS_ERR_CONFIG;
 		err->service = svc->id;
 		free(err->message);
-		err->message = str_printf("invalid endpoint URL \"%s\" (from %s): %s",
+		err->message = aws_str_printf("invalid endpoint URL \"%s\" (from %s): %s",
 								 url, out->source, why);
 		free(err->text);
-		err->text = xstrdup(err->message);
+		err->text = aws_xstrdup(err->message);
 		free(why);
 		aws_endpoint_clean_up(out);
 		return AWS_ERR_CONFIG;
 	}
 	/* an override is signed for the client's region, IAM's too (trap 7) */
-	out->signing_region = xstrdup(region);
+	out->signing_region = aws_xstrdup(region);
 	return AWS_OK;
 }
 
@@ -421,12 +420,12 @@ struct aws_client *
 aws_client_new(const struct aws_credentials *credentials, const char *region,
 			   const char *endpoint_url)
 {
-	struct aws_client *c = xmalloc(sizeof(*c));
+	struct aws_client *c = aws_xmalloc(sizeof(*c));
 
 	memset(c, 0, sizeof(*c));
 	c->credentials = credentials;
-	c->region = xstrdup(region);
-	c->endpoint_url = endpoint_url ? xstrdup(endpoint_url) : NULL;
+	c->region = aws_xstrdup(region);
+	c->endpoint_url = endpoint_url ? aws_xstrdup(endpoint_url) : NULL;
 	aws_retry_init(&c->retry);
 	sigv4_signing_init(&c->signing);
 	if (!aws_http_init(&c->http) ||
@@ -495,7 +494,7 @@ read_success(const struct call *call, const struct aws_http_response *h,
 			 (resp->json = aws_json_parse(h->body.data, h->body.len)) == NULL)
 		return false;			/* (an operation with no output may answer "null") */
 	if (resp->request_id == NULL && id)
-		resp->request_id = xstrdup(id);
+		resp->request_id = aws_xstrdup(id);
 	return true;
 }
 
@@ -540,12 +539,12 @@ perform(struct aws_client *c, const struct call *call,
 	aws_error_init(err);
 	aws_http_response_init(&h);
 	err->service = call->svc->id;
-	err->operation = xstrdup(call->operation);
+	err->operation = aws_xstrdup(call->operation);
 	if ((status = aws_endpoint_resolve(call->svc, c->region, c->endpoint_url,
 									   &ep, err)) != AWS_OK)
 	{
 		free(err->text);
-		err->text = str_printf("%s %s failed: %s", err->service, err->operation,
+		err->text = aws_str_printf("%s %s failed: %s", err->service, err->operation,
 							  err->message);
 		return status;
 	}
@@ -563,7 +562,7 @@ perform(struct aws_client *c, const struct call *call,
 		sigv4_buf_append(&url, "?", 1);
 		sigv4_buf_append(&url, q.data, q.len);
 		sigv4_buf_clean_up(&q);
-		sparams = xmalloc(nparams * sizeof(*sparams));
+		sparams = aws_xmalloc(nparams * sizeof(*sparams));
 		for (i = 0; i < nparams; i++)
 			sparams[i] = (struct sigv4_param) {
 				call->query->items[i].name, call->query->items[i].value
@@ -573,7 +572,7 @@ perform(struct aws_client *c, const struct call *call,
 	{
 		status = AWS_ERR_CONFIG;
 		err->status = status;
-		err->message = xstrdup("out of memory");
+		err->message = aws_xstrdup("out of memory");
 		aws_error_format(err);
 		goto cleanup;
 	}
@@ -598,9 +597,9 @@ perform(struct aws_client *c, const struct call *call,
 	cfg.region = ep.signing_region;
 	cfg.service = call->svc->signing_name;
 
-	verbosef("aws: %s %s: %s %s (endpoint from %s, signed for %s)",
-			 call->svc->id, call->operation, call->method, url.data,
-			 ep.source, ep.signing_region);
+	aws_trace("aws: %s %s: %s %s (endpoint from %s, signed for %s)",
+			  call->svc->id, call->operation, call->method, url.data,
+			  ep.source, ep.signing_region);
 	aws_retry_begin(&c->retry);
 	for (attempt = 1;; attempt++)
 	{
@@ -617,7 +616,7 @@ perform(struct aws_client *c, const struct call *call,
 		{
 			status = AWS_ERR_SIGNING;
 			err->status = status;
-			err->message = str_printf("cannot sign the request: %s",
+			err->message = aws_str_printf("cannot sign the request: %s",
 									 sigv4_strerror(rc));
 			err->attempts = attempt;
 			aws_error_format(err);
@@ -645,7 +644,7 @@ perform(struct aws_client *c, const struct call *call,
 			free(err->code);
 			err->code = NULL;
 			free(err->message);
-			err->message = xstrdup(h.error ? h.error : "no answer");
+			err->message = aws_xstrdup(h.error ? h.error : "no answer");
 			free(err->request_id);
 			err->request_id = NULL;
 		}
@@ -662,12 +661,12 @@ perform(struct aws_client *c, const struct call *call,
 				free(err->code);
 				err->code = NULL;
 				free(err->message);
-				err->message = xstrdup(call->svc->protocol == AWS_PROTOCOL_QUERY ||
-									   call->svc->protocol == AWS_PROTOCOL_EC2 ?
-									   "the answer is not XML" :
-									   "the answer is not JSON");
+				err->message = aws_xstrdup(call->svc->protocol == AWS_PROTOCOL_QUERY ||
+										   call->svc->protocol == AWS_PROTOCOL_EC2 ?
+										   "the answer is not XML" :
+										   "the answer is not JSON");
 				free(err->request_id);
-				err->request_id = id ? xstrdup(id) : NULL;
+				err->request_id = id ? aws_xstrdup(id) : NULL;
 				err->attempts = attempt;
 				aws_error_format(err);
 				goto cleanup;
@@ -699,10 +698,10 @@ perform(struct aws_client *c, const struct call *call,
 			aws_error_format(err);
 			goto cleanup;
 		}
-		verbosef("aws: %s %s: %s (%s); attempt %d of %d in %.2f s",
-				 call->svc->id, call->operation,
-				 err->code ? err->code : err->message, kind_name(kind),
-				 attempt + 1, c->retry.max_attempts, delay);
+		aws_trace("aws: %s %s: %s (%s); attempt %d of %d in %.2f s",
+				  call->svc->id, call->operation,
+				  err->code ? err->code : err->message, kind_name(kind),
+				  attempt + 1, c->retry.max_attempts, delay);
 		aws_retry_wait(&c->retry, delay);
 	}
 
@@ -744,7 +743,7 @@ aws_call_json(struct aws_client *client, const struct aws_service *svc,
 			  struct aws_response *resp, struct aws_error *err)
 {
 	struct call call;
-	char	   *target = str_printf("%s.%s", svc->target_prefix, operation);
+	char	   *target = aws_str_printf("%s.%s", svc->target_prefix, operation);
 	enum aws_status status;
 
 	memset(&call, 0, sizeof(call));

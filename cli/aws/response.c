@@ -12,7 +12,7 @@
 
 #include <libxml/parser.h>
 
-#include "cli/util.h"
+#include "util.h"
 
 #define MAX_CODE 256			/* longer codes are cut */
 #define MAX_MESSAGE 2048		/* longer messages are cut */
@@ -33,23 +33,6 @@ aws_response_clean_up(struct aws_response *resp)
 	if (resp->json)
 		json_object_put(resp->json);
 	memset(resp, 0, sizeof(*resp));
-}
-
-void
-aws_error_init(struct aws_error *err)
-{
-	memset(err, 0, sizeof(*err));
-}
-
-void
-aws_error_clean_up(struct aws_error *err)
-{
-	free(err->operation);
-	free(err->code);
-	free(err->message);
-	free(err->request_id);
-	free(err->text);
-	memset(err, 0, sizeof(*err));
 }
 
 /* ------------------------------------------------------------------ */
@@ -198,7 +181,7 @@ aws_xml_text(const xmlNode *node)
 		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
 			n->content)
 			len += strlen((const char *) n->content);
-	out = xmalloc(len + 1);
+	out = aws_xmalloc(len + 1);
 	len = 0;
 	for (n = node->children; n; n = n->next)
 		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
@@ -229,7 +212,7 @@ aws_xml_result(const struct aws_response *resp, const char *operation)
 	if (resp->xml == NULL)
 		return NULL;
 	root = xmlDocGetRootElement(resp->xml);
-	name = str_printf("%sResult", operation);
+	name = aws_str_printf("%sResult", operation);
 	result = aws_xml_child(root, name);
 	free(name);
 	return result ? result : root;
@@ -267,7 +250,7 @@ clean_copy(const char *s, size_t n, size_t max)
 			n--;
 		cut = true;
 	}
-	out = xmalloc(n + 4);
+	out = aws_xmalloc(n + 4);
 	for (i = 0; i < n; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
@@ -293,7 +276,7 @@ set_code(struct aws_error *err, const char *code)
 {
 	size_t		n = strcspn(code, ":");
 	const char *hash;
-	char	   *tmp = xmalloc(n + 1);
+	char	   *tmp = aws_xmalloc(n + 1);
 
 	memcpy(tmp, code, n);
 	tmp[n] = '\0';
@@ -455,22 +438,22 @@ aws_error_format(struct aws_error *err)
 	char	   *attempts = NULL;
 
 	if (err->code && err->message && err->message[0])
-		what = str_printf("%s: %s", err->code, err->message);
+		what = aws_str_printf("%s: %s", err->code, err->message);
 	else if (err->code)
-		what = xstrdup(err->code);
+		what = aws_xstrdup(err->code);
 	else
-		what = xstrdup(err->message ? err->message : "unknown error");
+		what = aws_xstrdup(err->message ? err->message : "unknown error");
 	if (err->attempts > 1)
-		attempts = str_printf(", after %d attempts", err->attempts);
+		attempts = aws_str_printf(", after %d attempts", err->attempts);
 	if (err->http_status && err->request_id)
-		where = str_printf(" (HTTP %ld, request id %s%s)", err->http_status,
+		where = aws_str_printf(" (HTTP %ld, request id %s%s)", err->http_status,
 						  err->request_id, attempts ? attempts : "");
 	else if (err->http_status)
-		where = str_printf(" (HTTP %ld%s)", err->http_status,
+		where = aws_str_printf(" (HTTP %ld%s)", err->http_status,
 						  attempts ? attempts : "");
 	else if (attempts)
-		where = str_printf(" (%s)", attempts + 2);
-	text = str_printf("%s %s failed: %s%s", err->service ? err->service : "AWS",
+		where = aws_str_printf(" (%s)", attempts + 2);
+	text = aws_str_printf("%s %s failed: %s%s", err->service ? err->service : "AWS",
 					 err->operation ? err->operation : "call", what,
 					 where ? where : "");
 	free(err->text);

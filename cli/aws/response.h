@@ -26,6 +26,7 @@
 #include <json-c/json.h>
 #include <libxml/tree.h>
 
+#include "error.h"
 #include "http.h"
 
 enum aws_protocol
@@ -34,17 +35,6 @@ enum aws_protocol
 	AWS_PROTOCOL_EC2,
 	AWS_PROTOCOL_JSON,			/* JSON 1.1: KMS, Secrets Manager */
 	AWS_PROTOCOL_REST_JSON		/* RDS Data API, Backup */
-};
-
-/* What went wrong with a call; AWS_OK (0) when nothing did. */
-enum aws_status
-{
-	AWS_OK = 0,
-	AWS_ERR_SERVICE,			/* AWS answered with an error */
-	AWS_ERR_TRANSPORT,			/* no answer (after the retries) */
-	AWS_ERR_RESPONSE,			/* a success answer we cannot read */
-	AWS_ERR_CONFIG,				/* a bad endpoint URL, say */
-	AWS_ERR_SIGNING				/* the signer refused the request */
 };
 
 /* A successful answer. */
@@ -57,28 +47,8 @@ struct aws_response
 	int			attempts;
 };
 
-/* A failed call: every string malloc'd, or NULL. */
-struct aws_error
-{
-	enum aws_status status;
-	const char *service;		/* "STS", "Secrets Manager", ... */
-	char	   *operation;
-	long		http_status;	/* 0: no answer */
-	char	   *code;			/* the wire code, or the HTTP status */
-	char	   *message;
-	char	   *request_id;
-	int			attempts;
-	/*
-	 * "<service> <Operation> failed: <Code>: <Message> (HTTP <status>,
-	 * request id <id>)", control characters replaced, bounded in length.
-	 */
-	char	   *text;
-};
-
 void		aws_response_init(struct aws_response *resp);
 void		aws_response_clean_up(struct aws_response *resp);
-void		aws_error_init(struct aws_error *err);
-void		aws_error_clean_up(struct aws_error *err);
 
 /* Parse XML safely (see above); NULL if it is not a plain XML document. */
 xmlDoc	   *aws_xml_parse(const char *body, size_t len);

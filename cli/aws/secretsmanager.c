@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/util.h"
+#include "util.h"
 
 void
 aws_secret_value_clean_up(struct aws_secret_value *s)
@@ -17,11 +17,11 @@ aws_secret_value_clean_up(struct aws_secret_value *s)
 	free(s->name);
 	free(s->version_id);
 	if (s->secret_string)
-		wipe_free(s->secret_string);
+		aws_wipe_free(s->secret_string);
 	if (s->username)
-		wipe_free(s->username);
+		aws_wipe_free(s->username);
 	if (s->password)
-		wipe_free(s->password);
+		aws_wipe_free(s->password);
 	memset(s, 0, sizeof(*s));
 }
 

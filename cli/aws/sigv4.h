@@ -25,7 +25,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "credentials.h"
+#include "buf.h"
+#include "credentials_types.h"
 
 enum sigv4_status
 {
@@ -45,26 +46,11 @@ enum sigv4_form
 	SIGV4_FORM_QUERY			/* presigned: X-Amz-* query parameters */
 };
 
-struct sigv4_header
-{
-	const char *name;
-	const char *value;
-};
-
 /* A query parameter, not yet URI-encoded. */
 struct sigv4_param
 {
 	const char *name;
 	const char *value;
-};
-
-/* A growable byte buffer, always NUL-terminated; "failed" is sticky. */
-struct sigv4_buf
-{
-	char	   *data;
-	size_t		len;
-	size_t		cap;
-	bool		failed;
 };
 
 struct sigv4_request

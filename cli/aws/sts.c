@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/util.h"
+#include "util.h"
 
 enum aws_status
 aws_sts_get_caller_identity(struct aws_client *client,
@@ -35,10 +35,10 @@ aws_sts_get_caller_identity(struct aws_client *client,
 		aws_error_init(err);
 		err->status = AWS_ERR_RESPONSE;
 		err->service = aws_service_sts.id;
-		err->operation = xstrdup("GetCallerIdentity");
+		err->operation = aws_xstrdup("GetCallerIdentity");
 		err->http_status = resp.status;
-		err->message = xstrdup("the answer has no GetCallerIdentityResult/Account");
-		err->request_id = resp.request_id ? xstrdup(resp.request_id) : NULL;
+		err->message = aws_xstrdup("the answer has no GetCallerIdentityResult/Account");
+		err->request_id = resp.request_id ? aws_xstrdup(resp.request_id) : NULL;
 		err->attempts = resp.attempts;
 		aws_error_format(err);
 		aws_caller_identity_clean_up(out);

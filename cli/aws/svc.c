@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/util.h"
+#include "util.h"
 
 /* ------------------------------------------------------------------ */
 /* Lists, tags and answers                                             */
@@ -17,7 +17,7 @@
 void
 aws_strings_add(struct aws_strings *s, char *owned)
 {
-	char	  **bigger = xmalloc((s->n + 1) * sizeof(*bigger));
+	char	  **bigger = aws_xmalloc((s->n + 1) * sizeof(*bigger));
 
 	if (s->n)
 		memcpy(bigger, s->v, s->n * sizeof(*bigger));
@@ -63,10 +63,10 @@ aws_svc_bad_answer(const struct aws_service *svc, const char *operation,
 	aws_error_init(err);
 	err->status = AWS_ERR_RESPONSE;
 	err->service = svc->id;
-	err->operation = xstrdup(operation);
+	err->operation = aws_xstrdup(operation);
 	err->http_status = resp ? resp->status : 0;
-	err->message = str_printf("the answer has no %s", what);
-	err->request_id = resp && resp->request_id ? xstrdup(resp->request_id) : NULL;
+	err->message = aws_str_printf("the answer has no %s", what);
+	err->request_id = resp && resp->request_id ? aws_xstrdup(resp->request_id) : NULL;
 	err->attempts = resp ? resp->attempts : 0;
 	aws_error_format(err);
 	return AWS_ERR_RESPONSE;
@@ -173,7 +173,7 @@ aws_svc_xml_tags(const xmlNode *from, const char *list_path, const char *item,
 			continue;
 		}
 		aws_strings_add(&out->keys, k);
-		aws_strings_add(&out->values, v ? v : xstrdup(""));
+		aws_strings_add(&out->values, v ? v : aws_xstrdup(""));
 	}
 }
 
@@ -184,7 +184,7 @@ aws_svc_json_string(json_object *obj, const char *name)
 
 	if (obj && json_object_object_get_ex(obj, name, &v) &&
 		json_object_is_type(v, json_type_string))
-		return xstrdup(json_object_get_string(v));
+		return aws_xstrdup(json_object_get_string(v));
 	return NULL;
 }
 

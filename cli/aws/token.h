@@ -8,7 +8,7 @@
 
 #include <time.h>
 
-#include "credentials.h"
+#include "credentials_types.h"
 #include "sigv4.h"
 
 #define AWS_RDS_TOKEN_EXPIRES 900	/* seconds: tokens are valid 15 minutes */

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "cli/aws/credentials.h"
-#include "cli/msgs.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,15 +19,17 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct aws_credentials creds = {0};
+	struct aws_error err;
 	char	   *text = malloc(size + 1);
 
 	memcpy(text, data, size);
 	text[size] = '\0';
-	msgs_quiet = true;
-	if (aws_credentials_from_process_output("fuzz", text, size, &creds) < 0 &&
+	aws_error_init(&err);
+	if (aws_credentials_from_process_output("fuzz", text, size, &creds, &err) == AWS_OK &&
 		(creds.access_key_id == NULL || creds.secret_access_key == NULL))
 		abort();
 	aws_credentials_free(&creds);
+	aws_error_clean_up(&err);
 	free(text);
 	return 0;
 }

@@ -5,10 +5,7 @@
  *		aws_json_parse).  Must never crash, leak or hang.
  *
  * Build and run (from the top of the tree; runtime: libclang-rt-14-dev):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(xml2-config --cflags) \
- *      -o test/aws/fuzz_json_error test/aws/fuzz_json_error.c \
- *      cli/aws/response.c cli/aws/http.c cli/aws/sigv4.c cli/util.c cli/msgs.c \
- *      -lcurl -lxml2 -ljson-c -lcrypto
+ *   make test/aws/fuzz_json_error   (this file and cli/aws/libappdb_aws_fuzz.a)
  *   mkdir -p /tmp/fuzz-json && test/aws/fuzz_json_error -max_total_time=30 \
  *      -dict=test/aws/fuzz/json.dict /tmp/fuzz-json test/aws/fuzz/json_error
  *
@@ -21,6 +18,7 @@
 #include <string.h>
 
 #include "cli/aws/response.h"
+#include "cli/aws/sigv4.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

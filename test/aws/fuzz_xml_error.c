@@ -6,10 +6,7 @@
  *		or expand an entity.
  *
  * Build and run (from the top of the tree; runtime: libclang-rt-14-dev):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. $(xml2-config --cflags) \
- *      -o test/aws/fuzz_xml_error test/aws/fuzz_xml_error.c \
- *      cli/aws/response.c cli/aws/http.c cli/aws/sigv4.c cli/util.c cli/msgs.c \
- *      -lcurl -lxml2 -ljson-c -lcrypto
+ *   make test/aws/fuzz_xml_error   (this file and cli/aws/libappdb_aws_fuzz.a)
  *   mkdir -p /tmp/fuzz-xml && test/aws/fuzz_xml_error -max_total_time=30 \
  *      -dict=test/aws/fuzz/xml.dict /tmp/fuzz-xml test/aws/fuzz/xml_error
  *
@@ -22,6 +19,7 @@
 #include <libxml/parser.h>
 
 #include "cli/aws/response.h"
+#include "cli/aws/sigv4.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

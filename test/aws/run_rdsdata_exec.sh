@@ -37,7 +37,7 @@ fail() { echo "run_rdsdata_exec: $*" >&2; echo "rdsdata-exec: 0 passed, 1 failed
 
 bin="$root/test/aws/test_rdsdata_exec"
 ( cd "$root" && cc -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. $(xml2-config --cflags) ${RDSDATA_EXTRA_CFLAGS:-} \
-	-o "$bin" test/aws/test_rdsdata_exec.c cli/aws/?*.c core/?*.c cli/msgs.c cli/util.c \
+	-o "$bin" test/aws/test_rdsdata_exec.c cli/aws/?*.c cli/rdsdata_exec.c core/?*.c cli/msgs.c cli/util.c \
 	-lcurl -lxml2 -ljson-c -lcrypto ) || fail "build failed"
 
 cluster_start "$bindir" >/dev/null || fail "cluster_start failed"

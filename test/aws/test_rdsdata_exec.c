@@ -1,13 +1,13 @@
 /*
  * test/aws/test_rdsdata_exec.c
- *		The core's executor over the RDS Data API (cli/aws/rdsdata_exec.c)
+ *		The core's executor over the RDS Data API (cli/rdsdata_exec.c)
  *		against the test bed's Data API server on a real PostgreSQL
  *		(test/aws/run_rdsdata_exec.sh starts both and runs this).
  *
  * Build (from the repository root):
  *   cc -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. $(xml2-config --cflags) \
  *      -o test/aws/test_rdsdata_exec test/aws/test_rdsdata_exec.c \
- *      cli/aws/?*.c core/?*.c cli/msgs.c cli/util.c \
+ *      cli/aws/?*.c cli/rdsdata_exec.c core/?*.c cli/msgs.c cli/util.c \
  *      -lcurl -lxml2 -ljson-c -lcrypto
  *
  * Usage: test_rdsdata_exec ENDPOINT SECRET_ARN DATABASE PHASE
@@ -29,8 +29,8 @@
 #include <string.h>
 
 #include "cli/aws/rdsdata.h"
-#include "cli/aws/rdsdata_exec.h"
 #include "cli/aws/request.h"
+#include "cli/rdsdata_exec.h"
 #include "cli/util.h"
 #include "core/run.h"
 #include "test/unit.h"

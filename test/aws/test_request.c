@@ -5,14 +5,9 @@
  *		(moto behind test/aws/fault_proxy.py; test/aws/run_request.sh starts
  *		it and runs this).
  *
- * Build (from the top of the tree):
- *   cc -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. $(xml2-config --cflags) \
- *      -o test/aws/test_request test/aws/test_request.c \
- *      cli/aws/http.c cli/aws/retry.c cli/aws/request.c cli/aws/response.c \
- *      cli/aws/sts.c cli/aws/sigv4.c cli/msgs.c cli/util.c \
- *      -lcurl -lxml2 -ljson-c -lcrypto
- * add "-fsanitize=address,undefined -fno-sanitize-recover=all
- * -fno-omit-frame-pointer" for the sanitizer build.
+ * Build: make test/aws/test_request (or test_request_asan, with ASan and
+ * UBSan): this file and cli/aws/libappdb_aws.a alone, nothing of cli/ or
+ * core/.
  *
  * Run: test/aws/run_request.sh [binary]   (the bed's variables set), or
  *      test/aws/test_request --offline    (the tables only).
@@ -33,7 +28,7 @@
 #include "cli/aws/response.h"
 #include "cli/aws/retry.h"
 #include "cli/aws/sts.h"
-#include "cli/msgs.h"
+#include "cli/aws/util.h"
 #include "test/unit.h"
 
 static bool
@@ -1222,6 +1217,15 @@ test_refused(const struct aws_credentials *creds)
 	aws_client_free(c);
 }
 
+/* The client's traces, as appdb's --verbose prints them. */
+static void
+trace_to_stderr(enum aws_say kind, const char *msg, void *arg)
+{
+	(void) kind;
+	(void) arg;
+	fprintf(stderr, "%s\n", msg);
+}
+
 /* --verbose shows the requests, never the signature or the token. */
 static void
 test_verbose_secrets(const struct aws_credentials *creds)
@@ -1242,12 +1246,12 @@ test_verbose_secrets(const struct aws_credentials *creds)
 	c = bed_client(&temp, &h);
 	fflush(stderr);
 	dup2(fd, 2);
-	msgs_verbose = true;
+	aws_set_say(trace_to_stderr, NULL, true);
 	if (aws_sts_get_caller_identity(c, &id, &err) == AWS_OK)
 		aws_caller_identity_clean_up(&id);
 	else
 		aws_error_clean_up(&err);
-	msgs_verbose = false;
+	aws_set_say(NULL, NULL, false);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);

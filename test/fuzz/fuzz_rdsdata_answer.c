@@ -1,7 +1,7 @@
 /*
  * test/fuzz/fuzz_rdsdata_answer.c
  *		libFuzzer target: the RDS Data API's ExecuteStatement answers as the
- *		core reads them (rdsdata_answer_rows in cli/aws/rdsdata_exec.c: typed
+ *		core reads them (rdsdata_answer_rows in cli/rdsdata_exec.c: typed
  *		fields, arrays, NULLs, the column count).  Must never crash, leak or
  *		hang; every cell it gives is readable to its end.
  */
@@ -11,7 +11,7 @@
 
 #include <json-c/json.h>
 
-#include "cli/aws/rdsdata_exec.h"
+#include "cli/rdsdata_exec.h"
 #include "cli/util.h"
 #include "core/error.h"
 

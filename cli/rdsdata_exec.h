@@ -1,7 +1,7 @@
 /*
- * cli/aws/rdsdata_exec.h
+ * cli/rdsdata_exec.h
  *		The core's executor over the RDS Data API (ExecuteStatement in the
- *		caller's transaction), the twin of cli/pgexec.c.
+ *		caller's transaction), the twin of pgexec.c.
  *
  * The caller begins the transaction (aws_rdsdata_begin), sets
  * transaction_id, drives the core, then commits or rolls back.  The core's
@@ -17,11 +17,11 @@
  * failures of the call are APP_ERR_EXECUTOR, the database's own errors
  * APP_ERR_DATABASE with their SQLSTATE.
  */
-#ifndef APPDB_AWS_RDSDATA_EXEC_H
-#define APPDB_AWS_RDSDATA_EXEC_H
+#ifndef APPDB_RDSDATA_EXEC_H
+#define APPDB_RDSDATA_EXEC_H
 
+#include "aws/request.h"
 #include "core/exec.h"
-#include "request.h"
 
 struct rdsdata_exec_state
 {
@@ -49,4 +49,4 @@ char	   *rdsdata_named_params(const char *sql);
 int			rdsdata_answer_rows(json_object *answer, struct app_mem *mem, struct app_rows *rows,
 								struct app_error *err);
 
-#endif							/* APPDB_AWS_RDSDATA_EXEC_H */
+#endif							/* APPDB_RDSDATA_EXEC_H */

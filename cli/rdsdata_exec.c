@@ -1,5 +1,5 @@
 /*
- * cli/aws/rdsdata_exec.c
+ * cli/rdsdata_exec.c
  *		The core's executor over the RDS Data API (see rdsdata_exec.h).
  *
  * Values go out as named parameters, never quoted by hand.  A cell's text
@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/msgs.h"
-#include "cli/util.h"
-#include "rdsdata.h"
+#include "aws/rdsdata.h"
+#include "msgs.h"
+#include "util.h"
 
 static bool
 ident_char(char c)
