@@ -335,11 +335,20 @@ append_array_elem(struct tbuf *b, const char *s)
 static int	field_text(json_object *f, char **out);
 
 /* An ArrayValue as PostgreSQL's array text: {a,b,NULL}. */
+/* A JSON number: a double, or a whole number json-c reads as int. */
+static bool
+is_number(json_object *v)
+{
+	return json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int);
+}
+
 static int
 array_text(json_object *av, struct tbuf *b)
 {
 	static const char *const members[] = {"booleanValues", "longValues", "doubleValues",
 	"stringValues", "arrayValues"};
+	static const json_type member_types[] = {json_type_boolean, json_type_int, json_type_double,
+	json_type_string, json_type_object};
 	size_t		m,
 				i;
 
@@ -359,6 +368,9 @@ array_text(json_object *av, struct tbuf *b)
 				tbuf_append(b, ",");
 			if (e == NULL)
 				tbuf_append(b, "NULL");
+			else if (!json_object_is_type(e, member_types[m]) &&
+					 !(m == 2 && is_number(e)))
+				return -1;		/* not of the array's type */
 			else if (m == 0)
 				tbuf_append(b, json_object_get_boolean(e) ? "t" : "f");
 			else if (m == 4)
@@ -388,14 +400,31 @@ field_text(json_object *f, char **out)
 		return -1;
 	if (json_object_object_get_ex(f, "isNull", &v) && json_object_get_boolean(v))
 		return 0;
+	/* a value of another JSON type than its field's is an answer we cannot read */
 	if (json_object_object_get_ex(f, "booleanValue", &v))
+	{
+		if (!json_object_is_type(v, json_type_boolean))
+			return -1;
 		*out = xstrdup(json_object_get_boolean(v) ? "t" : "f");
+	}
 	else if (json_object_object_get_ex(f, "longValue", &v))
+	{
+		if (!json_object_is_type(v, json_type_int))
+			return -1;
 		*out = str_printf("%lld", (long long) json_object_get_int64(v));
+	}
 	else if (json_object_object_get_ex(f, "doubleValue", &v))
+	{
+		if (!is_number(v))
+			return -1;
 		*out = xstrdup(json_object_get_string(v));	/* the answer's own digits */
+	}
 	else if (json_object_object_get_ex(f, "stringValue", &v))
+	{
+		if (!json_object_is_type(v, json_type_string))
+			return -1;
 		*out = xstrdup(json_object_get_string(v));
+	}
 	else if (json_object_object_get_ex(f, "arrayValue", &v))
 	{
 		struct tbuf b = {0};
