@@ -106,7 +106,7 @@ run(const struct appdb_options *opts, char **argv)
 		/* an unknown --provider: env_config_configure says so */
 		return provider ? provider->configure(opts) : env_config_configure(opts, NULL);
 	}
-	if ((code = env_config_read(opts, &cfg)) >= 0)
+	if ((code = env_config_read(opts, &cfg)) != EXIT_GO_ON)
 		return code;
 #ifdef APPDB_WITHOUT_AWS
 	if (strcmp(cfg.provider, "aws") == 0)
@@ -117,7 +117,7 @@ run(const struct appdb_options *opts, char **argv)
 #endif
 	/* env_config_read accepts only the names of providers */
 	provider = find_provider(cfg.provider);
-	if (provider->check_options && (code = provider->check_options(opts)) >= 0)
+	if (provider->check_options && (code = provider->check_options(opts)) != EXIT_GO_ON)
 	{
 		env_config_free(&cfg);
 		return code;
@@ -128,7 +128,7 @@ run(const struct appdb_options *opts, char **argv)
 
 		code = env_lock(cfg.state_dir, name, &lock);
 		free(name);
-		if (code >= 0)
+		if (code != EXIT_GO_ON)
 		{
 			env_config_free(&cfg);
 			return code;
@@ -154,7 +154,7 @@ appdb_main(int argc, char **argv)
 	memcpy(given, argv, sizeof(char *) * ((size_t) argc + 1));
 	code = parse_options(argc, argv, &opts);
 
-	if (code >= 0)
+	if (code != EXIT_GO_ON)
 		;
 	else if (opts.help)
 	{

@@ -37,7 +37,7 @@ check_env_name(const char *what, const char *value)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
 			return usage_error("%s \"%s\" may hold only letters, digits, '-' and '_'", what, value);
-	return -1;
+	return EXIT_GO_ON;
 }
 
 char *
@@ -229,12 +229,12 @@ get_string(const char *where, struct json_object *obj, const char *key,
 	{
 		if (required)
 			return config_error(where, "key \"%s\" is missing", key);
-		return -1;
+		return EXIT_GO_ON;
 	}
 	if (!json_object_is_type(v, json_type_string))
 		return config_error(where, "key \"%s\" must be a string", key);
 	*out = xstrdup(json_object_get_string(v));
-	return -1;
+	return EXIT_GO_ON;
 }
 
 
@@ -332,7 +332,7 @@ validate_aws(const char *where, const struct env_config *cfg)
 		cfg->backup_schedule[strlen(cfg->backup_schedule) - 1] != ')' || strlen(cfg->backup_schedule) > 256)
 		return config_error(where, "key \"backup_schedule\": \"%s\" is not an AWS Backup schedule such as \"%s\"",
 							cfg->backup_schedule ? cfg->backup_schedule : "", ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
-	return -1;
+	return EXIT_GO_ON;
 }
 
 static int
@@ -341,11 +341,11 @@ get_number(const char *where, struct json_object *obj, const char *key, double *
 	struct json_object *v;
 
 	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
-		return -1;
+		return EXIT_GO_ON;
 	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
 		return config_error(where, "key \"%s\" must be a number", key);
 	*out = json_object_get_double(v);
-	return -1;
+	return EXIT_GO_ON;
 }
 
 static int
@@ -354,11 +354,11 @@ get_bool(const char *where, struct json_object *obj, const char *key, bool *out)
 	struct json_object *v;
 
 	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
-		return -1;
+		return EXIT_GO_ON;
 	if (!json_object_is_type(v, json_type_boolean))
 		return config_error(where, "key \"%s\" must be true or false", key);
 	*out = json_object_get_boolean(v);
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* An array of strings into a NULL-terminated malloc'd list. */
@@ -370,7 +370,7 @@ get_string_list(const char *where, struct json_object *obj, const char *key, cha
 				n;
 
 	if (!json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
-		return -1;
+		return EXIT_GO_ON;
 	if (!json_object_is_type(v, json_type_array))
 		return config_error(where, "key \"%s\" must be a list of strings", key);
 	n = json_object_array_length(v);
@@ -385,7 +385,7 @@ get_string_list(const char *where, struct json_object *obj, const char *key, cha
 			return config_error(where, "key \"%s\" must be a list of strings", key);
 		(*out)[i] = xstrdup(json_object_get_string(e));
 	}
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* The aws provider's keys, with their defaults. */
@@ -399,21 +399,21 @@ read_aws_keys(const char *where, struct json_object *root, struct env_config *cf
 	cfg->deletion_protection = true;
 	if (cfg->port == 0)
 		cfg->port = ENV_AWS_DEFAULT_PORT;
-	if ((rc = get_string(where, root, "region", &cfg->region, true)) >= 0 ||
-		(rc = get_string(where, root, "cluster_name", &cfg->cluster_name, true)) >= 0 ||
-		(rc = get_string(where, root, "engine_version", &cfg->engine_version, true)) >= 0 ||
-		(rc = get_number(where, root, "min_capacity", &cfg->min_capacity)) >= 0 ||
-		(rc = get_number(where, root, "max_capacity", &cfg->max_capacity)) >= 0 ||
-		(rc = get_string(where, root, "vpc_id", &cfg->vpc_id, false)) >= 0 ||
-		(rc = get_string(where, root, "vpc_tag", &cfg->vpc_tag, false)) >= 0 ||
-		(rc = get_string_list(where, root, "subnet_ids", &cfg->subnet_ids)) >= 0 ||
-		(rc = get_string(where, root, "subnet_tag", &cfg->subnet_tag, false)) >= 0 ||
-		(rc = get_bool(where, root, "deletion_protection", &cfg->deletion_protection)) >= 0 ||
-		(rc = get_string(where, root, "backup_schedule", &cfg->backup_schedule, false)) >= 0)
+	if ((rc = get_string(where, root, "region", &cfg->region, true)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "cluster_name", &cfg->cluster_name, true)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "engine_version", &cfg->engine_version, true)) != EXIT_GO_ON ||
+		(rc = get_number(where, root, "min_capacity", &cfg->min_capacity)) != EXIT_GO_ON ||
+		(rc = get_number(where, root, "max_capacity", &cfg->max_capacity)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "vpc_id", &cfg->vpc_id, false)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "vpc_tag", &cfg->vpc_tag, false)) != EXIT_GO_ON ||
+		(rc = get_string_list(where, root, "subnet_ids", &cfg->subnet_ids)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "subnet_tag", &cfg->subnet_tag, false)) != EXIT_GO_ON ||
+		(rc = get_bool(where, root, "deletion_protection", &cfg->deletion_protection)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "backup_schedule", &cfg->backup_schedule, false)) != EXIT_GO_ON)
 		return rc;
 	if (cfg->backup_schedule == NULL)
 		cfg->backup_schedule = xstrdup(ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /*
@@ -433,7 +433,7 @@ validate(const char *where, struct env_config *cfg)
 	if (strcmp(cfg->provider, "local") != 0 && strcmp(cfg->provider, "aws") != 0)
 		rc = config_error(where, "key \"provider\": \"%s\" is not a provider (use \"local\" or \"aws\")",
 						  cfg->provider);
-	else if (strcmp(cfg->provider, "aws") == 0 && (rc = validate_aws(where, cfg)) >= 0)
+	else if (strcmp(cfg->provider, "aws") == 0 && (rc = validate_aws(where, cfg)) != EXIT_GO_ON)
 		;
 	else if (app_config_build(&mem, roles, cfg->app_user, cfg->migrator_user,
 							  cfg->schema, cfg->auth, cfg->extensions, &err) != 0 ||
@@ -458,8 +458,8 @@ validate(const char *where, struct env_config *cfg)
 
 /*
  * Parse and check a config file's text into cfg (whose path is set);
- * want_env, when given, is the --env the file must be for.  Returns -1 or
- * an exit code, with the error reported against where.  Fuzzed by
+ * want_env, when given, is the --env the file must be for.  Returns
+ * EXIT_GO_ON or an exit code, with the error reported against where.  Fuzzed by
  * test/fuzz/fuzz_envconfig.c.
  */
 int
@@ -486,12 +486,12 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 							  (int) tok->char_offset);
 		json_tokener_free(tok);
 	}
-	if (rc < 0 && has_escaped_nul(text))
+	if (rc == EXIT_GO_ON && has_escaped_nul(text))
 	{
 		rc = config_error(where, "holds \\u0000, a NUL character, which no name or setting may contain");
 		hintf("remove it; PostgreSQL would cut the name at that point");
 	}
-	else if (rc < 0)
+	else if (rc == EXIT_GO_ON)
 	{
 		char	   *dup = duplicate_key(text);
 
@@ -502,14 +502,14 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 			free(dup);
 		}
 	}
-	if (rc >= 0)
+	if (rc != EXIT_GO_ON)
 		goto out;
 	if (!json_object_is_type(root, json_type_object))
 	{
 		rc = config_error(where, "must hold a JSON object");
 		goto out;
 	}
-	if ((rc = get_string(where, root, "provider", &cfg->provider, true)) >= 0)
+	if ((rc = get_string(where, root, "provider", &cfg->provider, true)) != EXIT_GO_ON)
 		goto out;
 	{
 		bool		aws = strcmp(cfg->provider, "aws") == 0;
@@ -528,17 +528,17 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 			goto out;
 		}
 	}
-	if ((rc = get_string(where, root, "app", &cfg->app, true)) >= 0 ||
-		(rc = get_string(where, root, "env", &cfg->env, true)) >= 0 ||
-		(rc = get_string(where, root, "database", &cfg->database, true)) >= 0 ||
-		(rc = get_string(where, root, "app_user", &cfg->app_user, true)) >= 0 ||
-		(rc = get_string(where, root, "migrator_user", &cfg->migrator_user, true)) >= 0 ||
-		(rc = get_string(where, root, "schema_name", &cfg->schema, true)) >= 0 ||
-		(rc = get_string(where, root, "auth", &cfg->auth, true)) >= 0 ||
-		(rc = get_string(where, root, "pg_bindir", &cfg->pg_bindir, false)) >= 0)
+	if ((rc = get_string(where, root, "app", &cfg->app, true)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "env", &cfg->env, true)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "database", &cfg->database, true)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "app_user", &cfg->app_user, true)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "migrator_user", &cfg->migrator_user, true)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "schema_name", &cfg->schema, true)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "auth", &cfg->auth, true)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "pg_bindir", &cfg->pg_bindir, false)) != EXIT_GO_ON)
 		goto out;
-	if ((rc = check_env_name("key \"app\"", cfg->app)) >= 0 ||
-		(rc = check_env_name("key \"env\"", cfg->env)) >= 0)
+	if ((rc = check_env_name("key \"app\"", cfg->app)) != EXIT_GO_ON ||
+		(rc = check_env_name("key \"env\"", cfg->env)) != EXIT_GO_ON)
 		goto out;
 	/* a file copied from another environment would act on that one */
 	if (want_env && strcmp(want_env, cfg->env) != 0)
@@ -569,7 +569,7 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 		}
 		cfg->port = (int) port;
 	}
-	if (strcmp(cfg->provider, "aws") == 0 && (rc = read_aws_keys(where, root, cfg)) >= 0)
+	if (strcmp(cfg->provider, "aws") == 0 && (rc = read_aws_keys(where, root, cfg)) != EXIT_GO_ON)
 		goto out;
 	rc = validate(where, cfg);
 out:
@@ -578,7 +578,7 @@ out:
 	return rc;
 }
 
-/* Read and check the config file that opts name.  Returns -1 or an exit code. */
+/* Read and check the config file that opts name.  Returns EXIT_GO_ON or an exit code. */
 int
 env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 {
@@ -595,8 +595,8 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 		if (opts->app == NULL || opts->env == NULL)
 			return usage_error("%s needs the environment: give --app and --env, or --config",
 							   command_name(opts->command));
-		if ((rc = check_env_name("--app", opts->app)) >= 0 ||
-			(rc = check_env_name("--env", opts->env)) >= 0)
+		if ((rc = check_env_name("--app", opts->app)) != EXIT_GO_ON ||
+			(rc = check_env_name("--env", opts->env)) != EXIT_GO_ON)
 			return rc;
 		cfg->path = default_config_path(opts->app, opts->env);
 	}
@@ -615,14 +615,14 @@ env_config_read(const struct appdb_options *opts, struct env_config *cfg)
 	}
 	rc = env_config_parse(where, text, opts->env, cfg);
 	free(text);
-	if (rc < 0)
+	if (rc == EXIT_GO_ON)
 		cfg->state_dir = env_state_dir(cfg->path, cfg->app, cfg->env);
 
 out:
 	free(where);
-	if (rc < 0 && opts->app && strcmp(opts->app, cfg->app) != 0)
+	if (rc == EXIT_GO_ON && opts->app && strcmp(opts->app, cfg->app) != 0)
 		warnf("--app %s differs from the config file's app \"%s\"; using the file's", opts->app, cfg->app);
-	if (rc >= 0)
+	if (rc != EXIT_GO_ON)
 		env_config_free(cfg);
 	return rc;
 }
@@ -640,7 +640,7 @@ refuse_aws_options(const struct appdb_options *o)
 
 	if (given)
 		return usage_error("option %s is for an aws environment; add --provider aws", given);
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* "a,b,c" into a NULL-terminated list; empty items are kept, and refused later. */
@@ -693,7 +693,7 @@ configure_aws(const struct appdb_options *o, const char *region, struct env_conf
 		hintf("give --cluster-name: 1 to 40 lower-case letters, digits and single hyphens, beginning with a letter");
 		return EXIT_USAGE;
 	}
-	return -1;
+	return EXIT_GO_ON;
 }
 
 static void
@@ -738,7 +738,7 @@ configure_verdict(const struct env_config *cfg, const char *old, const char *tex
 		hintf("give --force to overwrite it");
 		return EXIT_USAGE;
 	}
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* configure: write the config file, refusing to overwrite unless --force. */
@@ -754,13 +754,13 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 
 	if (opts->app == NULL || opts->env == NULL)
 		return usage_error("configure needs --app and --env");
-	if ((rc = check_env_name("--app", opts->app)) >= 0 ||
-		(rc = check_env_name("--env", opts->env)) >= 0)
+	if ((rc = check_env_name("--app", opts->app)) != EXIT_GO_ON ||
+		(rc = check_env_name("--env", opts->env)) != EXIT_GO_ON)
 		return rc;
 	if (opts->provider && strcmp(opts->provider, "local") != 0 && strcmp(opts->provider, "aws") != 0)
 		return usage_error("invalid --provider \"%s\": use local or aws", opts->provider);
 	aws = opts->provider && strcmp(opts->provider, "aws") == 0;
-	if (!aws && (rc = refuse_aws_options(opts)) >= 0)
+	if (!aws && (rc = refuse_aws_options(opts)) != EXIT_GO_ON)
 		return rc;
 	if (aws && opts->pg_bindir)
 		return usage_error("option --pg-bindir is the local provider's; an aws environment runs on Aurora");
@@ -778,10 +778,10 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 	cfg.port = opts->port;
 	if (aws)
 	{
-		if ((rc = configure_aws(opts, aws_region, &cfg)) >= 0)
+		if ((rc = configure_aws(opts, aws_region, &cfg)) != EXIT_GO_ON)
 			goto out;
 	}
-	if ((rc = validate("configure", &cfg)) >= 0)
+	if ((rc = validate("configure", &cfg)) != EXIT_GO_ON)
 		goto out;
 
 	root = json_object_new_object();
@@ -806,17 +806,17 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 
 	/* decided without the lock, so that bad input leaves no trace; again under it */
 	old = read_file(cfg.path);
-	if ((rc = configure_verdict(&cfg, old, text, opts->force)) < 0)
+	if ((rc = configure_verdict(&cfg, old, text, opts->force)) == EXIT_GO_ON)
 	{
 		struct env_lock lock;
 		char	   *name = str_printf("%s-%s", cfg.app, cfg.env);
 
 		cfg.state_dir = env_state_dir(cfg.path, cfg.app, cfg.env);
-		if ((rc = env_lock(cfg.state_dir, name, &lock)) < 0)
+		if ((rc = env_lock(cfg.state_dir, name, &lock)) == EXIT_GO_ON)
 		{
 			free(old);
 			old = read_file(cfg.path);
-			if ((rc = configure_verdict(&cfg, old, text, opts->force)) >= 0)
+			if ((rc = configure_verdict(&cfg, old, text, opts->force)) != EXIT_GO_ON)
 				;
 			else if (write_file_atomic(cfg.path, text, 0644) != 0)
 			{

@@ -142,7 +142,7 @@ env_lock(const char *state_dir, const char *name, struct env_lock *lk)
 			if (waited)
 				notef("the other appdb command on %s has finished; going on", name);
 			lk->fd = fd;
-			return -1;
+			return EXIT_GO_ON;
 		}
 		if (fd >= 0 && errno != EWOULDBLOCK && errno != EINTR)
 		{

@@ -198,7 +198,7 @@ parse_port(const char *s, int *out)
 	if (*s == '\0' || *end != '\0' || v < 1 || v > 65535)
 		return usage_error("invalid port \"%s\": give a number from 1 to 65535", s);
 	*out = (int) v;
-	return -1;
+	return EXIT_GO_ON;
 }
 
 static int
@@ -210,7 +210,7 @@ parse_count(const char *option, const char *s, long lo, long hi, int *out)
 	if (*s == '\0' || *end != '\0' || v < lo || v > hi)
 		return usage_error("invalid %s \"%s\": give a whole number from %ld to %ld", option, s, lo, hi);
 	*out = (int) v;
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* Serverless v2 capacity units; the range is checked with the config. */
@@ -223,7 +223,7 @@ parse_acu(const char *option, const char *s, double *out)
 	if (*s == '\0' || *end != '\0' || !(v >= 0 && v <= 256))
 		return usage_error("invalid %s \"%s\": give capacity units such as 0.5 or 4", option, s);
 	*out = v;
-	return -1;
+	return EXIT_GO_ON;
 }
 
 static void
@@ -240,7 +240,7 @@ parse_command(char **words, int n, struct appdb_options *opts)
 	int			i;
 
 	if (n == 0)
-		return opts->help || opts->version ? -1 :
+		return opts->help || opts->version ? EXIT_GO_ON :
 			usage_error("no command given");
 	for (i = 0; commands[i].name; i++)
 	{
@@ -252,7 +252,7 @@ parse_command(char **words, int n, struct appdb_options *opts)
 			if (n > 1)
 				return usage_error("unexpected argument \"%s\" after %s", words[1], name);
 			opts->command = commands[i].command;
-			return -1;
+			return EXIT_GO_ON;
 		}
 		if (space && strncmp(words[0], name, (size_t) (space - name)) == 0 &&
 			words[0][space - name] == '\0')
@@ -260,7 +260,7 @@ parse_command(char **words, int n, struct appdb_options *opts)
 			if (n < 2)
 			{
 				if (opts->help)
-					return -1;
+					return EXIT_GO_ON;
 				return usage_error("\"%s\" needs a subcommand: setup, plan or check", words[0]);
 			}
 			if (strcmp(words[1], space + 1) == 0)
@@ -268,7 +268,7 @@ parse_command(char **words, int n, struct appdb_options *opts)
 				if (n > 2)
 					return usage_error("unexpected argument \"%s\" after %s", words[2], name);
 				opts->command = commands[i].command;
-				return -1;
+				return EXIT_GO_ON;
 			}
 		}
 	}
@@ -369,7 +369,7 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 			case OPT_AUTH: set_string(&opts->auth, optarg); break;
 			case OPT_EXTENSIONS: set_string(&opts->extensions, optarg); break;
 			case OPT_PORT:
-				if ((rc = parse_port(optarg, &opts->port)) >= 0)
+				if ((rc = parse_port(optarg, &opts->port)) != EXIT_GO_ON)
 					return rc;
 				break;
 			case OPT_FORCE: opts->force = true; break;
@@ -396,11 +396,11 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 			case OPT_CLUSTER_NAME: set_string(&opts->cluster_name, optarg); break;
 			case OPT_ENGINE_VERSION: set_string(&opts->engine_version, optarg); break;
 			case OPT_MIN_CAPACITY:
-				if ((rc = parse_acu("--min-capacity", optarg, &opts->min_capacity)) >= 0)
+				if ((rc = parse_acu("--min-capacity", optarg, &opts->min_capacity)) != EXIT_GO_ON)
 					return rc;
 				break;
 			case OPT_MAX_CAPACITY:
-				if ((rc = parse_acu("--max-capacity", optarg, &opts->max_capacity)) >= 0)
+				if ((rc = parse_acu("--max-capacity", optarg, &opts->max_capacity)) != EXIT_GO_ON)
 					return rc;
 				break;
 			case OPT_VPC_ID: set_string(&opts->vpc_id, optarg); break;
@@ -417,11 +417,11 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 				break;
 			case OPT_BACKUP_SCHEDULE: set_string(&opts->backup_schedule, optarg); break;
 			case OPT_WAIT_DELAY:
-				if ((rc = parse_count("--wait-delay", optarg, 0, 3600, &opts->wait_delay)) >= 0)
+				if ((rc = parse_count("--wait-delay", optarg, 0, 3600, &opts->wait_delay)) != EXIT_GO_ON)
 					return rc;
 				break;
 			case OPT_WAIT_MAX_ATTEMPTS:
-				if ((rc = parse_count("--wait-max-attempts", optarg, 1, 10000, &opts->wait_max_attempts)) >= 0)
+				if ((rc = parse_count("--wait-max-attempts", optarg, 1, 10000, &opts->wait_max_attempts)) != EXIT_GO_ON)
 					return rc;
 				break;
 			case OPT_LIFT_DELETION_PROTECTION: opts->lift_deletion_protection = true; break;
@@ -430,16 +430,16 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 		}
 	}
 
-	if ((rc = parse_command(argv, n, opts)) >= 0)
+	if ((rc = parse_command(argv, n, opts)) != EXIT_GO_ON)
 		return rc;
 	if (opts->help || opts->version)
-		return -1;
+		return EXIT_GO_ON;
 	for (i = 0; option_defs[i].name; i++)
 		if (given[i] && option_defs[i].commands != GLOBAL &&
 			!(option_defs[i].commands & BIT(opts->command)))
 			return usage_error("option --%s does not apply to %s",
 							   option_defs[i].name, command_name(opts->command));
-	return -1;
+	return EXIT_GO_ON;
 }
 
 void

@@ -100,7 +100,7 @@ struct appdb_options
 	char	   *username;
 };
 
-/* Parse argv into opts; returns -1 to go on, else the exit code. */
+/* Parse argv into opts; returns EXIT_GO_ON, else the exit code. */
 int			parse_options(int argc, char **argv, struct appdb_options *opts);
 void		free_options(struct appdb_options *opts);
 void		print_help(enum appdb_command command);

@@ -18,7 +18,7 @@ struct provider
 	const char *name;			/* the config file's "provider" */
 	/* configure --provider NAME: write the environment's config file */
 	int			(*configure) (const struct appdb_options *opts);
-	/* refuse another provider's options: -1, else the exit code (NULL: none to refuse) */
+	/* refuse another provider's options: EXIT_GO_ON, else the exit code (NULL: none to refuse) */
 	int			(*check_options) (const struct appdb_options *opts);
 	provider_op plan;			/* what provision would do, changing nothing */
 	provider_op provision;

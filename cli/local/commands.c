@@ -34,7 +34,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	bool		fresh = false;	/* the data's home was made just now */
 	bool		gone;
 
-	if ((rc = local_load(cfg, &e)) >= 0)
+	if ((rc = local_load(cfg, &e)) != EXIT_GO_ON)
 		goto out;
 	bindir = choose_bindir(opts, cfg);
 	if (e.exists && (opts->pg_bindir || cfg->pg_bindir) && bindir &&
@@ -47,13 +47,13 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	}
 	if (!e.exists)
 	{
-		if ((rc = check_bindir(bindir, &major)) >= 0)
+		if ((rc = check_bindir(bindir, &major)) != EXIT_GO_ON)
 			goto out;
 		e.bindir = xstrdup(bindir);
 		e.major = major;
 		e.port = cfg->port ? cfg->port : free_port();
 		/* a taken port is found before anything is made */
-		if (e.port > 0 && (rc = check_port(e.port)) >= 0)
+		if (e.port > 0 && (rc = check_port(e.port)) != EXIT_GO_ON)
 			goto out;
 		if (e.port <= 0 || make_data_home(&e, cfg) != 0 || local_save(&e) != 0)
 		{
@@ -68,7 +68,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	else
 	{
 		/* nothing is used or deleted before it is known to be ours */
-		if ((rc = check_own(&e, cfg, &gone)) >= 0)
+		if ((rc = check_own(&e, cfg, &gone)) != EXIT_GO_ON)
 			goto out;
 		if (access(e.bindir, X_OK) != 0)
 		{
@@ -84,7 +84,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 		}
 		if (cfg->port && cfg->port != e.port)
 		{
-			if ((rc = move_port(&e, cfg->port)) >= 0)
+			if ((rc = move_port(&e, cfg->port)) != EXIT_GO_ON)
 				goto out;
 			changes++;
 		}
@@ -116,7 +116,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	}
 	if (!server_running(&e))
 	{
-		if ((rc = check_port(e.port)) >= 0)
+		if ((rc = check_port(e.port)) != EXIT_GO_ON)
 			goto out;
 		if (server_start(&e) != 0)
 		{
@@ -157,12 +157,12 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 	int			rc;
 	bool		gone;
 
-	if ((rc = local_load(cfg, &e)) >= 0)
+	if ((rc = local_load(cfg, &e)) != EXIT_GO_ON)
 		return rc;
 	bindir = choose_bindir(opts, cfg);
 	if (!e.exists)
 	{
-		if ((rc = check_bindir(bindir, &major)) < 0)
+		if ((rc = check_bindir(bindir, &major)) == EXIT_GO_ON)
 		{
 			printf("create: a PostgreSQL %d cluster from %s, in %s\n", major, bindir,
 				   running_as_root() ? "/var/tmp (run by an unprivileged OS user)" : e.state_dir);
@@ -182,7 +182,7 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 			   e.major, e.bindir, bindir);
 		rc = EXIT_USAGE;
 	}
-	else if ((rc = check_own(&e, cfg, &gone)) < 0)
+	else if ((rc = check_own(&e, cfg, &gone)) == EXIT_GO_ON)
 	{
 		int			port = cfg->port ? cfg->port : e.port;
 
@@ -221,7 +221,7 @@ require_cluster(const struct env_config *cfg, struct local_env *e)
 {
 	int			rc = local_load(cfg, e);
 
-	if (rc >= 0)
+	if (rc != EXIT_GO_ON)
 		return rc;
 	if (!e->exists)
 	{
@@ -229,7 +229,7 @@ require_cluster(const struct env_config *cfg, struct local_env *e)
 		hintf("run \"appdb provision\" first");
 		return EXIT_USAGE;
 	}
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* check --login: role logs in with its password (a roles_login callback). */
@@ -271,7 +271,7 @@ local_roles(const struct appdb_options *opts, const struct env_config *cfg)
 	PGconn	   *master;
 	int			rc;
 
-	if ((rc = require_cluster(cfg, &e)) >= 0)
+	if ((rc = require_cluster(cfg, &e)) != EXIT_GO_ON)
 		return rc;
 	if ((master = local_connect(&e, MASTER_USER, cfg->database)) == NULL)
 	{
@@ -347,7 +347,7 @@ local_url(const struct appdb_options *opts, const struct env_config *cfg)
 	char	   *url;
 	int			rc;
 
-	if ((rc = require_cluster(cfg, &e)) >= 0)
+	if ((rc = require_cluster(cfg, &e)) != EXIT_GO_ON)
 		return rc;
 	url = connection_url(&e, cfg, role, &user);
 	if (!pgpass_has(&e, user))
@@ -395,7 +395,7 @@ local_status(const struct appdb_options *opts, const struct env_config *cfg)
 	int			rc;
 	struct json_object *obj;
 
-	if ((rc = local_load(cfg, &e)) >= 0)
+	if ((rc = local_load(cfg, &e)) != EXIT_GO_ON)
 		return rc;
 	running = e.exists && server_running(&e);
 	missing = e.exists && !running && access(e.data_dir, F_OK) != 0 && errno == ENOENT;
@@ -438,7 +438,7 @@ local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 	bool		gone = false;
 	bool		found;
 
-	if ((rc = local_read(cfg, &e)) >= 0)
+	if ((rc = local_read(cfg, &e)) != EXIT_GO_ON)
 	{
 		local_env_free(&e);
 		return rc;
@@ -454,7 +454,7 @@ local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 	if (e.damaged)
 		warnf("%s is damaged (%s); removing what this environment's marker proves its own",
 			  e.state_path, e.damaged);
-	else if (!found && (rc = check_own(&e, cfg, &gone)) >= 0)
+	else if (!found && (rc = check_own(&e, cfg, &gone)) != EXIT_GO_ON)
 	{
 		local_env_free(&e);
 		return rc;
@@ -530,7 +530,7 @@ local_check_options(const struct appdb_options *opts)
 
 	if (given)
 		return usage_error("option %s is for an aws environment; this one is local", given);
-	return -1;
+	return EXIT_GO_ON;
 }
 
 const struct provider local_provider = {

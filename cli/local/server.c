@@ -237,7 +237,8 @@ write_server_file(const struct local_env *e, const char *path, const char *text,
 
 /*
  * Whether the server may listen on 127.0.0.1:port: nothing else does, and
- * the server's OS user may bind it.  -1 if so, else the exit code, reported.
+ * the server's OS user may bind it.  EXIT_GO_ON if so, else the exit code,
+ * reported.
  */
 int
 check_port(int port)
@@ -263,7 +264,7 @@ check_port(int port)
 		close(fd);
 	/* as root we may bind any port, but the server's unprivileged OS user may not */
 	if (err == 0 && (port >= lowest || !running_as_root()))
-		return -1;
+		return EXIT_GO_ON;
 	if (err == EADDRINUSE)
 		errorf("port %d on 127.0.0.1 is taken by another program", port);
 	else if (err == 0 || err == EACCES)
@@ -335,7 +336,7 @@ check_bindir(const char *bindir, int *major)
 		errorf("%s holds PostgreSQL %d; appdb supports 13 and later", bindir, *major);
 		return EXIT_USAGE;
 	}
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* A TCP port on 127.0.0.1 that nothing listens on now. */
@@ -592,7 +593,7 @@ move_port(struct local_env *e, int port)
 	int			old = e->port;
 	int			rc;
 
-	if ((rc = check_port(port)) >= 0)
+	if ((rc = check_port(port)) != EXIT_GO_ON)
 		return rc;
 	if (server_running(e) && server_stop(e) != 0)
 	{
@@ -603,5 +604,5 @@ move_port(struct local_env *e, int port)
 	e->port = port;
 	if ((cluster_ready(e) && configure_cluster(e) != 0) || local_save(e) != 0)
 		return EXIT_FAILURE_REMOTE;
-	return -1;
+	return EXIT_GO_ON;
 }

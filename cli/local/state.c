@@ -129,11 +129,11 @@ local_read(const struct env_config *cfg, struct local_env *e)
 		return EXIT_FAILURE_REMOTE;
 	text = read_file(e->state_path);
 	if (text == NULL)
-		return errno == ENOENT ? -1 :
+		return errno == ENOENT ? EXIT_GO_ON :
 			(errorf("cannot read %s: %s", e->state_path, strerror(errno)), EXIT_FAILURE_REMOTE);
 	local_state_parse(text, e);
 	free(text);
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* local_read, where a damaged state.json is an error. */
@@ -142,13 +142,13 @@ local_load(const struct env_config *cfg, struct local_env *e)
 {
 	int			rc = local_read(cfg, e);
 
-	if (rc < 0 && e->damaged)
+	if (rc == EXIT_GO_ON && e->damaged)
 	{
 		errorf("%s is damaged (%s)", e->state_path, e->damaged);
 		hintf("\"appdb destroy\" removes what is provably this environment's (its marked data directory) and its state, and names what it leaves");
 		rc = EXIT_FAILURE_REMOTE;
 	}
-	if (rc >= 0)
+	if (rc != EXIT_GO_ON)
 		local_env_free(e);
 	return rc;
 }
@@ -323,8 +323,8 @@ adopt_older(struct local_env *e, const struct env_config *cfg)
 
 /*
  * Whether the directories state.json names are the ones appdb made for this
- * environment, before anything there is used or deleted.  Returns -1 when
- * they are (*gone: the data's directory is no longer there), else the exit
+ * environment, before anything there is used or deleted.  Returns EXIT_GO_ON
+ * when they are (*gone: the data's directory is no longer there), else the exit
  * code with the error reported, nothing changed.
  */
 int
@@ -350,7 +350,7 @@ check_own(struct local_env *e, const struct env_config *cfg, bool *gone)
 		why = owner_mismatch(home, cfg, e->state_dir, e->token, NULL);
 	free(want_data);
 	if (why == NULL)
-		return -1;
+		return EXIT_GO_ON;
 	errorf("%s names %s as this environment's data, which appdb did not make for it (%s); nothing changed",
 		   e->state_path, e->data_parent ? e->data_parent : e->data_dir, why);
 	hintf("appdb uses and deletes only directories it made and marked: restore the state.json appdb wrote; "
