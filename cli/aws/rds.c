@@ -1,9 +1,12 @@
 /*
  * cli/aws/rds.c
- *		RDS calls (see rds.h), and the small helpers every service module
- *		shares.  Answers are read with response.c's XML helpers.
+ *		RDS calls (see rds.h): clusters, cluster parameter groups, DB subnet
+ *		groups and cluster snapshots, and the request pieces the RDS files
+ *		share (rds_int.h); the DB instance calls are rds_instance.c's.
+ *		Answers are read with response.c's XML helpers.
  */
 #include "rds.h"
+#include "rds_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,15 +18,15 @@
 /* Request pieces                                                      */
 /* ------------------------------------------------------------------ */
 
-static void
-add_opt(struct aws_params *p, const char *name, const char *value)
+void
+rds_add_opt(struct aws_params *p, const char *name, const char *value)
 {
 	if (value)
 		aws_params_add(p, name, value);
 }
 
-static void
-add_flag(struct aws_params *p, const char *name, enum aws_flag f)
+void
+rds_add_flag(struct aws_params *p, const char *name, enum aws_flag f)
 {
 	if (f != AWS_FLAG_UNSET)
 		aws_params_add_bool(p, name, f == AWS_FLAG_TRUE);
@@ -50,8 +53,8 @@ add_list(struct aws_params *p, const char *name, const char *item,
 }
 
 /* RDS tags: Tags.Tag.N.Key / .Value. */
-static void
-add_tags(struct aws_params *p, const struct aws_tag *tags, size_t n)
+void
+rds_add_tags(struct aws_params *p, const struct aws_tag *tags, size_t n)
 {
 	size_t		i;
 
@@ -76,7 +79,6 @@ add_scaling(struct aws_params *p, double min, double max)
 /* ------------------------------------------------------------------ */
 
 static const char *const cluster_not_found[] = {"DBClusterNotFoundFault", NULL};
-static const char *const instance_not_found[] = {"DBInstanceNotFound", NULL};
 static const char *const pgroup_not_found[] = {"DBParameterGroupNotFound",
 "DBClusterParameterGroupNotFound", NULL};
 static const char *const subnet_group_not_found[] = {"DBSubnetGroupNotFoundFault", NULL};
@@ -187,17 +189,17 @@ aws_rds_create_db_cluster(struct aws_client *client,
 	memset(out, 0, sizeof(*out));
 	aws_params_init(&p);
 	aws_params_add(&p, "DBClusterIdentifier", s->identifier);
-	add_opt(&p, "Engine", s->engine);
-	add_opt(&p, "EngineVersion", s->engine_version);
-	add_opt(&p, "EngineMode", s->engine_mode);
-	add_opt(&p, "DatabaseName", s->database_name);
+	rds_add_opt(&p, "Engine", s->engine);
+	rds_add_opt(&p, "EngineVersion", s->engine_version);
+	rds_add_opt(&p, "EngineMode", s->engine_mode);
+	rds_add_opt(&p, "DatabaseName", s->database_name);
 	if (s->port)
 		aws_params_add_int(&p, "Port", s->port);
-	add_opt(&p, "MasterUsername", s->master_username);
+	rds_add_opt(&p, "MasterUsername", s->master_username);
 	if (s->manage_master_user_password)
 		aws_params_add_bool(&p, "ManageMasterUserPassword", true);
 	aws_params_add_bool(&p, "StorageEncrypted", s->storage_encrypted);
-	add_opt(&p, "KmsKeyId", s->kms_key_id);
+	rds_add_opt(&p, "KmsKeyId", s->kms_key_id);
 	aws_params_add_bool(&p, "EnableIAMDatabaseAuthentication",
 						s->iam_database_authentication);
 	add_list(&p, "EnableCloudwatchLogsExports", "member",
@@ -206,14 +208,14 @@ aws_rds_create_db_cluster(struct aws_client *client,
 	aws_params_add_bool(&p, "DeletionProtection", s->deletion_protection);
 	if (s->enable_http_endpoint)
 		aws_params_add_bool(&p, "EnableHttpEndpoint", true);
-	add_opt(&p, "DBClusterParameterGroupName", s->parameter_group);
-	add_opt(&p, "DBSubnetGroupName", s->subnet_group);
+	rds_add_opt(&p, "DBClusterParameterGroupName", s->parameter_group);
+	rds_add_opt(&p, "DBSubnetGroupName", s->subnet_group);
 	add_list(&p, "VpcSecurityGroupIds", "VpcSecurityGroupId",
 			 s->vpc_security_group_ids, s->n_vpc_security_group_ids);
 	if (s->backup_retention_period)
 		aws_params_add_int(&p, "BackupRetentionPeriod", s->backup_retention_period);
 	add_scaling(&p, s->min_capacity, s->max_capacity);
-	add_tags(&p, s->tags, s->ntags);
+	rds_add_tags(&p, s->tags, s->ntags);
 	st = cluster_call(client, "CreateDBCluster", &p, out, err);
 	aws_params_free(&p);
 	return st;
@@ -258,12 +260,12 @@ aws_rds_modify_db_cluster(struct aws_client *client,
 	aws_params_init(&p);
 	aws_params_add(&p, "DBClusterIdentifier", ch->identifier);
 	aws_params_add_bool(&p, "ApplyImmediately", true);
-	add_flag(&p, "DeletionProtection", ch->deletion_protection);
-	add_flag(&p, "EnableIAMDatabaseAuthentication", ch->iam_database_authentication);
-	add_flag(&p, "EnableHttpEndpoint", ch->enable_http_endpoint);
+	rds_add_flag(&p, "DeletionProtection", ch->deletion_protection);
+	rds_add_flag(&p, "EnableIAMDatabaseAuthentication", ch->iam_database_authentication);
+	rds_add_flag(&p, "EnableHttpEndpoint", ch->enable_http_endpoint);
 	add_scaling(&p, ch->min_capacity, ch->max_capacity);
-	add_opt(&p, "DBClusterParameterGroupName", ch->parameter_group);
-	add_opt(&p, "EngineVersion", ch->engine_version);
+	rds_add_opt(&p, "DBClusterParameterGroupName", ch->parameter_group);
+	rds_add_opt(&p, "EngineVersion", ch->engine_version);
 	if (ch->allow_major_version_upgrade)
 		aws_params_add_bool(&p, "AllowMajorVersionUpgrade", true);
 	add_list(&p, "VpcSecurityGroupIds", "VpcSecurityGroupId",
@@ -274,9 +276,9 @@ aws_rds_modify_db_cluster(struct aws_client *client,
 }
 
 /* A call whose answer is only needed to have succeeded. */
-static enum aws_status
-plain_call(struct aws_client *client, const char *op, const struct aws_params *p,
-		   struct aws_error *err)
+enum aws_status
+rds_plain_call(struct aws_client *client, const char *op, const struct aws_params *p,
+			   struct aws_error *err)
 {
 	struct aws_response resp;
 	enum aws_status st = aws_call_query(client, &aws_service_rds, op, p, &resp, err);
@@ -300,7 +302,7 @@ aws_rds_delete_db_cluster(struct aws_client *client, const char *identifier,
 		aws_params_add(&p, "FinalDBSnapshotIdentifier", final_snapshot);
 	else
 		aws_params_add_bool(&p, "SkipFinalSnapshot", true);
-	st = plain_call(client, "DeleteDBCluster", &p, err);
+	st = rds_plain_call(client, "DeleteDBCluster", &p, err);
 	aws_params_free(&p);
 	return aws_svc_not_found_ok(st, err, cluster_not_found, found);
 }
@@ -324,220 +326,6 @@ aws_rds_enable_http_endpoint(struct aws_client *client, const char *cluster_arn,
 								"HttpEndpointEnabled");
 	aws_response_clean_up(&resp);
 	return AWS_OK;
-}
-
-/* ------------------------------------------------------------------ */
-/* Instances                                                           */
-/* ------------------------------------------------------------------ */
-
-void
-aws_rds_instance_clean_up(struct aws_rds_instance *i)
-{
-	free(i->identifier);
-	free(i->arn);
-	free(i->resource_id);
-	free(i->status);
-	free(i->instance_class);
-	free(i->cluster_identifier);
-	free(i->engine);
-	free(i->address);
-	free(i->monitoring_role_arn);
-	aws_tag_list_clean_up(&i->tags);
-	memset(i, 0, sizeof(*i));
-}
-
-void
-aws_rds_instance_list_clean_up(struct aws_rds_instance_list *l)
-{
-	size_t		i;
-
-	for (i = 0; i < l->n; i++)
-		aws_rds_instance_clean_up(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static void
-read_instance(const xmlNode *n, struct aws_rds_instance *out)
-{
-	out->found = true;
-	out->identifier = aws_xml_path_text(n, "DBInstanceIdentifier");
-	out->arn = aws_xml_path_text(n, "DBInstanceArn");
-	out->resource_id = aws_xml_path_text(n, "DbiResourceId");
-	out->status = aws_xml_path_text(n, "DBInstanceStatus");
-	out->instance_class = aws_xml_path_text(n, "DBInstanceClass");
-	out->cluster_identifier = aws_xml_path_text(n, "DBClusterIdentifier");
-	out->engine = aws_xml_path_text(n, "Engine");
-	out->address = aws_xml_path_text(n, "Endpoint/Address");
-	out->port = (int) aws_svc_xml_long(n, "Endpoint/Port");
-	out->monitoring_interval = (int) aws_svc_xml_long(n, "MonitoringInterval");
-	out->monitoring_role_arn = aws_xml_path_text(n, "MonitoringRoleArn");
-	out->auto_minor_version_upgrade = aws_svc_xml_bool(n, "AutoMinorVersionUpgrade");
-	out->publicly_accessible = aws_svc_xml_bool(n, "PubliclyAccessible");
-	aws_svc_xml_tags(n, "TagList", "Tag", "Key", "Value", &out->tags);
-}
-
-/* A call whose result is <OpResult><DBInstance>. */
-static enum aws_status
-instance_call(struct aws_client *client, const char *op, const struct aws_params *p,
-			  struct aws_rds_instance *out, struct aws_error *err)
-{
-	struct aws_response resp;
-	enum aws_status st;
-	xmlNode    *n;
-
-	st = aws_call_query(client, &aws_service_rds, op, p, &resp, err);
-	if (st != AWS_OK)
-		return st;
-	n = aws_xml_path(aws_xml_result(&resp, op), "DBInstance");
-	if (n == NULL)
-		st = aws_svc_bad_answer(&aws_service_rds, op, &resp, "DBInstance", err);
-	else
-		read_instance(n, out);
-	aws_response_clean_up(&resp);
-	return st;
-}
-
-enum aws_status
-aws_rds_create_db_instance(struct aws_client *client,
-						   const struct aws_rds_instance_spec *s,
-						   struct aws_rds_instance *out, struct aws_error *err)
-{
-	struct aws_params p;
-	enum aws_status st;
-
-	memset(out, 0, sizeof(*out));
-	aws_params_init(&p);
-	aws_params_add(&p, "DBInstanceIdentifier", s->identifier);
-	add_opt(&p, "DBClusterIdentifier", s->cluster_identifier);
-	add_opt(&p, "DBInstanceClass", s->instance_class);
-	add_opt(&p, "Engine", s->engine);
-	if (s->monitoring_interval)
-		aws_params_add_int(&p, "MonitoringInterval", s->monitoring_interval);
-	add_opt(&p, "MonitoringRoleArn", s->monitoring_role_arn);
-	add_flag(&p, "AutoMinorVersionUpgrade", s->auto_minor_version_upgrade);
-	add_flag(&p, "PubliclyAccessible", s->publicly_accessible);
-	add_tags(&p, s->tags, s->ntags);
-	st = instance_call(client, "CreateDBInstance", &p, out, err);
-	aws_params_free(&p);
-	return st;
-}
-
-enum aws_status
-aws_rds_modify_db_instance(struct aws_client *client,
-						   const struct aws_rds_instance_changes *ch,
-						   struct aws_rds_instance *out, struct aws_error *err)
-{
-	struct aws_params p;
-	enum aws_status st;
-
-	memset(out, 0, sizeof(*out));
-	aws_params_init(&p);
-	aws_params_add(&p, "DBInstanceIdentifier", ch->identifier);
-	aws_params_add_bool(&p, "ApplyImmediately", true);
-	if (ch->monitoring_interval >= 0)
-		aws_params_add_int(&p, "MonitoringInterval", ch->monitoring_interval);
-	add_opt(&p, "MonitoringRoleArn", ch->monitoring_role_arn);
-	add_flag(&p, "AutoMinorVersionUpgrade", ch->auto_minor_version_upgrade);
-	st = instance_call(client, "ModifyDBInstance", &p, out, err);
-	aws_params_free(&p);
-	return st;
-}
-
-static void
-read_instances_page(const xmlNode *result, void *state)
-{
-	struct aws_rds_instance_list *list = state;
-	xmlNode    *n;
-
-	for (n = aws_xml_path(result, "DBInstances/DBInstance"); n;
-		 n = aws_xml_next(n, "DBInstance"))
-	{
-		struct aws_rds_instance *bigger = aws_xmalloc((list->n + 1) * sizeof(*bigger));
-
-		if (list->n)
-			memcpy(bigger, list->v, list->n * sizeof(*bigger));
-		free(list->v);
-		list->v = bigger;
-		memset(&list->v[list->n], 0, sizeof(list->v[0]));
-		read_instance(n, &list->v[list->n++]);
-	}
-}
-
-/* DescribeDBInstances by id or by cluster, every page, into list. */
-static enum aws_status
-describe_instances(struct aws_client *client, const char *id, const char *cluster,
-				   struct aws_rds_instance_list *list, struct aws_error *err)
-{
-	struct aws_params p;
-	enum aws_status st;
-
-	aws_params_init(&p);
-	if (id)
-		aws_params_add(&p, "DBInstanceIdentifier", id);
-	if (cluster)
-	{
-		aws_params_add(&p, "Filters.Filter.1.Name", "db-cluster-id");
-		aws_params_add(&p, "Filters.Filter.1.Values.Value.1", cluster);
-	}
-	st = aws_svc_query_pages(client, &aws_service_rds, "DescribeDBInstances", &p,
-							 read_instances_page, list, err);
-	aws_params_free(&p);
-	return st;
-}
-
-enum aws_status
-aws_rds_describe_db_instance(struct aws_client *client, const char *identifier,
-							 struct aws_rds_instance *out, struct aws_error *err)
-{
-	struct aws_rds_instance_list l = {0};
-	enum aws_status st;
-
-	memset(out, 0, sizeof(*out));
-	st = describe_instances(client, identifier, NULL, &l, err);
-	if (st != AWS_OK)
-	{
-		aws_rds_instance_list_clean_up(&l);
-		if (aws_svc_absorb(err, instance_not_found))
-			return AWS_OK;
-		return st;
-	}
-	if (l.n > 0)
-	{
-		*out = l.v[0];
-		memset(&l.v[0], 0, sizeof(l.v[0]));
-	}
-	aws_rds_instance_list_clean_up(&l);
-	return AWS_OK;
-}
-
-enum aws_status
-aws_rds_describe_cluster_instances(struct aws_client *client,
-								   const char *cluster_identifier,
-								   struct aws_rds_instance_list *out,
-								   struct aws_error *err)
-{
-	enum aws_status st;
-
-	memset(out, 0, sizeof(*out));
-	st = describe_instances(client, NULL, cluster_identifier, out, err);
-	if (st != AWS_OK)
-		aws_rds_instance_list_clean_up(out);
-	return st;
-}
-
-enum aws_status
-aws_rds_delete_db_instance(struct aws_client *client, const char *identifier,
-						   bool *found, struct aws_error *err)
-{
-	struct aws_params p;
-	enum aws_status st;
-
-	aws_params_init(&p);
-	aws_params_add(&p, "DBInstanceIdentifier", identifier);
-	st = plain_call(client, "DeleteDBInstance", &p, err);
-	aws_params_free(&p);
-	return aws_svc_not_found_ok(st, err, instance_not_found, found);
 }
 
 /* ------------------------------------------------------------------ */
@@ -581,7 +369,7 @@ aws_rds_create_cluster_parameter_group(struct aws_client *client, const char *na
 	aws_params_add(&p, "DBClusterParameterGroupName", name);
 	aws_params_add(&p, "DBParameterGroupFamily", family);
 	aws_params_add(&p, "Description", description);
-	add_tags(&p, tags, ntags);
+	rds_add_tags(&p, tags, ntags);
 	st = aws_call_query(client, &aws_service_rds, "CreateDBClusterParameterGroup",
 						&p, &resp, err);
 	aws_params_free(&p);
@@ -664,7 +452,7 @@ aws_rds_delete_cluster_parameter_group(struct aws_client *client, const char *na
 
 	aws_params_init(&p);
 	aws_params_add(&p, "DBClusterParameterGroupName", name);
-	st = plain_call(client, "DeleteDBClusterParameterGroup", &p, err);
+	st = rds_plain_call(client, "DeleteDBClusterParameterGroup", &p, err);
 	aws_params_free(&p);
 	return aws_svc_not_found_ok(st, err, pgroup_not_found, found);
 }
@@ -791,7 +579,7 @@ aws_rds_create_subnet_group(struct aws_client *client, const char *name,
 	aws_params_add(&p, "DBSubnetGroupName", name);
 	aws_params_add(&p, "DBSubnetGroupDescription", description);
 	add_list(&p, "SubnetIds", "SubnetIdentifier", subnet_ids, nsubnets);
-	add_tags(&p, tags, ntags);
+	rds_add_tags(&p, tags, ntags);
 	st = aws_call_query(client, &aws_service_rds, "CreateDBSubnetGroup", &p, &resp, err);
 	aws_params_free(&p);
 	if (st != AWS_OK)
@@ -843,7 +631,7 @@ aws_rds_delete_subnet_group(struct aws_client *client, const char *name, bool *f
 
 	aws_params_init(&p);
 	aws_params_add(&p, "DBSubnetGroupName", name);
-	st = plain_call(client, "DeleteDBSubnetGroup", &p, err);
+	st = rds_plain_call(client, "DeleteDBSubnetGroup", &p, err);
 	aws_params_free(&p);
 	return aws_svc_not_found_ok(st, err, subnet_group_not_found, found);
 }
@@ -858,9 +646,9 @@ aws_rds_modify_subnet_group(struct aws_client *client, const char *name,
 
 	aws_params_init(&p);
 	aws_params_add(&p, "DBSubnetGroupName", name);
-	add_opt(&p, "DBSubnetGroupDescription", description);
+	rds_add_opt(&p, "DBSubnetGroupDescription", description);
 	add_list(&p, "SubnetIds", "SubnetIdentifier", subnet_ids, nsubnets);
-	st = plain_call(client, "ModifyDBSubnetGroup", &p, err);
+	st = rds_plain_call(client, "ModifyDBSubnetGroup", &p, err);
 	aws_params_free(&p);
 	return st;
 }
@@ -927,7 +715,7 @@ aws_rds_delete_cluster_snapshot(struct aws_client *client, const char *snapshot_
 
 	aws_params_init(&p);
 	aws_params_add(&p, "DBClusterSnapshotIdentifier", snapshot_id);
-	st = plain_call(client, "DeleteDBClusterSnapshot", &p, err);
+	st = rds_plain_call(client, "DeleteDBClusterSnapshot", &p, err);
 	aws_params_free(&p);
 	return aws_svc_not_found_ok(st, err, snapshot_not_found, found);
 }

@@ -1,7 +1,7 @@
 /*
  * test/aws/fuzz_credential_process.c
  *		libFuzzer target: what a credential_process prints
- *		(aws_credentials_from_process_output in cli/aws/credentials.c).
+ *		(aws_credentials_from_process_output in cli/aws/cred_process.c).
  *		Must never crash, leak or hang; what it accepts has both keys.
  *
  * Build and run: make test/aws/fuzz_credential_process, then
