@@ -30,6 +30,7 @@ region_partition(const char *region)
 	return "aws";
 }
 
+/* Open a run over an environment: -1 when it is ready, else an exit code. */
 int
 awsenv_open(struct awsenv *e, const struct appdb_options *opts, const struct env_config *cfg)
 {
@@ -61,6 +62,7 @@ awsenv_open(struct awsenv *e, const struct appdb_options *opts, const struct env
 	return -1;
 }
 
+/* Free what the run holds (awsenv_open's, then the steps'). */
 void
 awsenv_free(struct awsenv *e)
 {
