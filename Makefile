@@ -49,9 +49,9 @@ bench: install
 # of cli/ or core/ (test/layering.sh); appdb links only its util.o, the
 # helpers cli/util.c builds on.
 XML2_CFLAGS := $(shell xml2-config --cflags)
-CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c cli/aws_provider.c cli/aws_report.c cli/rdsdata_exec.c,$(wildcard cli/*.c cli/local/*.c))
-CLI_AWS_SRCS = cli/cmd_token.c cli/aws_provider.c cli/aws_report.c cli/rdsdata_exec.c
-CLI_HDRS = $(wildcard cli/*.h cli/local/*.h cli/aws/*.h)
+CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c cli/aws_report.c cli/rdsdata_exec.c,$(wildcard cli/*.c cli/local/*.c))
+CLI_AWS_SRCS = cli/cmd_token.c $(wildcard cli/aws_provider/*.c) cli/aws_report.c cli/rdsdata_exec.c
+CLI_HDRS = $(wildcard cli/*.h cli/local/*.h cli/aws/*.h cli/aws_provider/*.h)
 APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
 	$(XML2_CFLAGS) -DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)
 APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -ljson-c

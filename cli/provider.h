@@ -1,7 +1,7 @@
 /*
  * cli/provider.h
  *		The provider interface: what a provider (cli/local/, the local
- *		cluster; cli/aws_provider.c, Aurora) does for each command on an
+ *		cluster; cli/aws_provider/, Aurora) does for each command on an
  *		environment.  cli/appdb.c picks the provider by the config's name.
  */
 #ifndef APPDB_PROVIDER_H

@@ -1,0 +1,323 @@
+/*
+ * cli/aws_provider/steps_network.c
+ *		provision's (and plan's) steps for where the cluster runs: who the
+ *		credentials act as, the VPC and its subnets, the DB subnet group, the
+ *		security group.
+ */
+#include "aws_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/aws/ec2.h"
+#include "cli/aws/rds.h"
+#include "cli/aws/sts.h"
+#include "cli/msgs.h"
+#include "cli/util.h"
+
+int
+step_identity(struct awsenv *e)
+{
+	struct aws_caller_identity id;
+	struct aws_error err;
+
+	aws_error_init(&err);
+	if (aws_sts_get_caller_identity(e->client, &id, &err) != AWS_OK)
+		return aws_failed(&err);
+	e->account = xstrdup(id.account);
+	verbosef("acting as %s in account %s, region %s", id.arn, id.account, e->cfg->region);
+	aws_caller_identity_clean_up(&id);
+	return -1;
+}
+
+/* "Key=Value" into a tag:Key filter's name and value. */
+static void
+tag_filter(const char *tag, char **name, char **value)
+{
+	const char *eq = strchr(tag, '=');
+
+	*name = str_printf("tag:%.*s", (int) (eq - tag), tag);
+	*value = xstrdup(eq + 1);
+}
+
+/* The VPC and its database subnets: by id, by tag, or the default VPC's. */
+int
+step_network(struct awsenv *e)
+{
+	const struct env_config *cfg = e->cfg;
+	struct aws_ec2_vpc_list vpcs = {0};
+	struct aws_ec2_subnet_list subnets = {0};
+	struct aws_error err;
+	enum aws_status st = AWS_OK;
+	const char *how;
+	size_t		i,
+				nsubnets = 0;
+	int			rc = -1;
+
+	aws_error_init(&err);
+	while (cfg->subnet_ids && cfg->subnet_ids[nsubnets])
+		nsubnets++;
+	if (cfg->vpc_id)
+	{
+		const char *ids[1] = {cfg->vpc_id};
+
+		how = "the configured VPC";
+		st = aws_ec2_describe_vpcs(e->client, ids, 1, NULL, 0, &vpcs, &err);
+	}
+	else if (cfg->vpc_tag)
+	{
+		char	   *fname,
+				   *fvalue;
+		const char *values[1];
+		struct aws_ec2_filter f;
+
+		tag_filter(cfg->vpc_tag, &fname, &fvalue);
+		values[0] = fvalue;
+		f = (struct aws_ec2_filter) {fname, values, 1};
+		how = "the VPC tagged";
+		st = aws_ec2_describe_vpcs(e->client, NULL, 0, &f, 1, &vpcs, &err);
+		free(fname);
+		free(fvalue);
+	}
+	else if (nsubnets > 0)
+	{
+		how = "the configured subnets' VPC";
+		st = aws_ec2_describe_subnets(e->client, (const char *const *) cfg->subnet_ids, nsubnets,
+									  NULL, 0, &subnets, &err);
+		if (st == AWS_OK && subnets.n > 0)
+		{
+			const char *ids[1] = {subnets.v[0].vpc_id};
+
+			st = aws_ec2_describe_vpcs(e->client, ids, 1, NULL, 0, &vpcs, &err);
+		}
+	}
+	else
+	{
+		how = "the region's default VPC (no VPC configured, as RDS does without a subnet group)";
+		st = aws_ec2_default_vpc(e->client, &vpcs, &err);
+	}
+	if (st != AWS_OK)
+	{
+		rc = aws_failed(&err);
+		goto out;
+	}
+	if (vpcs.n != 1)
+	{
+		if (vpcs.n == 0)
+			errorf("no VPC found for %s in %s: %s", e->name, cfg->region,
+				   cfg->vpc_id ? cfg->vpc_id : cfg->vpc_tag ? cfg->vpc_tag : "the region has no default VPC");
+		else
+			errorf("%zu VPCs carry the tag %s in %s; it must name one", vpcs.n, cfg->vpc_tag, cfg->region);
+		hintf("set vpc_id (or vpc_tag) in %s, e.g. with configure --vpc-id", cfg->path);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	e->vpc_id = xstrdup(vpcs.v[0].id);
+	e->vpc_cidr = vpcs.v[0].cidr_block ? xstrdup(vpcs.v[0].cidr_block) : NULL;
+	if (nsubnets > 0 && subnets.n == 0 &&
+		aws_ec2_describe_subnets(e->client, (const char *const *) cfg->subnet_ids, nsubnets,
+								 NULL, 0, &subnets, &err) != AWS_OK)
+	{
+		rc = aws_failed(&err);
+		goto out;
+	}
+
+	/* the subnets: as configured, else the VPC's (with the tag, if one is set) */
+	if (nsubnets == 0)
+	{
+		const char *vpc[1] = {e->vpc_id};
+		struct aws_ec2_filter f[2] = {{"vpc-id", vpc, 1}};
+		char	   *fname = NULL,
+				   *fvalue = NULL;
+		const char *values[1];
+		size_t		nf = 1;
+
+		if (cfg->subnet_tag)
+		{
+			tag_filter(cfg->subnet_tag, &fname, &fvalue);
+			values[0] = fvalue;
+			f[1] = (struct aws_ec2_filter) {fname, values, 1};
+			nf = 2;
+		}
+		st = aws_ec2_describe_subnets(e->client, NULL, 0, f, nf, &subnets, &err);
+		free(fname);
+		free(fvalue);
+		if (st != AWS_OK)
+		{
+			rc = aws_failed(&err);
+			goto out;
+		}
+	}
+	{
+		struct aws_strings zones = {0};
+
+		for (i = 0; i < subnets.n; i++)
+		{
+			size_t		z;
+			bool		seen = false;
+
+			if (strcmp(subnets.v[i].vpc_id, e->vpc_id) != 0)
+			{
+				errorf("subnet %s is in VPC %s, not in %s", subnets.v[i].id, subnets.v[i].vpc_id, e->vpc_id);
+				rc = EXIT_USAGE;
+				break;
+			}
+			aws_strings_add(&e->subnets, xstrdup(subnets.v[i].id));
+			for (z = 0; z < zones.n; z++)
+				seen |= strcmp(zones.v[z], subnets.v[i].availability_zone ? subnets.v[i].availability_zone : "") == 0;
+			if (!seen)
+				aws_strings_add(&zones, xstrdup(subnets.v[i].availability_zone ? subnets.v[i].availability_zone : ""));
+		}
+		if (rc < 0 && nsubnets > 0 && subnets.n != nsubnets)
+		{
+			errorf("of the %zu configured subnets, %zu exist in %s", nsubnets, subnets.n, cfg->region);
+			rc = EXIT_USAGE;
+		}
+		if (rc < 0 && zones.n < 2)
+		{
+			errorf("a DB subnet group needs subnets in at least two availability zones; VPC %s offers %zu subnet%s in %zu",
+				   e->vpc_id, subnets.n, subnets.n == 1 ? "" : "s", zones.n);
+			hintf("set subnet_ids (or subnet_tag) in %s", cfg->path);
+			rc = EXIT_USAGE;
+		}
+		if (rc < 0)
+			say(e, "use", "%s %s (%s) and %zu of its subnets, in %zu availability zones",
+				how, e->vpc_id, e->vpc_cidr ? e->vpc_cidr : "no IPv4 range", e->subnets.n, zones.n);
+		aws_strings_clean_up(&zones);
+	}
+out:
+	aws_ec2_vpc_list_clean_up(&vpcs);
+	aws_ec2_subnet_list_clean_up(&subnets);
+	return rc;
+}
+
+static bool
+same_set(const struct aws_strings *a, const struct aws_strings *b)
+{
+	size_t		i,
+				j;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+	{
+		bool		found = false;
+
+		for (j = 0; j < b->n && !found; j++)
+			found = strcmp(a->v[i], b->v[j]) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+int
+step_subnet_group(struct awsenv *e)
+{
+	struct aws_rds_subnet_group g;
+	struct aws_error err;
+	int			rc = -1;
+
+	aws_error_init(&err);
+	if (aws_rds_describe_subnet_group(e->client, e->name, &g, &err) != AWS_OK)
+		return aws_failed(&err);
+	if (!g.found)
+	{
+		say(e, "create", "DB subnet group %s (%zu subnets of %s)", e->name, e->subnets.n, e->vpc_id);
+		aws_rds_subnet_group_clean_up(&g);
+		/* found after all: its answer carries no tags; the name is the environment's */
+		if (e->apply &&
+			aws_rds_create_subnet_group(e->client, e->name, "appdb: subnets of the Aurora cluster",
+										(const char *const *) e->subnets.v, e->subnets.n,
+										e->tags, 3, &g, &err) != AWS_OK)
+			rc = exists_after_all(e, &err, "DB subnet group") ? STEP_AGAIN : aws_failed(&err);
+	}
+	else if (g.vpc_id && strcmp(g.vpc_id, e->vpc_id) != 0)
+	{
+		errorf("DB subnet group %s is in VPC %s, not %s; a cluster cannot move VPC in place",
+			   e->name, g.vpc_id, e->vpc_id);
+		rc = EXIT_FAILURE_REMOTE;
+	}
+	else if (!same_set(&g.subnet_ids, &e->subnets))
+	{
+		say(e, "change", "DB subnet group %s: %zu subnets → %zu", e->name, g.subnet_ids.n, e->subnets.n);
+		if (e->apply &&
+			aws_rds_modify_subnet_group(e->client, e->name, NULL, (const char *const *) e->subnets.v,
+										e->subnets.n, &err) != AWS_OK)
+			rc = aws_failed(&err);
+	}
+	else
+		say(e, "leave", "DB subnet group %s (%zu subnets)", e->name, g.subnet_ids.n);
+	aws_rds_subnet_group_clean_up(&g);
+	return rc;
+}
+
+/* Does the group let the VPC's range reach the port? */
+static bool
+has_ingress(const struct aws_ec2_security_group *g, int port, const char *cidr)
+{
+	size_t		i,
+				j;
+
+	for (i = 0; i < g->ningress; i++)
+		if (g->ingress[i].protocol && strcmp(g->ingress[i].protocol, "tcp") == 0 &&
+			g->ingress[i].from_port <= port && g->ingress[i].to_port >= port)
+			for (j = 0; j < g->ingress[i].cidrs.n; j++)
+				if (strcmp(g->ingress[i].cidrs.v[j], cidr) == 0)
+					return true;
+	return false;
+}
+
+int
+step_security_group(struct awsenv *e)
+{
+	/* the rule is there: this call's own, its answer lost */
+	static const char *const rule_exists[] = {"InvalidPermission.Duplicate", NULL};
+	char	   *gname = resource_name(e, "-database");
+	const char *names[1] = {gname};
+	const char *vpc[1] = {e->vpc_id};
+	const struct aws_ec2_filter f[2] = {{"group-name", names, 1}, {"vpc-id", vpc, 1}};
+	struct aws_ec2_security_group_list groups = {0};
+	const char *cidrs[1] = {e->vpc_cidr};
+	struct aws_ec2_ingress rule = {"tcp", e->cfg->port, e->cfg->port, cidrs, 1, NULL, 0,
+	"PostgreSQL from within the VPC"};
+	struct aws_error err;
+	bool		need_rule;
+	int			rc = -1;
+
+	aws_error_init(&err);
+	if (aws_ec2_describe_security_groups(e->client, NULL, 0, f, 2, &groups, &err) != AWS_OK)
+	{
+		free(gname);
+		return aws_failed(&err);
+	}
+	need_rule = e->vpc_cidr && (groups.n == 0 || !has_ingress(&groups.v[0], e->cfg->port, e->vpc_cidr));
+	if (groups.n == 0)
+	{
+		say(e, "create", "security group %s in %s: TCP %d from %s", gname, e->vpc_id, e->cfg->port,
+			e->vpc_cidr ? e->vpc_cidr : "nowhere (the VPC has no IPv4 range)");
+		if (e->apply &&
+			aws_ec2_create_security_group(e->client, gname, "appdb: the Aurora cluster's network access",
+										  e->vpc_id, e->tags, 3, &e->sg_id, &err) != AWS_OK)
+			rc = exists_after_all(e, &err, "security group") ? STEP_AGAIN : aws_failed(&err);
+	}
+	else if (e->rereading && !is_ours(e, &groups.v[0].tags))
+		rc = not_ours(e, "security group");
+	else
+	{
+		free(e->sg_id);
+		e->sg_id = xstrdup(groups.v[0].id);
+		if (need_rule)
+			say(e, "change", "security group %s (%s): add TCP %d from %s", gname, e->sg_id,
+				e->cfg->port, e->vpc_cidr);
+		else
+			say(e, "leave", "security group %s (%s)", gname, e->sg_id);
+	}
+	if (rc == -1 && need_rule && e->apply &&
+		aws_ec2_authorize_ingress(e->client, e->sg_id, &rule, NULL, &err) != AWS_OK &&
+		!aws_svc_absorb(&err, rule_exists))
+		rc = aws_failed(&err);
+	aws_ec2_security_group_list_clean_up(&groups);
+	free(gname);
+	return rc;
+}
