@@ -52,7 +52,7 @@ provision_steps(struct awsenv *e)
 		if (rc >= 0)
 			return rc;
 	}
-	return -1;
+	return EXIT_GO_ON;
 }
 
 static int
@@ -61,7 +61,7 @@ cmd_plan(struct awsenv *e)
 	int			rc;
 
 	e->apply = false;
-	if ((rc = provision_steps(e)) >= 0)
+	if ((rc = provision_steps(e)) != EXIT_GO_ON)
 		return rc;
 	if (e->creates + e->changes == 0)
 		printf("Nothing to do: every resource of %s is as configured.\n", e->name);
@@ -76,7 +76,7 @@ cmd_provision(struct awsenv *e)
 	int			rc;
 
 	e->apply = true;
-	if ((rc = provision_steps(e)) >= 0)
+	if ((rc = provision_steps(e)) != EXIT_GO_ON)
 	{
 		if (e->creates + e->changes > 0)
 			hintf("what was made stays; run provision again to complete the rest");
@@ -107,7 +107,7 @@ require_cluster(struct awsenv *e)
 	}
 	if (e->cluster.status && strcmp(e->cluster.status, "available") != 0)
 		warnf("cluster %s is %s, not available", e->name, e->cluster.status);
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* The Data API's transactions, for roles_command_in. */
@@ -189,7 +189,7 @@ data_api_begin(void *state)
 	if (aws_rdsdata_begin(s->client, &s->target, &s->st.transaction_id, &err) != AWS_OK)
 	{
 		aws_failed(&err);
-		return -1;
+		return EXIT_GO_ON;
 	}
 	if (data_api_lock(s) != 0)
 	{
@@ -197,7 +197,7 @@ data_api_begin(void *state)
 		aws_error_clean_up(&err);
 		free(s->st.transaction_id);
 		s->st.transaction_id = NULL;
-		return -1;
+		return EXIT_GO_ON;
 	}
 	return 0;
 }
@@ -323,7 +323,7 @@ cmd_roles(struct awsenv *e)
 	char	   *hint;
 	int			rc;
 
-	if ((rc = require_cluster(e)) >= 0)
+	if ((rc = require_cluster(e)) != EXIT_GO_ON)
 		return rc;
 	if (e->cluster.master_user_secret_arn == NULL)
 	{
@@ -374,7 +374,7 @@ cmd_url(struct awsenv *e)
 		return EXIT_USAGE;
 	}
 	user = strcmp(role, "migrator") == 0 ? e->cfg->migrator_user : e->cfg->app_user;
-	if ((rc = require_cluster(e)) >= 0)
+	if ((rc = require_cluster(e)) != EXIT_GO_ON)
 		return rc;
 	if (e->cluster.endpoint == NULL)
 	{
@@ -488,7 +488,7 @@ aws_run(const struct appdb_options *opts, const struct env_config *cfg, int (*co
 	struct awsenv e;
 	int			rc;
 
-	if ((rc = awsenv_open(&e, opts, cfg)) < 0)
+	if ((rc = awsenv_open(&e, opts, cfg)) == EXIT_GO_ON)
 		rc = command(&e);
 	awsenv_free(&e);
 	return rc;

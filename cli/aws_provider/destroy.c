@@ -195,7 +195,7 @@ destroy_unnamed_keys(struct awsenv *e, const char *named)
 	int			rc;
 
 	aws_error_init(&err);
-	if ((rc = env_keys(e, named, &keys)) >= 0)
+	if ((rc = env_keys(e, named, &keys)) != EXIT_GO_ON)
 		return rc;
 	for (i = 0; rc < 0 && i < keys.n; i++)
 	{
@@ -222,7 +222,7 @@ cmd_destroy(struct awsenv *e)
 	int			rc;
 
 	aws_error_init(&err);
-	if ((rc = step_identity(e)) >= 0)
+	if ((rc = step_identity(e)) != EXIT_GO_ON)
 		return rc;
 	if (aws_rds_describe_db_cluster(e->client, e->name, &e->cluster, &err) != AWS_OK)
 		return aws_failed(&err);
@@ -265,10 +265,10 @@ cmd_destroy(struct awsenv *e)
 	if (!confirmed(e, keep_snapshot))
 		return EXIT_USAGE;
 
-	if ((rc = destroy_backup(e, &vault_kept)) >= 0 ||
-		(rc = destroy_role(e, "-database-backup")) >= 0 ||
-		(rc = destroy_policy(e, "app")) >= 0 ||
-		(rc = destroy_policy(e, "migrator")) >= 0)
+	if ((rc = destroy_backup(e, &vault_kept)) != EXIT_GO_ON ||
+		(rc = destroy_role(e, "-database-backup")) != EXIT_GO_ON ||
+		(rc = destroy_policy(e, "app")) != EXIT_GO_ON ||
+		(rc = destroy_policy(e, "migrator")) != EXIT_GO_ON)
 		return rc;
 
 	if (e->cluster.found)
@@ -297,7 +297,7 @@ cmd_destroy(struct awsenv *e)
 			}
 		}
 		for (i = 0; i < list.n; i++)
-			if ((rc = wait_for(e, list.v[i].identifier, WAIT_GONE)) >= 0)
+			if ((rc = wait_for(e, list.v[i].identifier, WAIT_GONE)) != EXIT_GO_ON)
 			{
 				aws_rds_instance_list_clean_up(&list);
 				return rc;
@@ -318,7 +318,7 @@ cmd_destroy(struct awsenv *e)
 			free(snapshot);
 			return aws_failed(&err);
 		}
-		if ((rc = wait_for(e, NULL, WAIT_GONE)) >= 0)
+		if ((rc = wait_for(e, NULL, WAIT_GONE)) != EXIT_GO_ON)
 		{
 			free(snapshot);
 			return rc;

@@ -30,7 +30,7 @@ region_partition(const char *region)
 	return "aws";
 }
 
-/* Open a run over an environment: -1 when it is ready, else an exit code. */
+/* Open a run over an environment: EXIT_GO_ON when it is ready, else an exit code. */
 int
 awsenv_open(struct awsenv *e, const struct appdb_options *opts, const struct env_config *cfg)
 {
@@ -59,7 +59,7 @@ awsenv_open(struct awsenv *e, const struct appdb_options *opts, const struct env
 		errorf("cannot set up the HTTP client (libcurl or OpenSSL failed)");
 		return EXIT_FAILURE_REMOTE;
 	}
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* Free what the run holds (awsenv_open's, then the steps'). */

@@ -168,12 +168,12 @@ step_cluster(struct awsenv *e)
 			e->name, cfg->engine_version, cfg->min_capacity, cfg->max_capacity, cfg->database,
 			cfg->port, MASTER_USER, on_off(cfg->deletion_protection));
 		if (!e->apply)
-			return -1;
+			return EXIT_GO_ON;
 		aws_rds_cluster_clean_up(c);
 		if (aws_rds_create_db_cluster(e->client, &spec, c, &err) != AWS_OK)
 			return exists_after_all(e, &err, "Aurora cluster") ? STEP_AGAIN : aws_failed(&err);
 		created = true;
-		if ((rc = wait_for(e, NULL, WAIT_AVAILABLE)) >= 0)
+		if ((rc = wait_for(e, NULL, WAIT_AVAILABLE)) != EXIT_GO_ON)
 			return rc;
 	}
 	else if (e->rereading && !is_ours(e, &c->tags))
@@ -257,7 +257,7 @@ step_cluster(struct awsenv *e)
 		}
 		/* a cluster being created or modified: wait before going on */
 		if (e->apply && (changed || (c->status && strcmp(c->status, "available") != 0)) &&
-			(rc = wait_for(e, NULL, WAIT_AVAILABLE)) >= 0)
+			(rc = wait_for(e, NULL, WAIT_AVAILABLE)) != EXIT_GO_ON)
 			return rc;
 	}
 
@@ -275,7 +275,7 @@ step_cluster(struct awsenv *e)
 			c->http_endpoint_enabled = true;
 		}
 	}
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* The cluster's primary instance, db.serverless, with enhanced monitoring. */

@@ -27,7 +27,7 @@ step_identity(struct awsenv *e)
 	e->account = xstrdup(id.account);
 	verbosef("acting as %s in account %s, region %s", id.arn, id.account, e->cfg->region);
 	aws_caller_identity_clean_up(&id);
-	return -1;
+	return EXIT_GO_ON;
 }
 
 /* "Key=Value" into a tag:Key filter's name and value. */

@@ -91,13 +91,13 @@ create_key(struct awsenv *e, struct aws_kms_key *key)
 		st = aws_kms_create_key(e->client, "appdb: storage of the Aurora cluster", e->tags, 3, key, &err);
 		e->client->send_once = false;
 		if (st == AWS_OK)
-			return -1;
+			return EXIT_GO_ON;
 		if (!is_transient(&err) || attempt >= e->client->retry.max_attempts)
 			return aws_failed(&err);
 		verbosef("CreateKey: %s (attempt %d of %d); looking for the key before sending it again",
 				 err.text ? err.text : "failed", attempt, e->client->retry.max_attempts);
 		aws_error_clean_up(&err);
-		if ((rc = env_keys(e, NULL, &made)) >= 0)
+		if ((rc = env_keys(e, NULL, &made)) != EXIT_GO_ON)
 			return rc;
 		if (made.n > 0)
 		{
@@ -128,7 +128,7 @@ name_key(struct awsenv *e, const char *alias, const char *key_id)
 	aws_error_init(&err);
 	aws_error_init(&drop_err);
 	if (aws_kms_create_alias(e->client, alias, key_id, &err) == AWS_OK)
-		return -1;
+		return EXIT_GO_ON;
 	if (aws_kms_describe_key(e->client, alias, &named, &drop_err) != AWS_OK)
 	{
 		/* whether the alias names the key is unknown: the key is kept */
@@ -143,7 +143,7 @@ name_key(struct awsenv *e, const char *alias, const char *key_id)
 				 err.text ? err.text : "");
 		aws_error_clean_up(&err);
 		aws_kms_key_clean_up(&named);
-		return -1;
+		return EXIT_GO_ON;
 	}
 	aws_kms_key_clean_up(&named);
 	rc = aws_failed(&err);

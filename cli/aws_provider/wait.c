@@ -65,7 +65,7 @@ wait_max_attempts(const struct awsenv *e)
  * Poll the cluster (instance NULL) or an instance as the SDK waiters do:
  * a describe, then wait_delay seconds, at most wait_max_attempts
  * describes; each change of state is shown with the time elapsed.
- * Returns -1 when the goal is reached, else an exit code.
+ * Returns EXIT_GO_ON when the goal is reached, else an exit code.
  */
 int
 wait_for(struct awsenv *e, const char *instance, enum wait_goal goal)
