@@ -58,6 +58,10 @@ char	   *env_state_dir(const char *config_path, const char *app, const char *env
 int			env_config_read(const struct appdb_options *opts, struct env_config *cfg);
 int			env_config_parse(const char *where, const char *text, const char *want_env,
 							 struct env_config *cfg);
+/* An RDS identifier: a letter, then lower-case letters, digits and single hyphens. */
+bool		env_valid_rds_identifier(const char *s);
+/* Check cfg's values (every key's rules, the core's name checks); EXIT_GO_ON or an exit code. */
+int			env_config_validate(const char *where, struct env_config *cfg);
 /* configure; aws_region: the region the AWS SDKs' chain found (aws), else NULL. */
 int			env_config_configure(const struct appdb_options *opts, const char *aws_region);
 void		env_config_free(struct env_config *cfg);
