@@ -16,7 +16,8 @@ SHLIB_LINK = -ljson-c
 # what "make clean" removes besides PGXS's own (set before the include)
 EXTRA_CLEAN = build core/libappdb_core.a core/libappdb_core_asan.a appdb appdb-aws \
 	test/appdb-asan test/appdb-asan-aws test/core/test_core test/core/test_core_asan \
-	test/cli/test_cli test/cli/test_cli_asan cli/aws/*.o cli/aws/*.a
+	test/cli/test_cli test/cli/test_cli_asan cli/aws/*.o cli/aws/*.a \
+	test/aws/test_rdsdata_exec test/aws/test_rdsdata_exec_asan
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -176,6 +177,14 @@ $(AWS_LIB_TESTS): %: %.c test/unit.h $(AWS_LIB)
 	$(CC) $(AWS_TEST_CFLAGS) -o $@ $< $(AWS_LIB) $(AWS_TEST_LIBS)
 $(AWS_LIB_TESTS:=_asan): %_asan: %.c test/unit.h $(AWS_LIB_ASAN)
 	$(CC) $(AWS_TEST_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(AWS_LIB_ASAN) $(AWS_TEST_LIBS)
+
+# The core over the Data API (test/aws/run_rdsdata_exec.sh): the executor
+# with the core and the AWS client, as libraries.
+RDSDATA_TEST_SRCS = test/aws/test_rdsdata_exec.c cli/rdsdata_exec.c cli/msgs.c cli/util.c
+test/aws/test_rdsdata_exec: $(RDSDATA_TEST_SRCS) $(CLI_HDRS) test/unit.h core/libappdb_core.a $(AWS_LIB)
+	$(CC) $(AWS_TEST_CFLAGS) -o $@ $(RDSDATA_TEST_SRCS) core/libappdb_core.a $(AWS_LIB) $(AWS_TEST_LIBS)
+test/aws/test_rdsdata_exec_asan: $(RDSDATA_TEST_SRCS) $(CLI_HDRS) test/unit.h core/libappdb_core_asan.a $(AWS_LIB_ASAN)
+	$(CC) $(AWS_TEST_CFLAGS) $(ASAN_FLAGS) -o $@ $(RDSDATA_TEST_SRCS) core/libappdb_core_asan.a $(AWS_LIB_ASAN) $(AWS_TEST_LIBS)
 
 # The fuzz targets (libFuzzer): the AWS client's parsers, then the core's
 # and the CLI's.

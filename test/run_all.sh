@@ -62,8 +62,7 @@ suite "AWS service calls on moto (ASan+UBSan)" test/aws/run_services.sh test/aws
 suite "fault proxy: holds and moto's gaps, driven by boto3" test/aws/run_fault_proxy.sh
 suite "RDS Data API test server, driven by boto3" test/aws/run_data_api.sh
 suite "the core over the Data API, 10,000 tables (ASan+UBSan)" \
-	env RDSDATA_EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	test/aws/run_rdsdata_exec.sh
+	env RDSDATA_ASAN=1 test/aws/run_rdsdata_exec.sh
 suite "appdb's aws provider on moto and the Data API, $((${TABLES:-10000})) tables (ASan+UBSan)" \
 	env APPDB=test/appdb-asan test/aws/provider.sh
 suite "appdb's aws provider with answers lost and 20% of requests faulted (ASan+UBSan)" \

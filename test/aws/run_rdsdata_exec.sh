@@ -35,10 +35,9 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "run_rdsdata_exec: $*" >&2; echo "rdsdata-exec: 0 passed, 1 failed"; exit 2; }
 
-bin="$root/test/aws/test_rdsdata_exec"
-( cd "$root" && cc -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. $(xml2-config --cflags) ${RDSDATA_EXTRA_CFLAGS:-} \
-	-o "$bin" test/aws/test_rdsdata_exec.c cli/aws/?*.c cli/rdsdata_exec.c core/?*.c cli/msgs.c cli/util.c \
-	-lcurl -lxml2 -ljson-c -lcrypto ) || fail "build failed"
+# RDSDATA_ASAN=1: the ASan+UBSan build (test/run_all.sh's)
+bin="$root/test/aws/test_rdsdata_exec${RDSDATA_ASAN:+_asan}"
+make -s -C "$root" "${bin#"$root/"}" || fail "build failed"
 
 cluster_start "$bindir" >/dev/null || fail "cluster_start failed"
 psql_as() { local who=$1; shift; "$CLUSTER_PSQL" -X -q -At -v ON_ERROR_STOP=1 -U "$who" "$@"; }
