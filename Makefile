@@ -42,6 +42,7 @@ bench: install
 	@test/bench/appdb.sh
 	@test/bench/token.sh
 	@test/bench/provision.sh
+	@test/bench/scale.sh
 
 # appdb, the command-line program: core + cli over libpq and json-c.  Its
 # AWS commands live in appdb-aws (cli/aws/, over libcurl, libxml2 and

@@ -10,16 +10,10 @@ appdb="$top/appdb"
 TABLES=${TABLES:-10000}
 ROUNDS=${ROUNDS:-7}
 psql=$(pg_config --bindir)/psql
-work=$(mktemp -d /tmp/appdb-bench.XXXXXX)
-cd "$work"
-env="--app bench --env b$$ --quiet"
-trap '"$appdb" $env destroy --yes >/dev/null 2>&1; cd /; rm -rf "$work"' EXIT
-
-"$appdb" $env configure
-"$appdb" $env provision
-"$appdb" $env roles setup >/dev/null
-master=$("$appdb" $env url --role master)
-migrator=$("$appdb" $env url --role migrator)
+. "$top/test/bench/lib.sh"
+trap bench_env_stop EXIT
+bench_env_start "$appdb"
+work=$BENCH_WORK env=$BENCH_ENV master=$BENCH_MASTER migrator=$BENCH_MIGRATOR
 
 floor_query="SELECT count(*) FROM pg_class c WHERE c.relnamespace = 'app'::regnamespace
   AND c.relkind IN ('r', 'p') AND has_table_privilege('app', c.oid, 'SELECT')
@@ -55,9 +49,7 @@ report() {	# label
 }
 
 report "empty schema (median of $ROUNDS)"
-"$psql" -X -q "$migrator" -c "DO \$\$ BEGIN FOR i IN 1..$TABLES LOOP
-	EXECUTE format('CREATE TABLE app.t%s (id serial PRIMARY KEY, v text)', i);
-	IF i % 200 = 0 THEN COMMIT; END IF; END LOOP; END \$\$"
+bench_tables "$TABLES" "$psql" -X -q "$migrator"
 echo "statements setup would run with $TABLES tables: $("$appdb" $env roles plan --output json)"
 report "$TABLES tables and their sequences (median of $ROUNDS)"
 

@@ -7,6 +7,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 . test/cluster.sh
+. test/bench/lib.sh
 trap cluster_stop EXIT
 TABLES=${TABLES:-10000}
 ROUNDS=${ROUNDS:-5}
@@ -16,9 +17,7 @@ psql_as() { local who=$1; shift; "$CLUSTER_PSQL" -X -q -At -v ON_ERROR_STOP=1 -U
 psql_as postgres -c "CREATE EXTENSION app_roles"
 psql_as postgres -c "SET client_min_messages = warning; SELECT app_setup_roles()" >/dev/null
 echo "creating $TABLES tables in schema app as migrator..."
-psql_as migrator -c "DO \$\$ BEGIN FOR i IN 1..$TABLES LOOP
-	EXECUTE format('CREATE TABLE app.t%s (id serial PRIMARY KEY, v text)', i);
-	IF i % 200 = 0 THEN COMMIT; END IF; END LOOP; END \$\$"
+bench_tables "$TABLES" psql_as migrator
 psql_as postgres -c "VACUUM ANALYZE pg_catalog.pg_class" 2>/dev/null || true
 
 # Each figure is the median of ROUNDS runs, all in one session, interleaved.
