@@ -180,27 +180,34 @@ env_lock(const char *state_dir, const char *name, struct env_lock *lk)
 	return EXIT_FAILURE_REMOTE;
 }
 
+/* Whether dir holds nothing but the entry except (a missing dir holds nothing). */
+static bool
+holds_only(const char *dir, const char *except)
+{
+	DIR		   *d = opendir(dir);
+	struct dirent *ent;
+	bool		only = true;
+
+	if (d == NULL)
+		return errno == ENOENT;
+	while ((ent = readdir(d)) != NULL)
+		if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0 &&
+			strcmp(ent->d_name, except) != 0)
+			only = false;
+	closedir(d);
+	return only;
+}
+
 bool
 env_state_empty(const char *state_dir)
 {
-	DIR		   *dir = opendir(state_dir);
-	struct dirent *ent;
-	bool		empty = true;
-
-	if (dir == NULL)
-		return errno == ENOENT;
-	while ((ent = readdir(dir)) != NULL)
-		if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0 &&
-			strcmp(ent->d_name, "lock") != 0)
-			empty = false;
-	closedir(dir);
-	return empty;
+	return holds_only(state_dir, "lock");
 }
 
 /*
  * Release the lock.  A state directory that holds only the lock (a command
  * that made nothing, an aws environment, a destroy) is removed, and .appdb
- * with it when no other environment is left.
+ * with it when no other environment is left: the one place that prunes them.
  */
 void
 env_unlock(struct env_lock *lk)
@@ -211,13 +218,21 @@ env_unlock(struct env_lock *lk)
 			verbosef("cannot clear %s", lk->path);
 		if (env_state_empty(lk->state_dir))
 		{
-			char	   *parent = xstrdup(lk->state_dir);
+			char	   *root = xstrdup(lk->state_dir);
 
 			unlink(lk->path);
 			rmdir(lk->state_dir);
-			*strrchr(parent, '/') = '\0';
-			rmdir(parent);		/* fails while another environment is there */
-			free(parent);
+			/* .appdb, when no other environment is left (its .gitignore aside) */
+			*strrchr(root, '/') = '\0';
+			if (holds_only(root, ".gitignore"))
+			{
+				char	   *ignore = str_printf("%s/.gitignore", root);
+
+				unlink(ignore);
+				rmdir(root);
+				free(ignore);
+			}
+			free(root);
 		}
 		close(lk->fd);
 	}

@@ -506,7 +506,6 @@ local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 		local_env_free(&e);
 		return EXIT_FAILURE_REMOTE;
 	}
-	remove_state_root(&e);
 	notef("destroy: the cluster of %s-%s and its data are deleted", cfg->app, cfg->env);
 	local_env_free(&e);
 	return EXIT_OK;

@@ -43,7 +43,6 @@ int			local_read(const struct env_config *cfg, struct local_env *e);
 int			local_load(const struct env_config *cfg, struct local_env *e);
 int			local_save(const struct local_env *e);
 int			check_own(struct local_env *e, const struct env_config *cfg, bool *gone);
-void		remove_state_root(const struct local_env *e);
 int			make_data_home(struct local_env *e, const struct env_config *cfg);
 int			destroy_found(const struct local_env *e, const struct env_config *cfg);
 

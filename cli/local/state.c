@@ -373,31 +373,6 @@ ignore_state_root(const struct local_env *e)
 	return rc;
 }
 
-/* Remove .appdb when no environment is left in it (its .gitignore aside). */
-void
-remove_state_root(const struct local_env *e)
-{
-	char	   *root = str_printf("%.*s", (int) (strrchr(e->state_dir, '/') - e->state_dir), e->state_dir);
-	char	   *ignore = str_printf("%s/.gitignore", root);
-	DIR		   *dir = opendir(root);
-	struct dirent *d;
-	bool		empty = dir != NULL;
-
-	while (dir && (d = readdir(dir)) != NULL)
-		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0 &&
-			strcmp(d->d_name, ".gitignore") != 0)
-			empty = false;
-	if (dir)
-		closedir(dir);
-	if (empty)
-	{
-		unlink(ignore);
-		rmdir(root);
-	}
-	free(root);
-	free(ignore);
-}
-
 /* Root: a directory under /var/tmp for the data, reachable by the server's OS user. */
 static int
 make_data_parent(struct local_env *e, const struct env_config *cfg)
