@@ -170,14 +170,17 @@ test/aws/test_sigv4_asan: test/aws/test_sigv4.c test/unit.h $(AWS_LIB_ASAN)
 
 # The AWS request path and service calls against the moto test bed
 # (test/aws/run_request.sh, run_services.sh): the library alone, which
-# proves it reaches nothing of cli/ or core/.
+# proves it reaches nothing of cli/ or core/.  Each is its main file
+# (test/aws/test_NAME.c) and the parts in test/aws/NAME/.
 AWS_TEST_CFLAGS = -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. $(XML2_CFLAGS)
 AWS_TEST_LIBS = -lcurl -lxml2 -ljson-c -lcrypto
 AWS_LIB_TESTS = test/aws/test_request test/aws/test_services
 $(AWS_LIB_TESTS): %: %.c test/unit.h $(AWS_LIB)
-	$(CC) $(AWS_TEST_CFLAGS) -o $@ $< $(AWS_LIB) $(AWS_TEST_LIBS)
+	$(CC) $(AWS_TEST_CFLAGS) -o $@ $(filter %.c,$^) $(AWS_LIB) $(AWS_TEST_LIBS)
 $(AWS_LIB_TESTS:=_asan): %_asan: %.c test/unit.h $(AWS_LIB_ASAN)
-	$(CC) $(AWS_TEST_CFLAGS) $(ASAN_FLAGS) -o $@ $< $(AWS_LIB_ASAN) $(AWS_TEST_LIBS)
+	$(CC) $(AWS_TEST_CFLAGS) $(ASAN_FLAGS) -o $@ $(filter %.c,$^) $(AWS_LIB_ASAN) $(AWS_TEST_LIBS)
+test/aws/test_request test/aws/test_request_asan: $(wildcard test/aws/request/*.[ch])
+test/aws/test_services test/aws/test_services_asan: $(wildcard test/aws/services/*.[ch])
 
 # The core over the Data API (test/aws/run_rdsdata_exec.sh): the executor
 # with the core and the AWS client, as libraries.
