@@ -12,14 +12,6 @@
 
 #include "util.h"
 
-/* A JSON string with no NUL in it (json-c keeps "\u0000" inside a string). */
-static bool
-plain_json_string(struct json_object *v)
-{
-	return json_object_is_type(v, json_type_string) &&
-		strlen(json_object_get_string(v)) == (size_t) json_object_get_string_len(v);
-}
-
 /*
  * What a credential_process printed: the SDKs' JSON (Version 1, AccessKeyId,
  * SecretAccessKey, SessionToken, Expiration).  Fuzzed by
@@ -55,10 +47,10 @@ process_output(const char *profile, const char *text, size_t len, struct aws_cre
 				   *token = NULL,
 				   *expiration = NULL;
 
-		if (!json_object_object_get_ex(root, "AccessKeyId", &akid) || !plain_json_string(akid) ||
-			!json_object_object_get_ex(root, "SecretAccessKey", &secret) || !plain_json_string(secret))
+		if (!json_object_object_get_ex(root, "AccessKeyId", &akid) || !aws_json_plain_string(akid) ||
+			!json_object_object_get_ex(root, "SecretAccessKey", &secret) || !aws_json_plain_string(secret))
 			cred_fail("the credential_process of profile \"%s\" printed no AccessKeyId and SecretAccessKey", profile);
-		else if (json_object_object_get_ex(root, "SessionToken", &token) && !plain_json_string(token))
+		else if (json_object_object_get_ex(root, "SessionToken", &token) && !aws_json_plain_string(token))
 			cred_fail("the credential_process of profile \"%s\" printed a SessionToken that is not a string", profile);
 		else
 		{

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 static void (*out_of_memory) (void) = NULL;
 
 static void (*say_fn) (enum aws_say kind, const char *msg, void *arg) = NULL;
@@ -257,4 +259,11 @@ aws_say(enum aws_say kind, const char *fmt,...)
 	va_start(args, fmt);
 	say(kind, fmt, args);
 	va_end(args);
+}
+
+bool
+aws_json_plain_string(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_string) &&
+		strlen(json_object_get_string(v)) == (size_t) json_object_get_string_len(v);
 }

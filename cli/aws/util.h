@@ -34,6 +34,14 @@ char	   *aws_read_file(const char *path);
  */
 char	   *aws_run_capture(char *const argv[], bool keep_stderr);
 
+struct json_object;
+
+/*
+ * Whether v is a JSON string with no NUL in it: json-c keeps "\u0000"
+ * inside a string, which as a C string would be cut short there.
+ */
+bool		aws_json_plain_string(struct json_object *v);
+
 /* Zero a secret string and free it (NULL allowed). */
 void		aws_wipe_free(char *secret);
 

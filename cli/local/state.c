@@ -53,8 +53,7 @@ json_string_or_null(struct json_object *obj, const char *key)
 {
 	struct json_object *v;
 
-	if (json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_string) &&
-		strlen(json_object_get_string(v)) == (size_t) json_object_get_string_len(v))
+	if (json_object_object_get_ex(obj, key, &v) && aws_json_plain_string(v))
 		return xstrdup(json_object_get_string(v));
 	return NULL;
 }
