@@ -179,8 +179,8 @@ $(AWS_LIB_TESTS): %: %.c test/unit.h $(AWS_LIB)
 	$(CC) $(AWS_TEST_CFLAGS) -o $@ $(filter %.c,$^) $(AWS_LIB) $(AWS_TEST_LIBS)
 $(AWS_LIB_TESTS:=_asan): %_asan: %.c test/unit.h $(AWS_LIB_ASAN)
 	$(CC) $(AWS_TEST_CFLAGS) $(ASAN_FLAGS) -o $@ $(filter %.c,$^) $(AWS_LIB_ASAN) $(AWS_TEST_LIBS)
-test/aws/test_request test/aws/test_request_asan: $(wildcard test/aws/request/*.[ch])
-test/aws/test_services test/aws/test_services_asan: $(wildcard test/aws/services/*.[ch])
+test/aws/test_request test/aws/test_request_asan: $(wildcard test/aws/request/*.[ch]) test/aws/proxy_control.c test/aws/proxy_control.h
+test/aws/test_services test/aws/test_services_asan: $(wildcard test/aws/services/*.[ch]) test/aws/proxy_control.c test/aws/proxy_control.h
 
 # The core over the Data API (test/aws/run_rdsdata_exec.sh): the executor
 # with the core and the AWS client, as libraries.

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli/aws/request.h"
+#include "test/aws/proxy_control.h"
 
 static inline bool
 streq(const char *a, const char *b)
@@ -58,14 +59,6 @@ double		test_random(void *state);
 /* The bed (bed.c)                                                     */
 /* ------------------------------------------------------------------ */
 
-extern const char *proxy_url;
-extern struct aws_http control;
-
-char	   *proxy(const char *method, const char *path, const char *body);
-void		proxy_reset(void);
-void		proxy_fault(const char *json);
-int			proxy_log(const char *op, json_object **entries, int max);
-const char *entry_string(json_object *e, const char *name);
 struct aws_client *bed_client(const struct aws_credentials *creds, struct hooks *h);
 
 /* The parts, offline, in the order main runs them */

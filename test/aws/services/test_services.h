@@ -13,6 +13,7 @@
 
 #include "cli/aws/http.h"
 #include "cli/aws/request.h"
+#include "test/aws/proxy_control.h"
 #include "cli/aws/svc.h"
 
 static inline bool
@@ -24,11 +25,7 @@ streq(const char *a, const char *b)
 #define S(x) ((x) ? (x) : "(null)")
 
 /* The bed (bed.c) */
-extern const char *proxy_url;
-extern struct aws_http control;
-
 bool		has(const struct aws_strings *s, const char *v);
-void		proxy_reset(void);
 void		check_sent(const char *name, const char *op, const char *field,...);
 void		check_not_sent(const char *name, const char *op, const char *field,...);
 struct aws_client *bed_client(const struct aws_credentials *creds);
