@@ -11,6 +11,7 @@
  */
 #include "catalog.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,55 +125,78 @@ static const char *const sql_defacl_fmt =
 "    AND a.defaclobjtype = '%c' AND e.grantee = k.app"
 "    AND e.privilege_type = o.privilege_type)))";
 
-/* The relations of the schema that any of this concerns. */
+/*
+ * The relations of the schema that any of this concerns.  Each query is a
+ * condition asked two ways.  The question counts the relations that meet it
+ * (setup's stops at the first), and a converged run asks nothing more.  A
+ * page walks the next APP_PAGE_ROWS relations of the schema
+ * by name with cheap conditions only, an index walk the planner has no
+ * reason to sort (pg_class_relname_nsp_index is relname, relnamespace), and
+ * tests the costly part, what app lacks, on those rows alone.  Every walked
+ * row comes back, "" where app lacks nothing, so that the next page starts
+ * after the last one.  A LIMIT over the costly test itself let the planner
+ * scan and sort every remaining relation on every page.
+ */
 #define RELKINDS "('r', 'p', 'v', 'm', 'f', 'S')"
 #define KEYS_SELECT \
 "SELECT (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1::text) AS app," \
 " (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $2::text) AS mig," \
 " (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $3::text) AS nsp"
-#define RELATION_KEYS "(" KEYS_SELECT ") k"
 #define ACLTYPE "(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::\"char\""
+#define QUESTION(keys, cheap, lacks, limit) \
+"SELECT pg_catalog.count(*) FROM (SELECT FROM pg_catalog.pg_class c, " keys \
+" WHERE " cheap " AND " lacks " <> ''" limit ") x"
+#define PAGE(keys, cheap, lacks) \
+"SELECT c.relname, " lacks ", c.relkind, pg_catalog.pg_get_userbyid(c.relowner)" \
+" FROM (SELECT c.oid, c.relname, c.relkind, c.relowner, c.relacl" \
+"  FROM pg_catalog.pg_class c, " keys " WHERE " cheap " AND c.relname > $4::name" \
+"  ORDER BY c.relname" PAGE_LIMIT ") c, " keys " ORDER BY c.relname"
 
 /*
- * Owned by migrator, and app lacks an explicit privilege of ALL granted by
- * the owner (whoever runs a GRANT on migrator's table, the owner is recorded
- * as grantor).  What ALL means is read once per type from acldefault(type,
- * migrator); aclitem @> tests one privilege of grantee and grantor at a time.
+ * Setup's: owned by migrator, and app lacks an explicit privilege of ALL
+ * granted by the owner (whoever runs a GRANT on migrator's table, the owner
+ * is recorded as grantor): "ALL", else "".  What ALL means is read once per
+ * type from acldefault(type, migrator), as one aclitem a privilege (before
+ * 16, makeaclitem takes one), so that a relation costs one array test.
  */
-#define ALL_PRIVS(t) \
-"(SELECT pg_catalog.array_agg(privilege_type) FROM pg_catalog.aclexplode(" \
-"pg_catalog.acldefault('" t "', k.mig)) WHERE grantee = k.mig)"
-static const char *const sql_relations_to_grant =
-"SELECT c.oid, c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner), NULL"
-" FROM pg_catalog.pg_class c, (SELECT k.*, " ALL_PRIVS("r") " AS all_r,"
-"  " ALL_PRIVS("s") " AS all_s FROM " RELATION_KEYS ") k"
-" WHERE c.relnamespace = k.nsp AND c.relowner = k.mig AND c.relkind IN " RELKINDS
-"  AND c.oid > $4::oid"
-"  AND (k.app IS NULL OR EXISTS ("
-"   SELECT 1 FROM pg_catalog.unnest(CASE c.relkind WHEN 'S' THEN k.all_s ELSE k.all_r END) p"
-"   WHERE NOT COALESCE(c.relacl, pg_catalog.acldefault(" ACLTYPE ", c.relowner))"
-"    OPERATOR(pg_catalog.@>) pg_catalog.makeaclitem(k.app, c.relowner, p, false)))"
-" ORDER BY c.oid" PAGE_LIMIT;
+#define ALL_ITEMS(t) \
+"(SELECT pg_catalog.array_agg(pg_catalog.makeaclitem(k.app, k.mig, privilege_type, false))" \
+" FROM pg_catalog.aclexplode(pg_catalog.acldefault('" t "', k.mig)) WHERE grantee = k.mig)"
+#define GRANT_KEYS \
+"(SELECT k.*, " ALL_ITEMS("r") " AS all_r, " ALL_ITEMS("s") " AS all_s" \
+" FROM (" KEYS_SELECT ") k) k"
+#define GRANT_CHEAP \
+"c.relnamespace = k.nsp AND c.relowner = k.mig AND c.relkind IN " RELKINDS
+#define GRANT_LACKS \
+"(CASE WHEN k.app IS NULL OR NOT" \
+"  COALESCE(c.relacl, pg_catalog.acldefault(" ACLTYPE ", c.relowner))" \
+"  OPERATOR(pg_catalog.@>) ALL (CASE c.relkind WHEN 'S' THEN k.all_s ELSE k.all_r END)" \
+" THEN 'ALL' ELSE '' END)"
 
-/* Not usable by app: what it lacks of what "usable" means (DESIGN §5). */
+/* Check's: what app lacks of what "usable" means (DESIGN §5), "" if none. */
 #define LACKS(fn, priv) \
 " CASE WHEN pg_catalog." fn "(k.app, c.oid, '" priv "') THEN NULL ELSE '" priv "' END"
+#define USABLE_KEYS "(" KEYS_SELECT ") k"
+#define USABLE_CHEAP "c.relnamespace = k.nsp AND c.relkind IN " RELKINDS
+#define USABLE_LACKS \
+"(CASE WHEN c.relkind = 'S' THEN pg_catalog.concat_ws(', '," \
+LACKS("has_sequence_privilege", "USAGE") "," \
+LACKS("has_sequence_privilege", "SELECT") "," \
+LACKS("has_sequence_privilege", "UPDATE") ")" \
+" ELSE pg_catalog.concat_ws(', '," \
+LACKS("has_table_privilege", "SELECT") "," \
+LACKS("has_table_privilege", "INSERT") "," \
+LACKS("has_table_privilege", "UPDATE") "," \
+LACKS("has_table_privilege", "DELETE") ") END)"
+
+static const char *const sql_any_to_grant =
+QUESTION(GRANT_KEYS, GRANT_CHEAP, GRANT_LACKS, " LIMIT 1");
+static const char *const sql_relations_to_grant =
+PAGE(GRANT_KEYS, GRANT_CHEAP, GRANT_LACKS);
+static const char *const sql_count_unusable =
+QUESTION(USABLE_KEYS, USABLE_CHEAP, USABLE_LACKS, "");
 static const char *const sql_relations_unusable =
-"SELECT oid, relname, relkind, pg_catalog.pg_get_userbyid(relowner), lacks FROM ("
-" SELECT c.oid, c.relname, c.relkind, c.relowner,"
-"  CASE WHEN c.relkind = 'S' THEN pg_catalog.concat_ws(', ',"
-LACKS("has_sequence_privilege", "USAGE") ","
-LACKS("has_sequence_privilege", "SELECT") ","
-LACKS("has_sequence_privilege", "UPDATE") ")"
-"  ELSE pg_catalog.concat_ws(', ',"
-LACKS("has_table_privilege", "SELECT") ","
-LACKS("has_table_privilege", "INSERT") ","
-LACKS("has_table_privilege", "UPDATE") ","
-LACKS("has_table_privilege", "DELETE") ") END AS lacks"
-" FROM pg_catalog.pg_class c, " RELATION_KEYS
-" WHERE c.relnamespace = k.nsp AND c.relkind IN " RELKINDS " AND c.oid > $4::oid"
-" ORDER BY c.oid) r"
-" WHERE lacks <> '' ORDER BY oid" PAGE_LIMIT;
+PAGE(USABLE_KEYS, USABLE_CHEAP, USABLE_LACKS);
 
 static const char *const sql_extensions =
 "SELECT e.oid, e.extname, n.nspname FROM pg_catalog.pg_extension e"
@@ -198,13 +222,15 @@ const char *const app_sql_schemas =
 
 /*
  * Run a paged query: params are the nfixed fixed values followed by nkeys
- * keyset values, which start at "0" and then take the first nkeys columns
- * of the last row of each page.  fn sees every row.
+ * keyset values, which start at first (APP_FIRST_OID or APP_FIRST_NAME) and
+ * then take the first nkeys columns of the last row of each page.  fn sees
+ * every row, and stops the reading early by returning APP_PAGES_ENOUGH.
  */
 int
 app_read_pages(const struct app_executor *exec, struct app_mem *mem,
 			   const char *sql, int nfixed, const char *const *fixed,
-			   int nkeys, app_row_fn fn, void *ctx, struct app_error *err)
+			   int nkeys, const char *first, app_row_fn fn, void *ctx,
+			   struct app_error *err)
 {
 	const char *params[8];
 	char	   *keys[4] = {NULL, NULL, NULL, NULL};
@@ -214,7 +240,7 @@ app_read_pages(const struct app_executor *exec, struct app_mem *mem,
 	for (i = 0; i < nfixed; i++)
 		params[i] = fixed[i];
 	for (i = 0; i < nkeys; i++)
-		params[nfixed + i] = "0";
+		params[nfixed + i] = first;
 
 	for (;;)
 	{
@@ -239,7 +265,7 @@ app_read_pages(const struct app_executor *exec, struct app_mem *mem,
 	}
 	for (i = 0; i < nkeys; i++)
 		app_free(mem, keys[i]);
-	return rc;
+	return rc == APP_PAGES_ENOUGH ? 0 : rc;
 }
 
 static bool
@@ -450,23 +476,71 @@ add_extension(void *ctx, struct app_mem *mem, char **row, struct app_error *err)
 }
 
 static int
-add_relation(void *ctx, struct app_mem *mem, char **row, struct app_error *err)
-{
-	struct app_relation *r = grow(mem, ctx, sizeof(*r));
-
-	(void) err;
-	r->name = app_strdup(mem, row[1]);
-	r->kind = row[2][0];
-	r->owner = app_strdup(mem, row[3]);
-	r->app_lacks = cell_dup(mem, row[4]);
-	return 0;
-}
-
-static int
 cmp_relation(const void *a, const void *b)
 {
 	return strcmp(((const struct app_relation *) a)->name,
 				  ((const struct app_relation *) b)->name);
+}
+
+struct relations_read
+{
+	struct growing list;
+	int			keep;			/* how many to keep */
+};
+
+/* A walked relation (see PAGE): kept when app lacks something. */
+static int
+add_relation(void *ctx, struct app_mem *mem, char **row, struct app_error *err)
+{
+	struct relations_read *rr = ctx;
+	struct app_relation *r;
+
+	(void) err;
+	if (row[1] == NULL || row[1][0] == '\0')
+		return 0;
+	r = grow(mem, &rr->list, sizeof(*r));
+	r->name = app_strdup(mem, row[0]);
+	r->app_lacks = app_strdup(mem, row[1]);
+	r->kind = row[2][0];
+	r->owner = app_strdup(mem, row[3]);
+	return rr->list.n < rr->keep ? 0 : APP_PAGES_ENOUGH;
+}
+
+/*
+ * The relations the question finds, a page at a time: every one setup must
+ * grant on, and the first APP_RELATIONS_NAMED by name that check names,
+ * with the count of all.
+ */
+static int
+read_relations(const struct app_executor *exec, struct app_mem *mem,
+			   const struct app_config *cfg, enum app_relations_for relations,
+			   struct app_snapshot *snap, struct app_error *err)
+{
+	const bool	grant = relations == APP_RELATIONS_TO_GRANT;
+	const char *params[3] = {cfg->app_user, cfg->migrator_user, cfg->schema};
+	struct relations_read rr = {{0}, 0};
+	struct app_rows rows;
+	long		count;
+
+	if (exec->query(exec->state, mem, grant ? sql_any_to_grant : sql_count_unusable,
+					3, params, &rows, err) != 0)
+		return -1;
+	count = rows.nrows == 1 && APP_CELL(&rows, 0, 0) ? atol(APP_CELL(&rows, 0, 0)) : 0;
+	app_rows_free(mem, &rows);
+	if (count > 0)
+	{
+		rr.keep = grant ? INT_MAX : APP_RELATIONS_NAMED;
+		if (app_read_pages(exec, mem,
+						   grant ? sql_relations_to_grant : sql_relations_unusable,
+						   3, params, 1, APP_FIRST_NAME, add_relation, &rr, err) != 0)
+			return -1;
+	}
+	if (rr.list.n > 1)
+		qsort(rr.list.items, (size_t) rr.list.n, sizeof(struct app_relation), cmp_relation);
+	snap->relations = rr.list.items;
+	snap->n_relations = rr.list.n;
+	snap->relations_total = grant ? rr.list.n : (int) count;
+	return 0;
 }
 
 /*
@@ -479,8 +553,6 @@ app_read_snapshot(const struct app_executor *exec, struct app_mem *mem,
 				  struct app_snapshot *snap, struct app_error *err)
 {
 	struct growing ext = {0};
-	struct growing rel = {0};
-	const char *params[3];
 
 	memset(snap, 0, sizeof(*snap));
 	if (read_identity(exec, mem, snap, err) != 0 ||
@@ -489,27 +561,15 @@ app_read_snapshot(const struct app_executor *exec, struct app_mem *mem,
 		refuse_privileged(mem, "app_user", cfg->app_user, &snap->app, err) != 0)
 		return -1;
 
-	if (app_read_pages(exec, mem, sql_extensions, 0, NULL, 1,
+	if (app_read_pages(exec, mem, sql_extensions, 0, NULL, 1, APP_FIRST_OID,
 					   add_extension, &ext, err) != 0)
 		return -1;
 	snap->extensions = ext.items;
 	snap->n_extensions = ext.n;
 
-	if (snap->schema_exists)
-	{
-		params[0] = cfg->app_user;
-		params[1] = cfg->migrator_user;
-		params[2] = cfg->schema;
-		if (app_read_pages(exec, mem,
-						   relations == APP_RELATIONS_TO_GRANT ?
-						   sql_relations_to_grant : sql_relations_unusable,
-						   3, params, 1, add_relation, &rel, err) != 0)
-			return -1;
-		if (rel.n > 1)
-			qsort(rel.items, (size_t) rel.n, sizeof(struct app_relation), cmp_relation);
-	}
-	snap->relations = rel.items;
-	snap->n_relations = rel.n;
+	if (snap->schema_exists &&
+		read_relations(exec, mem, cfg, relations, snap, err) != 0)
+		return -1;
 	return 0;
 }
 

@@ -2,9 +2,10 @@
  * core/catalog.h
  *		What the core reads from the catalogs, and the queries that read it.
  *
- * Every read is a query with $n parameters, paged by keyset on oid with a
- * bounded number of rows a page and one row per object, so that one answer
- * stays within the RDS Data API's limits however large the schema is.
+ * Every read is a query with $n parameters, paged by keyset (on oid, or on
+ * relname for the schema's relations) with a bounded number of rows a page
+ * and one row per object, so that one answer stays within the RDS Data
+ * API's limits however large the schema is.
  * Nothing here reads pg_authid, which RDS and Aurora deny to the master.
  */
 #ifndef APP_CATALOG_H
@@ -49,7 +50,7 @@ struct app_relation
 	char	   *name;
 	char		kind;			/* pg_class.relkind */
 	char	   *owner;
-	char	   *app_lacks;		/* for check: "SELECT, INSERT", ... */
+	char	   *app_lacks;		/* check: "SELECT, INSERT", ...; plan: "ALL" */
 };
 
 struct app_installed_extension
@@ -92,10 +93,17 @@ struct app_snapshot
 	struct app_installed_extension *extensions;
 	int			n_extensions;
 
-	/* plan: owned by migrator, app without ALL; check: not usable by app */
+	/*
+	 * plan: owned by migrator, app without ALL, every one; check: not usable
+	 * by app, the first APP_RELATIONS_NAMED by name of relations_total
+	 */
 	struct app_relation *relations;
 	int			n_relations;
+	int			relations_total;
 };
+
+/* Most relations check names (in one detail) before it only counts. */
+#define APP_RELATIONS_NAMED 100
 
 enum app_relations_for
 {
@@ -114,7 +122,15 @@ typedef int (*app_row_fn) (void *ctx, struct app_mem *mem, char **row,
 int			app_read_pages(const struct app_executor *exec, struct app_mem *mem,
 						   const char *sql, int nfixed,
 						   const char *const *fixed, int nkeys,
-						   app_row_fn fn, void *ctx, struct app_error *err);
+						   const char *first, app_row_fn fn, void *ctx,
+						   struct app_error *err);
+
+/* What an app_row_fn returns to end the reading early, with success. */
+#define APP_PAGES_ENOUGH 1
+
+/* Where a keyset starts: below every oid, below every name. */
+#define APP_FIRST_OID "0"
+#define APP_FIRST_NAME ""
 
 const char *app_relkind_noun(char kind);
 

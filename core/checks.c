@@ -216,7 +216,7 @@ check_relations(struct checker *c)
 		note(&d, "role %I does not exist (run setup)", c->cfg->app_user);
 	else if (!s->schema_exists)
 		note(&d, "schema %I does not exist (run setup)", c->cfg->schema);
-	else if (s->n_relations == 0)
+	else if (s->relations_total == 0)
 	{
 		ok = true;
 		note(&d, "every table and sequence in schema %I is usable by %I",
@@ -224,10 +224,10 @@ check_relations(struct checker *c)
 	}
 	else
 	{
-		for (i = 0; i < s->n_relations && i < APP_CHECK_MAX_NAMED; i++)
+		for (i = 0; i < s->n_relations && i < APP_RELATIONS_NAMED; i++)
 			note_relation(c, &d, &s->relations[i]);
-		if (s->n_relations > APP_CHECK_MAX_NAMED)
-			note(&d, "and %d more", s->n_relations - APP_CHECK_MAX_NAMED);
+		if (s->relations_total > i)
+			note(&d, "and %d more", s->relations_total - i);
 	}
 	record(c, "relations_usable", ok, &d);
 }
@@ -349,7 +349,10 @@ check_master_admin(struct checker *c)
 
 /*
  * The behavioural check of the original role manager: migrator creates a
- * table (with a sequence), app inserts, reads, updates and deletes.  It runs
+ * table with a sequence (serial: app's INSERT calls nextval, so it needs
+ * the sequence's grant too), app inserts, reads, updates and deletes.  No
+ * key, no text column: an index and a TOAST table would prove nothing more
+ * and made the probe three times dearer.  It runs
  * in a subtransaction that is always rolled back, memberships included.
  * Migrator creates its table unqualified, as migrations do, under the
  * search_path its login would give it; app names the table in full, so that
@@ -392,17 +395,17 @@ check_behaviour(struct checker *c, const struct app_executor *exec,
 	STEP("could not give migrator the search_path of its login",
 		 app_buf_append(&sql, APP_PROBE_SEARCH_PATH_SQL));
 	STEP("migrator could not create a table",
-		 note(&sql, "CREATE TABLE %I (id serial PRIMARY KEY, note text)", PROBE_TABLE));
+		 note(&sql, "CREATE TABLE %I (id serial)", PROBE_TABLE));
 	STEP("migrator's unqualified CREATE TABLE did not create it in the schema",
 		 note(&sql, "SELECT FROM %I.%I", schema, PROBE_TABLE));
 	STEP("could not switch to app",
 		 note(&sql, "SET LOCAL ROLE %I", c->cfg->app_user));
 	STEP("app could not insert into migrator's table",
-		 note(&sql, "INSERT INTO %I.%I (note) VALUES ('probe')", schema, PROBE_TABLE));
+		 note(&sql, "INSERT INTO %I.%I DEFAULT VALUES", schema, PROBE_TABLE));
 	STEP("app could not select from migrator's table",
-		 note(&sql, "SELECT id, note FROM %I.%I", schema, PROBE_TABLE));
+		 note(&sql, "SELECT id FROM %I.%I", schema, PROBE_TABLE));
 	STEP("app could not update migrator's table",
-		 note(&sql, "UPDATE %I.%I SET note = 'checked'", schema, PROBE_TABLE));
+		 note(&sql, "UPDATE %I.%I SET id = id", schema, PROBE_TABLE));
 	STEP("app could not delete from migrator's table",
 		 note(&sql, "DELETE FROM %I.%I", schema, PROBE_TABLE));
 #undef STEP

@@ -37,9 +37,6 @@ struct app_checks
 " ORDER BY s.setrole = 0, s.setdatabase = 0 LIMIT 1)," \
 " (SELECT reset_val FROM pg_catalog.pg_settings WHERE name = 'search_path')), true)"
 
-/* Most relations one detail names before it only counts the rest. */
-#define APP_CHECK_MAX_NAMED 100
-
 int			app_checks_run(const struct app_executor *exec, struct app_mem *mem,
 						   const struct app_config *cfg,
 						   const struct app_snapshot *snap,

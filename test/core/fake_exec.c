@@ -94,6 +94,7 @@ add_relation(struct app_mem *mem, struct app_snapshot *s, const char *name,
 	r->kind = kind;
 	r->owner = S(mem, owner);
 	r->app_lacks = S(mem, lacks);
+	s->relations_total = s->n_relations;
 }
 
 void
@@ -449,44 +450,62 @@ serve_extensions(struct fake *f, struct app_mem *mem, const char *const *params,
 	note_page(f, n);
 }
 
+static int
+cmp_relation_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct app_relation *const *) a)->name,
+				  (*(const struct app_relation *const *) b)->name);
+}
+
+/* The walk of catalog.c's PAGE: the next relations after params[3] by name. */
 static void
 serve_relations(struct fake *f, struct app_mem *mem, const char *const *params,
 				struct app_rows *rows)
 {
 	const struct app_snapshot *s = f->model;
-	unsigned	key = param_oid(params[3]);
-	int			n = 0;
+	const struct app_relation **byname;
+	int			first;
+	int			n;
 	int			i;
 	size_t		bytes = 0;
-	char		b[24];
 	char		kind[2] = {0, 0};
 
-	/* relation i has oid 40000 + i */
+	byname = app_alloc(mem, sizeof(*byname) * (size_t) (s->n_relations + 1));
 	for (i = 0; i < s->n_relations; i++)
-		if (40000u + (unsigned) i > key && n < APP_PAGE_ROWS)
-		{
-			const struct app_relation *r = &s->relations[i];
+		byname[i] = &s->relations[i];
+	qsort(byname, (size_t) s->n_relations, sizeof(*byname), cmp_relation_name);
+	for (first = 0; first < s->n_relations && strcmp(byname[first]->name, params[3]) <= 0; first++)
+		;
+	n = s->n_relations - first < APP_PAGE_ROWS ? s->n_relations - first : APP_PAGE_ROWS;
+	for (i = first; i < first + n; i++)
+		bytes += cell_bytes(byname[i]->name) + 4 + 2 + cell_bytes(byname[i]->owner) +
+			cell_bytes(byname[i]->app_lacks);
+	app_rows_init(mem, rows, n, 4, bytes);
+	for (i = 0; i < n; i++)
+	{
+		const struct app_relation *r = byname[first + i];
 
-			n++;
-			bytes += 12 + cell_bytes(r->name) + 2 + cell_bytes(r->owner) + cell_bytes(r->app_lacks);
-		}
-	app_rows_init(mem, rows, n, 5, bytes);
-	n = 0;
-	for (i = 0; i < s->n_relations; i++)
-		if (40000u + (unsigned) i > key && n < APP_PAGE_ROWS)
-		{
-			const struct app_relation *r = &s->relations[i];
-
-			snprintf(b, sizeof(b), "%u", 40000u + (unsigned) i);
-			kind[0] = r->kind;
-			app_rows_set(rows, n, 0, b);
-			app_rows_set(rows, n, 1, r->name);
-			app_rows_set(rows, n, 2, kind);
-			app_rows_set(rows, n, 3, r->owner);
-			app_rows_set(rows, n, 4, r->app_lacks);
-			n++;
-		}
+		kind[0] = r->kind;
+		app_rows_set(rows, i, 0, r->name);
+		app_rows_set(rows, i, 1, r->app_lacks ? r->app_lacks : "ALL");
+		app_rows_set(rows, i, 2, kind);
+		app_rows_set(rows, i, 3, r->owner);
+	}
+	app_free(mem, byname);
 	note_page(f, n);
+}
+
+/* catalog.c's QUESTION: setup's stops at the first relation, check's counts. */
+static void
+serve_relations_count(struct fake *f, struct app_mem *mem, bool first_only,
+					  struct app_rows *rows)
+{
+	char		b[24];
+	int			n = f->model->n_relations;
+
+	snprintf(b, sizeof(b), "%d", first_only && n > 1 ? 1 : n);
+	app_rows_init(mem, rows, 1, 1, strlen(b) + 1);
+	app_rows_set(rows, 0, 0, b);
 }
 
 static void
@@ -576,16 +595,23 @@ fake_query(void *state, struct app_mem *mem, const char *sql, int nparams,
 		}
 		if (has(sql, "FROM pg_catalog.pg_class"))
 		{
-			f->q_relations++;
-			check_fixed_params(f, nparams, params, 4);
+			bool		question = strncmp(sql, "SELECT pg_catalog.count(*)", 26) == 0;
+
+			if (question)
+				f->q_relation_questions++;
+			else
+				f->q_relations++;
+			check_fixed_params(f, nparams, params, question ? 3 : 4);
 			if (has(sql, "has_table_privilege"))
 				f->relations_unusable++;
 			else
 				f->relations_to_grant++;
-			if (nparams == 4)
+			if (question)
+				serve_relations_count(f, mem, has(sql, " LIMIT 1) x"), rows);
+			else if (nparams == 4)
 				serve_relations(f, mem, params, rows);
 			else
-				app_rows_init(mem, rows, 0, 5, 0);
+				app_rows_init(mem, rows, 0, 4, 0);
 			return 0;
 		}
 	}

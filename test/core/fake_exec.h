@@ -72,7 +72,8 @@ struct fake
 				q_identity,
 				q_facts,
 				q_extensions,
-				q_relations,
+				q_relation_questions,
+				q_relations,	/* pages */
 				q_unknown;
 	int			lock_seq;		/* nqueries when the lock came */
 	int			max_page;

@@ -119,6 +119,7 @@ test_snapshot_read(struct app_mem *mem, const void *arg)
 		struct fake f;
 		struct app_executor exec;
 		int			i;
+		int			want;
 		bool		sorted = true;
 
 		snap_converged(mem, &model, cases[k].version);
@@ -156,28 +157,33 @@ test_snapshot_read(struct app_mem *mem, const void *arg)
 		EXPECT(got.n_extensions == 2 && strcmp(got.extensions[1].name, "hstore") == 0 &&
 			   strcmp(got.extensions[1].schema, "pg_catalog") == 0,
 			   "%s: extensions wrong (%d)", cases[k].name, got.n_extensions);
-		EXPECT(got.n_relations == 1001, "%s: %d relations, want 1001", cases[k].name,
-			   got.n_relations);
+		want = cases[k].rel == APP_RELATIONS_UNUSABLE ? APP_RELATIONS_NAMED : 1001;
+		EXPECT(got.n_relations == want && got.relations_total == 1001,
+			   "%s: %d relations of %d, want %d of 1001", cases[k].name,
+			   got.n_relations, got.relations_total, want);
 		for (i = 1; i < got.n_relations; i++)
 			if (strcmp(got.relations[i - 1].name, got.relations[i].name) >= 0)
 				sorted = false;
 		EXPECT(sorted, "%s: relations not sorted by name", cases[k].name);
-		if (got.n_relations == 1001)
+		if (got.n_relations == want)
 		{
 			EXPECT(strcmp(got.relations[0].name, "r0000") == 0 &&
+				   strcmp(got.relations[want - 1].name, want == 1001 ? "r1000" : "r0099") == 0 &&
 				   got.relations[0].kind == 'r' &&
 				   strcmp(got.relations[0].owner, "owner") == 0,
-				   "%s: first relation %s %c", cases[k].name, got.relations[0].name,
-				   got.relations[0].kind);
-			EXPECT((got.relations[1].app_lacks != NULL) ==
-				   (cases[k].rel == APP_RELATIONS_UNUSABLE),
+				   "%s: relations %s .. %s", cases[k].name, got.relations[0].name,
+				   got.relations[want - 1].name);
+			EXPECT(strcmp(nz(got.relations[1].app_lacks),
+						  cases[k].rel == APP_RELATIONS_UNUSABLE ? "SELECT" : "ALL") == 0,
 				   "%s: app_lacks %s", cases[k].name, nz(got.relations[1].app_lacks));
 		}
-		EXPECT(f.q_relations == 2, "%s: %d relation queries, want 2", cases[k].name,
+		/* setup reads every page; check the first, which names enough */
+		EXPECT(f.q_relation_questions == 1 && f.q_relations == (want == 1001 ? 2 : 1),
+			   "%s: %d questions and %d pages", cases[k].name, f.q_relation_questions,
 			   f.q_relations);
 		EXPECT(cases[k].rel == APP_RELATIONS_UNUSABLE ?
-			   f.relations_unusable == 2 && f.relations_to_grant == 0 :
-			   f.relations_to_grant == 2 && f.relations_unusable == 0,
+			   f.relations_unusable == f.q_relations + 1 && f.relations_to_grant == 0 :
+			   f.relations_to_grant == f.q_relations + 1 && f.relations_unusable == 0,
 			   "%s: wrong relation query", cases[k].name);
 		EXPECT(f.facts_has_set == cases[k].want_set,
 			   "%s: facts query %s pg_has_role 'SET' (server version %d)", cases[k].name,
@@ -216,6 +222,77 @@ test_snapshot_no_schema(struct app_mem *mem, const void *arg)
 		   "facts of an empty database wrong");
 }
 
+/*
+ * The relation pages walk the schema by name from the empty string, so a
+ * name below "0" is read; a walked row that app lacks nothing on is dropped
+ * but still moves the walk on; a converged schema costs the question alone.
+ */
+static void
+test_relation_walk(struct app_mem *mem, const void *arg)
+{
+	struct app_config cfg;
+	struct app_error err = {0};
+	int			round;
+
+	(void) arg;
+	if (app_config_build(mem, &cfg, NULL, NULL, NULL, NULL, NULL, &err) != 0)
+	{
+		fail("config refused");
+		return;
+	}
+	for (round = 0; round < 2; round++)
+	{
+		const bool	converged = round == 1;
+		struct app_snapshot model;
+		struct app_snapshot got;
+		struct fake f;
+		struct app_executor exec;
+		int			i;
+
+		snap_converged(mem, &model, 160000);
+		add_relation(mem, &model, " spaced", 'r', "migrator", converged ? "" : "ALL");
+		add_relation(mem, &model, "!bang", 'r', "migrator", converged ? "" : "ALL");
+		for (i = 0; i < 2999; i++)
+		{
+			char		name[16];
+
+			snprintf(name, sizeof(name), "t%04d", i);
+			add_relation(mem, &model, name, 'r', "migrator",
+						 converged || i % 3 ? "" : "ALL");
+		}
+		fake_init(&f, mem);
+		f.model = &model;
+		if (converged)
+			model.n_relations = 0;	/* what the question counts */
+		exec_init(&exec, &f);
+		if (app_read_snapshot(&exec, mem, &cfg, APP_RELATIONS_TO_GRANT, &got, &err) != 0)
+		{
+			fail("read failed: %s", nz(err.message));
+			continue;
+		}
+		if (converged)
+		{
+			EXPECT(got.n_relations == 0 && f.q_relation_questions == 1 && f.q_relations == 0,
+				   "converged: %d relations, %d questions, %d pages", got.n_relations,
+				   f.q_relation_questions, f.q_relations);
+			continue;
+		}
+		EXPECT(got.n_relations == 1002 && got.relations_total == 1002,
+			   "%d relations of %d, want 1002", got.n_relations, got.relations_total);
+		EXPECT(got.n_relations > 2 && strcmp(got.relations[0].name, " spaced") == 0 &&
+			   strcmp(got.relations[1].name, "!bang") == 0 &&
+			   strcmp(got.relations[2].name, "t0000") == 0 &&
+			   strcmp(got.relations[got.n_relations - 1].name, "t2997") == 0,
+			   "relations %s, %s, %s .. %s", got.n_relations > 2 ? got.relations[0].name : "",
+			   got.n_relations > 2 ? got.relations[1].name : "",
+			   got.n_relations > 2 ? got.relations[2].name : "",
+			   got.n_relations > 0 ? got.relations[got.n_relations - 1].name : "");
+		EXPECT(f.q_relations == 4 && f.max_page == APP_PAGE_ROWS,
+			   "%d pages of at most %d rows, want 4 of %d", f.q_relations, f.max_page,
+			   APP_PAGE_ROWS);
+	}
+}
+
 /* The catalog cases, in order. */
 void
 catalog_tests(void)
@@ -224,4 +301,6 @@ catalog_tests(void)
 	run_case("catalog: facts columns map to their fields", test_snapshot_columns, NULL);
 	run_case("catalog: snapshot identity, extensions, relations", test_snapshot_read, NULL);
 	run_case("catalog: no schema, no relation query", test_snapshot_no_schema, NULL);
+	run_case("catalog: relations walked by name, converged asks one question",
+			 test_relation_walk, NULL);
 }

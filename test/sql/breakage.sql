@@ -54,4 +54,13 @@ SELECT app_check_roles(superuser_extensions => :'exts')->'success' AS success;
 SELECT * FROM app_roles_plan(superuser_extensions => '{"hstore": false}');
 SELECT app_setup_roles(superuser_extensions => '{"hstore": false}') IS NOT NULL AS setup;
 SELECT count(*) AS hstore_installed FROM pg_extension WHERE extname = 'hstore';
+-- sequences alone: the probe's serial makes app's INSERT call nextval
+\c - migrator
+ALTER DEFAULT PRIVILEGES IN SCHEMA app REVOKE ALL ON SEQUENCES FROM app;
+\c - postgres
+WITH r AS (SELECT app_check_roles() AS j)
+SELECT c->>'check' AS "check", c->>'detail' AS detail
+FROM r, json_array_elements(r.j->'checks') c WHERE c->>'ok' = 'false';
+SELECT app_setup_roles() IS NOT NULL AS setup;
+SELECT app_check_roles()->'success' AS success;
 \i test/reset.psql
