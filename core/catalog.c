@@ -129,13 +129,15 @@ static const char *const sql_defacl_fmt =
  * The relations of the schema that any of this concerns.  Each query is a
  * condition asked two ways.  The question counts the relations that meet it
  * (setup's stops at the first), and a converged run asks nothing more.  A
- * page walks the next APP_PAGE_ROWS relations of the schema
- * by name with cheap conditions only, an index walk the planner has no
- * reason to sort (pg_class_relname_nsp_index is relname, relnamespace), and
- * tests the costly part, what app lacks, on those rows alone.  Every walked
- * row comes back, "" where app lacks nothing, so that the next page starts
- * after the last one.  A LIMIT over the costly test itself let the planner
- * scan and sort every remaining relation on every page.
+ * page walks the next APP_PAGE_ROWS relations of the schema in oid order
+ * with cheap conditions only, and tests the costly part, what app lacks, on
+ * those rows alone; every walked row comes back, "" where app lacks nothing,
+ * so that the next page starts after the last one.  Oid order is the order
+ * pg_class rows were written in (its correlation stays near 1), so the
+ * planner prices the walk on pg_class_oid_index below a scan and sort of the
+ * whole catalog at every size; in name order it did not, and paid a scan a
+ * page from about a thousand tables up.  A LIMIT over the costly test itself
+ * let the planner scan and sort every remaining relation on every page.
  */
 #define RELKINDS "('r', 'p', 'v', 'm', 'f', 'S')"
 #define KEYS_SELECT \
@@ -147,10 +149,10 @@ static const char *const sql_defacl_fmt =
 "SELECT pg_catalog.count(*) FROM (SELECT FROM pg_catalog.pg_class c, " keys \
 " WHERE " cheap " AND " lacks " <> ''" limit ") x"
 #define PAGE(keys, cheap, lacks) \
-"SELECT c.relname, " lacks ", c.relkind, pg_catalog.pg_get_userbyid(c.relowner)" \
+"SELECT c.oid, " lacks ", c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner)" \
 " FROM (SELECT c.oid, c.relname, c.relkind, c.relowner, c.relacl" \
-"  FROM pg_catalog.pg_class c, " keys " WHERE " cheap " AND c.relname > $4::name" \
-"  ORDER BY c.relname" PAGE_LIMIT ") c, " keys " ORDER BY c.relname"
+"  FROM pg_catalog.pg_class c, " keys " WHERE " cheap " AND c.oid > $4::oid" \
+"  ORDER BY c.oid" PAGE_LIMIT ") c, " keys " ORDER BY c.oid"
 
 /*
  * Setup's: owned by migrator, and app lacks an explicit privilege of ALL
@@ -222,15 +224,14 @@ const char *const app_sql_schemas =
 
 /*
  * Run a paged query: params are the nfixed fixed values followed by nkeys
- * keyset values, which start at first (APP_FIRST_OID or APP_FIRST_NAME) and
- * then take the first nkeys columns of the last row of each page.  fn sees
- * every row, and stops the reading early by returning APP_PAGES_ENOUGH.
+ * keyset values, which start at "0" and then take the first nkeys columns
+ * of the last row of each page.  fn sees every row, and stops the reading
+ * early by returning APP_PAGES_ENOUGH.
  */
 int
 app_read_pages(const struct app_executor *exec, struct app_mem *mem,
 			   const char *sql, int nfixed, const char *const *fixed,
-			   int nkeys, const char *first, app_row_fn fn, void *ctx,
-			   struct app_error *err)
+			   int nkeys, app_row_fn fn, void *ctx, struct app_error *err)
 {
 	const char *params[8];
 	char	   *keys[4] = {NULL, NULL, NULL, NULL};
@@ -240,7 +241,7 @@ app_read_pages(const struct app_executor *exec, struct app_mem *mem,
 	for (i = 0; i < nfixed; i++)
 		params[i] = fixed[i];
 	for (i = 0; i < nkeys; i++)
-		params[nfixed + i] = first;
+		params[nfixed + i] = "0";
 
 	for (;;)
 	{
@@ -499,17 +500,17 @@ add_relation(void *ctx, struct app_mem *mem, char **row, struct app_error *err)
 	if (row[1] == NULL || row[1][0] == '\0')
 		return 0;
 	r = grow(mem, &rr->list, sizeof(*r));
-	r->name = app_strdup(mem, row[0]);
 	r->app_lacks = app_strdup(mem, row[1]);
-	r->kind = row[2][0];
-	r->owner = app_strdup(mem, row[3]);
+	r->name = app_strdup(mem, row[2]);
+	r->kind = row[3][0];
+	r->owner = app_strdup(mem, row[4]);
 	return rr->list.n < rr->keep ? 0 : APP_PAGES_ENOUGH;
 }
 
 /*
- * The relations the question finds, a page at a time: every one setup must
- * grant on, and the first APP_RELATIONS_NAMED by name that check names,
- * with the count of all.
+ * The relations the question finds, a page at a time, sorted by name: every
+ * one setup must grant on; for check, the first APP_RELATIONS_NAMED made
+ * (by oid), which it names, and the count of all.
  */
 static int
 read_relations(const struct app_executor *exec, struct app_mem *mem,
@@ -532,7 +533,7 @@ read_relations(const struct app_executor *exec, struct app_mem *mem,
 		rr.keep = grant ? INT_MAX : APP_RELATIONS_NAMED;
 		if (app_read_pages(exec, mem,
 						   grant ? sql_relations_to_grant : sql_relations_unusable,
-						   3, params, 1, APP_FIRST_NAME, add_relation, &rr, err) != 0)
+						   3, params, 1, add_relation, &rr, err) != 0)
 			return -1;
 	}
 	if (rr.list.n > 1)
@@ -561,7 +562,7 @@ app_read_snapshot(const struct app_executor *exec, struct app_mem *mem,
 		refuse_privileged(mem, "app_user", cfg->app_user, &snap->app, err) != 0)
 		return -1;
 
-	if (app_read_pages(exec, mem, sql_extensions, 0, NULL, 1, APP_FIRST_OID,
+	if (app_read_pages(exec, mem, sql_extensions, 0, NULL, 1,
 					   add_extension, &ext, err) != 0)
 		return -1;
 	snap->extensions = ext.items;

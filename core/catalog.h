@@ -2,10 +2,9 @@
  * core/catalog.h
  *		What the core reads from the catalogs, and the queries that read it.
  *
- * Every read is a query with $n parameters, paged by keyset (on oid, or on
- * relname for the schema's relations) with a bounded number of rows a page
- * and one row per object, so that one answer stays within the RDS Data
- * API's limits however large the schema is.
+ * Every read is a query with $n parameters, paged by keyset on oid with a
+ * bounded number of rows a page and one row per object, so that one answer
+ * stays within the RDS Data API's limits however large the schema is.
  * Nothing here reads pg_authid, which RDS and Aurora deny to the master.
  */
 #ifndef APP_CATALOG_H
@@ -95,7 +94,8 @@ struct app_snapshot
 
 	/*
 	 * plan: owned by migrator, app without ALL, every one; check: not usable
-	 * by app, the first APP_RELATIONS_NAMED by name of relations_total
+	 * by app, the first APP_RELATIONS_NAMED made (by oid) of relations_total;
+	 * sorted by name
 	 */
 	struct app_relation *relations;
 	int			n_relations;
@@ -122,15 +122,10 @@ typedef int (*app_row_fn) (void *ctx, struct app_mem *mem, char **row,
 int			app_read_pages(const struct app_executor *exec, struct app_mem *mem,
 						   const char *sql, int nfixed,
 						   const char *const *fixed, int nkeys,
-						   const char *first, app_row_fn fn, void *ctx,
-						   struct app_error *err);
+						   app_row_fn fn, void *ctx, struct app_error *err);
 
 /* What an app_row_fn returns to end the reading early, with success. */
 #define APP_PAGES_ENOUGH 1
-
-/* Where a keyset starts: below every oid, below every name. */
-#define APP_FIRST_OID "0"
-#define APP_FIRST_NAME ""
 
 const char *app_relkind_noun(char kind);
 

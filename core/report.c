@@ -104,9 +104,9 @@ app_read_report(const struct app_executor *exec, struct app_mem *mem,
 				struct app_report_rows *rows, struct app_error *err)
 {
 	memset(rows, 0, sizeof(*rows));
-	if (app_read_pages(exec, mem, app_sql_roles, 0, NULL, 1, APP_FIRST_OID, add_role, rows, err) != 0 ||
-		app_read_pages(exec, mem, app_sql_memberships, 0, NULL, 3, APP_FIRST_OID, add_member, rows, err) != 0 ||
-		app_read_pages(exec, mem, app_sql_schemas, 0, NULL, 1, APP_FIRST_OID, add_schema, rows, err) != 0)
+	if (app_read_pages(exec, mem, app_sql_roles, 0, NULL, 1, add_role, rows, err) != 0 ||
+		app_read_pages(exec, mem, app_sql_memberships, 0, NULL, 3, add_member, rows, err) != 0 ||
+		app_read_pages(exec, mem, app_sql_schemas, 0, NULL, 1, add_schema, rows, err) != 0)
 		return -1;
 	return 0;
 }

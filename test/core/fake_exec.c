@@ -450,48 +450,39 @@ serve_extensions(struct fake *f, struct app_mem *mem, const char *const *params,
 	note_page(f, n);
 }
 
-static int
-cmp_relation_name(const void *a, const void *b)
-{
-	return strcmp((*(const struct app_relation *const *) a)->name,
-				  (*(const struct app_relation *const *) b)->name);
-}
-
-/* The walk of catalog.c's PAGE: the next relations after params[3] by name. */
+/* The walk of catalog.c's PAGE: relation i has oid 40000 + i. */
 static void
 serve_relations(struct fake *f, struct app_mem *mem, const char *const *params,
 				struct app_rows *rows)
 {
 	const struct app_snapshot *s = f->model;
-	const struct app_relation **byname;
-	int			first;
+	unsigned	key = param_oid(params[3]);
+	int			first = key < 40000u ? 0 : (int) (key - 40000u) + 1;
 	int			n;
 	int			i;
 	size_t		bytes = 0;
+	char		b[24];
 	char		kind[2] = {0, 0};
 
-	byname = app_alloc(mem, sizeof(*byname) * (size_t) (s->n_relations + 1));
-	for (i = 0; i < s->n_relations; i++)
-		byname[i] = &s->relations[i];
-	qsort(byname, (size_t) s->n_relations, sizeof(*byname), cmp_relation_name);
-	for (first = 0; first < s->n_relations && strcmp(byname[first]->name, params[3]) <= 0; first++)
-		;
+	if (first > s->n_relations)
+		first = s->n_relations;
 	n = s->n_relations - first < APP_PAGE_ROWS ? s->n_relations - first : APP_PAGE_ROWS;
 	for (i = first; i < first + n; i++)
-		bytes += cell_bytes(byname[i]->name) + 4 + 2 + cell_bytes(byname[i]->owner) +
-			cell_bytes(byname[i]->app_lacks);
-	app_rows_init(mem, rows, n, 4, bytes);
+		bytes += 12 + cell_bytes(s->relations[i].app_lacks) + 4 +
+			cell_bytes(s->relations[i].name) + 2 + cell_bytes(s->relations[i].owner);
+	app_rows_init(mem, rows, n, 5, bytes);
 	for (i = 0; i < n; i++)
 	{
-		const struct app_relation *r = byname[first + i];
+		const struct app_relation *r = &s->relations[first + i];
 
+		snprintf(b, sizeof(b), "%u", 40000u + (unsigned) (first + i));
 		kind[0] = r->kind;
-		app_rows_set(rows, i, 0, r->name);
+		app_rows_set(rows, i, 0, b);
 		app_rows_set(rows, i, 1, r->app_lacks ? r->app_lacks : "ALL");
-		app_rows_set(rows, i, 2, kind);
-		app_rows_set(rows, i, 3, r->owner);
+		app_rows_set(rows, i, 2, r->name);
+		app_rows_set(rows, i, 3, kind);
+		app_rows_set(rows, i, 4, r->owner);
 	}
-	app_free(mem, byname);
 	note_page(f, n);
 }
 
@@ -611,7 +602,7 @@ fake_query(void *state, struct app_mem *mem, const char *sql, int nparams,
 			else if (nparams == 4)
 				serve_relations(f, mem, params, rows);
 			else
-				app_rows_init(mem, rows, 0, 4, 0);
+				app_rows_init(mem, rows, 0, 5, 0);
 			return 0;
 		}
 	}
