@@ -38,11 +38,11 @@ demo: install
 	@test/demo.sh
 
 bench: install
-	@test/bench/run.sh
 	@test/bench/appdb.sh
 	@test/bench/token.sh
 	@test/bench/provision.sh
 	@test/bench/scale.sh
+	@test/bench/plans.sh
 
 # appdb, the command-line program: core + cli over libpq and json-c.  Its
 # AWS commands live in appdb-aws (cli/aws/, over libcurl, libxml2 and

@@ -127,17 +127,20 @@ static const char *const sql_defacl_fmt =
 
 /*
  * The relations of the schema that any of this concerns.  Each query is a
- * condition asked two ways.  The question counts the relations that meet it
+ * condition, a cheap part on pg_class's own columns and a costly one, what
+ * app lacks, asked two ways.  The question counts the relations that meet it
  * (setup's stops at the first), and a converged run asks nothing more.  A
- * page walks the next APP_PAGE_ROWS relations of the schema in oid order
- * with cheap conditions only, and tests the costly part, what app lacks, on
- * those rows alone; every walked row comes back, "" where app lacks nothing,
- * so that the next page starts after the last one.  Oid order is the order
- * pg_class rows were written in (its correlation stays near 1), so the
- * planner prices the walk on pg_class_oid_index below a scan and sort of the
- * whole catalog at every size; in name order it did not, and paid a scan a
- * page from about a thousand tables up.  A LIMIT over the costly test itself
- * let the planner scan and sort every remaining relation on every page.
+ * page walks the next APP_PAGE_ROWS rows of pg_class in the schema, by oid
+ * and on nothing else, and tests the condition on those rows alone; every
+ * walked row comes back, "" where it fails (an index, a relation app lacks
+ * nothing on), so that the next page starts after the last one.  Oid order
+ * is the order pg_class rows were written in (its correlation stays near 1)
+ * and a walk with no other filter looks long to the planner, so it prices
+ * pg_class_oid_index below a scan and sort of the whole catalog at every
+ * size (test/scale_walk.sh).  Walked in name order, or with the cheap
+ * filters inside, pages scanned the catalog from about a thousand tables up;
+ * with the costly test inside the LIMIT, every remaining relation was tested
+ * again on every page.
  */
 #define RELKINDS "('r', 'p', 'v', 'm', 'f', 'S')"
 #define KEYS_SELECT \
@@ -149,9 +152,10 @@ static const char *const sql_defacl_fmt =
 "SELECT pg_catalog.count(*) FROM (SELECT FROM pg_catalog.pg_class c, " keys \
 " WHERE " cheap " AND " lacks " <> ''" limit ") x"
 #define PAGE(keys, cheap, lacks) \
-"SELECT c.oid, " lacks ", c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner)" \
-" FROM (SELECT c.oid, c.relname, c.relkind, c.relowner, c.relacl" \
-"  FROM pg_catalog.pg_class c, " keys " WHERE " cheap " AND c.oid > $4::oid" \
+"SELECT c.oid, CASE WHEN " cheap " THEN " lacks " ELSE '' END," \
+" c.relname, c.relkind, pg_catalog.pg_get_userbyid(c.relowner)" \
+" FROM (SELECT c.oid, c.relname, c.relkind, c.relowner, c.relacl, c.relnamespace" \
+"  FROM pg_catalog.pg_class c, " keys " WHERE c.relnamespace = k.nsp AND c.oid > $4::oid" \
 "  ORDER BY c.oid" PAGE_LIMIT ") c, " keys " ORDER BY c.oid"
 
 /*

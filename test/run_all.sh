@@ -47,6 +47,7 @@ suite "versions agree" test/versions.sh
 suite "layering: who includes whom" test/layering.sh
 suite "pg_regress (PostgreSQL $(pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'))" test/run_regress.sh
 suite "concurrent setups" test/concurrency.sh
+suite "check, plan and setup walk pg_class once, 5,000 tables" test/scale_walk.sh
 make -s test/aws/test_sigv4 test/aws/test_sigv4_asan || exit 1
 suite "SigV4: AWS's test suite" test/aws/sigv4.sh plain
 suite "SigV4: AWS's test suite (ASan+UBSan)" test/aws/sigv4.sh asan

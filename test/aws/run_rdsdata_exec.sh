@@ -9,7 +9,7 @@
 # (test/aws/data_api_server.py, Debian's /usr/bin/python3 with psycopg2)
 # with a --secrets map secretArn -> the cluster, builds and runs
 # test/aws/test_rdsdata_exec (phase "setup"), creates 10,000 tables in
-# schema app as migrator (a COMMIT every 200, as test/bench/run.sh), then
+# schema app as migrator (a COMMIT every 200, as test/bench/lib.sh), then
 # runs phase "big"; revokes app's privileges on every table and runs
 # phase "revoked" (check fails with the extension's report, setup repairs).  Stops everything on exit.  The last line is
 # "rdsdata-exec: N passed, M failed"; exit non-zero on a failure.

@@ -2,8 +2,11 @@
 #
 #   bench_env_start APPDB  a provisioned local environment, roles set up, in
 #                          a new directory it cds into; sets BENCH_ENV
-#                          (appdb's options naming it), BENCH_MASTER and
-#                          BENCH_MIGRATOR (connection strings)
+#                          (appdb's options naming it), BENCH_MASTER,
+#                          BENCH_MIGRATOR and BENCH_SUPERUSER (rdsadmin, the
+#                          local cluster's stand-in for AWS's own superuser:
+#                          what only a superuser may do, as loading
+#                          auto_explain); connection strings
 #   bench_env_stop         destroys it and removes the directory
 #   bench_tables N CMD...  app.t1 .. app.tN with their sequences, creating
 #                          those missing; CMD runs psql as migrator
@@ -18,6 +21,7 @@ bench_env_start() {
 	"$BENCH_APPDB" $BENCH_ENV roles setup >/dev/null
 	BENCH_MASTER=$("$BENCH_APPDB" $BENCH_ENV url --role master)
 	BENCH_MIGRATOR=$("$BENCH_APPDB" $BENCH_ENV url --role migrator)
+	BENCH_SUPERUSER=$(echo "$BENCH_MASTER" | sed 's|//postgres@|//rdsadmin@|; s|passwords\.postgres$|passwords.rdsadmin|')
 }
 
 bench_env_stop() {
