@@ -25,6 +25,14 @@ static const char *const sql_identity =
 " FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER";
 
 /*
+ * The oid of a role or schema by its exact name, NULL when there is none:
+ * a cache lookup, where a subquery on pg_roles (a view, a join) cost more to
+ * plan than the whole converged run executes.
+ */
+#define ROLE_OID(name) "pg_catalog.to_regrole(pg_catalog.quote_ident(" name "))::oid"
+#define SCHEMA_OID(name) "pg_catalog.to_regnamespace(pg_catalog.quote_ident(" name "))::oid"
+
+/*
  * A role-level search_path of role k.<r> in database <db> (0: every
  * database) that differs from the schema.  Login applies it over the
  * database's (role and database, then role, then database), so the role's
@@ -58,13 +66,10 @@ ROLE_SEARCH_PATH(r, "k.db") "," ROLE_SEARCH_PATH(r, "0")
  */
 static const char *const sql_facts_fmt =
 "WITH k AS (SELECT"
-"  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1::text) AS app,"
-"  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $2::text) AS mig,"
-"  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'rds_iam') AS iam,"
-"  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = 'rds_superuser') AS su,"
-"  (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) AS me,"
-"  (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $3::text) AS nsp,"
-"  (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = 'public') AS pub,"
+"  " ROLE_OID("$1::text") " AS app, " ROLE_OID("$2::text") " AS mig,"
+"  " ROLE_OID("'rds_iam'") " AS iam, " ROLE_OID("'rds_superuser'") " AS su,"
+"  " ROLE_OID("CURRENT_USER") " AS me,"
+"  " SCHEMA_OID("$3::text") " AS nsp, " SCHEMA_OID("'public'") " AS pub,"
 "  (SELECT oid FROM pg_catalog.pg_database"
 "    WHERE datname = pg_catalog.current_database()) AS db),"
 " d AS (SELECT e.grantee, e.privilege_type"
@@ -144,9 +149,8 @@ static const char *const sql_defacl_fmt =
  */
 #define RELKINDS "('r', 'p', 'v', 'm', 'f', 'S')"
 #define KEYS_SELECT \
-"SELECT (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1::text) AS app," \
-" (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $2::text) AS mig," \
-" (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $3::text) AS nsp"
+"SELECT " ROLE_OID("$1::text") " AS app, " ROLE_OID("$2::text") " AS mig," \
+" " SCHEMA_OID("$3::text") " AS nsp"
 #define ACLTYPE "(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::\"char\""
 #define QUESTION(keys, cheap, lacks, limit) \
 "SELECT pg_catalog.count(*) FROM (SELECT FROM pg_catalog.pg_class c, " keys \
