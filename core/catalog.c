@@ -27,10 +27,11 @@ static const char *const sql_identity =
 /*
  * The oid of a role or schema by its exact name, NULL when there is none:
  * a cache lookup, where a subquery on pg_roles (a view, a join) cost more to
- * plan than the whole converged run executes.
+ * plan than the whole converged run executes.  The subquery makes it an
+ * InitPlan, run once: bare, it ran for every relation a question tested.
  */
-#define ROLE_OID(name) "pg_catalog.to_regrole(pg_catalog.quote_ident(" name "))::oid"
-#define SCHEMA_OID(name) "pg_catalog.to_regnamespace(pg_catalog.quote_ident(" name "))::oid"
+#define ROLE_OID(name) "(SELECT pg_catalog.to_regrole(pg_catalog.quote_ident(" name "))::oid)"
+#define SCHEMA_OID(name) "(SELECT pg_catalog.to_regnamespace(pg_catalog.quote_ident(" name "))::oid)"
 
 /*
  * A role-level search_path of role k.<r> in database <db> (0: every
