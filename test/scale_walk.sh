@@ -21,17 +21,8 @@ psql_as() { local who=$1; shift; "$CLUSTER_PSQL" -X -q -At -v ON_ERROR_STOP=1 -U
 
 # what the relation queries of "SELECT $1" walked: "KIND RUNS WALKED ..." lines
 walked() {
-	cluster_psql_super -X -q -At -v ON_ERROR_STOP=1 2>&1 >/dev/null <<SQL | python3 test/plan_walk.py
-LOAD 'auto_explain';
-SET auto_explain.log_min_duration = 0;
-SET auto_explain.log_analyze = on;
-SET auto_explain.log_timing = off;
-SET auto_explain.log_nested_statements = on;
-SET auto_explain.log_format = json;
-SET auto_explain.log_level = notice;
-SET ROLE postgres;
-SELECT $1;
-SQL
+	{ cat test/auto_explain.sql; echo "SELECT $1;"; } |
+		cluster_psql_super -X -q -At -v ON_ERROR_STOP=1 2>&1 >/dev/null | python3 test/plan_walk.py
 }
 field() { awk -v k="$1" -v f="$2" '$1 == k { print $f; found = 1 } END { if (!found) print 0 }'; }
 at_most() { [ "$1" -le "$2" ] || { echo "  $1 rows, more than $2" >&2; return 1; }; }

@@ -27,17 +27,8 @@ migrator() { "$psql" -X -q -At -v ON_ERROR_STOP=1 "$BENCH_MIGRATOR" "$@"; }
 
 # The plans of every statement fn runs, as JSON notices
 explain() {	# fn
-	"$psql" -X -q -At -v ON_ERROR_STOP=1 "$BENCH_SUPERUSER" 2>&1 >/dev/null <<SQL
-LOAD 'auto_explain';
-SET auto_explain.log_min_duration = 0;
-SET auto_explain.log_analyze = on;
-SET auto_explain.log_timing = off;
-SET auto_explain.log_nested_statements = on;
-SET auto_explain.log_format = json;
-SET auto_explain.log_level = notice;
-SET ROLE postgres;
-SELECT $1;
-SQL
+	{ cat "$top/test/auto_explain.sql"; echo "SELECT $1;"; } |
+		"$psql" -X -q -At -v ON_ERROR_STOP=1 "$BENCH_SUPERUSER" 2>&1 >/dev/null
 }
 
 summarize() {	# size state fn relations
