@@ -16,19 +16,25 @@
 #define INSTANCE_CLASS "db.serverless"
 #define MONITORING_INTERVAL 30
 
-/* The cluster parameter group and the two parameters DESIGN §1 asks for. */
+/*
+ * The cluster parameter group: the two parameters DESIGN §1 asks for, and
+ * TLS for every connection (IAM authentication needs it anyway; template-infra
+ * leaves rds.force_ssl unset).
+ */
+#define N_WANTED 3
 int
 step_parameter_group(struct awsenv *e)
 {
-	static const struct aws_rds_parameter wanted[] = {
+	static const struct aws_rds_parameter wanted[N_WANTED] = {
 		{"log_statement", "ddl", "immediate"},
 		{"log_min_duration_statement", "100", "immediate"},
+		{"rds.force_ssl", "1", "immediate"},
 	};
 	int			major = env_engine_major(e->cfg->engine_version);
 	char	   *family = str_printf("aurora-postgresql%d", major);
 	struct aws_rds_parameter_group g;
 	struct aws_rds_parameter_list current = {0};
-	struct aws_rds_parameter diff[2];
+	struct aws_rds_parameter diff[N_WANTED];
 	struct aws_error err;
 	size_t		ndiff = 0,
 				i;
@@ -50,17 +56,17 @@ step_parameter_group(struct awsenv *e)
 	}
 	if (!g.found)
 	{
-		say(e, "create", "cluster parameter group %s (%s): log_statement=ddl, log_min_duration_statement=100",
+		say(e, "create", "cluster parameter group %s (%s): log_statement=ddl, log_min_duration_statement=100, rds.force_ssl=1",
 			e->pg_name, family);
 		if (!e->apply)
 			goto out;
 		aws_rds_parameter_group_clean_up(&g);
 		/* found after all: its answer carries no tags; the name is the environment's */
 		if (aws_rds_create_cluster_parameter_group(e->client, e->pg_name, family,
-												   "appdb: logs DDL and statements over 100 ms",
+												   "appdb: TLS only, logs DDL and statements over 100 ms",
 												   e->tags, 3, &g, &err) != AWS_OK)
 			rc = exists_after_all(e, &err, "cluster parameter group") ? STEP_AGAIN : aws_failed(&err);
-		else if (aws_rds_modify_cluster_parameter_group(e->client, e->pg_name, wanted, 2, &err) != AWS_OK)
+		else if (aws_rds_modify_cluster_parameter_group(e->client, e->pg_name, wanted, N_WANTED, &err) != AWS_OK)
 			rc = aws_failed(&err);
 		goto out;
 	}
@@ -69,7 +75,7 @@ step_parameter_group(struct awsenv *e)
 		rc = aws_failed(&err);
 		goto out;
 	}
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < N_WANTED; i++)
 	{
 		const struct aws_rds_parameter_value *v = aws_rds_parameter_list_get(&current, wanted[i].name);
 

@@ -99,6 +99,7 @@ def created(name, max_capacity, deletion_protection):
               for p in rds.describe_db_cluster_parameters(DBClusterParameterGroupName=pg, Source="user")["Parameters"]}
     equal(params.get("log_statement"), "ddl", "log_statement")
     equal(params.get("log_min_duration_statement"), "100", "log_min_duration_statement")
+    equal(params.get("rds.force_ssl"), "1", "rds.force_ssl")
 
     vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]
     default_subnets = sorted(s["SubnetId"] for s in ec2.describe_subnets(
