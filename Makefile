@@ -56,8 +56,8 @@ CLI_AWS_SRCS = cli/cmd_token.c $(wildcard cli/aws_provider/*.c) cli/aws_report.c
 CLI_HDRS = $(wildcard cli/*.h cli/local/*.h cli/aws/*.h cli/aws_provider/*.h)
 APPDB_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -I$(shell $(PG_CONFIG) --includedir) \
 	$(XML2_CFLAGS) -DAPP_ROLES_VERSION='"$(EXTVERSION)"' $(APPDB_EXTRA_CFLAGS)
-APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -ljson-c
-APPDB_AWS_LIBS = $(APPDB_LIBS) -lcurl -lxml2 -lcrypto
+APPDB_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -ljson-c -lcrypto
+APPDB_AWS_LIBS = $(APPDB_LIBS) -lcurl -lxml2
 ASAN_FLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # The AWS client, three ways: plain, with ASan+UBSan (the tests), and

@@ -35,7 +35,7 @@ static const struct command_def commands[] = {
 	{"roles setup", CMD_ROLES_SETUP, true, "create and grant the app and migrator roles, schema and privileges"},
 	{"roles plan", CMD_ROLES_PLAN, true, "list the statements roles setup would execute now"},
 	{"roles check", CMD_ROLES_CHECK, true, "check roles, memberships and privileges (exit 1 if a check fails)"},
-	{"url", CMD_URL, true, "print a connection string for --role (local: names the password file; aws: carries a fresh IAM token)"},
+	{"url", CMD_URL, true, "print a connection string for --role (local: names the password file and the cluster's TLS certificate; aws: carries a fresh IAM token)"},
 	{"psql", CMD_PSQL, true, "open psql as --role"},
 	{"status", CMD_STATUS, true, "show the cluster's state, endpoint, engine version (local: data directory)"},
 	{"destroy", CMD_DESTROY, true, "delete the cluster and what provision made for it (asks unless --yes)"},

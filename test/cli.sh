@@ -222,6 +222,12 @@ psql_as() {	# role, label, SQL...: psql as role (url from appdb), output in PSQL
 	return 0
 }
 
+url_param() {	# file holding a connection URL, parameter: its value
+	python3 -c 'import sys, urllib.parse
+q = urllib.parse.parse_qs(urllib.parse.urlsplit(open(sys.argv[1]).read().strip()).query)
+print(q.get(sys.argv[2], [""])[0])' "$1" "$2"
+}
+
 CFG=infra/$APP/database/dev.json
 EXPECTED_GROUPS=rds_superuser
 [ "${MAJOR:-0}" -ge 16 ] && EXPECTED_GROUPS=app,migrator,rds_superuser
@@ -581,6 +587,51 @@ t_app_cannot_create() {
 		{ echo "app could create a table in schema app (exit $PSQL_RC):"; cat "$PSQL_OUT"; return 1; }
 }
 
+# Every connection over TLS (issue 13 §4): the url verifies the cluster's own
+# certificate; without TLS the server refuses app and the master alike.
+t_tls() {
+	local role root plain
+	psql_as app tls-used -c 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()' || return 1
+	[ "$PSQL_RC" = 0 ] && [ "$(cat "$PSQL_OUT")" = t ] ||
+		{ echo "app's connection from its url is not over TLS:"; cat "$PSQL_OUT"; return 1; }
+	[ "$(url_param "$OUT" sslmode)" = verify-ca ] || fail "the url has no sslmode=verify-ca: $(cat "$OUT")" || return 1
+	root=$(url_param "$OUT" sslrootcert)
+	grep -q 'BEGIN CERTIFICATE' "$root" 2>/dev/null || fail "sslrootcert $root is not a certificate" || return 1
+	for role in app master; do
+		run "url-$role-plain" url --app "$APP" --env dev --role "$role"
+		rc_is 0 || return 1
+		plain=$LOG/tls-plain-$role.out
+		"$PSQL" -X -At -d "$(sed 's/sslmode=verify-ca/sslmode=disable/' "$OUT")" -c 'SELECT 1' >"$plain" 2>&1 &&
+			{ echo "$role logged in without TLS"; cat "$plain"; return 1; }
+		# 13 says "SSL off", later versions "no encryption"
+		grep -qE 'no pg_hba.conf entry .*(no encryption|SSL off)' "$plain" ||
+			{ echo "$role without TLS: not the refusal expected:"; cat "$plain"; return 1; }
+	done
+}
+
+# An environment made before appdb's local clusters took TLS: commands say
+# what to do, plan shows the change, provision makes it, all works again.
+t_tls_upgrade() {
+	local data_dir
+	data_dir=$(state_field dev data_dir)
+	[ -d "$data_dir" ] || fail "no data dir for dev" || return 1
+	as_owner "$data_dir" sed -i '/^ssl/d' "$data_dir/postgresql.conf" &&
+		as_owner "$data_dir" sh -c "echo 'host all all 127.0.0.1/32 scram-sha-256' >'$data_dir/pg_hba.conf'" &&
+		rm -f "$data_dir/server.crt" "$data_dir/server.key" "$WORK/.appdb/$APP-dev/root.crt" &&
+		as_owner "$data_dir" "$(state_field dev bindir)/pg_ctl" reload -s -D "$data_dir" ||
+		fail "could not make dev as before TLS" || return 1
+	run tls-old-check roles check --app "$APP" --env dev
+	rc_is 3 && err_has 'provisioned before appdb.s local clusters took TLS: "appdb provision" adds it' || return 1
+	run tls-old-plan plan --app "$APP" --env dev
+	rc_is 0 && out_has '^change: connections over TLS only' || return 1
+	run tls-upgrade provision --app "$APP" --env dev
+	rc_is 0 && err_has 'takes connections over TLS only from now on' || return 1
+	run tls-upgraded-login roles check --app "$APP" --env dev --login
+	rc_is 0 && out_has '✓ login app ' || return 1
+	run tls-upgraded-plan plan --app "$APP" --env dev
+	rc_is 0 && out_lacks '^change: '
+}
+
 # --- 3. the extension and appdb's copy of its logic: the same bytes --------------
 
 extension_installed() {	# in the dev database
@@ -717,7 +768,7 @@ collect_secrets() {	# env: the passwords, and copies of the server's logs into L
 	local env=$1 passfile data_dir f
 	run "url-$env" url --app "$APP" --env "$env" --role master
 	[ "$RC" = 0 ] || { show; return 1; }
-	passfile=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.stdin.read().strip().split("passfile=", 1)[1]))' <"$OUT")
+	passfile=$(url_param "$OUT" passfile)
 	[ -f "$passfile" ] || fail "no passfile at \"$passfile\"" || return 1
 	[ "$(stat -c %a "$passfile")" = 600 ] || fail "$passfile is not owner-only" || return 1
 	[ "$(wc -l <"$passfile")" = 1 ] && [ "$(cut -d: -f4 "$passfile")" = postgres ] ||
@@ -932,7 +983,7 @@ t_lock_old_passfile() {	# one passwords file, as the old version wrote it
 	[ "$(wc -l <"$LK_STATE/passwords")" = 4 ] || fail "the old-style file does not hold 4 lines" || return 1
 	run url-old url --app "$APP" --env lk --role app
 	rc_is 0 || return 1
-	passfile=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.stdin.read().strip().split("passfile=", 1)[1]))' <"$OUT")
+	passfile=$(url_param "$OUT" passfile)
 	[ "$(wc -l <"$passfile")" = 1 ] && [ "$(cut -d: -f4 "$passfile")" = app ] ||
 		fail "$passfile does not hold app's password only" || return 1
 	[ "$(stat -c %a "$passfile")" = 600 ] || fail "$passfile is not owner-only" || return 1
@@ -1396,6 +1447,7 @@ check "report: postgres is a member of $EXPECTED_GROUPS" t_master_groups
 check "migrator creates a table" t_migrator_table
 check "app inserts, updates and selects in it" t_app_uses_table
 check "app cannot create tables" t_app_cannot_create
+check "every connection over TLS: the url verifies the cluster's certificate, plain TCP refused" t_tls
 check "roles check passes with the migrator's table" t_check_passes check-with-table
 
 if [ "$CLI_SUITE" = all ]; then
@@ -1417,6 +1469,7 @@ if [ "$CLI_SUITE" = all ]; then
 	check "rdsadmin (the bootstrap superuser) as app_user: exit 2, nothing changed" t_privileged_role_refused core rdsadmin
 	check "stopped server: roles check exits 3 quickly, could not connect" t_stopped
 	check "provision starts it again; check passes" t_restart
+	check "an environment made before TLS: check says to provision, plan shows it, provision adds it" t_tls_upgrade
 	check "passwords of dev read, server logs copied" collect_secrets dev
 	check "passwords of verbose read, server logs copied" collect_secrets verbose
 fi

@@ -114,6 +114,17 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 		}
 		changes++;
 	}
+	else if (!tls_configured(&e))
+	{
+		/* made before appdb's local clusters took TLS: they do now */
+		notef("the cluster takes connections over TLS only from now on (a certificate in %s)", e.data_dir);
+		if (configure_cluster(&e) != 0 || (server_running(&e) && server_reload(&e) != 0))
+		{
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		changes++;
+	}
 	if (!server_running(&e))
 	{
 		if ((rc = check_port(e.port)) != EXIT_GO_ON)
@@ -173,6 +184,7 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 				printf("start: the server on 127.0.0.1, port %d\n", cfg->port);
 			else
 				printf("start: the server on 127.0.0.1, on a free port\n");
+			printf("create: a certificate for the cluster; every connection over TLS (hostssl)\n");
 			rc = EXIT_OK;
 		}
 	}
@@ -195,6 +207,10 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 		}
 		else
 		{
+			bool		tls = tls_configured(&e);
+
+			if (!tls)
+				printf("change: connections over TLS only (a certificate made for the cluster, hostssl in pg_hba.conf)\n");
 			if (port != e.port)
 				printf("change: the port from %d to %d (postgresql.conf, state.json, the password file)\n",
 					   e.port, port);
@@ -202,7 +218,7 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 				printf("start: the stopped cluster (PostgreSQL %d, port %d)\n", e.major, port);
 			else if (port != e.port)
 				printf("restart: the cluster (PostgreSQL %d) on port %d\n", e.major, port);
-			if (!server_running(&e) || port != e.port)
+			if (!server_running(&e) || port != e.port || !tls)
 				printf("leave: everything else (checked when it runs)\n");
 			else
 				printf("leave: the running cluster (PostgreSQL %d, port %d, database \"%s\"); nothing to change\n",
@@ -312,7 +328,10 @@ local_roles(const struct appdb_options *opts, const struct env_config *cfg)
 	return rc;
 }
 
-/* The connection string of role: no password, passfile= instead. */
+/*
+ * The connection string of role: no password, passfile= instead; TLS,
+ * verified against the cluster's own certificate.
+ */
 static char *
 connection_url(const struct local_env *e, const struct env_config *cfg, const char *role,
 			   char **user_out)
@@ -322,18 +341,24 @@ connection_url(const struct local_env *e, const struct env_config *cfg, const ch
 	char	   *euser;
 	char	   *edb;
 	char	   *passfile = pgpass_path(e, user);
+	char	   *root = tls_root_path(e);
 	char	   *epass;
+	char	   *eroot;
 	char	   *url;
 
 	euser = uri_encode(user, "");
 	edb = uri_encode(cfg->database, "");
 	epass = uri_encode(passfile, "/");
+	eroot = uri_encode(root, "/");
 	free(passfile);
-	url = str_printf("postgresql://%s@127.0.0.1:%d/%s?passfile=%s", euser, e->port, edb, epass);
+	free(root);
+	url = str_printf("postgresql://%s@127.0.0.1:%d/%s?passfile=%s&sslmode=verify-ca&sslrootcert=%s",
+					 euser, e->port, edb, epass, eroot);
 	*user_out = xstrdup(user);
 	free(euser);
 	free(edb);
 	free(epass);
+	free(eroot);
 	return url;
 }
 

@@ -8,6 +8,7 @@
 #define APPDB_LOCAL_INT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include <libpq-fe.h>
 
@@ -61,15 +62,24 @@ bool		server_running(const struct local_env *e);
 bool		cluster_ready(const struct local_env *e);
 int			server_start(const struct local_env *e);
 int			server_stop(const struct local_env *e);
+int			server_reload(const struct local_env *e);
 void		hint_if_stopped(const struct local_env *e, bool lost);
 PGconn	   *local_connect(const struct local_env *e, const char *user, const char *dbname);
 int			check_port(int port);
 char	   *choose_bindir(const struct appdb_options *opts, const struct env_config *cfg);
 int			check_bindir(const char *bindir, int *major);
 int			free_port(void);
+int			write_server_file(const struct local_env *e, const char *path,
+							  const char *text, mode_t mode);
 int			configure_cluster(const struct local_env *e);
 int			init_cluster(struct local_env *e);
 int			bootstrap(const struct local_env *e, const struct env_config *cfg);
 int			move_port(struct local_env *e, int port);
+
+/* tls.c: the cluster's certificate; TLS_SETTINGS close postgresql.conf's block */
+#define TLS_SETTINGS "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n"
+char	   *tls_root_path(const struct local_env *e);
+int			tls_make_files(const struct local_env *e);
+bool		tls_configured(const struct local_env *e);
 
 #endif							/* APPDB_LOCAL_INT_H */

@@ -139,6 +139,20 @@ out:
 	return rc == 0 ? 0 : -1;
 }
 
+/* pg_ctl reload: postgresql.conf and pg_hba.conf read again. */
+int
+server_reload(const struct local_env *e)
+{
+	char	   *pg_ctl = str_printf("%s/pg_ctl", e->bindir);
+	char	   *argv[] = {pg_ctl, "reload", "-D", e->data_dir, NULL};
+	int			rc = run_server_program(e, argv, NULL);
+
+	if (rc != 0)
+		errorf("the server did not take its new configuration (pg_ctl reload)");
+	free(pg_ctl);
+	return rc == 0 ? 0 : -1;
+}
+
 /* pg_ctl stop, fast mode. */
 int
 server_stop(const struct local_env *e)
@@ -175,18 +189,22 @@ PGconn *
 local_connect(const struct local_env *e, const char *user, const char *dbname)
 {
 	char		port[16];
-	/* the loopback: no TLS or GSSAPI to negotiate (the server offers neither) */
+	/* TLS, verified against the cluster's own certificate (tls.c); no GSSAPI */
 	const char *keywords[] = {"host", "port", "user", "dbname", "passfile",
-	"connect_timeout", "application_name", "sslmode", "gssencmode", NULL};
+	"connect_timeout", "application_name", "sslmode", "sslrootcert", "gssencmode", NULL};
 	char	   *passfile = pgpass_path(e, user);
+	char	   *root = tls_root_path(e);
 	const char *values[] = {"127.0.0.1", port, user, dbname, passfile,
-	CONNECT_TIMEOUT, "appdb", "disable", "disable", NULL};
+	CONNECT_TIMEOUT, "appdb", "verify-ca", root, "disable", NULL};
 	PGconn	   *conn;
 
 	snprintf(port, sizeof(port), "%d", e->port);
 	conn = pg_connect(keywords, values);
 	free(passfile);
-	if (conn == NULL)
+	free(root);
+	if (conn == NULL && !tls_configured(e))
+		hintf("this environment was provisioned before appdb's local clusters took TLS: \"appdb provision\" adds it");
+	else if (conn == NULL)
 		hint_if_stopped(e, false);
 	return conn;
 }
@@ -219,7 +237,7 @@ sql_bool(PGconn *conn, const char *sql, const char *param)
 }
 
 /* Write text to a file of the data directory, owned by the server's OS user. */
-static int
+int
 write_server_file(const struct local_env *e, const char *path, const char *text, mode_t mode)
 {
 	struct os_user user = {0};
@@ -381,13 +399,17 @@ configure_cluster(const struct local_env *e)
 	}
 	if (block)
 		*block = '\0';
-	/* TCP on the loopback only; no Unix socket, so only passwords let anyone in */
+	/*
+	 * TCP on the loopback only; no Unix socket, so only passwords let anyone
+	 * in; and, as on Aurora with rds.force_ssl, only over TLS.
+	 */
 	conf = str_printf("%s\n# appdb\nlisten_addresses = '127.0.0.1'\nport = %d\n"
 					  "unix_socket_directories = ''\npassword_encryption = 'scram-sha-256'\n"
-					  "log_statement = 'ddl'\n", old, e->port);
-	if (write_server_file(e, confpath, conf, 0600) == 0 &&
-		write_server_file(e, hbapath, "# appdb: every connection with a password, on the loopback\n"
-						  "host all all 127.0.0.1/32 scram-sha-256\n", 0600) == 0 &&
+					  "log_statement = 'ddl'\n" TLS_SETTINGS, old, e->port);
+	if (tls_make_files(e) == 0 &&
+		write_server_file(e, confpath, conf, 0600) == 0 &&
+		write_server_file(e, hbapath, "# appdb: every connection with a password, over TLS, on the loopback\n"
+						  "hostssl all all 127.0.0.1/32 scram-sha-256\n", 0600) == 0 &&
 		write_server_file(e, ready, e->token, 0600) == 0)
 		rc = 0;
 	free(conf);
