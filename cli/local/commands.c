@@ -216,21 +216,24 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 	return rc;
 }
 
-/* local_load, where an environment without a cluster yet is a usage error. */
+/*
+ * local_load, where an environment without a cluster yet is a usage error;
+ * on an error e is freed.
+ */
 static int
 require_cluster(const struct env_config *cfg, struct local_env *e)
 {
 	int			rc = local_load(cfg, e);
 
-	if (rc != EXIT_GO_ON)
-		return rc;
-	if (!e->exists)
+	if (rc == EXIT_GO_ON && !e->exists)
 	{
 		errorf("environment %s-%s has no cluster yet", cfg->app, cfg->env);
 		hintf("run \"appdb provision\" first");
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
 	}
-	return EXIT_GO_ON;
+	if (rc != EXIT_GO_ON)
+		local_env_free(e);
+	return rc;
 }
 
 /* check --login: role logs in with its password (a roles_login callback). */
