@@ -91,8 +91,8 @@ cmd_provision(struct awsenv *e)
 	return EXIT_OK;
 }
 
-/* The cluster must exist, be available, and have its Data API and secret. */
-static int
+/* The cluster must exist (else exit 2, provision's hint); warns unless available. */
+int
 require_cluster(struct awsenv *e)
 {
 	struct aws_error err;

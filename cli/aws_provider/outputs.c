@@ -10,7 +10,6 @@
 #include "aws_int.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/aws/ec2.h"
 #include "cli/aws/iam.h"
@@ -76,8 +75,7 @@ int
 cmd_outputs(struct awsenv *e)
 {
 	const struct aws_rds_cluster *c = &e->cluster;
-	struct output_item items[16];
-	struct aws_error err;
+	struct output_item items[15];
 	char	   *app_policy = NULL;
 	char	   *migrator_policy = NULL;
 	char	   *sg = NULL;
@@ -85,17 +83,9 @@ cmd_outputs(struct awsenv *e)
 	size_t		n = 0;
 	int			rc;
 
-	aws_error_init(&err);
-	if ((rc = step_identity(e)) != EXIT_GO_ON)
+	/* the account names the policies' ARNs */
+	if ((rc = step_identity(e)) != EXIT_GO_ON || (rc = require_cluster(e)) != EXIT_GO_ON)
 		return rc;
-	if (aws_rds_describe_db_cluster(e->client, e->name, &e->cluster, &err) != AWS_OK)
-		return aws_failed(&err);
-	if (!c->found)
-	{
-		errorf("cluster %s does not exist in %s", e->name, e->cfg->region);
-		hintf("create it with \"appdb provision\"");
-		return EXIT_USAGE;
-	}
 	if ((rc = connect_policy_found(e, "app", &app_policy)) != EXIT_GO_ON ||
 		(rc = connect_policy_found(e, "migrator", &migrator_policy)) != EXIT_GO_ON ||
 		(rc = security_group_found(e, &sg)) != EXIT_GO_ON)
@@ -117,8 +107,6 @@ cmd_outputs(struct awsenv *e)
 	items[n++] = (struct output_item) {"migrator_access_policy_arn", migrator_policy, MADE_BY_PROVISION};
 	items[n++] = (struct output_item) {"security_group_id", sg, MADE_BY_PROVISION};
 	items[n++] = (struct output_item) {"master_secret_arn", c->master_user_secret_arn, MADE_BY_PROVISION};
-	if (c->status && strcmp(c->status, "available") != 0)
-		warnf("cluster %s is %s, not available", e->name, c->status);
 	rc = print_outputs(items, n, e->opts->output);
 out:
 	free(port);
