@@ -38,6 +38,7 @@ static const struct command_def commands[] = {
 	{"url", CMD_URL, true, "print a connection string for --role (local: names the password file and the cluster's TLS certificate; aws: carries a fresh IAM token)"},
 	{"psql", CMD_PSQL, true, "open psql as --role"},
 	{"status", CMD_STATUS, true, "show the cluster's state, endpoint, engine version (local: data directory)"},
+	{"outputs", CMD_OUTPUTS, true, "print what the service and migrations need to connect (endpoints, users, policy ARNs; local: password files)"},
 	{"destroy", CMD_DESTROY, true, "delete the cluster and what provision made for it (asks unless --yes)"},
 	{"token", CMD_TOKEN, false, "print an RDS IAM authentication token, as aws rds generate-db-auth-token does"},
 	{NULL, CMD_NONE, false, NULL}
@@ -171,6 +172,13 @@ print_help(enum appdb_command command)
 		for (i = 0; option_defs[i].name; i++)
 			if (option_defs[i].commands & BIT(command))
 				print_option(&option_defs[i]);
+		if (command == CMD_OUTPUTS)
+			printf("  (none but the global ones)\n\n"
+				   "One \"key: value\" a line, or with --output json one object whose values\n"
+				   "are all strings (null where missing), as Terraform's external data source\n"
+				   "takes it.  The keys are listed in the README.  Exit 2 when the environment\n"
+				   "has no cluster (nothing printed) or an output is missing (printed as\n"
+				   "\"(none: ...)\" or null, and named on stderr with the command that makes it).\n");
 	}
 	printf("\nGlobal options (before or after the command):\n");
 	for (i = 0; option_defs[i].name; i++)

@@ -21,7 +21,8 @@ enum appdb_command
 	CMD_PSQL,
 	CMD_STATUS,
 	CMD_DESTROY,
-	CMD_TOKEN
+	CMD_TOKEN,
+	CMD_OUTPUTS
 };
 
 enum appdb_output

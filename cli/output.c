@@ -1,14 +1,19 @@
 /*
  * cli/output.c
  *		The report as text: roles, memberships, schema ACLs, then each check
- *		with a mark and its detail, then check --login's logins.
+ *		with a mark and its detail, then check --login's logins; and the
+ *		outputs command's key: value lines or JSON object.
  */
 #include "output.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
+
+#include "msgs.h"
+#include "util.h"
 
 static void
 print_heading(const char *title)
@@ -99,4 +104,59 @@ print_report(const char *json, enum appdb_output output)
 		print_marked(v, "login ", "role", 18);
 	json_object_put(root);
 	return 0;
+}
+
+int
+print_outputs(const struct output_item *items, size_t n, enum appdb_output output)
+{
+	size_t		i;
+	int			width = 0;
+	size_t		missing = 0;
+	char	   *names = NULL;
+
+	for (i = 0; i < n; i++)
+		if ((int) strlen(items[i].key) > width)
+			width = (int) strlen(items[i].key);
+	if (output == OUTPUT_JSON)
+	{
+		/* strings only: Terraform's external data source takes no other type */
+		struct json_object *obj = json_object_new_object();
+
+		for (i = 0; i < n; i++)
+			json_object_object_add(obj, items[i].key,
+								   items[i].value ? json_object_new_string(items[i].value) : NULL);
+		printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+													  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(obj);
+	}
+	else
+		for (i = 0; i < n; i++)
+		{
+			if (items[i].value)
+				printf("%s:%*s %s\n", items[i].key, width - (int) strlen(items[i].key), "",
+					   items[i].value);
+			else
+				printf("%s:%*s (none: %s)\n", items[i].key, width - (int) strlen(items[i].key), "",
+					   items[i].made_by);
+		}
+	for (i = 0; i < n; i++)
+		if (items[i].value == NULL)
+		{
+			char	   *more = str_printf("%s%s%s", names ? names : "", names ? ", " : "", items[i].key);
+
+			free(names);
+			names = more;
+			missing++;
+		}
+	if (missing == 0)
+		return EXIT_OK;
+	errorf("%zu output%s missing: %s", missing, missing == 1 ? " is" : "s are", names);
+	for (i = 0; i < n; i++)
+		if (items[i].value == NULL)
+		{
+			hintf("%s", items[i].made_by);
+			break;
+		}
+	free(names);
+	return EXIT_USAGE;
 }

@@ -24,6 +24,8 @@ provider_op_for(const struct provider *p, enum appdb_command command)
 			return p->url;
 		case CMD_STATUS:
 			return p->status;
+		case CMD_OUTPUTS:
+			return p->outputs;
 		case CMD_DESTROY:
 			return p->destroy;
 		default:

@@ -25,6 +25,7 @@ struct provider
 	provider_op roles;			/* roles setup, plan and check: opts->command says which */
 	provider_op url;			/* url, and psql, which runs psql with it */
 	provider_op status;
+	provider_op outputs;		/* what the service and migration tasks need */
 	provider_op destroy;
 };
 

@@ -486,6 +486,75 @@ t_plan_before_setup() {
 		out_has '^CREATE SCHEMA "app" AUTHORIZATION "migrator";$'
 }
 
+# outputs: every key, in this order (README, "appdb outputs")
+OUTPUT_KEYS="provider host port database schema app_user migrator_user master_user app_password_file migrator_password_file master_password_file app_url migrator_url master_url"
+
+t_outputs_absent() {	# before provision: exit 2, provision's hint, nothing on stdout
+	run outputs-absent outputs --app "$APP" --env dev
+	rc_is 2 && err_has "environment $APP-dev has no cluster yet" && err_has 'hint: run "appdb provision"' &&
+		out_empty || return 1
+	run outputs-absent-json outputs --app "$APP" --env dev --output json
+	rc_is 2 && out_empty
+}
+
+t_outputs_text_json() {	# label: text and JSON of the same outputs agree, every key in order; sets OUT_JSON
+	local label=$1 text
+	run "$label" outputs --app "$APP" --env dev
+	text=$OUT
+	TEXT_RC=$RC
+	run "$label-json" outputs --app "$APP" --env dev --output json
+	OUT_JSON=$OUT
+	[ "$RC" = "$TEXT_RC" ] || fail "text exits $TEXT_RC, JSON $RC" || return 1
+	json_valid "$OUT" || return 1
+	python3 - "$text" "$OUT" $OUTPUT_KEYS <<-'EOF'
+		import json, re, sys
+		lines = open(sys.argv[1]).read().splitlines()
+		d = json.load(open(sys.argv[2]))
+		keys = sys.argv[3:]
+		if list(d) != keys:
+		    sys.exit("JSON keys %s, expected %s" % (list(d), keys))
+		bad = [k for k, v in d.items() if v is not None and not isinstance(v, str)]
+		if bad:
+		    sys.exit("not strings: %s" % bad)
+		width = max(len(k) for k in keys) + 1
+		want = ["%-*s %s" % (width, k + ":", v if v is not None else "(none: ...)") for k, v in d.items()]
+		got = [re.sub(r"\(none: [^)]*\)$", "(none: ...)", l) for l in lines]
+		if got != want:
+		    sys.exit("text lines:\n%s\nexpected (from the JSON):\n%s" % ("\n".join(lines), "\n".join(want)))
+	EOF
+}
+
+t_outputs_before_setup() {	# app's and migrator's password: missing, named, roles setup's hint
+	t_outputs_text_json outputs-early || return 1
+	rc_is 2 && err_has 'error: 4 outputs are missing: app_password_file, migrator_password_file, app_url, migrator_url' &&
+		err_has 'hint: run "appdb roles setup"' || return 1
+	[ "$(json_get "$OUT_JSON" app_password_file)" = None ] && [ "$(json_get "$OUT_JSON" migrator_url)" = None ] ||
+		fail "app_password_file or migrator_url is not null" || return 1
+	[ "$(json_get "$OUT_JSON" port)" = "$(state_field dev port)" ] || fail "port is not state.json's"
+}
+
+t_outputs() {	# after setup: exit 0; urls as "appdb url" prints them; the password files log in
+	local role user file want
+	t_outputs_text_json outputs || return 1
+	rc_is 0 && err_empty || return 1
+	[ "$(json_get "$OUT_JSON" provider)/$(json_get "$OUT_JSON" host)/$(json_get "$OUT_JSON" database)/$(json_get "$OUT_JSON" schema)" = local/127.0.0.1/app/app ] ||
+		fail "provider, host, database or schema wrong" || return 1
+	[ "$(json_get "$OUT_JSON" port)" = "$(state_field dev port)" ] || fail "port is not state.json's" || return 1
+	for role in app migrator master; do
+		want=$(json_get "$OUT_JSON" "${role}_url")
+		run "outputs-url-$role" url --app "$APP" --env dev --role "$role"
+		rc_is 0 || return 1
+		[ "$(cat "$OUT")" = "$want" ] || fail "${role}_url \"$want\" is not what url --role $role prints" || return 1
+		user=$(json_get "$OUT_JSON" "${role}_user")
+		file=$(json_get "$OUT_JSON" "${role}_password_file")
+		[ "$(stat -c %a "$file")" = 600 ] || fail "$file is not 0600" || return 1
+		PGPASSFILE=$file "$PSQL" -X -At -h "$(json_get "$OUT_JSON" host)" -p "$(json_get "$OUT_JSON" port)" \
+			-U "$user" -d "$(json_get "$OUT_JSON" database)" -w -c 'SELECT current_user' >"$DIAG.psql" 2>&1 ||
+			{ cat "$DIAG.psql"; fail "psql as $user with ${role}_password_file did not log in"; return 1; }
+		[ "$(cat "$DIAG.psql")" = "$user" ] || fail "logged in as $(cat "$DIAG.psql"), not $user" || return 1
+	done
+}
+
 t_setup() {
 	run setup roles setup --app "$APP" --env dev
 	FIRST_SETUP_OUT=$OUT
@@ -1389,7 +1458,7 @@ fi
 
 if [ "$CLI_SUITE" = all ]; then
 	check "--help" t_help
-	for c in configure plan provision "roles setup" "roles plan" "roles check" url psql status destroy; do
+	for c in configure plan provision "roles setup" "roles plan" "roles check" url psql status outputs destroy; do
 		check "$c --help" t_command_help $c
 	done
 	check "configure --help lists --force" t_command_help_option force configure
@@ -1431,13 +1500,16 @@ fi
 check "configure from an empty folder" t_configure
 check "configure again: up to date, unchanged" t_configure_again
 check "plan: create, changes nothing" t_plan
+check "outputs before provision: exit 2, provision's hint, nothing printed" t_outputs_absent
 check "provision" t_provision
 check "status: running, PostgreSQL $MAJOR" t_status
 check "url before roles setup: no password yet" t_url_before_setup
 check "roles check before setup fails, naming the checks" t_check_before_setup
 check "roles plan lists CREATE ROLE" t_plan_before_setup
+check "outputs before roles setup: app's and migrator's password missing, null, exit 2" t_outputs_before_setup
 check "roles setup executes statements" t_setup
 check "roles setup again: nothing to change, plan converged" t_setup_again
+check "outputs: every key, text and JSON agree, urls as url prints them, password files log in" t_outputs
 check "provision again: nothing to change" t_provision_again
 check "roles check passes" t_check_passes
 check "roles check --login" t_check_login

@@ -120,6 +120,12 @@ int			step_app_policy(struct awsenv *e);
 int			step_migrator_policy(struct awsenv *e);
 int			step_backup_role(struct awsenv *e);
 
+/* commands.c */
+int			require_cluster(struct awsenv *e);
+
+/* outputs.c */
+int			cmd_outputs(struct awsenv *e);
+
 /* destroy.c */
 int			cmd_destroy(struct awsenv *e);
 

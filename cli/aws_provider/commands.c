@@ -2,7 +2,8 @@
  * cli/aws_provider/commands.c
  *		The aws provider's operations (cli/provider.h): configure, plan and
  *		provision (the steps of steps_*.c in order), roles over the RDS Data
- *		API with their login check, url, status; destroy is destroy.c's.
+ *		API with their login check, url, status; destroy is destroy.c's,
+ *		outputs outputs.c's.
  */
 #include "cli/aws_provider.h"
 
@@ -90,8 +91,8 @@ cmd_provision(struct awsenv *e)
 	return EXIT_OK;
 }
 
-/* The cluster must exist, be available, and have its Data API and secret. */
-static int
+/* The cluster must exist (else exit 2, provision's hint); warns unless available. */
+int
 require_cluster(struct awsenv *e)
 {
 	struct aws_error err;
@@ -525,6 +526,12 @@ aws_status(const struct appdb_options *opts, const struct env_config *cfg)
 }
 
 static int
+aws_outputs(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	return aws_run(opts, cfg, cmd_outputs);
+}
+
+static int
 aws_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	return aws_run(opts, cfg, cmd_destroy);
@@ -539,5 +546,6 @@ const struct provider aws_provider = {
 	.roles = aws_roles,
 	.url = aws_url,
 	.status = aws_status,
+	.outputs = aws_outputs,
 	.destroy = aws_destroy,
 };

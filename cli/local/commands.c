@@ -1,7 +1,7 @@
 /*
  * cli/local/commands.c
  *		The local provider's operations (cli/provider.h): configure, plan,
- *		provision, roles, url and psql, status, destroy.
+ *		provision, roles, url and psql, status, outputs, destroy.
  *
  * Every step of provision is idempotent: it looks, then does only what is
  * missing, so a provision that stopped halfway is completed by the next.
@@ -19,6 +19,7 @@
 
 #include "cli/envlock.h"
 #include "cli/msgs.h"
+#include "cli/output.h"
 #include "cli/roles.h"
 #include "local_int.h"
 
@@ -231,21 +232,24 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 	return rc;
 }
 
-/* local_load, where an environment without a cluster yet is a usage error. */
+/*
+ * local_load, where an environment without a cluster yet is a usage error;
+ * on an error e is freed.
+ */
 static int
 require_cluster(const struct env_config *cfg, struct local_env *e)
 {
 	int			rc = local_load(cfg, e);
 
-	if (rc != EXIT_GO_ON)
-		return rc;
-	if (!e->exists)
+	if (rc == EXIT_GO_ON && !e->exists)
 	{
 		errorf("environment %s-%s has no cluster yet", cfg->app, cfg->env);
 		hintf("run \"appdb provision\" first");
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
 	}
-	return EXIT_GO_ON;
+	if (rc != EXIT_GO_ON)
+		local_env_free(e);
+	return rc;
 }
 
 /* check --login: role logs in with its password (a roles_login callback). */
@@ -454,6 +458,64 @@ local_status(const struct appdb_options *opts, const struct env_config *cfg)
 	return EXIT_OK;
 }
 
+/*
+ * outputs: where each role connects, and its password file and url (as
+ * "appdb url" prints it); a role without its password yet is missing.
+ */
+static int
+local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	static const char *const roles[3] = {"app", "migrator", "master"};
+	struct local_env e;
+	struct output_item items[14];
+	char	   *port;
+	char	   *files[3];
+	char	   *urls[3];
+	char	   *users[3];
+	size_t		n = 0;
+	int			i;
+	int			rc;
+
+	if ((rc = require_cluster(cfg, &e)) != EXIT_GO_ON)
+		return rc;
+	port = str_printf("%d", e.port);
+	for (i = 0; i < 3; i++)
+	{
+		urls[i] = connection_url(&e, cfg, roles[i], &users[i]);
+		files[i] = pgpass_path(&e, users[i]);
+		if (!pgpass_has(&e, users[i]))
+		{
+			free(files[i]);
+			free(urls[i]);
+			files[i] = urls[i] = NULL;
+		}
+	}
+	items[n++] = (struct output_item) {"provider", "local", NULL};
+	items[n++] = (struct output_item) {"host", "127.0.0.1", NULL};
+	items[n++] = (struct output_item) {"port", port, NULL};
+	items[n++] = (struct output_item) {"database", cfg->database, NULL};
+	items[n++] = (struct output_item) {"schema", cfg->schema, NULL};
+	items[n++] = (struct output_item) {"app_user", cfg->app_user, NULL};
+	items[n++] = (struct output_item) {"migrator_user", cfg->migrator_user, NULL};
+	items[n++] = (struct output_item) {"master_user", MASTER_USER, NULL};
+	items[n++] = (struct output_item) {"app_password_file", files[0], "run \"appdb roles setup\""};
+	items[n++] = (struct output_item) {"migrator_password_file", files[1], "run \"appdb roles setup\""};
+	items[n++] = (struct output_item) {"master_password_file", files[2], "run \"appdb provision\""};
+	items[n++] = (struct output_item) {"app_url", urls[0], "run \"appdb roles setup\""};
+	items[n++] = (struct output_item) {"migrator_url", urls[1], "run \"appdb roles setup\""};
+	items[n++] = (struct output_item) {"master_url", urls[2], "run \"appdb provision\""};
+	rc = print_outputs(items, n, opts->output);
+	for (i = 0; i < 3; i++)
+	{
+		free(files[i]);
+		free(urls[i]);
+		free(users[i]);
+	}
+	free(port);
+	local_env_free(&e);
+	return rc;
+}
+
 /* destroy: once confirmed, stop the server and delete what is provably this environment's. */
 static int
 local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
@@ -566,5 +628,6 @@ const struct provider local_provider = {
 	.roles = local_roles,
 	.url = local_url,
 	.status = local_status,
+	.outputs = local_outputs,
 	.destroy = local_destroy,
 };

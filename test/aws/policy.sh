@@ -5,7 +5,7 @@
 # actions (Resource "*", no conditions: moto matches Resource against "*"
 # literally and ignores Condition) runs configure, plan, provision, a
 # converged plan, a repair of drift (capacity, backup schedule, subnets, the
-# connect policy's document, enhanced monitoring), status, url and destroy;
+# connect policy's document, enhanced monitoring), status, outputs, url and destroy;
 # the actions of that run's request log must equal the policy's minus the
 # table in policy/README.md (dependent actions AWS checks and moto does not,
 # and the Data API's).  Then each logged action is dropped in turn: a user
@@ -110,7 +110,7 @@ step_name() {
 	case $1 in
 		1) echo "configure --provider aws" ;; 2) echo "plan from nothing" ;; 3) echo "provision" ;;
 		4) echo "plan when converged" ;; 5) echo "(drift, made by the bed)" ;; 6) echo "provision repairing drift" ;;
-		7) echo "status" ;; 8) echo "url --role app" ;;
+		7) echo "status, outputs" ;; 8) echo "url --role app" ;;
 		9) echo "destroy --lift-deletion-protection --skip-final-snapshot" ;;
 	esac
 }
@@ -123,7 +123,7 @@ step() {
 		3|6) (cd "$dir" && "$APPDB" --app "$app" --env dev provision --wait-delay 0) ;;
 		4) (cd "$dir" && "$APPDB" --app "$app" --env dev plan) ;;
 		5) drift "$dir" "$app" ;;
-		7) (cd "$dir" && "$APPDB" --app "$app" --env dev status) ;;
+		7) (cd "$dir" && "$APPDB" --app "$app" --env dev status && "$APPDB" --app "$app" --env dev outputs) ;;
 		8) (cd "$dir" && "$APPDB" --app "$app" --env dev url --role app) ;;
 		9) (cd "$dir" && "$APPDB" --app "$app" --env dev destroy --yes --lift-deletion-protection \
 			--skip-final-snapshot --wait-delay 0) ;;

@@ -69,6 +69,11 @@ run "one subnet is refused (a subnet group needs two zones)" 2 --app other --env
 run "min capacity above max is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --min-capacity 4 --max-capacity 2
 check "no config file was written by the refused configures" test ! -e "$envdir/infra/other"
 
+run "outputs before provision: no cluster" 2 --app shop --env dev outputs
+has "cluster shop-dev does not exist in us-east-1" && has 'hint: create it with "appdb provision"' &&
+	test ! -s "$work/out.$n" && ok "outputs names the missing cluster, prints nothing" ||
+	fail "outputs names the missing cluster, prints nothing" "$work/last"
+
 # ---- plan from nothing: read calls only ----
 motobed_proxy_reset
 run "plan from nothing" 0 --app shop --env dev plan
@@ -111,6 +116,17 @@ has "cluster shop-dev: available" && ok "provision shows the cluster available" 
 has "elapsed" && ok "progress carries the time elapsed" || fail "progress carries the time elapsed" "$work/last"
 has "provision: 13 created" && ok "provision counts what it created" || fail "provision counts what it created" "$work/last"
 state created shop-dev
+
+# ---- outputs: read back and compared with moto's resources ----
+motobed_proxy_reset
+run "outputs" 0 --app shop --env dev outputs
+cp "$work/out.$n" "$work/outputs.txt"
+run "outputs --output json" 0 --app shop --env dev outputs --output json
+cp "$work/out.$n" "$work/outputs.json"
+state outputs shop-dev "$work/outputs.txt" "$work/outputs.json" "$cfg"
+motobed_proxy_log >"$work/outputs.log"
+$STATE writes "$work/outputs.log" >"$work/writes"
+check "outputs made no mutating call" test ! -s "$work/writes"
 
 # ---- converged: a second provision and plan only read ----
 motobed_proxy_reset
@@ -271,6 +287,17 @@ motobed_fault '{"code": "InsufficientDBInstanceCapacity", "message": "no capacit
 run2 "provision stopped by a failure at the instance" 3 --app half --env dev provision --wait-delay 0
 has "InsufficientDBInstanceCapacity" && ok "the failure names AWS's error" || fail "the failure names AWS's error" "$work/last"
 has "run provision again" && ok "the failure says provision completes it" || fail "the failure says provision completes it" "$work/last"
+run2 "outputs of a half-made environment: the policies missing" 2 --app half --env dev outputs --output json
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["app_access_policy_arn"] is None and d["migrator_access_policy_arn"] is None, d
+assert d["writer_endpoint"] and d["cluster_resource_id"], d' "$work/out.$n" >"$work/check.out" 2>&1 &&
+	ok "... null in JSON, the rest there" || fail "... null in JSON, the rest there" "$work/check.out"
+has "2 outputs are missing: app_access_policy_arn, migrator_access_policy_arn" && has 'hint: run "appdb provision"' &&
+	ok "... named on stderr, with provision's hint" || fail "... named on stderr, with provision's hint" "$work/last"
+run2 "outputs of a half-made environment, as text" 2 --app half --env dev outputs
+has 'app_access_policy_arn:      (none: run "appdb provision")' && ok "... text says (none: run \"appdb provision\")" ||
+	fail "... text says (none: run \"appdb provision\")" "$work/last"
 run2 "the next provision completes it" 0 --app half --env dev provision --wait-delay 0
 has "create: instance half-dev-1" && lacks "create: Aurora cluster" && ok "it creates only what was missing" || fail "it creates only what was missing" "$work/last"
 state single half-dev

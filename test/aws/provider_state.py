@@ -19,6 +19,9 @@ in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (moto checks every signature):
       the mutating calls of a fault-proxy log (JSON lines), one a line
   provider_state.py actions LOG
       the IAM actions ("rds:CreateDBCluster") of a fault-proxy log, sorted
+  provider_state.py outputs NAME TEXT JSON CONFIG
+      appdb outputs' text and JSON (files) against moto's cluster, connect
+      policies and security group, and the config file
   provider_state.py secret NAME
       the master user's password (for tests that prove it is never shown)
 
@@ -373,6 +376,54 @@ def secret(name):
     print(json.loads(client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"])["password"])
 
 
+def outputs(name, text_path, json_path, config_path):
+    """appdb outputs (text and JSON) against moto's resources, read with boto3."""
+    rds, ec2, iam = client("rds"), client("ec2"), client("iam")
+    with open(config_path) as f:
+        cfg = json.load(f)
+    with open(json_path) as f:
+        got = json.load(f)
+    cl = rds.describe_db_clusters(DBClusterIdentifier=name)["DBClusters"][0]
+    policies = {p["PolicyName"]: p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"]}
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [f"{name}-database"]}])
+    sg = [g["GroupId"] for g in groups["SecurityGroups"]]
+    want = {
+        "provider": "aws",
+        "region": REGION,
+        "cluster_name": name,
+        "cluster_resource_id": cl["DbClusterResourceId"],
+        "writer_endpoint": cl["Endpoint"],
+        "reader_endpoint": cl["ReaderEndpoint"],
+        "port": str(cl["Port"]),
+        "database": cfg.get("database", "app"),
+        "schema": cfg.get("schema_name", "app"),
+        "app_user": cfg.get("app_user", "app"),
+        "migrator_user": cfg.get("migrator_user", "migrator"),
+        "app_access_policy_arn": policies.get(f"{name}-app-access"),
+        "migrator_access_policy_arn": policies.get(f"{name}-migrator-access"),
+        "security_group_id": sg[0] if len(sg) == 1 else sg,
+        "master_secret_arn": cl["MasterUserSecret"]["SecretArn"],
+    }
+    equal(list(got), list(want), "outputs --output json: every key, in order")
+    for k, v in want.items():
+        equal(got.get(k), v, f"outputs: {k} is moto's")
+    check(all(isinstance(v, str) for v in got.values()), "outputs: every value a string")
+    check(cl["ReaderEndpoint"] != cl["Endpoint"], "outputs: the reader endpoint is not the writer's")
+    check(got.get("security_group_id") in [g["VpcSecurityGroupId"] for g in cl["VpcSecurityGroups"]],
+          "outputs: the security group is the cluster's")
+    policy_arn = f"arn:aws:iam::{ACCOUNT}:policy/{name}-app-access"
+    doc = iam.get_policy_version(PolicyArn=policy_arn, VersionId=iam.get_policy(PolicyArn=policy_arn)["Policy"]["DefaultVersionId"])
+    resource = doc["PolicyVersion"]["Document"]
+    if isinstance(resource, str):
+        resource = json.loads(urllib.parse.unquote(resource))
+    check(resource["Statement"][0]["Resource"].endswith(f":dbuser:{got.get('cluster_resource_id')}/{want['app_user']}"),
+          "outputs: the app policy lets app connect to cluster_resource_id", resource["Statement"][0]["Resource"])
+    with open(text_path) as f:
+        lines = f.read().splitlines()
+    width = max(len(k) for k in want) + 1
+    equal(lines, ["%-*s %s" % (width, k + ":", v) for k, v in got.items()], "outputs: the text is the JSON's, aligned")
+
+
 def main():
     args = sys.argv[1:]
     cmd = args[0]
@@ -391,6 +442,8 @@ def main():
         writes(args[1] if len(args) > 1 else None)
     elif cmd == "actions":
         actions(args[1] if len(args) > 1 else None)
+    elif cmd == "outputs":
+        outputs(args[1], args[2], args[3], args[4])
     elif cmd == "secret":
         secret(args[1])
         return 0

@@ -315,6 +315,9 @@ test_rds(struct aws_client *c)
 			  cl.resource_id && cl.arn && strstr(cl.arn, ":cluster:appdb-svc"),
 			  "rds-cluster-basics", "%s %s %d", S(cl.status), S(cl.endpoint), cl.port);
 		check(cl.master_user_secret_arn != NULL, "rds-cluster-secret", "none");
+		/* outputs prints the reader endpoint beside the writer's */
+		check(cl.reader_endpoint && cl.endpoint && strcmp(cl.reader_endpoint, cl.endpoint) != 0 &&
+			  strstr(cl.reader_endpoint, "appdb-svc"), "rds-cluster-reader", "%s", S(cl.reader_endpoint));
 		check(cl.iam_database_authentication_enabled && cl.deletion_protection &&
 			  cl.storage_encrypted && cl.copy_tags_to_snapshot, "rds-cluster-flags", "flags");
 		check(cl.min_capacity == 0.5 && cl.max_capacity == 2, "rds-cluster-scaling",
