@@ -40,7 +40,63 @@ tag_filter(const char *tag, char **name, char **value)
 	*value = xstrdup(eq + 1);
 }
 
-/* The VPC and its database subnets: by id, by tag, or the default VPC's. */
+/*
+ * template-infra's network module tags its database subnets so; its database
+ * module takes those.  Without a VPC or subnets configured, they are the
+ * default before the region's default VPC.
+ */
+#define TEMPLATE_INFRA_DB_SUBNETS "subnet_type=database"
+
+/*
+ * The VPC of the subnets tagged TEMPLATE_INFRA_DB_SUBNETS into vpc_id, or NULL
+ * when there are none; EXIT_GO_ON, else the exit code (reported).
+ */
+static int
+template_infra_vpc(struct awsenv *e, char **vpc_id)
+{
+	struct aws_ec2_subnet_list subnets = {0};
+	struct aws_error err;
+	char	   *fname,
+			   *fvalue;
+	const char *values[1];
+	struct aws_ec2_filter f;
+	enum aws_status st;
+	int			rc = EXIT_GO_ON;
+	size_t		i;
+
+	*vpc_id = NULL;
+	aws_error_init(&err);
+	tag_filter(TEMPLATE_INFRA_DB_SUBNETS, &fname, &fvalue);
+	values[0] = fvalue;
+	f = (struct aws_ec2_filter) {fname, values, 1};
+	st = aws_ec2_describe_subnets(e->client, NULL, 0, &f, 1, &subnets, &err);
+	free(fname);
+	free(fvalue);
+	if (st != AWS_OK)
+		return aws_failed(&err);
+	for (i = 0; i < subnets.n && rc == EXIT_GO_ON; i++)
+	{
+		if (*vpc_id == NULL)
+			*vpc_id = xstrdup(subnets.v[i].vpc_id);
+		else if (strcmp(*vpc_id, subnets.v[i].vpc_id) != 0)
+		{
+			errorf("subnets tagged %s (template-infra's database subnets) are in more than one VPC in %s: %s and %s",
+				   TEMPLATE_INFRA_DB_SUBNETS, e->cfg->region, *vpc_id, subnets.v[i].vpc_id);
+			hintf("name the VPC in %s: vpc_id, or vpc_tag (template-infra tags its VPC network_name=<network>)",
+				  e->cfg->path);
+			free(*vpc_id);
+			*vpc_id = NULL;
+			rc = EXIT_USAGE;
+		}
+	}
+	aws_ec2_subnet_list_clean_up(&subnets);
+	return rc;
+}
+
+/*
+ * The VPC and its database subnets: by id, by tag, template-infra's, or the
+ * default VPC's.
+ */
 int
 step_network(struct awsenv *e)
 {
@@ -50,6 +106,9 @@ step_network(struct awsenv *e)
 	struct aws_error err;
 	enum aws_status st = AWS_OK;
 	const char *how;
+	const char *subnet_tag = cfg->subnet_tag;
+	const char *subnets_how = subnet_tag ? "its subnets tagged" : "its subnets";
+	char	   *infra_vpc = NULL;
 	size_t		i,
 				nsubnets = 0;
 	int			rc = -1;
@@ -91,11 +150,21 @@ step_network(struct awsenv *e)
 			st = aws_ec2_describe_vpcs(e->client, ids, 1, NULL, 0, &vpcs, &err);
 		}
 	}
+	else if ((rc = template_infra_vpc(e, &infra_vpc)) != EXIT_GO_ON)
+		goto out;
+	else if (infra_vpc)
+	{
+		const char *ids[1] = {infra_vpc};
+
+		how = "template-infra's network: the VPC";
+		st = aws_ec2_describe_vpcs(e->client, ids, 1, NULL, 0, &vpcs, &err);
+	}
 	else
 	{
 		how = "the region's default VPC (no VPC configured, as RDS does without a subnet group)";
 		st = aws_ec2_default_vpc(e->client, &vpcs, &err);
 	}
+	rc = -1;
 	if (st != AWS_OK)
 	{
 		rc = aws_failed(&err);
@@ -122,8 +191,36 @@ step_network(struct awsenv *e)
 		goto out;
 	}
 
-	/* the subnets: as configured, else the VPC's (with the tag, if one is set) */
-	if (nsubnets == 0)
+	/*
+	 * the subnets: as configured, else the VPC's with the tag if one is set,
+	 * else template-infra's database subnets where the VPC has them, else all
+	 */
+	if (nsubnets == 0 && subnet_tag == NULL)
+	{
+		const char *vpc[1] = {e->vpc_id};
+		char	   *fname,
+				   *fvalue;
+		const char *values[1];
+		struct aws_ec2_filter f[2] = {{"vpc-id", vpc, 1}};
+
+		tag_filter(TEMPLATE_INFRA_DB_SUBNETS, &fname, &fvalue);
+		values[0] = fvalue;
+		f[1] = (struct aws_ec2_filter) {fname, values, 1};
+		st = aws_ec2_describe_subnets(e->client, NULL, 0, f, 2, &subnets, &err);
+		free(fname);
+		free(fvalue);
+		if (st != AWS_OK)
+		{
+			rc = aws_failed(&err);
+			goto out;
+		}
+		if (subnets.n > 0)
+		{
+			subnet_tag = TEMPLATE_INFRA_DB_SUBNETS;
+			subnets_how = "template-infra's database subnets, tagged";
+		}
+	}
+	if (nsubnets == 0 && subnets.n == 0)
 	{
 		const char *vpc[1] = {e->vpc_id};
 		struct aws_ec2_filter f[2] = {{"vpc-id", vpc, 1}};
@@ -132,9 +229,9 @@ step_network(struct awsenv *e)
 		const char *values[1];
 		size_t		nf = 1;
 
-		if (cfg->subnet_tag)
+		if (subnet_tag)
 		{
-			tag_filter(cfg->subnet_tag, &fname, &fvalue);
+			tag_filter(subnet_tag, &fname, &fvalue);
 			values[0] = fvalue;
 			f[1] = (struct aws_ec2_filter) {fname, values, 1};
 			nf = 2;
@@ -180,12 +277,17 @@ step_network(struct awsenv *e)
 			hintf("set subnet_ids (or subnet_tag) in %s", cfg->path);
 			rc = EXIT_USAGE;
 		}
-		if (rc < 0)
-			say(e, "use", "%s %s (%s) and %zu of its subnets, in %zu availability zones",
+		if (rc < 0 && nsubnets > 0)
+			say(e, "use", "%s %s (%s) and the %zu configured subnets, in %zu availability zones",
 				how, e->vpc_id, e->vpc_cidr ? e->vpc_cidr : "no IPv4 range", e->subnets.n, zones.n);
+		else if (rc < 0)
+			say(e, "use", "%s %s (%s) and %s%s%s: %zu, in %zu availability zones",
+				how, e->vpc_id, e->vpc_cidr ? e->vpc_cidr : "no IPv4 range", subnets_how,
+				subnet_tag ? " " : "", subnet_tag ? subnet_tag : "", e->subnets.n, zones.n);
 		aws_strings_clean_up(&zones);
 	}
 out:
+	free(infra_vpc);
 	aws_ec2_vpc_list_clean_up(&vpcs);
 	aws_ec2_subnet_list_clean_up(&subnets);
 	return rc;

@@ -105,6 +105,43 @@ check "provision went no further than the key" grep -qx 'CreateAlias CreateKey S
 run "plan then creates the key anew" 0 --app shop --env keytest plan
 has "create: KMS key alias/shop-keytest-database" && ok "plan: create the key" || fail "plan: create the key" "$work/last"
 
+# ---- template-infra's network: its database subnets are the default ----
+# (in us-west-2, whose default VPC the other environments do not use)
+netinfo=$(python3 - <<'EOF'
+import boto3, os
+ec2 = boto3.client("ec2", endpoint_url=os.environ["MOTOBED_MOTO_URL"], region_name="us-west-2")
+tags = [{"Key": "project", "Value": "shop"}, {"Key": "network_name", "Value": "net"}]
+vpc = ec2.create_vpc(CidrBlock="10.9.0.0/20", TagSpecifications=[{"ResourceType": "vpc", "Tags": tags}])["Vpc"]["VpcId"]
+for i, (az, kind) in enumerate([("us-west-2a", "database"), ("us-west-2b", "database"), ("us-west-2c", "private")]):
+    ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.%d.0/24" % i, AvailabilityZone=az, TagSpecifications=[
+        {"ResourceType": "subnet", "Tags": tags + [{"Key": "subnet_type", "Value": kind}]}])
+print(vpc)
+EOF
+) || die "could not make template-infra's network in moto"
+net_vpc=$netinfo
+run "configure an environment with no network configured, where template-infra's network is" 0 \
+	--app shop --env net configure --provider aws --region us-west-2
+run "plan there" 0 --app shop --env net plan
+has "use: template-infra's network: the VPC $net_vpc (10.9.0.0/20) and template-infra's database subnets, tagged subnet_type=database: 2, in 2 availability zones" &&
+	ok "plan takes template-infra's VPC and its two database subnets, and says why" ||
+	fail "plan takes template-infra's VPC and its two database subnets, and says why" "$work/last"
+python3 - <<'EOF' || die "could not make a second network in moto"
+import boto3, os
+ec2 = boto3.client("ec2", endpoint_url=os.environ["MOTOBED_MOTO_URL"], region_name="us-west-2")
+vpc = ec2.create_vpc(CidrBlock="10.8.0.0/20")["Vpc"]["VpcId"]
+ec2.create_subnet(VpcId=vpc, CidrBlock="10.8.0.0/24", AvailabilityZone="us-west-2a", TagSpecifications=[
+    {"ResourceType": "subnet", "Tags": [{"Key": "subnet_type", "Value": "database"}]}])
+EOF
+run "two VPCs with database subnets: plan asks which" 2 --app shop --env net plan
+has "subnets tagged subnet_type=database (template-infra's database subnets) are in more than one VPC" && has "vpc_tag" &&
+	ok "plan names the ambiguity and the key that settles it" || fail "plan names the ambiguity and the key that settles it" "$work/last"
+run "configure --vpc-tag network_name=net" 0 --app shop --env net configure --provider aws --region us-west-2 \
+	--vpc-tag network_name=net --force
+run "plan with the VPC named by its tag" 0 --app shop --env net plan
+has "use: the VPC tagged $net_vpc (10.9.0.0/20) and template-infra's database subnets, tagged subnet_type=database: 2, in 2 availability zones" &&
+	ok "in the tagged VPC, template-infra's database subnets are taken" ||
+	fail "in the tagged VPC, template-infra's database subnets are taken" "$work/last"
+
 # ---- provision from nothing, held in creating, throttled while waiting ----
 motobed_proxy_reset
 motobed_hold cluster shop-dev creating 3
