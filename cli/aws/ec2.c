@@ -344,48 +344,77 @@ aws_ec2_delete_security_group(struct aws_client *client, const char *group_id,
 	return aws_svc_not_found_ok(st, err, group_not_found, found);
 }
 
+/* A rule as one IpPermission of Authorize/RevokeSecurityGroupIngress. */
+static void
+add_permission(struct aws_params *p, const char *group_id, const struct aws_ec2_ingress *rule)
+{
+	size_t		i;
+
+	aws_params_add(p, "GroupId", group_id);
+	aws_params_add(p, "IpPermissions.1.IpProtocol", rule->protocol);
+	aws_params_add_int(p, "IpPermissions.1.FromPort", rule->from_port);
+	aws_params_add_int(p, "IpPermissions.1.ToPort", rule->to_port);
+	for (i = 0; i < rule->ncidrs; i++)
+	{
+		aws_params_addf(p, rule->cidrs[i], "IpPermissions.1.IpRanges.%zu.CidrIp", i + 1);
+		if (rule->description)
+			aws_params_addf(p, rule->description,
+							"IpPermissions.1.IpRanges.%zu.Description", i + 1);
+	}
+	for (i = 0; i < rule->nsource_groups; i++)
+	{
+		aws_params_addf(p, rule->source_groups[i], "IpPermissions.1.Groups.%zu.GroupId", i + 1);
+		if (rule->description)
+			aws_params_addf(p, rule->description,
+							"IpPermissions.1.Groups.%zu.Description", i + 1);
+	}
+}
+
+/* Send action for rule; an error of code (list) is AWS_OK with *flag true. */
+static enum aws_status
+change_ingress(struct aws_client *client, const char *action, const char *group_id,
+			   const struct aws_ec2_ingress *rule, const char *const *code, bool *flag,
+			   struct aws_error *err)
+{
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+
+	if (flag)
+		*flag = false;
+	aws_params_init(&p);
+	add_permission(&p, group_id, rule);
+	st = aws_call_query(client, &aws_service_ec2, action, &p, &resp, err);
+	aws_params_free(&p);
+	if (st == AWS_OK)
+		aws_response_clean_up(&resp);
+	else if (flag && aws_svc_is_code(err, code))
+	{
+		aws_error_clean_up(err);
+		*flag = true;
+		st = AWS_OK;
+	}
+	return st;
+}
+
 enum aws_status
 aws_ec2_authorize_ingress(struct aws_client *client, const char *group_id,
 						  const struct aws_ec2_ingress *rule, bool *duplicate,
 						  struct aws_error *err)
 {
 	static const char *const dup[] = {"InvalidPermission.Duplicate", NULL};
-	struct aws_params p;
-	struct aws_response resp;
-	enum aws_status st;
-	size_t		i;
 
-	if (duplicate)
-		*duplicate = false;
-	aws_params_init(&p);
-	aws_params_add(&p, "GroupId", group_id);
-	aws_params_add(&p, "IpPermissions.1.IpProtocol", rule->protocol);
-	aws_params_add_int(&p, "IpPermissions.1.FromPort", rule->from_port);
-	aws_params_add_int(&p, "IpPermissions.1.ToPort", rule->to_port);
-	for (i = 0; i < rule->ncidrs; i++)
-	{
-		aws_params_addf(&p, rule->cidrs[i], "IpPermissions.1.IpRanges.%zu.CidrIp", i + 1);
-		if (rule->description)
-			aws_params_addf(&p, rule->description,
-							"IpPermissions.1.IpRanges.%zu.Description", i + 1);
-	}
-	for (i = 0; i < rule->nsource_groups; i++)
-	{
-		aws_params_addf(&p, rule->source_groups[i], "IpPermissions.1.Groups.%zu.GroupId", i + 1);
-		if (rule->description)
-			aws_params_addf(&p, rule->description,
-							"IpPermissions.1.Groups.%zu.Description", i + 1);
-	}
-	st = aws_call_query(client, &aws_service_ec2, "AuthorizeSecurityGroupIngress", &p,
-						&resp, err);
-	aws_params_free(&p);
-	if (st == AWS_OK)
-		aws_response_clean_up(&resp);
-	else if (duplicate && aws_svc_is_code(err, dup))
-	{
-		aws_error_clean_up(err);
-		*duplicate = true;
-		st = AWS_OK;
-	}
-	return st;
+	return change_ingress(client, "AuthorizeSecurityGroupIngress", group_id, rule, dup,
+						  duplicate, err);
+}
+
+enum aws_status
+aws_ec2_revoke_ingress(struct aws_client *client, const char *group_id,
+					   const struct aws_ec2_ingress *rule, bool *absent,
+					   struct aws_error *err)
+{
+	static const char *const gone[] = {"InvalidPermission.NotFound", NULL};
+
+	return change_ingress(client, "RevokeSecurityGroupIngress", group_id, rule, gone,
+						  absent, err);
 }

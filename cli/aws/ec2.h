@@ -148,5 +148,13 @@ enum aws_status aws_ec2_authorize_ingress(struct aws_client *client,
 										  const char *group_id,
 										  const struct aws_ec2_ingress *rule,
 										  bool *duplicate, struct aws_error *err);
+/*
+ * RevokeSecurityGroupIngress, one IpPermission.  *absent (may be NULL) turns
+ * InvalidPermission.NotFound (no such rule) into AWS_OK with *absent true.
+ */
+enum aws_status aws_ec2_revoke_ingress(struct aws_client *client,
+									   const char *group_id,
+									   const struct aws_ec2_ingress *rule,
+									   bool *absent, struct aws_error *err);
 
 #endif							/* APPDB_AWS_EC2_H */

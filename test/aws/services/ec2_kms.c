@@ -113,6 +113,21 @@ test_ec2(struct aws_client *c)
 		else
 			aws_error_clean_up(&err);
 	}
+	st = aws_ec2_revoke_ingress(c, sg_id, &rule, &dup, &err);
+	check(st == AWS_OK && !dup, "ec2-revoke", "%s", st ? S(err.text) : "absent");
+	if (st)
+		aws_error_clean_up(&err);
+	st = aws_ec2_describe_security_groups(c, (const char *const *) &sg_id, 1, NULL, 0, &groups, &err);
+	check(st == AWS_OK && groups.n == 1 && groups.v[0].ningress == 0, "ec2-revoke-readback",
+		  "%d %zu rules", st, st == AWS_OK && groups.n == 1 ? groups.v[0].ningress : 0);
+	if (st == AWS_OK)
+		aws_ec2_security_group_list_clean_up(&groups);
+	else
+		aws_error_clean_up(&err);
+	st = aws_ec2_revoke_ingress(c, sg_id, &rule, &dup, &err);
+	check(st == AWS_OK && dup, "ec2-revoke-absent", "%d %s", st, st ? S(err.text) : "");
+	if (st)
+		aws_error_clean_up(&err);
 }
 
 void
