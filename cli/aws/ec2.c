@@ -220,6 +220,7 @@ read_group(const xmlNode *n, void *list)
 	struct aws_ec2_security_group_list *l = list;
 	struct aws_ec2_security_group *g;
 	xmlNode    *r;
+	xmlNode    *pair;
 
 	l->v = grow(l->v, l->n, sizeof(*l->v));
 	g = &l->v[l->n++];
@@ -238,7 +239,21 @@ read_group(const xmlNode *n, void *list)
 		rule->from_port = (int) aws_svc_xml_long(r, "fromPort");
 		rule->to_port = (int) aws_svc_xml_long(r, "toPort");
 		aws_svc_xml_strings(r, "ipRanges", "item", "cidrIp", &rule->cidrs);
-		aws_svc_xml_strings(r, "groups", "item", "groupId", &rule->groups);
+		/* each source group with its description, "" for none: the two lists align */
+		for (pair = aws_xml_child(aws_xml_path(r, "groups"), "item"); pair;
+			 pair = aws_xml_next(pair, "item"))
+		{
+			char	   *id = aws_xml_path_text(pair, "groupId");
+			char	   *desc = aws_xml_path_text(pair, "description");
+
+			if (id == NULL)
+			{
+				free(desc);
+				continue;
+			}
+			aws_strings_add(&rule->groups, id);
+			aws_strings_add(&rule->group_descriptions, desc ? desc : aws_xstrdup(""));
+		}
 	}
 	aws_svc_xml_tags(n, "tagSet", "item", "key", "value", &g->tags);
 }
@@ -262,6 +277,7 @@ aws_ec2_security_group_list_clean_up(struct aws_ec2_security_group_list *l)
 			free(g->ingress[j].protocol);
 			aws_strings_clean_up(&g->ingress[j].cidrs);
 			aws_strings_clean_up(&g->ingress[j].groups);
+			aws_strings_clean_up(&g->ingress[j].group_descriptions);
 		}
 		free(g->ingress);
 		aws_tag_list_clean_up(&g->tags);

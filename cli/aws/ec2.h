@@ -88,6 +88,7 @@ struct aws_ec2_rule
 	int			to_port;
 	struct aws_strings cidrs;
 	struct aws_strings groups;	/* source security group ids */
+	struct aws_strings group_descriptions;	/* each one's, "" for none */
 };
 
 struct aws_ec2_security_group

@@ -128,6 +128,32 @@ test_ec2(struct aws_client *c)
 	check(st == AWS_OK && dup, "ec2-revoke-absent", "%d %s", st, st ? S(err.text) : "");
 	if (st)
 		aws_error_clean_up(&err);
+	{
+		/* a source group, with its description read back beside it */
+		const char *sources[1] = {sg_id};
+		struct aws_ec2_ingress from_group = {"tcp", 5432, 5432, NULL, 0, sources, 1, "appdb: from a group"};
+
+		st = aws_ec2_authorize_ingress(c, sg_id, &from_group, NULL, &err);
+		if (st == AWS_OK)
+			st = aws_ec2_describe_security_groups(c, (const char *const *) &sg_id, 1, NULL, 0, &groups, &err);
+		if (check(st == AWS_OK && groups.n == 1 && groups.v[0].ningress == 1, "ec2-group-rule",
+				  "%d %s", st, st ? S(err.text) : ""))
+		{
+			const struct aws_ec2_rule *r = &groups.v[0].ingress[0];
+
+			check(r->groups.n == 1 && streq(r->groups.v[0], sg_id) &&
+				  r->group_descriptions.n == 1 && streq(r->group_descriptions.v[0], "appdb: from a group"),
+				  "ec2-group-rule-readback", "%zu groups, %zu descriptions", r->groups.n,
+				  r->group_descriptions.n);
+			aws_ec2_security_group_list_clean_up(&groups);
+		}
+		else if (st)
+			aws_error_clean_up(&err);
+		st = aws_ec2_revoke_ingress(c, sg_id, &from_group, &dup, &err);
+		check(st == AWS_OK && !dup, "ec2-revoke-group-rule", "%d %s", st, st ? S(err.text) : "absent");
+		if (st)
+			aws_error_clean_up(&err);
+	}
 }
 
 void
