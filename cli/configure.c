@@ -26,6 +26,7 @@ refuse_aws_options(const struct appdb_options *o)
 		o->cluster_name ? "--cluster-name" : o->engine_version ? "--engine-version" :
 		o->min_capacity >= 0 ? "--min-capacity" : o->max_capacity >= 0 ? "--max-capacity" :
 		o->vpc_id ? "--vpc-id" : o->vpc_tag ? "--vpc-tag" : o->subnet_ids ? "--subnet-ids" :
+		o->ingress_security_group_ids ? "--ingress-security-group-ids" :
 		o->subnet_tag ? "--subnet-tag" : o->deletion_protection >= 0 ? "--deletion-protection" :
 		o->backup_schedule ? "--backup-schedule" : o->region ? "--region" : NULL;
 
@@ -73,6 +74,8 @@ configure_aws(const struct appdb_options *o, const char *region, struct env_conf
 	cfg->vpc_id = o->vpc_id ? xstrdup(o->vpc_id) : NULL;
 	cfg->vpc_tag = o->vpc_tag ? xstrdup(o->vpc_tag) : NULL;
 	cfg->subnet_ids = o->subnet_ids ? split_commas(o->subnet_ids) : NULL;
+	cfg->ingress_security_group_ids = o->ingress_security_group_ids ?
+		split_commas(o->ingress_security_group_ids) : NULL;
 	cfg->subnet_tag = o->subnet_tag ? xstrdup(o->subnet_tag) : NULL;
 	cfg->deletion_protection = o->deletion_protection != 0;
 	cfg->backup_schedule = xstrdup(o->backup_schedule ? o->backup_schedule : ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
@@ -87,6 +90,21 @@ configure_aws(const struct appdb_options *o, const char *region, struct env_conf
 	return EXIT_GO_ON;
 }
 
+/* A NULL-terminated list as a JSON array under key; nothing for NULL. */
+static void
+add_list(struct json_object *root, const char *key, char **list)
+{
+	struct json_object *a;
+	int			i;
+
+	if (list == NULL)
+		return;
+	a = json_object_new_array();
+	for (i = 0; list[i]; i++)
+		json_object_array_add(a, json_object_new_string(list[i]));
+	json_object_object_add(root, key, a);
+}
+
 static void
 add_aws_keys(struct json_object *root, const struct env_config *cfg)
 {
@@ -99,15 +117,8 @@ add_aws_keys(struct json_object *root, const struct env_config *cfg)
 		json_object_object_add(root, "vpc_id", json_object_new_string(cfg->vpc_id));
 	if (cfg->vpc_tag)
 		json_object_object_add(root, "vpc_tag", json_object_new_string(cfg->vpc_tag));
-	if (cfg->subnet_ids)
-	{
-		struct json_object *list = json_object_new_array();
-		int			i;
-
-		for (i = 0; cfg->subnet_ids[i]; i++)
-			json_object_array_add(list, json_object_new_string(cfg->subnet_ids[i]));
-		json_object_object_add(root, "subnet_ids", list);
-	}
+	add_list(root, "subnet_ids", cfg->subnet_ids);
+	add_list(root, "ingress_security_group_ids", cfg->ingress_security_group_ids);
 	if (cfg->subnet_tag)
 		json_object_object_add(root, "subnet_tag", json_object_new_string(cfg->subnet_tag));
 	json_object_object_add(root, "deletion_protection", json_object_new_boolean(cfg->deletion_protection));

@@ -83,7 +83,7 @@ static const char *const common_keys[] = {
 static const char *const local_keys[] = {"pg_bindir", NULL};
 static const char *const aws_keys[] = {
 	"region", "cluster_name", "engine_version", "min_capacity", "max_capacity",
-	"vpc_id", "vpc_tag", "subnet_ids", "subnet_tag", "deletion_protection",
+	"vpc_id", "vpc_tag", "subnet_ids", "subnet_tag", "ingress_security_group_ids", "deletion_protection",
 	"backup_schedule", NULL
 };
 
@@ -326,6 +326,13 @@ validate_aws(const char *where, const struct env_config *cfg)
 		if (n < 2)
 			return config_error(where, "key \"subnet_ids\": a DB subnet group needs subnets in at least two availability zones; give two or more");
 	}
+	for (n = 0; cfg->ingress_security_group_ids && cfg->ingress_security_group_ids[n]; n++)
+		if (strncmp(cfg->ingress_security_group_ids[n], "sg-", 3) != 0 ||
+			!plain_word(cfg->ingress_security_group_ids[n], "-", 32))
+			return config_error(where, "key \"ingress_security_group_ids\": \"%s\" is not a security group id (sg-...)",
+								cfg->ingress_security_group_ids[n]);
+	if (cfg->ingress_security_group_ids && n == 0)
+		return config_error(where, "key \"ingress_security_group_ids\": give at least one, or leave the key out to admit the VPC");
 	if (cfg->subnet_tag && !valid_tag_filter(cfg->subnet_tag))
 		return config_error(where, "key \"subnet_tag\": \"%s\" is not a tag filter such as \"subnet_type=database\"", cfg->subnet_tag);
 	if (cfg->backup_schedule == NULL || strncmp(cfg->backup_schedule, "cron(", 5) != 0 ||
@@ -407,6 +414,7 @@ read_aws_keys(const char *where, struct json_object *root, struct env_config *cf
 		(rc = get_string(where, root, "vpc_id", &cfg->vpc_id, false)) != EXIT_GO_ON ||
 		(rc = get_string(where, root, "vpc_tag", &cfg->vpc_tag, false)) != EXIT_GO_ON ||
 		(rc = get_string_list(where, root, "subnet_ids", &cfg->subnet_ids)) != EXIT_GO_ON ||
+		(rc = get_string_list(where, root, "ingress_security_group_ids", &cfg->ingress_security_group_ids)) != EXIT_GO_ON ||
 		(rc = get_string(where, root, "subnet_tag", &cfg->subnet_tag, false)) != EXIT_GO_ON ||
 		(rc = get_bool(where, root, "deletion_protection", &cfg->deletion_protection)) != EXIT_GO_ON ||
 		(rc = get_string(where, root, "backup_schedule", &cfg->backup_schedule, false)) != EXIT_GO_ON)
@@ -523,7 +531,7 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 							  in_list(aws ? local_keys : aws_keys, key) ?
 							  (aws ? " (a key of the local provider)" : " (a key of the aws provider)") : "");
 			hintf("the keys are: %s", aws ?
-				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, deletion_protection, backup_schedule" :
+				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, ingress_security_group_ids, deletion_protection, backup_schedule" :
 				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port");
 			goto out;
 		}
@@ -627,6 +635,18 @@ out:
 	return rc;
 }
 
+/* A NULL-terminated list and its strings. */
+static void
+free_list(char ***list)
+{
+	size_t		i;
+
+	for (i = 0; *list && (*list)[i]; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+}
+
 void
 env_config_free(struct env_config *cfg)
 {
@@ -644,10 +664,8 @@ env_config_free(struct env_config *cfg)
 		free(*fields[i]);
 		*fields[i] = NULL;
 	}
-	for (i = 0; cfg->subnet_ids && cfg->subnet_ids[i]; i++)
-		free(cfg->subnet_ids[i]);
-	free(cfg->subnet_ids);
-	cfg->subnet_ids = NULL;
+	free_list(&cfg->subnet_ids);
+	free_list(&cfg->ingress_security_group_ids);
 	if (cfg->roles)
 		app_mem_free_all(&cfg->roles_mem);
 	cfg->roles = NULL;

@@ -36,6 +36,7 @@ struct env_config
 	char	   *vpc_id;			/* the network: by id, */
 	char	   *vpc_tag;		/* or by a tag "Key=Value", */
 	char	  **subnet_ids;		/* NULL-terminated, or NULL */
+	char	  **ingress_security_group_ids; /* admitted to the port; NULL: the VPC */
 	char	   *subnet_tag;		/* or neither: the default VPC */
 	bool		deletion_protection;
 	char	   *backup_schedule;	/* cron(...) of the weekly backup */

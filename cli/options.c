@@ -52,7 +52,7 @@ enum option_id
 	OPT_SCHEMA, OPT_AUTH, OPT_EXTENSIONS, OPT_PORT, OPT_FORCE, OPT_PG_BINDIR,
 	OPT_VIA, OPT_LOGIN, OPT_ROLE, OPT_YES, OPT_HOSTNAME, OPT_USERNAME,
 	OPT_CLUSTER_NAME, OPT_ENGINE_VERSION, OPT_MIN_CAPACITY, OPT_MAX_CAPACITY,
-	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG,
+	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG, OPT_INGRESS_SG_IDS,
 	OPT_DELETION_PROTECTION, OPT_BACKUP_SCHEDULE, OPT_WAIT_DELAY,
 	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT
 };
@@ -97,6 +97,7 @@ static const struct option_def option_defs[] = {
 	{"vpc-id", required_argument, OPT_VPC_ID, BIT(CMD_CONFIGURE), "ID", "aws: the VPC (default: the region's default VPC)"},
 	{"vpc-tag", required_argument, OPT_VPC_TAG, BIT(CMD_CONFIGURE), "KEY=VALUE", "aws: find the VPC by this tag instead"},
 	{"subnet-ids", required_argument, OPT_SUBNET_IDS, BIT(CMD_CONFIGURE), "ID,ID...", "aws: the database subnets (default: the VPC's)"},
+	{"ingress-security-group-ids", required_argument, OPT_INGRESS_SG_IDS, BIT(CMD_CONFIGURE), "SG,SG...", "aws: the security groups allowed to connect, as the service's and the migrator task's (default: the whole VPC)"},
 	{"subnet-tag", required_argument, OPT_SUBNET_TAG, BIT(CMD_CONFIGURE), "KEY=VALUE", "aws: find the VPC's database subnets by this tag instead"},
 	{"deletion-protection", required_argument, OPT_DELETION_PROTECTION, BIT(CMD_CONFIGURE), "on|off", "aws: the cluster's deletion protection (default on)"},
 	{"backup-schedule", required_argument, OPT_BACKUP_SCHEDULE, BIT(CMD_CONFIGURE), "CRON", "aws: the backup plan's schedule (default \"" ENV_AWS_DEFAULT_BACKUP_SCHEDULE "\")"},
@@ -414,6 +415,7 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 			case OPT_VPC_ID: set_string(&opts->vpc_id, optarg); break;
 			case OPT_VPC_TAG: set_string(&opts->vpc_tag, optarg); break;
 			case OPT_SUBNET_IDS: set_string(&opts->subnet_ids, optarg); break;
+			case OPT_INGRESS_SG_IDS: set_string(&opts->ingress_security_group_ids, optarg); break;
 			case OPT_SUBNET_TAG: set_string(&opts->subnet_tag, optarg); break;
 			case OPT_DELETION_PROTECTION:
 				if (strcmp(optarg, "on") == 0)
@@ -460,6 +462,7 @@ free_options(struct appdb_options *opts)
 		&opts->extensions, &opts->pg_bindir, &opts->role, &opts->hostname,
 		&opts->username, &opts->cluster_name, &opts->engine_version,
 		&opts->vpc_id, &opts->vpc_tag, &opts->subnet_ids, &opts->subnet_tag,
+		&opts->ingress_security_group_ids,
 		&opts->backup_schedule
 	};
 	size_t		i;

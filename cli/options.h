@@ -76,6 +76,7 @@ struct appdb_options
 	char	   *vpc_id;
 	char	   *vpc_tag;
 	char	   *subnet_ids;		/* comma-separated */
+	char	   *ingress_security_group_ids;	/* comma-separated */
 	char	   *subnet_tag;
 	int			deletion_protection;	/* -1: not given, 0 off, 1 on */
 	char	   *backup_schedule;

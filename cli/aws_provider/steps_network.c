@@ -370,38 +370,230 @@ has_ingress(const struct aws_ec2_security_group *g, int port, const char *cidr)
 	return false;
 }
 
+/* Does the group let members of source reach the port? */
+static bool
+admits_group(const struct aws_ec2_security_group *g, int port, const char *source)
+{
+	size_t		i,
+				j;
+
+	for (i = 0; i < g->ningress; i++)
+		if (g->ingress[i].protocol && strcmp(g->ingress[i].protocol, "tcp") == 0 &&
+			g->ingress[i].from_port <= port && g->ingress[i].to_port >= port)
+			for (j = 0; j < g->ingress[i].groups.n; j++)
+				if (strcmp(g->ingress[i].groups.v[j], source) == 0)
+					return true;
+	return false;
+}
+
+static bool
+listed(char **list, const char *s)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * appdb's rules carry this description, so that it removes a source group
+ * it admitted and no longer should, and never one admitted by another hand
+ * (template-infra's service module adds its own).
+ */
+#define GROUP_RULE_DESCRIPTION "appdb: PostgreSQL from an allowed security group"
+
+/*
+ * The configured ingress groups must exist in the VPC: EXIT_GO_ON, else the
+ * exit code (reported).
+ */
+static int
+check_ingress_groups(struct awsenv *e)
+{
+	static const char *const not_found[] = {"InvalidGroup.NotFound", "InvalidGroupId.Malformed", NULL};
+	char	  **ids = e->cfg->ingress_security_group_ids;
+	struct aws_ec2_security_group_list found = {0};
+	struct aws_error err;
+	size_t		n = 0,
+				i;
+	int			rc = EXIT_GO_ON;
+
+	while (ids && ids[n])
+		n++;
+	if (n == 0)
+		return EXIT_GO_ON;
+	aws_error_init(&err);
+	if (aws_ec2_describe_security_groups(e->client, (const char *const *) ids, n, NULL, 0, &found,
+										 &err) != AWS_OK)
+	{
+		if (!aws_svc_is_code(&err, not_found))
+			return aws_failed(&err);
+		errorf("ingress_security_group_ids: %s", err.text ? err.text : "a security group does not exist");
+		aws_error_clean_up(&err);
+		rc = EXIT_USAGE;
+	}
+	for (i = 0; rc == EXIT_GO_ON && i < n; i++)
+	{
+		size_t		j;
+		bool		there = false;
+
+		for (j = 0; j < found.n; j++)
+			there |= found.v[j].id && strcmp(found.v[j].id, ids[i]) == 0;
+		if (!there)
+		{
+			errorf("ingress_security_group_ids: security group %s does not exist in %s", ids[i],
+				   e->cfg->region);
+			rc = EXIT_USAGE;
+		}
+	}
+	for (i = 0; rc == EXIT_GO_ON && i < found.n; i++)
+		if (found.v[i].vpc_id && strcmp(found.v[i].vpc_id, e->vpc_id) != 0)
+		{
+			errorf("ingress_security_group_ids: %s is in VPC %s, not the database's %s",
+				   found.v[i].id, found.v[i].vpc_id, e->vpc_id);
+			rc = EXIT_USAGE;
+		}
+	if (rc != EXIT_GO_ON)
+		hintf("name security groups of the database's VPC in %s, or leave the key out to admit the whole VPC",
+			  e->cfg->path);
+	aws_ec2_security_group_list_clean_up(&found);
+	return rc;
+}
+
+/*
+ * Who may reach the port: the configured security groups, else the VPC's
+ * range.  What the group has and should not is removed, of appdb's own rules
+ * only (the VPC's range, and group rules with GROUP_RULE_DESCRIPTION).
+ */
+static int
+converge_ingress(struct awsenv *e, const char *gname, const struct aws_ec2_security_group *g)
+{
+	/* the rule is there, or gone: this call's own, its answer lost */
+	static const char *const rule_exists[] = {"InvalidPermission.Duplicate", NULL};
+	static const char *const rule_gone[] = {"InvalidPermission.NotFound", NULL};
+	char	  **wanted = e->cfg->ingress_security_group_ids;
+	int			port = e->cfg->port;
+	const char *cidrs[1] = {e->vpc_cidr};
+	struct aws_strings add = {0};
+	struct aws_strings drop = {0};
+	bool		add_cidr = !wanted && e->vpc_cidr && (g == NULL || !has_ingress(g, port, e->vpc_cidr));
+	bool		drop_cidr = wanted && g && e->vpc_cidr && has_ingress(g, port, e->vpc_cidr);
+	struct aws_error err;
+	size_t		i,
+				j,
+				k;
+	int			rc = -1;
+
+	aws_error_init(&err);
+	for (i = 0; wanted && wanted[i]; i++)
+		if (g == NULL || !admits_group(g, port, wanted[i]))
+			aws_strings_add(&add, xstrdup(wanted[i]));
+	for (i = 0; g && i < g->ningress; i++)
+		for (j = 0; j < g->ingress[i].groups.n; j++)
+			if (strcmp(g->ingress[i].group_descriptions.v[j], GROUP_RULE_DESCRIPTION) == 0 &&
+				!listed(wanted, g->ingress[i].groups.v[j]))
+				aws_strings_add(&drop, xstrdup(g->ingress[i].groups.v[j]));
+	if (g)
+	{
+		if (add_cidr)
+			say(e, "change", "security group %s (%s): add TCP %d from %s", gname, e->sg_id, port, e->vpc_cidr);
+		for (k = 0; k < add.n; k++)
+			say(e, "change", "security group %s (%s): add TCP %d from %s", gname, e->sg_id, port, add.v[k]);
+		if (drop_cidr)
+			say(e, "change", "security group %s (%s): remove TCP %d from %s (the VPC; only the allowed security groups now)",
+				gname, e->sg_id, port, e->vpc_cidr);
+		for (k = 0; k < drop.n; k++)
+			say(e, "change", "security group %s (%s): remove TCP %d from %s (no longer in ingress_security_group_ids)",
+				gname, e->sg_id, port, drop.v[k]);
+		if (!add_cidr && !drop_cidr && add.n == 0 && drop.n == 0)
+			say(e, "leave", "security group %s (%s)", gname, e->sg_id);
+	}
+	if (e->apply && add_cidr)
+	{
+		struct aws_ec2_ingress rule = {"tcp", port, port, cidrs, 1, NULL, 0, "PostgreSQL from within the VPC"};
+
+		if (aws_ec2_authorize_ingress(e->client, e->sg_id, &rule, NULL, &err) != AWS_OK &&
+			!aws_svc_absorb(&err, rule_exists))
+			goto fail;
+	}
+	if (e->apply && add.n > 0)
+	{
+		struct aws_ec2_ingress rule = {"tcp", port, port, NULL, 0, (const char *const *) add.v, add.n,
+		GROUP_RULE_DESCRIPTION};
+
+		if (aws_ec2_authorize_ingress(e->client, e->sg_id, &rule, NULL, &err) != AWS_OK &&
+			!aws_svc_absorb(&err, rule_exists))
+			goto fail;
+	}
+	if (e->apply && drop_cidr)
+	{
+		struct aws_ec2_ingress rule = {"tcp", port, port, cidrs, 1, NULL, 0, NULL};
+
+		if (aws_ec2_revoke_ingress(e->client, e->sg_id, &rule, NULL, &err) != AWS_OK &&
+			!aws_svc_absorb(&err, rule_gone))
+			goto fail;
+	}
+	for (k = 0; e->apply && k < drop.n; k++)
+	{
+		const char *source[1] = {drop.v[k]};
+		struct aws_ec2_ingress rule = {"tcp", port, port, NULL, 0, source, 1, NULL};
+
+		if (aws_ec2_revoke_ingress(e->client, e->sg_id, &rule, NULL, &err) != AWS_OK &&
+			!aws_svc_absorb(&err, rule_gone))
+			goto fail;
+	}
+	goto out;
+fail:
+	rc = aws_failed(&err);
+out:
+	aws_strings_clean_up(&add);
+	aws_strings_clean_up(&drop);
+	return rc;
+}
+
 int
 step_security_group(struct awsenv *e)
 {
-	/* the rule is there: this call's own, its answer lost */
-	static const char *const rule_exists[] = {"InvalidPermission.Duplicate", NULL};
 	char	   *gname = resource_name(e, "-database");
 	const char *names[1] = {gname};
 	const char *vpc[1] = {e->vpc_id};
 	const struct aws_ec2_filter f[2] = {{"group-name", names, 1}, {"vpc-id", vpc, 1}};
 	struct aws_ec2_security_group_list groups = {0};
-	const char *cidrs[1] = {e->vpc_cidr};
-	struct aws_ec2_ingress rule = {"tcp", e->cfg->port, e->cfg->port, cidrs, 1, NULL, 0,
-	"PostgreSQL from within the VPC"};
 	struct aws_error err;
-	bool		need_rule;
-	int			rc = -1;
+	int			rc;
 
+	if ((rc = check_ingress_groups(e)) != EXIT_GO_ON)
+	{
+		free(gname);
+		return rc;
+	}
+	rc = -1;
 	aws_error_init(&err);
 	if (aws_ec2_describe_security_groups(e->client, NULL, 0, f, 2, &groups, &err) != AWS_OK)
 	{
 		free(gname);
 		return aws_failed(&err);
 	}
-	need_rule = e->vpc_cidr && (groups.n == 0 || !has_ingress(&groups.v[0], e->cfg->port, e->vpc_cidr));
 	if (groups.n == 0)
 	{
+		char	  **w = e->cfg->ingress_security_group_ids;
+		char	   *from = NULL;
+
+		for (; w && *w; w++)
+		{
+			char	   *more = str_printf("%s%s%s", from ? from : "", from ? ", " : "", *w);
+
+			free(from);
+			from = more;
+		}
 		say(e, "create", "security group %s in %s: TCP %d from %s", gname, e->vpc_id, e->cfg->port,
-			e->vpc_cidr ? e->vpc_cidr : "nowhere (the VPC has no IPv4 range)");
+			from ? from : e->vpc_cidr ? e->vpc_cidr : "nowhere (the VPC has no IPv4 range)");
+		free(from);
 		if (e->apply &&
 			aws_ec2_create_security_group(e->client, gname, "appdb: the Aurora cluster's network access",
 										  e->vpc_id, e->tags, 3, &e->sg_id, &err) != AWS_OK)
 			rc = exists_after_all(e, &err, "security group") ? STEP_AGAIN : aws_failed(&err);
+		else if (e->apply)
+			rc = converge_ingress(e, gname, NULL);
 	}
 	else if (e->rereading && !is_ours(e, &groups.v[0].tags))
 		rc = not_ours(e, "security group");
@@ -409,16 +601,8 @@ step_security_group(struct awsenv *e)
 	{
 		free(e->sg_id);
 		e->sg_id = xstrdup(groups.v[0].id);
-		if (need_rule)
-			say(e, "change", "security group %s (%s): add TCP %d from %s", gname, e->sg_id,
-				e->cfg->port, e->vpc_cidr);
-		else
-			say(e, "leave", "security group %s (%s)", gname, e->sg_id);
+		rc = converge_ingress(e, gname, &groups.v[0]);
 	}
-	if (rc == -1 && need_rule && e->apply &&
-		aws_ec2_authorize_ingress(e->client, e->sg_id, &rule, NULL, &err) != AWS_OK &&
-		!aws_svc_absorb(&err, rule_exists))
-		rc = aws_failed(&err);
 	aws_ec2_security_group_list_clean_up(&groups);
 	free(gname);
 	return rc;

@@ -125,6 +125,7 @@ import struct
 import sys
 import threading
 import time
+import xml.etree.ElementTree as ET
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
@@ -486,6 +487,44 @@ def rewrite_backup_plans(method, path, status, data):
                     p["VersionId"] = upd["VersionId"]
                     changed = True
     return json.dumps(doc).encode("utf-8") if changed else None
+
+
+EC2_NS = "{*}"     # whatever namespace moto answers in
+
+
+def ec2_permissions(data):
+    """The ingress permissions of the one group in a DescribeSecurityGroups
+    answer: [(protocol, from, to, [(cidr, description)], [(group, description)])]."""
+    out = []
+    root = ET.fromstring(data)
+    for perm in root.iterfind(".//" + EC2_NS + "ipPermissions"):
+        for item in perm.findall(EC2_NS + "item"):
+            def text(node, name):
+                child = node.find(EC2_NS + name)
+                return child.text if child is not None and child.text is not None else ""
+            ranges = [(text(r, "cidrIp"), text(r, "description"))
+                      for r in item.findall(EC2_NS + "ipRanges/" + EC2_NS + "item")]
+            groups = [(text(g, "groupId"), text(g, "description"))
+                      for g in item.findall(EC2_NS + "groups/" + EC2_NS + "item")]
+            out.append((text(item, "ipProtocol"), text(item, "fromPort"), text(item, "toPort"),
+                        ranges, groups))
+    return out
+
+
+def ec2_permission_form(action, group_id, proto, lo, hi, ranges, groups):
+    """The form of one IpPermission for Authorize/RevokeSecurityGroupIngress."""
+    form = {"Action": action, "Version": "2016-11-15", "GroupId": group_id,
+            "IpPermissions.1.IpProtocol": proto, "IpPermissions.1.FromPort": lo,
+            "IpPermissions.1.ToPort": hi}
+    for i, (cidr, desc) in enumerate(ranges, 1):
+        form["IpPermissions.1.IpRanges.%d.CidrIp" % i] = cidr
+        if desc:
+            form["IpPermissions.1.IpRanges.%d.Description" % i] = desc
+    for i, (gid, desc) in enumerate(groups, 1):
+        form["IpPermissions.1.Groups.%d.GroupId" % i] = gid
+        if desc:
+            form["IpPermissions.1.Groups.%d.Description" % i] = desc
+    return urllib.parse.urlencode(form).encode()
 
 
 def subnet_group_form(data):
@@ -892,6 +931,13 @@ class Handler(BaseHTTPRequestHandler):
             # its signature and IAM checks passed)
             st, hdrs, out = http_endpoint_answer(action, form)
             return st, hdrs, out, "proxy"
+        if protocol == "ec2" and action == "RevokeSecurityGroupIngress" and status == 400 and \
+                b"InvalidPermission.NotFound" in data:
+            # gap: moto revokes only a whole rule, not some of its source groups
+            own = self.revoke_group_pairs(urllib.parse.parse_qs(
+                self.request_body.decode("utf-8", "replace")))
+            if own:
+                return own[0], own[1], own[2], "proxy"
         if target == "TrentService.ScheduleKeyDeletion" and status == 500:
             # gap: moto takes only a bare key id, not the key ARN
             try:
@@ -945,6 +991,44 @@ class Handler(BaseHTTPRequestHandler):
         if protocol == "rest-json":
             note_backup_plans(self.command, self.path, status, data)
         return status, None, data, "moto"
+
+    def revoke_group_pairs(self, form):
+        """Fill moto's gap: AWS revokes the source groups named in a rule and
+        keeps the rule's other groups and ranges; moto merges the groups of
+        a port into one rule and revokes only the whole of it (else
+        InvalidPermission.NotFound).  Done here as moto can: revoke each
+        rule holding a named group whole, authorize again what remains.
+        (status, headers, body), or None when no rule holds a named group."""
+        gid = form.get("GroupId", [""])[0]
+        proto = form.get("IpPermissions.1.IpProtocol", [""])[0]
+        lo = form.get("IpPermissions.1.FromPort", [""])[0]
+        hi = form.get("IpPermissions.1.ToPort", [""])[0]
+        named = {v[0] for k, v in form.items()
+                 if k.startswith("IpPermissions.1.Groups.") and k.endswith(".GroupId")}
+        if not gid or not named or any(k.startswith("IpPermissions.1.IpRanges.") for k in form):
+            return None
+        st, _, out = self.moto_lifted("POST", "/", urllib.parse.urlencode({
+            "Action": "DescribeSecurityGroups", "Version": "2016-11-15",
+            "GroupId.1": gid}).encode())
+        if st != 200:
+            return None
+        done = False
+        for p_proto, p_lo, p_hi, ranges, groups in ec2_permissions(out):
+            if (p_proto, p_lo, p_hi) != (proto, lo, hi) or not named & {g for g, _ in groups}:
+                continue
+            self.moto_lifted("POST", "/", ec2_permission_form(
+                "RevokeSecurityGroupIngress", gid, proto, lo, hi, ranges, groups))
+            rest = [g for g in groups if g[0] not in named]
+            if ranges or rest:
+                self.moto_lifted("POST", "/", ec2_permission_form(
+                    "AuthorizeSecurityGroupIngress", gid, proto, lo, hi, ranges, rest))
+            done = True
+        if not done:
+            return None
+        return 200, {"Content-Type": "text/xml"}, (
+            '<RevokeSecurityGroupIngressResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+            '<requestId>appdb-proxy</requestId><return>true</return>'
+            '</RevokeSecurityGroupIngressResponse>').encode()
 
     def moto_lifted(self, method, path, body):
         """Send moto a request of the proxy's own (this request's headers,

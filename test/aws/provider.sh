@@ -175,6 +175,84 @@ check "the second provision made no mutating call" test ! -s "$work/writes"
 run "plan when converged" 0 --app shop --env dev plan
 has "Nothing to do" && ok "plan says nothing to do" || fail "plan says nothing to do" "$work/last"
 
+# ---- ingress: the service's and the migrator task's security groups, not the VPC ----
+read -r sg_svc sg_mig sg_other <<<"$(python3 - <<'EOF'
+import boto3, os
+ec2 = boto3.client("ec2", endpoint_url=os.environ["MOTOBED_MOTO_URL"], region_name="us-east-1")
+vpc = [v for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")][0]["VpcId"]
+print(" ".join(ec2.create_security_group(GroupName=n, Description=n, VpcId=vpc)["GroupId"]
+               for n in ("shop-dev-service", "shop-dev-migrator", "shop-dev-by-hand")))
+EOF
+)" || die "could not make security groups in moto"
+set_ingress() {	# the config's ingress_security_group_ids: ids, or none to drop the key
+	python3 - "$cfg" "$@" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+if sys.argv[2:]:
+    c["ingress_security_group_ids"] = sys.argv[2:]
+else:
+    c.pop("ingress_security_group_ids", None)
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+EOF
+}
+# who may reach 5432 on the database's security group: "cidr ..." and "sg ...(description)", sorted
+ingress_now() {
+	python3 - <<'EOF'
+import boto3, os
+ec2 = boto3.client("ec2", endpoint_url=os.environ["MOTOBED_MOTO_URL"], region_name="us-east-1")
+g = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["shop-dev-database"]}])["SecurityGroups"][0]
+out = []
+for p in g["IpPermissions"]:
+    if p.get("FromPort") == 5432:
+        out += ["cidr " + r["CidrIp"] for r in p.get("IpRanges", [])]
+        out += ["sg " + r["GroupId"] for r in p.get("UserIdGroupPairs", [])]
+print(" ".join(sorted(out)))
+EOF
+}
+vpc_cidr=$(ingress_now | sed -n 's/.*cidr \([^ ]*\).*/\1/p')
+[ -n "$vpc_cidr" ] || die "the database's security group admits no CIDR before the ingress test"
+# a rule another hand added (template-infra's service module does): appdb leaves it
+python3 - "$sg_other" <<'EOF' || die "could not add a rule by hand"
+import boto3, os, sys
+ec2 = boto3.client("ec2", endpoint_url=os.environ["MOTOBED_MOTO_URL"], region_name="us-east-1")
+g = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["shop-dev-database"]}])["SecurityGroups"][0]
+ec2.authorize_security_group_ingress(GroupId=g["GroupId"], IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432,
+    "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": sys.argv[1], "Description": "service by hand"}]}])
+EOF
+set_ingress "$sg_svc" "$sg_mig"
+run "plan with ingress_security_group_ids" 0 --app shop --env dev plan
+has "add TCP 5432 from $sg_svc" && has "add TCP 5432 from $sg_mig" && has "remove TCP 5432 from $vpc_cidr (the VPC" &&
+	ok "plan adds the two groups and removes the VPC's range" || fail "plan adds the two groups and removes the VPC's range" "$work/last"
+run "provision admits the two groups only" 0 --app shop --env dev provision --wait-delay 0
+check "the database's security group admits the two groups and the hand-made one, not the VPC" \
+	test "$(ingress_now)" = "$(printf '%s\n' "sg $sg_svc" "sg $sg_mig" "sg $sg_other" | sort | tr '\n' ' ' | sed 's/ $//')"
+run "plan after: converged" 0 --app shop --env dev plan
+has "Nothing to do" && ok "plan: nothing to do with the groups admitted" || fail "plan: nothing to do with the groups admitted" "$work/last"
+set_ingress "$sg_svc"
+run "plan without the migrator's group" 0 --app shop --env dev plan
+has "remove TCP 5432 from $sg_mig (no longer in ingress_security_group_ids)" && ! has "from $sg_other" &&
+	ok "plan removes the dropped group, never the hand-made one" || fail "plan removes the dropped group, never the hand-made one" "$work/last"
+run "provision removes it" 0 --app shop --env dev provision --wait-delay 0
+check "the database's security group admits the service's group and the hand-made one" \
+	test "$(ingress_now)" = "$(printf '%s\n' "sg $sg_svc" "sg $sg_other" | sort | tr '\n' ' ' | sed 's/ $//')"
+set_ingress sg-0123456789abcdef0
+run "an ingress group that does not exist is refused" 2 --app shop --env dev plan
+has "ingress_security_group_ids" && ok "the refusal names the key" || fail "the refusal names the key" "$work/last"
+set_ingress
+run "provision without the key: the VPC again" 0 --app shop --env dev provision --wait-delay 0
+check "the database's security group admits the VPC again, the hand-made rule kept" \
+	test "$(ingress_now)" = "$(printf '%s\n' "cidr $vpc_cidr" "sg $sg_other" | sort | tr '\n' ' ' | sed 's/ $//')"
+python3 - "$sg_svc" "$sg_mig" "$sg_other" <<'EOF' || die "could not remove the test's security groups"
+import boto3, os, sys
+# through the proxy, which revokes one source group of a rule as AWS does
+ec2 = boto3.client("ec2", endpoint_url=os.environ["MOTOBED_PROXY_URL"], region_name="us-east-1")
+g = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["shop-dev-database"]}])["SecurityGroups"][0]
+ec2.revoke_security_group_ingress(GroupId=g["GroupId"], IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432,
+    "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": sys.argv[3]}]}])
+for sg in sys.argv[1:]:
+    ec2.delete_security_group(GroupId=sg)
+EOF
+
 # ---- roles through the Data API on a real PostgreSQL ----
 # on TCP too, for roles check --login (IAM tokens are sent over TLS)
 CLUSTER_TCP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
