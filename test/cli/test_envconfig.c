@@ -27,7 +27,7 @@
 #define AWS_KEYS "appdb: hint: the keys are: provider, app, env, database, app_user, " \
 	"migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, " \
 	"engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, " \
-	"deletion_protection, backup_schedule\n"
+	"ingress_security_group_ids, deletion_protection, backup_schedule\n"
 
 /* The keys every provider needs, after "provider": "..." */
 #define BASE "\"app\": \"shop\", \"env\": \"dev\", \"database\": \"app\", " \
@@ -96,6 +96,8 @@ render_config(const struct env_config *c, char *buf, size_t size)
 		render_add(buf, size, "subnet_id", c->subnet_ids[i]);
 	if (c->subnet_tag)
 		render_add(buf, size, "subnet_tag", c->subnet_tag);
+	for (i = 0; c->ingress_security_group_ids && c->ingress_security_group_ids[i]; i++)
+		render_add(buf, size, "ingress_sg", c->ingress_security_group_ids[i]);
 	render_add(buf, size, "deletion_protection", c->deletion_protection ? "on" : "off");
 	if (c->backup_schedule)
 		render_add(buf, size, "backup_schedule", c->backup_schedule);
@@ -200,6 +202,14 @@ static const struct envconfig_case envconfig_cases[] = {
 	{"envconfig error: aws one subnet", AWS ", \"subnet_ids\": [\"subnet-1\"]}", NULL, 2, NULL,
 		"appdb: error: " WHERE ": key \"subnet_ids\": a DB subnet group needs subnets in at least two "
 	"availability zones; give two or more\n"},
+	{"envconfig: aws, ingress from two security groups", AWS ", \"ingress_security_group_ids\": "
+		"[\"sg-0a1\", \"sg-0b2\"]}", NULL, -1,
+		AWS_WANT " ingress_sg=sg-0a1 ingress_sg=sg-0b2 " AWS_WANT_TAIL, ""},
+	{"envconfig error: aws ingress not a security group id", AWS ", \"ingress_security_group_ids\": "
+		"[\"sg-0a1\", \"subnet-2\"]}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"ingress_security_group_ids\": \"subnet-2\" is not a security group id (sg-...)\n"},
+	{"envconfig error: aws ingress an empty list", AWS ", \"ingress_security_group_ids\": []}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"ingress_security_group_ids\": give at least one, or leave the key out to admit the VPC\n"},
 	{"envconfig error: aws subnet not a subnet id", AWS ", \"subnet_ids\": [\"subnet-1\", \"sg-2\"]}",
 		NULL, 2, NULL,
 	"appdb: error: " WHERE ": key \"subnet_ids\": \"sg-2\" is not a subnet id (subnet-...)\n"},
