@@ -277,7 +277,7 @@ cmd_destroy(struct awsenv *e)
 		if (e->cluster.deletion_protection)
 		{
 			struct aws_rds_cluster_changes ch = {.identifier = e->name,
-			.deletion_protection = AWS_FLAG_FALSE};
+			.deletion_protection = AWS_FLAG_FALSE, .apply_immediately = true};
 			struct aws_rds_cluster after;
 
 			notef("turning deletion protection of cluster %s off", e->name);
