@@ -594,3 +594,69 @@ aws_backup_list_selections(struct aws_client *client, const char *plan_id,
 		*found = st == AWS_OK && here;
 	return st;
 }
+
+/* ---- recovery points ---- */
+
+void
+aws_backup_recovery_point_list_clean_up(struct aws_backup_recovery_point_list *l)
+{
+	aws_strings_clean_up(&l->arns);
+	aws_strings_clean_up(&l->statuses);
+}
+
+enum aws_status
+aws_backup_list_recovery_points(struct aws_client *client, const char *vault,
+								struct aws_backup_recovery_point_list *out, bool *found,
+								struct aws_error *err)
+{
+	char	   *s = seg(vault);
+	char	   *token = NULL;
+	enum aws_status st;
+	bool		here = true;
+
+	memset(out, 0, sizeof(*out));
+	do
+	{
+		struct aws_params q;
+		struct aws_response resp;
+
+		aws_params_init(&q);
+		if (token)
+			aws_params_add(&q, "nextToken", token);
+		free(token);
+		token = NULL;
+		st = call_query(client, "ListRecoveryPointsByBackupVault", "GET",
+						aws_str_printf("/backup-vaults/%s/recovery-points/", s), &q, NULL, &resp,
+						found ? &here : NULL, err);
+		aws_params_free(&q);
+		if (st != AWS_OK || !here)
+		{
+			aws_backup_recovery_point_list_clean_up(out);
+			break;
+		}
+		json_strings(resp.json, "RecoveryPoints", "RecoveryPointArn", &out->arns);
+		json_strings(resp.json, "RecoveryPoints", "Status", &out->statuses);
+		token = next_token(&resp);
+		aws_response_clean_up(&resp);
+	} while (token);
+	free(s);
+	if (found)
+		*found = st == AWS_OK && here;
+	return st;
+}
+
+enum aws_status
+aws_backup_delete_recovery_point(struct aws_client *client, const char *vault,
+								 const char *recovery_point_arn, bool *found,
+								 struct aws_error *err)
+{
+	char	   *s = seg(vault);
+	char	   *t = seg(recovery_point_arn);
+	enum aws_status st;
+
+	st = call(client, "DeleteRecoveryPoint", "DELETE",
+			  aws_str_printf("/backup-vaults/%s/recovery-points/%s", s, t), NULL, NULL, found, err);
+	free(s);
+	free(t);
+	return st;
+}
