@@ -731,7 +731,8 @@ def add_recovery_point(spec):
     """A COMPLETED recovery point in spec["vault"], as a backup job of
     spec["resource_arn"] leaves it; its ARN."""
     vault = spec["vault"]
-    arn = "arn:aws:backup:us-east-1:123456789012:recovery-point:%s" % str(uuid.uuid4()).upper()
+    # an Aurora recovery point is an RDS cluster snapshot
+    arn = "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:awsbackup:job-%s" % uuid.uuid4()
     with lock:
         recovery_points.setdefault(vault, {})[arn] = {
             "RecoveryPointArn": arn, "BackupVaultName": vault,
