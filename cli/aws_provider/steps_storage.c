@@ -325,9 +325,15 @@ step_backup(struct awsenv *e)
 				snprintf(waskept, sizeof(waskept), "kept %ld day%s", was, was == 1 ? "" : "s");
 			else
 				snprintf(waskept, sizeof(waskept), "kept with no expiry");
-			say(e, "change", "backup plan %s: schedule %s → %s, %s → %s", bname,
-				plan.nrules > 0 && plan.rules[0].schedule ? plan.rules[0].schedule : "(none)",
-				e->cfg->backup_schedule, waskept, kept);
+			const char *wassched = plan.nrules > 0 && plan.rules[0].schedule ? plan.rules[0].schedule : "(none)";
+
+			if (was == days && strcmp(wassched, e->cfg->backup_schedule) != 0)
+				say(e, "change", "backup plan %s: schedule %s → %s", bname, wassched, e->cfg->backup_schedule);
+			else if (was != days && strcmp(wassched, e->cfg->backup_schedule) == 0)
+				say(e, "change", "backup plan %s: %s → %s", bname, waskept, kept);
+			else
+				say(e, "change", "backup plan %s: schedule %s → %s, %s → %s", bname, wassched,
+					e->cfg->backup_schedule, waskept, kept);
 			if (e->apply)
 			{
 				if (aws_backup_update_plan(e->client, plan_id, bname, &rule, 1, &updated, &err) != AWS_OK)
