@@ -230,6 +230,16 @@ parse_acu(const char *option, const char *s, double *out)
 	return EXIT_GO_ON;
 }
 
+/* on|off into 1|0. */
+static int
+parse_on_off(const char *option, const char *s, int *out)
+{
+	if (strcmp(s, "on") != 0 && strcmp(s, "off") != 0)
+		return usage_error("invalid %s \"%s\": use on or off", option, s);
+	*out = strcmp(s, "on") == 0;
+	return EXIT_GO_ON;
+}
+
 static void
 set_string(char **field, const char *value)
 {
@@ -414,12 +424,8 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 			case OPT_SUBNET_IDS: set_string(&opts->subnet_ids, optarg); break;
 			case OPT_SUBNET_TAG: set_string(&opts->subnet_tag, optarg); break;
 			case OPT_DELETION_PROTECTION:
-				if (strcmp(optarg, "on") == 0)
-					opts->deletion_protection = 1;
-				else if (strcmp(optarg, "off") == 0)
-					opts->deletion_protection = 0;
-				else
-					return usage_error("invalid --deletion-protection \"%s\": use on or off", optarg);
+				if ((rc = parse_on_off("--deletion-protection", optarg, &opts->deletion_protection)) != EXIT_GO_ON)
+					return rc;
 				break;
 			case OPT_BACKUP_SCHEDULE: set_string(&opts->backup_schedule, optarg); break;
 			case OPT_BACKUP_RETENTION_DAYS:
@@ -438,12 +444,8 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 				break;
 			case OPT_TEMPORARY: opts->temporary = true; break;
 			case OPT_APPLY_IMMEDIATELY:
-				if (strcmp(optarg, "on") == 0)
-					opts->apply_immediately = 1;
-				else if (strcmp(optarg, "off") == 0)
-					opts->apply_immediately = 0;
-				else
-					return usage_error("invalid --apply-immediately \"%s\": use on or off", optarg);
+				if ((rc = parse_on_off("--apply-immediately", optarg, &opts->apply_immediately)) != EXIT_GO_ON)
+					return rc;
 				break;
 			case OPT_WAIT_DELAY:
 				if ((rc = parse_count("--wait-delay", optarg, 0, 3600, &opts->wait_delay)) != EXIT_GO_ON)

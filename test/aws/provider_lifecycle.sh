@@ -18,26 +18,9 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-APPDB=${APPDB:-$root/test/appdb-asan}
-case $APPDB in /*) ;; *) APPDB=$root/$APPDB ;; esac
 STATE="python3 $here/provider_state.py"
-. "$here/provider_lib.sh"	# ok, fail, check, state, run, has, lacks
-
-. "$here/motobed.sh"
-work=$(mktemp -d /tmp/aws_provider_lifecycle.XXXXXX)
-envdir=$work/env
-mkdir -p "$envdir"
-cleanup() {
-	motobed_stop
-	rm -rf "$work"
-}
-trap cleanup EXIT
-die() { echo "provider_lifecycle.sh: $*" >&2; echo "aws-provider-lifecycle: $passed passed, $((failed + 1)) failed"; exit 2; }
-
-[ -x "$APPDB" ] && [ -x "$APPDB-aws" ] || die "$APPDB and $APPDB-aws must be built"
-export MOTO_IAM_LOAD_MANAGED_POLICIES=true
-motobed_start || die "the moto test bed did not start"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+. "$here/provider_lib.sh"	# ok, fail, check, state, run, has, lacks, provider_bed
+provider_bed aws-provider-lifecycle
 
 # set KEY JSON_VALUE in the config file of shop/ENV
 set_key() {
