@@ -28,7 +28,9 @@ refuse_aws_options(const struct appdb_options *o)
 		o->vpc_id ? "--vpc-id" : o->vpc_tag ? "--vpc-tag" : o->subnet_ids ? "--subnet-ids" :
 		o->ingress_security_group_ids ? "--ingress-security-group-ids" :
 		o->subnet_tag ? "--subnet-tag" : o->deletion_protection >= 0 ? "--deletion-protection" :
-		o->backup_schedule ? "--backup-schedule" : o->region ? "--region" : NULL;
+		o->backup_schedule ? "--backup-schedule" : o->backup_retention_days >= 0 ? "--backup-retention-days" :
+		o->temporary ? "--temporary" : o->apply_immediately >= 0 ? "--apply-immediately" :
+		o->region ? "--region" : NULL;
 
 	if (given)
 		return usage_error("option %s is for an aws environment; add --provider aws", given);
@@ -77,7 +79,12 @@ configure_aws(const struct appdb_options *o, const char *region, struct env_conf
 	cfg->ingress_security_group_ids = o->ingress_security_group_ids ?
 		split_commas(o->ingress_security_group_ids) : NULL;
 	cfg->subnet_tag = o->subnet_tag ? xstrdup(o->subnet_tag) : NULL;
-	cfg->deletion_protection = o->deletion_protection != 0;
+	if (o->temporary && o->deletion_protection == 1)
+		return usage_error("--temporary turns deletion protection off; leave out --deletion-protection on");
+	cfg->temporary = o->temporary;
+	cfg->deletion_protection = o->temporary ? false : o->deletion_protection != 0;
+	cfg->backup_retention_days = o->backup_retention_days > 0 ? o->backup_retention_days : 0;
+	cfg->apply_immediately = o->apply_immediately == 1;
 	cfg->backup_schedule = xstrdup(o->backup_schedule ? o->backup_schedule : ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
 	if (cfg->port == 0)
 		cfg->port = ENV_AWS_DEFAULT_PORT;
@@ -123,6 +130,10 @@ add_aws_keys(struct json_object *root, const struct env_config *cfg)
 		json_object_object_add(root, "subnet_tag", json_object_new_string(cfg->subnet_tag));
 	json_object_object_add(root, "deletion_protection", json_object_new_boolean(cfg->deletion_protection));
 	json_object_object_add(root, "backup_schedule", json_object_new_string(cfg->backup_schedule));
+	json_object_object_add(root, "backup_retention_days", cfg->backup_retention_days ?
+						   json_object_new_int(cfg->backup_retention_days) : NULL);
+	json_object_object_add(root, "temporary", json_object_new_boolean(cfg->temporary));
+	json_object_object_add(root, "apply_immediately", json_object_new_boolean(cfg->apply_immediately));
 }
 
 /* Whether configure writes text over old: -1 yes, else the exit code (said). */

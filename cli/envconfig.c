@@ -84,7 +84,7 @@ static const char *const local_keys[] = {"pg_bindir", NULL};
 static const char *const aws_keys[] = {
 	"region", "cluster_name", "engine_version", "min_capacity", "max_capacity",
 	"vpc_id", "vpc_tag", "subnet_ids", "subnet_tag", "ingress_security_group_ids", "deletion_protection",
-	"backup_schedule", NULL
+	"backup_schedule", "backup_retention_days", "temporary", "apply_immediately", NULL
 };
 
 static bool
@@ -339,6 +339,12 @@ validate_aws(const char *where, const struct env_config *cfg)
 		cfg->backup_schedule[strlen(cfg->backup_schedule) - 1] != ')' || strlen(cfg->backup_schedule) > 256)
 		return config_error(where, "key \"backup_schedule\": \"%s\" is not an AWS Backup schedule such as \"%s\"",
 							cfg->backup_schedule ? cfg->backup_schedule : "", ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
+	if (cfg->backup_retention_days < 0 || cfg->backup_retention_days > ENV_AWS_MAX_BACKUP_RETENTION_DAYS)
+		return config_error(where, "key \"backup_retention_days\": %d is not a retention AWS Backup takes: a whole number of days from 1 to %d, or null (no expiry)",
+							cfg->backup_retention_days, ENV_AWS_MAX_BACKUP_RETENTION_DAYS);
+	/* destroy of a temporary environment deletes it outright: nothing may stop it */
+	if (cfg->temporary && cfg->deletion_protection)
+		return config_error(where, "keys \"temporary\" and \"deletion_protection\": a temporary environment has deletion protection off; set deletion_protection to false, or temporary to false");
 	return EXIT_GO_ON;
 }
 
@@ -365,6 +371,23 @@ get_bool(const char *where, struct json_object *obj, const char *key, bool *out)
 	if (!json_object_is_type(v, json_type_boolean))
 		return config_error(where, "key \"%s\" must be true or false", key);
 	*out = json_object_get_boolean(v);
+	return EXIT_GO_ON;
+}
+
+/* backup_retention_days: null or absent is 0 (no expiry), else whole days. */
+static int
+get_retention(const char *where, struct json_object *obj, int *out)
+{
+	struct json_object *v;
+	int64_t		days;
+
+	if (!json_object_object_get_ex(obj, "backup_retention_days", &v) || json_object_is_type(v, json_type_null))
+		return EXIT_GO_ON;
+	days = json_object_get_int64(v);
+	if (!json_object_is_type(v, json_type_int) || days < 1 || days > ENV_AWS_MAX_BACKUP_RETENTION_DAYS)
+		return config_error(where, "key \"backup_retention_days\" must be a whole number of days from 1 to %d, or null (no expiry)",
+							ENV_AWS_MAX_BACKUP_RETENTION_DAYS);
+	*out = (int) days;
 	return EXIT_GO_ON;
 }
 
@@ -417,8 +440,19 @@ read_aws_keys(const char *where, struct json_object *root, struct env_config *cf
 		(rc = get_string_list(where, root, "ingress_security_group_ids", &cfg->ingress_security_group_ids)) != EXIT_GO_ON ||
 		(rc = get_string(where, root, "subnet_tag", &cfg->subnet_tag, false)) != EXIT_GO_ON ||
 		(rc = get_bool(where, root, "deletion_protection", &cfg->deletion_protection)) != EXIT_GO_ON ||
-		(rc = get_string(where, root, "backup_schedule", &cfg->backup_schedule, false)) != EXIT_GO_ON)
+		(rc = get_string(where, root, "backup_schedule", &cfg->backup_schedule, false)) != EXIT_GO_ON ||
+		(rc = get_retention(where, root, &cfg->backup_retention_days)) != EXIT_GO_ON ||
+		(rc = get_bool(where, root, "temporary", &cfg->temporary)) != EXIT_GO_ON ||
+		(rc = get_bool(where, root, "apply_immediately", &cfg->apply_immediately)) != EXIT_GO_ON)
 		return rc;
+	/* a temporary environment's deletion protection is off unless the file says otherwise */
+	{
+		struct json_object *dp = NULL;
+
+		if (cfg->temporary && (!json_object_object_get_ex(root, "deletion_protection", &dp) ||
+							   json_object_is_type(dp, json_type_null)))
+			cfg->deletion_protection = false;
+	}
 	if (cfg->backup_schedule == NULL)
 		cfg->backup_schedule = xstrdup(ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
 	return EXIT_GO_ON;
@@ -531,7 +565,7 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 							  in_list(aws ? local_keys : aws_keys, key) ?
 							  (aws ? " (a key of the local provider)" : " (a key of the aws provider)") : "");
 			hintf("the keys are: %s", aws ?
-				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, ingress_security_group_ids, deletion_protection, backup_schedule" :
+				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, apply_immediately" :
 				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port");
 			goto out;
 		}

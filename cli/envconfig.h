@@ -40,6 +40,9 @@ struct env_config
 	char	   *subnet_tag;		/* or neither: the default VPC */
 	bool		deletion_protection;
 	char	   *backup_schedule;	/* cron(...) of the weekly backup */
+	int			backup_retention_days;	/* 0: kept with no expiry (template-infra's) */
+	bool		temporary;		/* template-infra's is_temporary: a preview environment */
+	bool		apply_immediately;	/* false: cluster changes wait for the maintenance window */
 
 	/* the core's configuration, built (and so checked) once, when read */
 	struct app_mem roles_mem;
@@ -49,6 +52,7 @@ struct env_config
 #define ENV_AWS_DEFAULT_ENGINE_VERSION "16.6"
 #define ENV_AWS_DEFAULT_PORT 5432
 #define ENV_AWS_DEFAULT_BACKUP_SCHEDULE "cron(0 7 ? * SUN *)"
+#define ENV_AWS_MAX_BACKUP_RETENTION_DAYS 36500	/* AWS Backup's 100 years */
 
 /* The major version of an engine version ("16.6" -> 16), 0 if none. */
 int			env_engine_major(const char *engine_version);

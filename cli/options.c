@@ -54,7 +54,8 @@ enum option_id
 	OPT_CLUSTER_NAME, OPT_ENGINE_VERSION, OPT_MIN_CAPACITY, OPT_MAX_CAPACITY,
 	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG, OPT_INGRESS_SG_IDS,
 	OPT_DELETION_PROTECTION, OPT_BACKUP_SCHEDULE, OPT_WAIT_DELAY,
-	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT
+	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT,
+	OPT_TEMPORARY, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY
 };
 
 struct option_def
@@ -101,6 +102,9 @@ static const struct option_def option_defs[] = {
 	{"subnet-tag", required_argument, OPT_SUBNET_TAG, BIT(CMD_CONFIGURE), "KEY=VALUE", "aws: find the VPC's database subnets by this tag instead"},
 	{"deletion-protection", required_argument, OPT_DELETION_PROTECTION, BIT(CMD_CONFIGURE), "on|off", "aws: the cluster's deletion protection (default on)"},
 	{"backup-schedule", required_argument, OPT_BACKUP_SCHEDULE, BIT(CMD_CONFIGURE), "CRON", "aws: the backup plan's schedule (default \"" ENV_AWS_DEFAULT_BACKUP_SCHEDULE "\")"},
+	{"backup-retention-days", required_argument, OPT_BACKUP_RETENTION_DAYS, BIT(CMD_CONFIGURE), "DAYS|none", "aws: days AWS Backup keeps each backup (default none: no expiry, as template-infra)"},
+	{"temporary", no_argument, OPT_TEMPORARY, BIT(CMD_CONFIGURE), NULL, "aws: a temporary (preview) environment: deletion protection off; destroy takes no final snapshot and deletes its backups"},
+	{"apply-immediately", required_argument, OPT_APPLY_IMMEDIATELY, BIT(CMD_CONFIGURE), "on|off", "aws: apply cluster changes at once, not at the next maintenance window (default off)"},
 	{"wait-delay", required_argument, OPT_WAIT_DELAY, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "SECONDS", "aws: seconds between polls while waiting (default 30)"},
 	{"wait-max-attempts", required_argument, OPT_WAIT_MAX_ATTEMPTS, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "N", "aws: polls before giving up (default 60)"},
 	{"via", required_argument, OPT_VIA, ROLES, "auto|extension|core", "run the app_roles extension, or the same logic in appdb (default auto)"},
@@ -235,6 +239,16 @@ parse_acu(const char *option, const char *s, double *out)
 	return EXIT_GO_ON;
 }
 
+/* on|off into 1|0. */
+static int
+parse_on_off(const char *option, const char *s, int *out)
+{
+	if (strcmp(s, "on") != 0 && strcmp(s, "off") != 0)
+		return usage_error("invalid %s \"%s\": use on or off", option, s);
+	*out = strcmp(s, "on") == 0;
+	return EXIT_GO_ON;
+}
+
 static void
 set_string(char **field, const char *value)
 {
@@ -300,6 +314,8 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 	opts->min_capacity = -1;
 	opts->max_capacity = -1;
 	opts->deletion_protection = -1;
+	opts->backup_retention_days = -1;
+	opts->apply_immediately = -1;
 	opts->wait_delay = -1;
 	opts->wait_max_attempts = -1;
 	for (i = 0; option_defs[i].name; i++)
@@ -418,14 +434,29 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 			case OPT_INGRESS_SG_IDS: set_string(&opts->ingress_security_group_ids, optarg); break;
 			case OPT_SUBNET_TAG: set_string(&opts->subnet_tag, optarg); break;
 			case OPT_DELETION_PROTECTION:
-				if (strcmp(optarg, "on") == 0)
-					opts->deletion_protection = 1;
-				else if (strcmp(optarg, "off") == 0)
-					opts->deletion_protection = 0;
-				else
-					return usage_error("invalid --deletion-protection \"%s\": use on or off", optarg);
+				if ((rc = parse_on_off("--deletion-protection", optarg, &opts->deletion_protection)) != EXIT_GO_ON)
+					return rc;
 				break;
 			case OPT_BACKUP_SCHEDULE: set_string(&opts->backup_schedule, optarg); break;
+			case OPT_BACKUP_RETENTION_DAYS:
+				if (strcmp(optarg, "none") == 0)
+					opts->backup_retention_days = 0;
+				else
+				{
+					char	   *end;
+					long		v = strtol(optarg, &end, 10);
+
+					if (*optarg == '\0' || *end != '\0' || v < 1 || v > ENV_AWS_MAX_BACKUP_RETENTION_DAYS)
+						return usage_error("invalid --backup-retention-days \"%s\": give a whole number of days from 1 to %d, or none (no expiry)",
+										   optarg, ENV_AWS_MAX_BACKUP_RETENTION_DAYS);
+					opts->backup_retention_days = (int) v;
+				}
+				break;
+			case OPT_TEMPORARY: opts->temporary = true; break;
+			case OPT_APPLY_IMMEDIATELY:
+				if ((rc = parse_on_off("--apply-immediately", optarg, &opts->apply_immediately)) != EXIT_GO_ON)
+					return rc;
+				break;
 			case OPT_WAIT_DELAY:
 				if ((rc = parse_count("--wait-delay", optarg, 0, 3600, &opts->wait_delay)) != EXIT_GO_ON)
 					return rc;

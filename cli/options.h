@@ -80,6 +80,9 @@ struct appdb_options
 	char	   *subnet_tag;
 	int			deletion_protection;	/* -1: not given, 0 off, 1 on */
 	char	   *backup_schedule;
+	int			backup_retention_days;	/* -1: not given, 0 none (no expiry) */
+	bool		temporary;
+	int			apply_immediately;	/* -1: not given, 0 off, 1 on */
 
 	/* provision, aws: the waiters' polling */
 	int			wait_delay;		/* seconds between polls; -1: not given (30) */

@@ -68,6 +68,8 @@ suite "appdb's aws provider on moto and the Data API, $((${TABLES:-10000})) tabl
 	env APPDB=test/appdb-asan test/aws/provider.sh
 suite "appdb's aws provider with answers lost and 20% of requests faulted (ASan+UBSan)" \
 	env APPDB=test/appdb-asan test/aws/provider_faults.sh
+suite "appdb's aws provider: temporary environments, backup retention, apply_immediately (ASan+UBSan)" \
+	env APPDB=test/appdb-asan test/aws/provider_lifecycle.sh
 suite "roles through the Data API with lost and refused answers (ASan+UBSan)" \
 	env APPDB=test/appdb-asan test/aws/provider_data_api_faults.sh
 suite "least-privilege IAM policy on moto (ASan+UBSan)" env APPDB=test/appdb-asan test/aws/policy.sh

@@ -91,6 +91,58 @@ json_strings(json_object *obj, const char *list, const char *name,
 	}
 }
 
+/* A column of a list: each item's name (a string, else "") into out. */
+struct list_column
+{
+	const char *name;
+	struct aws_strings *out;
+};
+
+/*
+ * A GET list call, all pages (nextToken): each page's items under list
+ * appended to the columns.  path_fmt's %s is the parent (a plan id, a
+ * vault), URI-encoded; NULL: none.  found as call_query's, false on an
+ * error too; then the columns are left for the caller to clean up.
+ */
+static enum aws_status
+list_all(struct aws_client *client, const char *op, const char *path_fmt, const char *parent,
+		 const char *list, const struct list_column *cols, size_t ncols, bool *found,
+		 struct aws_error *err)
+{
+	char	   *s = parent ? seg(parent) : NULL;
+	char	   *path = aws_str_printf(path_fmt, s ? s : "");
+	char	   *token = NULL;
+	enum aws_status st;
+	bool		here = true;
+	size_t		i;
+
+	free(s);
+	do
+	{
+		struct aws_params q;
+		struct aws_response resp;
+
+		aws_params_init(&q);
+		if (token)
+			aws_params_add(&q, "nextToken", token);
+		free(token);
+		token = NULL;
+		st = call_query(client, op, "GET", aws_xstrdup(path), &q, NULL, &resp,
+						found ? &here : NULL, err);
+		aws_params_free(&q);
+		if (st != AWS_OK || !here)
+			break;
+		for (i = 0; i < ncols; i++)
+			json_strings(resp.json, list, cols[i].name, cols[i].out);
+		token = next_token(&resp);
+		aws_response_clean_up(&resp);
+	} while (token);
+	free(path);
+	if (found)
+		*found = st == AWS_OK && here;
+	return st;
+}
+
 static json_object *
 tag_map(const struct aws_tag *tags, size_t ntags)
 {
@@ -364,36 +416,17 @@ enum aws_status
 aws_backup_list_plans(struct aws_client *client, struct aws_backup_plan_list *out,
 					  struct aws_error *err)
 {
-	char	   *token = NULL;
+	const struct list_column cols[] = {
+		{"BackupPlanId", &out->ids}, {"BackupPlanArn", &out->arns},
+		{"BackupPlanName", &out->names}, {"VersionId", &out->version_ids}};
+	enum aws_status st;
 
 	memset(out, 0, sizeof(*out));
-	do
-	{
-		struct aws_params q;
-		struct aws_response resp;
-		enum aws_status st;
-
-		aws_params_init(&q);
-		if (token)
-			aws_params_add(&q, "nextToken", token);
-		free(token);
-		token = NULL;
-		st = call_query(client, "ListBackupPlans", "GET", aws_xstrdup("/backup/plans/"), &q,
-						NULL, &resp, NULL, err);
-		aws_params_free(&q);
-		if (st != AWS_OK)
-		{
-			aws_backup_plan_list_clean_up(out);
-			return st;
-		}
-		json_strings(resp.json, "BackupPlansList", "BackupPlanId", &out->ids);
-		json_strings(resp.json, "BackupPlansList", "BackupPlanArn", &out->arns);
-		json_strings(resp.json, "BackupPlansList", "BackupPlanName", &out->names);
-		json_strings(resp.json, "BackupPlansList", "VersionId", &out->version_ids);
-		token = next_token(&resp);
-		aws_response_clean_up(&resp);
-	} while (token);
-	return AWS_OK;
+	st = list_all(client, "ListBackupPlans", "/backup/plans/%s", NULL, "BackupPlansList", cols, 4,
+				  NULL, err);
+	if (st != AWS_OK)
+		aws_backup_plan_list_clean_up(out);
+	return st;
 }
 
 enum aws_status
@@ -559,38 +592,54 @@ aws_backup_list_selections(struct aws_client *client, const char *plan_id,
 						   struct aws_backup_selection_list *out, bool *found,
 						   struct aws_error *err)
 {
-	char	   *s = seg(plan_id);
-	char	   *token = NULL;
+	const struct list_column cols[] = {{"SelectionId", &out->ids}, {"SelectionName", &out->names}};
 	enum aws_status st;
-	bool		here = true;
 
 	memset(out, 0, sizeof(*out));
-	do
-	{
-		struct aws_params q;
-		struct aws_response resp;
+	st = list_all(client, "ListBackupSelections", "/backup/plans/%s/selections/", plan_id,
+				  "BackupSelectionsList", cols, 2, found, err);
+	if (st != AWS_OK || (found && !*found))
+		aws_backup_selection_list_clean_up(out);
+	return st;
+}
 
-		aws_params_init(&q);
-		if (token)
-			aws_params_add(&q, "nextToken", token);
-		free(token);
-		token = NULL;
-		st = call_query(client, "ListBackupSelections", "GET",
-						aws_str_printf("/backup/plans/%s/selections/", s), &q, NULL, &resp,
-						found ? &here : NULL, err);
-		aws_params_free(&q);
-		if (st != AWS_OK || !here)
-		{
-			aws_backup_selection_list_clean_up(out);
-			break;
-		}
-		json_strings(resp.json, "BackupSelectionsList", "SelectionId", &out->ids);
-		json_strings(resp.json, "BackupSelectionsList", "SelectionName", &out->names);
-		token = next_token(&resp);
-		aws_response_clean_up(&resp);
-	} while (token);
+/* ---- recovery points ---- */
+
+void
+aws_backup_recovery_point_list_clean_up(struct aws_backup_recovery_point_list *l)
+{
+	aws_strings_clean_up(&l->arns);
+	aws_strings_clean_up(&l->statuses);
+}
+
+enum aws_status
+aws_backup_list_recovery_points(struct aws_client *client, const char *vault,
+								struct aws_backup_recovery_point_list *out, bool *found,
+								struct aws_error *err)
+{
+	const struct list_column cols[] = {{"RecoveryPointArn", &out->arns}, {"Status", &out->statuses}};
+	enum aws_status st;
+
+	memset(out, 0, sizeof(*out));
+	st = list_all(client, "ListRecoveryPointsByBackupVault", "/backup-vaults/%s/recovery-points/", vault,
+				  "RecoveryPoints", cols, 2, found, err);
+	if (st != AWS_OK || (found && !*found))
+		aws_backup_recovery_point_list_clean_up(out);
+	return st;
+}
+
+enum aws_status
+aws_backup_delete_recovery_point(struct aws_client *client, const char *vault,
+								 const char *recovery_point_arn, bool *found,
+								 struct aws_error *err)
+{
+	char	   *s = seg(vault);
+	char	   *t = seg(recovery_point_arn);
+	enum aws_status st;
+
+	st = call(client, "DeleteRecoveryPoint", "DELETE",
+			  aws_str_printf("/backup-vaults/%s/recovery-points/%s", s, t), NULL, NULL, found, err);
 	free(s);
-	if (found)
-		*found = st == AWS_OK && here;
+	free(t);
 	return st;
 }

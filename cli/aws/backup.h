@@ -15,6 +15,8 @@
  *   ListBackupSelections   GET    /backup/plans/{id}/selections/  (?nextToken=)
  *   GetBackupSelection     GET    /backup/plans/{id}/selections/{sid}
  *   DeleteBackupSelection  DELETE /backup/plans/{id}/selections/{sid}
+ *   ListRecoveryPointsByBackupVault  GET /backup-vaults/{name}/recovery-points/  (?nextToken=)
+ *   DeleteRecoveryPoint    DELETE /backup-vaults/{name}/recovery-points/{arn}
  * Path segments are URI-encoded.  A describe/get of something missing
  * (ResourceNotFoundException) is AWS_OK with found = false; a delete with
  * a non-NULL *found likewise.
@@ -163,5 +165,28 @@ enum aws_status aws_backup_list_selections(struct aws_client *client,
 										   const char *plan_id,
 										   struct aws_backup_selection_list *out,
 										   bool *found, struct aws_error *err);
+
+/* ListRecoveryPointsByBackupVault, all pages: parallel lists, "" for what is absent. */
+struct aws_backup_recovery_point_list
+{
+	struct aws_strings arns;	/* RecoveryPointArn */
+	struct aws_strings statuses;	/* Status: COMPLETED, PARTIAL, DELETING, EXPIRED */
+};
+
+void		aws_backup_recovery_point_list_clean_up(struct aws_backup_recovery_point_list *l);
+/* A missing vault: AWS_OK with *found false when found is not NULL. */
+enum aws_status aws_backup_list_recovery_points(struct aws_client *client,
+												const char *vault,
+												struct aws_backup_recovery_point_list *out,
+												bool *found, struct aws_error *err);
+/*
+ * DeleteRecoveryPoint: AWS deletes it asynchronously (status DELETING
+ * until gone).  A missing one: AWS_OK with *found false when found is not
+ * NULL.
+ */
+enum aws_status aws_backup_delete_recovery_point(struct aws_client *client,
+												 const char *vault,
+												 const char *recovery_point_arn,
+												 bool *found, struct aws_error *err);
 
 #endif							/* APPDB_AWS_BACKUP_H */

@@ -102,6 +102,8 @@ aws_rds_cluster_clean_up(struct aws_rds_cluster *c)
 	free(c->parameter_group);
 	free(c->subnet_group);
 	free(c->writer);
+	free(c->maintenance_window);
+	free(c->pending_engine_version);
 	aws_strings_clean_up(&c->vpc_security_group_ids);
 	aws_strings_clean_up(&c->cloudwatch_logs_exports);
 	aws_strings_clean_up(&c->members);
@@ -155,6 +157,11 @@ read_cluster(const xmlNode *n, struct aws_rds_cluster *out)
 		aws_strings_add(&out->members, id);
 	}
 	aws_svc_xml_tags(n, "TagList", "Tag", "Key", "Value", &out->tags);
+	out->maintenance_window = aws_xml_path_text(n, "PreferredMaintenanceWindow");
+	out->pending_engine_version = aws_xml_path_text(n, "PendingModifiedValues/EngineVersion");
+	if (aws_xml_path(n, "PendingModifiedValues/IAMDatabaseAuthenticationEnabled"))
+		out->pending_iam_auth = aws_svc_xml_bool(n, "PendingModifiedValues/IAMDatabaseAuthenticationEnabled") ?
+			AWS_FLAG_TRUE : AWS_FLAG_FALSE;
 }
 
 /* A call whose result is <OpResult><DBCluster>. */
@@ -259,7 +266,7 @@ aws_rds_modify_db_cluster(struct aws_client *client,
 	memset(out, 0, sizeof(*out));
 	aws_params_init(&p);
 	aws_params_add(&p, "DBClusterIdentifier", ch->identifier);
-	aws_params_add_bool(&p, "ApplyImmediately", true);
+	aws_params_add_bool(&p, "ApplyImmediately", ch->apply_immediately);
 	rds_add_flag(&p, "DeletionProtection", ch->deletion_protection);
 	rds_add_flag(&p, "EnableIAMDatabaseAuthentication", ch->iam_database_authentication);
 	rds_add_flag(&p, "EnableHttpEndpoint", ch->enable_http_endpoint);

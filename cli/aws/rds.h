@@ -90,6 +90,10 @@ struct aws_rds_cluster
 	struct aws_strings members; /* DBClusterMembers' instance ids */
 	char	   *writer;			/* the member with IsClusterWriter */
 	struct aws_tag_list tags;
+	char	   *maintenance_window; /* PreferredMaintenanceWindow, "sun:05:00-sun:05:30" */
+	/* PendingModifiedValues: changes queued for the maintenance window */
+	char	   *pending_engine_version;
+	enum aws_flag pending_iam_auth;
 };
 
 void		aws_rds_cluster_clean_up(struct aws_rds_cluster *c);
@@ -103,7 +107,10 @@ enum aws_status aws_rds_describe_db_cluster(struct aws_client *client,
 											struct aws_rds_cluster *out,
 											struct aws_error *err);
 
-/* ModifyDBCluster: only what is set is sent; ApplyImmediately=true. */
+/*
+ * ModifyDBCluster: only what is set is sent, and ApplyImmediately always
+ * (false: RDS queues what it can for the next maintenance window).
+ */
 struct aws_rds_cluster_changes
 {
 	const char *identifier;
@@ -117,6 +124,7 @@ struct aws_rds_cluster_changes
 	bool		allow_major_version_upgrade;
 	const char *const *vpc_security_group_ids;
 	size_t		n_vpc_security_group_ids;
+	bool		apply_immediately;
 };
 
 enum aws_status aws_rds_modify_db_cluster(struct aws_client *client,

@@ -96,6 +96,7 @@ enum wait_goal
 
 bool		is_transient(const struct aws_error *err);
 int			wait_for(struct awsenv *e, const char *instance, enum wait_goal goal);
+int			wait_recovery_points_gone(struct awsenv *e, const char *vault);
 
 /* steps_network.c */
 int			step_identity(struct awsenv *e);

@@ -62,6 +62,8 @@ cmd_plan(struct awsenv *e)
 	int			rc;
 
 	e->apply = false;
+	if (e->cfg->temporary)
+		printf("temporary: yes (deletion protection off; destroy takes no final snapshot and deletes the backups)\n");
 	if ((rc = provision_steps(e)) != EXIT_GO_ON)
 		return rc;
 	if (e->creates + e->changes == 0)
@@ -436,6 +438,8 @@ cmd_status(struct awsenv *e)
 		struct aws_rds_snapshot_list snaps = {0};
 
 		printf("state:     absent (cluster %s does not exist in %s; run provision)\n", e->name, e->cfg->region);
+		if (e->cfg->temporary)
+			printf("temporary: yes\n");
 		/* where a destroyed cluster's data is */
 		if (aws_rds_describe_cluster_snapshots(e->client, e->name, &snaps, &err) != AWS_OK)
 			return aws_failed(&err);
@@ -457,6 +461,12 @@ cmd_status(struct awsenv *e)
 	printf("data api:  %s\n", e->cluster.http_endpoint_enabled ? "on" : "off");
 	printf("iam auth:  %s\n", on_off(e->cluster.iam_database_authentication_enabled));
 	printf("deletion protection: %s\n", on_off(e->cluster.deletion_protection));
+	if (e->cfg->temporary)
+		printf("temporary: yes\n");
+	if (e->cluster.pending_engine_version)
+		printf("pending:   engine version %s, at the next maintenance window (%s UTC)\n",
+			   e->cluster.pending_engine_version,
+			   e->cluster.maintenance_window ? e->cluster.maintenance_window : "?");
 	for (i = 0; i < list.n; i++)
 		printf("instance:  %s (%s, %s)\n", list.v[i].identifier,
 			   list.v[i].instance_class ? list.v[i].instance_class : "?",

@@ -1,7 +1,8 @@
 /*
  * cli/aws_provider/destroy.c
  *		The aws provider's destroy: once confirmed, what provision made, in
- *		reverse order, a final snapshot kept unless told otherwise.
+ *		reverse order, a final snapshot kept unless told otherwise or the
+ *		environment is temporary (then its backups go too).
  */
 #include "aws_int.h"
 
@@ -37,7 +38,9 @@ confirmed(const struct awsenv *e, bool keep_snapshot)
 	}
 	fprintf(stderr, "This deletes cluster %s in %s and what provision made for it%s.\n"
 			"Type the cluster's name (%s) to go on: ", e->name, e->cfg->region,
-			keep_snapshot ? ", keeping a final snapshot" : ", WITHOUT a final snapshot: its data is lost",
+			keep_snapshot ? ", keeping a final snapshot" : e->cfg->temporary ?
+			" (a temporary environment), WITHOUT a final snapshot and with its backups: its data is lost" :
+			", WITHOUT a final snapshot: its data is lost",
 			e->name);
 	if (fgets(answer, sizeof(answer), stdin) == NULL)
 		return false;
@@ -126,6 +129,42 @@ destroy_role(struct awsenv *e, const char *suffix)
 	return rc;
 }
 
+/*
+ * A temporary environment's backups go with it (template-infra's
+ * force_destroy of the vault): each recovery point is deleted, then waited
+ * for, so that the vault can go.
+ */
+static int
+destroy_recovery_points(struct awsenv *e, const char *vault)
+{
+	struct aws_backup_recovery_point_list points = {0};
+	struct aws_error err;
+	bool		found = false;
+	size_t		i,
+				n = 0;
+	int			rc = -1;
+
+	aws_error_init(&err);
+	if (aws_backup_list_recovery_points(e->client, vault, &points, &found, &err) != AWS_OK)
+		return aws_failed(&err);
+	for (i = 0; rc < 0 && i < points.arns.n; i++)
+	{
+		if (strcmp(points.statuses.v[i], "DELETING") == 0)
+			continue;
+		if (aws_backup_delete_recovery_point(e->client, vault, points.arns.v[i], &found, &err) != AWS_OK)
+			rc = aws_failed(&err);
+		else if (found)
+			n++;
+	}
+	if (rc < 0 && n > 0)
+		notef("deleted %zu recovery point%s of backup vault %s (a temporary environment)", n,
+			  n == 1 ? "" : "s", vault);
+	aws_backup_recovery_point_list_clean_up(&points);
+	if (rc < 0 && points.arns.n > 0 && (rc = wait_recovery_points_gone(e, vault)) == EXIT_GO_ON)
+		rc = -1;
+	return rc;
+}
+
 static int
 destroy_backup(struct awsenv *e, bool *vault_kept)
 {
@@ -160,9 +199,11 @@ destroy_backup(struct awsenv *e, bool *vault_kept)
 	}
 	if (rc < 0 && aws_backup_describe_vault(e->client, bname, &vault, &err) != AWS_OK)
 		rc = aws_failed(&err);
+	if (rc < 0 && vault.found && e->cfg->temporary && (rc = destroy_recovery_points(e, bname)) < 0)
+		vault.recovery_points = 0;
 	if (rc < 0 && vault.found && vault.recovery_points > 0)
 	{
-		/* backups are data: never deleted by appdb */
+		/* backups are data: deleted only with a temporary environment */
 		warnf("backup vault %s holds %ld recovery point%s: kept, with the KMS key", bname,
 			  vault.recovery_points, vault.recovery_points == 1 ? "" : "s");
 		*vault_kept = true;
@@ -214,7 +255,7 @@ cmd_destroy(struct awsenv *e)
 {
 	struct aws_rds_instance_list list = {0};
 	struct aws_error err;
-	bool		keep_snapshot = !e->opts->skip_final_snapshot;
+	bool		keep_snapshot = !e->opts->skip_final_snapshot && !e->cfg->temporary;
 	bool		vault_kept = false;
 	bool		found;
 	char	   *snapshot = NULL;
@@ -277,7 +318,7 @@ cmd_destroy(struct awsenv *e)
 		if (e->cluster.deletion_protection)
 		{
 			struct aws_rds_cluster_changes ch = {.identifier = e->name,
-			.deletion_protection = AWS_FLAG_FALSE};
+			.deletion_protection = AWS_FLAG_FALSE, .apply_immediately = true};
 			struct aws_rds_cluster after;
 
 			notef("turning deletion protection of cluster %s off", e->name);

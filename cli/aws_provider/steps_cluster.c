@@ -5,6 +5,7 @@
  */
 #include "aws_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +147,7 @@ step_cluster(struct awsenv *e)
 	struct aws_error err;
 	bool		changed = false;
 	bool		created = false;
+	char		later[128] = "";	/* when a queued change applies */
 	int			rc;
 
 	aws_error_init(&err);
@@ -186,6 +188,20 @@ step_cluster(struct awsenv *e)
 		return not_ours(e, "Aurora cluster");
 	else
 	{
+		/*
+		 * Without ApplyImmediately, RDS queues an engine version or IAM
+		 * authentication change for the maintenance window (shown as
+		 * pending until then); capacity, deletion protection, the parameter
+		 * group's name and security groups change at once regardless (the
+		 * ModifyDBCluster reference, and the Aurora user guide's settings).
+		 */
+		if (!cfg->apply_immediately && c->maintenance_window)
+			snprintf(later, sizeof(later), " (applies at the next maintenance window, %.64s UTC)",
+					 c->maintenance_window);
+		else if (!cfg->apply_immediately)
+			snprintf(later, sizeof(later), " (applies at the next maintenance window)");
+		ch.apply_immediately = cfg->apply_immediately;
+
 		/* what cannot change in place: said, not hidden */
 		if (c->database_name && strcmp(c->database_name, cfg->database) != 0)
 			warnf("cluster %s's database is \"%s\", the config says \"%s\"; appdb cannot rename it",
@@ -211,9 +227,17 @@ step_cluster(struct awsenv *e)
 		}
 		if (c->engine_version && version_cmp(c->engine_version, cfg->engine_version) < 0)
 		{
-			say(e, "change", "cluster %s: engine version %s → %s", e->name, c->engine_version, cfg->engine_version);
-			ch.engine_version = cfg->engine_version;
-			changed = true;
+			if (!cfg->apply_immediately && c->pending_engine_version &&
+				strcmp(c->pending_engine_version, cfg->engine_version) == 0)
+				say(e, "pending", "cluster %s: engine version %s → %s%s", e->name, c->engine_version,
+					cfg->engine_version, later);
+			else
+			{
+				say(e, "change", "cluster %s: engine version %s → %s%s", e->name, c->engine_version,
+					cfg->engine_version, later);
+				ch.engine_version = cfg->engine_version;
+				changed = true;
+			}
 		}
 		if (c->min_capacity != cfg->min_capacity || c->max_capacity != cfg->max_capacity)
 		{
@@ -230,9 +254,12 @@ step_cluster(struct awsenv *e)
 			ch.deletion_protection = cfg->deletion_protection ? AWS_FLAG_TRUE : AWS_FLAG_FALSE;
 			changed = true;
 		}
-		if (!c->iam_database_authentication_enabled)
+		if (!c->iam_database_authentication_enabled && !cfg->apply_immediately &&
+			c->pending_iam_auth == AWS_FLAG_TRUE)
+			say(e, "pending", "cluster %s: IAM database authentication off → on%s", e->name, later);
+		else if (!c->iam_database_authentication_enabled)
 		{
-			say(e, "change", "cluster %s: IAM database authentication off → on", e->name);
+			say(e, "change", "cluster %s: IAM database authentication off → on%s", e->name, later);
 			ch.iam_database_authentication = AWS_FLAG_TRUE;
 			changed = true;
 		}

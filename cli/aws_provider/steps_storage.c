@@ -6,6 +6,7 @@
  */
 #include "aws_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,6 @@
 #include "cli/msgs.h"
 #include "cli/util.h"
 
-#define BACKUP_DELETE_AFTER_DAYS 35
 
 /*
  * The enabled keys tagged with this environment, but skip (NULL: none):
@@ -231,8 +231,9 @@ int
 step_backup(struct awsenv *e)
 {
 	char	   *bname = resource_name(e, "-database");
-	struct aws_backup_rule_spec rule = {"weekly", bname, e->cfg->backup_schedule,
-	BACKUP_DELETE_AFTER_DAYS, 0};
+	int			days = e->cfg->backup_retention_days;	/* 0: no Lifecycle, kept */
+	struct aws_backup_rule_spec rule = {"weekly", bname, e->cfg->backup_schedule, days, 0};
+	char		kept[64];
 	struct aws_backup_vault vault;
 	struct aws_backup_plan_list plans = {0};
 	struct aws_backup_plan plan = {0};
@@ -253,6 +254,10 @@ step_backup(struct awsenv *e)
 	char	   *selection_token = str_printf("%s-selection-%lld", e->name, (long long) e->started);
 
 	aws_error_init(&err);
+	if (days)
+		snprintf(kept, sizeof(kept), "kept %d day%s", days, days == 1 ? "" : "s");
+	else
+		snprintf(kept, sizeof(kept), "kept with no expiry");
 	if (aws_backup_describe_vault(e->client, bname, &vault, &err) != AWS_OK)
 	{
 		rc = aws_failed(&err);
@@ -283,8 +288,7 @@ step_backup(struct awsenv *e)
 			plan_id = plans.ids.v[i];
 	if (plan_id == NULL)
 	{
-		say(e, "create", "backup plan %s: %s, kept %d days", bname, e->cfg->backup_schedule,
-			BACKUP_DELETE_AFTER_DAYS);
+		say(e, "create", "backup plan %s: %s, %s", bname, e->cfg->backup_schedule, kept);
 		if (e->apply)
 		{
 			if (aws_backup_create_plan(e->client, bname, &rule, 1, e->tags, 3, plan_token,
@@ -308,16 +312,28 @@ step_backup(struct awsenv *e)
 		same = plan.nrules == 1 && plan.rules[0].schedule && plan.rules[0].vault &&
 			strcmp(plan.rules[0].schedule, e->cfg->backup_schedule) == 0 &&
 			strcmp(plan.rules[0].vault, bname) == 0 &&
-			plan.rules[0].delete_after_days == BACKUP_DELETE_AFTER_DAYS;
+			plan.rules[0].delete_after_days == days;
 		if (same)
-			say(e, "leave", "backup plan %s (%s)", bname, e->cfg->backup_schedule);
+			say(e, "leave", "backup plan %s (%s, %s)", bname, e->cfg->backup_schedule, kept);
 		else
 		{
 			struct aws_backup_plan updated;
+			long		was = plan.nrules > 0 ? plan.rules[0].delete_after_days : 0;
+			char		waskept[64];
 
-			say(e, "change", "backup plan %s: schedule %s → %s, kept %d days", bname,
-				plan.nrules > 0 && plan.rules[0].schedule ? plan.rules[0].schedule : "(none)",
-				e->cfg->backup_schedule, BACKUP_DELETE_AFTER_DAYS);
+			if (was)
+				snprintf(waskept, sizeof(waskept), "kept %ld day%s", was, was == 1 ? "" : "s");
+			else
+				snprintf(waskept, sizeof(waskept), "kept with no expiry");
+			const char *wassched = plan.nrules > 0 && plan.rules[0].schedule ? plan.rules[0].schedule : "(none)";
+
+			if (was == days && strcmp(wassched, e->cfg->backup_schedule) != 0)
+				say(e, "change", "backup plan %s: schedule %s → %s", bname, wassched, e->cfg->backup_schedule);
+			else if (was != days && strcmp(wassched, e->cfg->backup_schedule) == 0)
+				say(e, "change", "backup plan %s: %s → %s", bname, waskept, kept);
+			else
+				say(e, "change", "backup plan %s: schedule %s → %s, %s → %s", bname, wassched,
+					e->cfg->backup_schedule, waskept, kept);
 			if (e->apply)
 			{
 				if (aws_backup_update_plan(e->client, plan_id, bname, &rule, 1, &updated, &err) != AWS_OK)

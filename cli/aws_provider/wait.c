@@ -12,6 +12,7 @@
 
 #include "cli/aws/rds.h"
 #include "cli/aws/request.h"
+#include "cli/aws/backup.h"
 #include "cli/msgs.h"
 #include "cli/util.h"
 
@@ -162,4 +163,42 @@ wait_for(struct awsenv *e, const char *instance, enum wait_goal goal)
 	free(last);
 	progress_done();
 	return rc;
+}
+
+/*
+ * AWS Backup deletes a recovery point asynchronously (DELETING until
+ * gone), and refuses to delete a vault that still lists one: poll the
+ * vault until it is empty, as wait_for polls.
+ */
+int
+wait_recovery_points_gone(struct awsenv *e, const char *vault)
+{
+	struct aws_error err;
+	int			attempt;
+
+	aws_error_init(&err);
+	for (attempt = 1;; attempt++)
+	{
+		struct aws_backup_recovery_point_list left = {0};
+		bool		found = false;
+		size_t		n;
+
+		if (aws_backup_list_recovery_points(e->client, vault, &left, &found, &err) != AWS_OK)
+			return aws_failed(&err);
+		n = left.arns.n;
+		aws_backup_recovery_point_list_clean_up(&left);
+		if (n == 0)
+			return EXIT_GO_ON;
+		if (attempt >= wait_max_attempts(e))
+		{
+			errorf("backup vault %s still lists %zu recovery point%s after %d polls", vault, n,
+				   n == 1 ? "" : "s", attempt);
+			hintf("AWS Backup deletes them in the background: run destroy again later");
+			return EXIT_FAILURE_REMOTE;
+		}
+		if (attempt == 1)
+			notef("waiting for AWS Backup to delete the recovery points of %s (a poll every %d s, at most %d)",
+				  vault, wait_delay(e), wait_max_attempts(e));
+		sleep_seconds(wait_delay(e));
+	}
 }

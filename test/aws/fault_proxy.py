@@ -42,6 +42,10 @@ Control API (never forwarded):
                          Endpoint and Port instead of moto's (a name that
                          resolves nowhere): a network path to a server of
                          the test's own; {"id": ...} alone drops it
+  POST /__proxy/recovery_point {"vault": ..., "resource_arn": ...}
+                         a COMPLETED recovery point in that Backup vault (a
+                         backup job's result); answers {"RecoveryPointArn"}
+  GET  /__proxy/recovery_point  {vault: [RecoveryPointArn, ...]}
   POST /__proxy/credentials  {"access_key_id": ..., "secret_access_key": ...}
                          a key pair the proxy accepts on the requests it
                          answers itself (also --credentials ID:SECRET or
@@ -85,6 +89,17 @@ machine"; the product is never bent to them):
     (BackupPlanId, BackupPlanArn, CreationDate, VersionId), and puts them
     into later GetBackupPlan (without versionId) and ListBackupPlans
     answers.  GetBackupPlan by the new versionId is not covered.
+  - AWS Backup recovery points: moto has none (no backup jobs, and no
+    ListRecoveryPointsByBackupVault or DeleteRecoveryPoint handler).  A
+    test puts one in a vault with POST /__proxy/recovery_point (below), as
+    a backup job would; ListRecoveryPointsByBackupVault and
+    DeleteRecoveryPoint are answered here (signature checked here, in
+    botocore's backup REST-JSON shapes; a vault moto lacks is
+    ResourceNotFoundException); DescribeBackupVault answers carry their
+    count in NumberOfRecoveryPoints; and DeleteBackupVault of a vault that
+    holds any is refused as AWS refuses it (InvalidRequestException),
+    never reaching moto.  A deleted recovery point is gone at once (AWS
+    shows it DELETING for a while).
   - ScheduleKeyDeletion: moto looks the KeyId up as a bare key id
     (models.py self.keys[key_id]), so a key ARN, which AWS accepts, is an
     HTML 500 after moto's signature and IAM checks.  On that 500 the proxy
@@ -213,6 +228,7 @@ backup_plans = set()  # plan ids seen in moto's Backup plan answers
 plan_info = {}       # plan id -> {"BackupPlanArn", "CreationDate"} from moto
 plan_updates = {}    # plan id -> {"BackupPlan", "VersionId"}: UpdateBackupPlan
 selections = {}      # plan id -> {selection id -> record}, in creation order
+recovery_points = {}  # vault name -> {RecoveryPointArn -> record}, in creation order
 credentials = {}     # access key id -> secret key, for requests answered here
 
 
@@ -741,6 +757,30 @@ def backup_selection_answer(method, path, headers, body):
         return 200, ok, json.dumps(rec)
 
 
+def vault_path(path):
+    """(vault name, rest of the path's segments) of a /backup-vaults/ path,
+    else (None, None)."""
+    parts = urllib.parse.urlsplit(path).path.split("/")
+    if len(parts) < 3 or parts[1] != "backup-vaults" or not parts[2]:
+        return None, None
+    return urllib.parse.unquote(parts[2]), [urllib.parse.unquote(p) for p in parts[3:]]
+
+
+def add_recovery_point(spec):
+    """A COMPLETED recovery point in spec["vault"], as a backup job of
+    spec["resource_arn"] leaves it; its ARN."""
+    vault = spec["vault"]
+    # an Aurora recovery point is an RDS cluster snapshot
+    arn = "arn:aws:rds:us-east-1:123456789012:cluster-snapshot:awsbackup:job-%s" % uuid.uuid4()
+    with lock:
+        recovery_points.setdefault(vault, {})[arn] = {
+            "RecoveryPointArn": arn, "BackupVaultName": vault,
+            "BackupVaultArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:%s" % vault,
+            "ResourceArn": spec.get("resource_arn", ""), "ResourceType": "Aurora",
+            "Status": "COMPLETED", "CreationDate": round(time.time(), 3)}
+    return arn
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"   # keep-alive, as the client expects
 
@@ -804,6 +844,17 @@ class Handler(BaseHTTPRequestHandler):
             except (ValueError, TypeError, KeyError) as e:
                 return self.send(400, {"Content-Type": "text/plain"}, "bad endpoint: %s\n" % e)
             return self.send(200, {"Content-Type": "application/json"}, '{"ok": true}')
+        if path == "/__proxy/recovery_point" and self.command == "POST":
+            try:
+                arn = add_recovery_point(json.loads(body))
+            except (ValueError, KeyError, TypeError) as e:
+                return self.send(400, {"Content-Type": "text/plain"}, "bad recovery point: %s\n" % e)
+            return self.send(200, {"Content-Type": "application/json"},
+                             json.dumps({"RecoveryPointArn": arn}))
+        if path == "/__proxy/recovery_point" and self.command == "GET":
+            with lock:
+                text = json.dumps({v: list(rps) for v, rps in recovery_points.items()})
+            return self.send(200, {"Content-Type": "application/json"}, text)
         if path == "/__proxy/credentials" and self.command == "POST":
             try:
                 doc = json.loads(body)
@@ -861,7 +912,8 @@ class Handler(BaseHTTPRequestHandler):
             entry["answered_by"] = None
         if protocol == "rest-json":
             # gap: moto has no Backup selections (see backup_selection_answer)
-            own = backup_selection_answer(self.command, self.path, self.headers, body)
+            own = backup_selection_answer(self.command, self.path, self.headers, body) or \
+                self.recovery_point_answer(body)
             if own:
                 entry["status"] = own[0]
                 entry["answered_by"] = "proxy"
@@ -892,6 +944,50 @@ class Handler(BaseHTTPRequestHandler):
             entry["status"] = "lost"
             entry["answered_by"] = answered_by + ", answer lost"
             entry["fault"] = True
+
+    def recovery_point_answer(self, body):
+        """moto has no recovery points: ListRecoveryPointsByBackupVault,
+        DeleteRecoveryPoint, and DeleteBackupVault of a vault holding any,
+        answered here (status, headers, body); else None."""
+        vault, rest = vault_path(self.path)
+        method = self.command
+        if vault is None:
+            return None
+        listing = method == "GET" and rest in (["recovery-points", ""], ["recovery-points"])
+        deleting = method == "DELETE" and len(rest) == 2 and rest[0] == "recovery-points" and rest[1]
+        with lock:
+            held = list(recovery_points.get(vault, {}).values())
+        refusing = method == "DELETE" and rest in ([], [""]) and held
+        if not (listing or deleting or refusing):
+            return None
+        refused = verify_sigv4(method, self.path, self.headers, body, "backup")
+        if refused:
+            return backup_error(*refused)
+        if refusing:
+            return backup_error(400, "InvalidRequestException",
+                                "Backup vault cannot be deleted because it contains recovery points")
+        st, _, _ = self.moto_lifted("GET", "/backup-vaults/%s" % urllib.parse.quote(vault, safe=""), b"")
+        if st != 200:
+            return backup_error(404, "ResourceNotFoundException",
+                                "Backup vault %s not found" % vault)
+        ok = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
+        if listing:
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            try:
+                start = int(query.get("nextToken", ["0"])[0])
+                size = int(query.get("maxResults", ["1000"])[0])
+            except ValueError:
+                return backup_error(400, "InvalidParameterValueException", "Invalid paging")
+            out = {"RecoveryPoints": held[start:start + size]}
+            if start + size < len(held):
+                out["NextToken"] = str(start + size)
+            return 200, ok, json.dumps(out)
+        with lock:
+            gone = recovery_points.get(vault, {}).pop(rest[1], None)
+        if gone is None:
+            return backup_error(404, "ResourceNotFoundException",
+                                "Recovery point %s not found" % rest[1])
+        return 200, ok, b""
 
     def cluster_exists_answer(self, form, body):
         """moto's CreateDBCluster of an existing identifier replaces the
@@ -974,6 +1070,17 @@ class Handler(BaseHTTPRequestHandler):
             # gap: moto has no UpdateBackupPlan (HTML 500 after its checks)
             st, hdrs, out = update_plan_answer(self.path, self.request_body)
             return st, hdrs, out, "proxy"
+        vault, rest = vault_path(self.path) if protocol == "rest-json" else (None, None)
+        if vault is not None and rest in ([], [""]) and self.command == "GET" and status == 200:
+            # gap: moto has no recovery points; the proxy's are counted
+            try:
+                doc = json.loads(data)
+            except ValueError:
+                doc = None
+            if isinstance(doc, dict):
+                with lock:
+                    doc["NumberOfRecoveryPoints"] = len(recovery_points.get(vault, {}))
+                return status, None, json.dumps(doc).encode(), "moto+proxy"
         if protocol == "rest-json":
             out = rewrite_backup_plans(self.command, self.path, status, data)
             if out is not None:

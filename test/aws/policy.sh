@@ -5,7 +5,8 @@
 # actions (Resource "*", no conditions: moto matches Resource against "*"
 # literally and ignores Condition) runs configure, plan, provision, a
 # converged plan, a repair of drift (capacity, backup schedule, subnets, the
-# connect policy's document, enhanced monitoring), status, outputs, url and destroy;
+# connect policy's document, enhanced monitoring, made temporary with a
+# recovery point in its vault), status, outputs, url and destroy;
 # the actions of that run's request log must equal the policy's minus the
 # table in policy/README.md (dependent actions AWS checks and moto does not,
 # and the Data API's).  Then each logged action is dropped in turn: a user
@@ -146,7 +147,12 @@ subnets = sorted(s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "
 cfg["max_capacity"] = 2.0
 cfg["backup_schedule"] = "cron(0 8 ? * SAT *)"
 cfg["subnet_ids"] = subnets[:2]
+# made temporary: destroy then deletes the vault's recovery points (one, as a backup job leaves it)
+cfg["temporary"], cfg["deletion_protection"] = True, False
 json.dump(cfg, open(cfg_file, "w"), indent=2)
+import urllib.request
+urllib.request.urlopen(urllib.request.Request(proxy + "/__proxy/recovery_point", method="POST",
+    data=json.dumps({"vault": f"{name}-database"}).encode(), headers={"Content-Type": "application/json"}), timeout=10).read()
 iam = boto3.client("iam", endpoint_url=moto, config=conf)
 arn = f"arn:aws:iam::123456789012:policy/{name}-app-access"
 for i in range(4):
@@ -207,6 +213,8 @@ reason_for() {
 			echo "a key whose tags appdb may not read is not its own (the policy lets it read only keys tagged managed-by=appdb), so the refusal ends no run"; return ;;
 		backup:CreateBackupSelection|backup:ListBackupSelections|backup:DeleteBackupSelection|backup:GetBackupSelection)
 			echo "Backup selections are answered by the proxy (moto has none), which does not evaluate IAM"; return ;;
+		backup:ListRecoveryPointsByBackupVault|backup:DeleteRecoveryPoint)
+			echo "Backup recovery points are answered by the proxy (moto has none), which does not evaluate IAM"; return ;;
 	esac
 	case $a in
 		backup:DescribeBackupVault|backup:ListBackupPlans|backup:GetBackupPlan|backup:DeleteBackupPlan|backup:DeleteBackupVault)

@@ -33,3 +33,22 @@ run() {
 }
 has() { grep -qF -- "$1" "$work/last"; }
 lacks() { ! grep -qF -- "$1" "$work/last"; }
+# provider_bed SUITE: a suite's set-up (the script sets here and root):
+# APPDB (default test/appdb-asan, its AWS half beside it) checked, work and
+# envdir made, the moto test bed started; both undone at exit.  die ends
+# the suite with its last line, "SUITE: N passed, M failed", and status 2.
+die() { echo "${suite:-provider}: $*" >&2; echo "${suite:-provider}: $passed passed, $((failed + 1)) failed"; exit 2; }
+provider_bed() {
+	suite=$1
+	APPDB=${APPDB:-$root/test/appdb-asan}
+	case $APPDB in /*) ;; *) APPDB=$root/$APPDB ;; esac
+	. "$here/motobed.sh"
+	work=$(mktemp -d "/tmp/$suite.XXXXXX")
+	envdir=$work/env
+	mkdir -p "$envdir"
+	trap "motobed_stop; rm -rf '$work'" EXIT
+	[ -x "$APPDB" ] && [ -x "$APPDB-aws" ] || die "$APPDB and $APPDB-aws must be built"
+	export MOTO_IAM_LOAD_MANAGED_POLICIES=true
+	motobed_start || die "the moto test bed did not start"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+}

@@ -5,6 +5,7 @@ Run with the image's Python 3.11 (boto3, botocore), with the test user's keys
 in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (moto checks every signature):
 
   provider_state.py created NAME [--max-capacity N] [--deletion-protection on|off]
+                             [--backup-retention-days N]
       every resource provision makes, with the parameters DESIGN §1 asks for
   provider_state.py single NAME
       one of each, no duplicates (after a provision that failed halfway, or
@@ -84,7 +85,7 @@ def key_of_alias(kms, alias):
     return None
 
 
-def created(name, max_capacity, deletion_protection):
+def created(name, max_capacity, deletion_protection, retention=None):
     rds, ec2, iam, kms = client("rds"), client("ec2"), client("iam"), client("kms")
     rds_proxy = client("rds", via_proxy=True)
 
@@ -183,7 +184,8 @@ def created(name, max_capacity, deletion_protection):
     if plans:
         plan = backup.get_backup_plan(BackupPlanId=plans[0]["BackupPlanId"])["BackupPlan"]
         equal([(r["ScheduleExpression"], r["TargetBackupVaultName"], r.get("Lifecycle", {}).get("DeleteAfterDays"))
-               for r in plan["Rules"]], [("cron(0 7 ? * SUN *)", f"{name}-database", 35)], "the weekly backup rule")
+               for r in plan["Rules"]], [("cron(0 7 ? * SUN *)", f"{name}-database", retention)],
+              "the weekly backup rule (kept %s)" % (f"{retention} days" if retention else "with no expiry"))
         bp = backup
         sels = bp.list_backup_selections(BackupPlanId=plans[0]["BackupPlanId"])["BackupSelectionsList"]
         equal(len(sels), 1, "one backup selection")
@@ -431,7 +433,8 @@ def main():
         name = args[1]
         maxcap = float(args[args.index("--max-capacity") + 1]) if "--max-capacity" in args else 1.0
         dp = (args[args.index("--deletion-protection") + 1] == "on") if "--deletion-protection" in args else True
-        created(name, maxcap, dp)
+        days = int(args[args.index("--backup-retention-days") + 1]) if "--backup-retention-days" in args else None
+        created(name, maxcap, dp, days)
     elif cmd == "single":
         single(args[1])
     elif cmd == "gone":

@@ -326,6 +326,38 @@ def test_backup_bodiless():
     check(code == "ResourceNotFoundException", "bodiless-delete-vault", (status, code))
 
 
+def test_backup_recovery_points():
+    """moto has no recovery points: the proxy's, put in a vault through its
+    control, listed and deleted with boto3, counted by DescribeBackupVault;
+    a vault holding one is not deleted."""
+    backup = client("backup")
+    vault = "appdb-fp-points"
+    backup.create_backup_vault(BackupVaultName=vault)
+    arn = json.loads(control("POST", "/__proxy/recovery_point", {"vault": vault}))["RecoveryPointArn"]
+    points = backup.list_recovery_points_by_backup_vault(BackupVaultName=vault)["RecoveryPoints"]
+    check([(p["RecoveryPointArn"], p["Status"], p["BackupVaultName"]) for p in points] ==
+          [(arn, "COMPLETED", vault)], "points-listed", points)
+    check(backup.describe_backup_vault(BackupVaultName=vault)["NumberOfRecoveryPoints"] == 1,
+          "points-counted")
+    status, code = error_of(lambda: backup.delete_backup_vault(BackupVaultName=vault))
+    check(code == "InvalidRequestException", "points-keep-the-vault", (status, code))
+    bad = client("backup", "wrong-secret")
+    status, code = error_of(lambda: bad.delete_recovery_point(BackupVaultName=vault, RecoveryPointArn=arn))
+    check(status == 403 and code == "InvalidSignatureException", "points-wrong-secret", (status, code))
+    backup.delete_recovery_point(BackupVaultName=vault, RecoveryPointArn=arn)
+    status, code = error_of(lambda: backup.delete_recovery_point(BackupVaultName=vault,
+                                                                 RecoveryPointArn=arn))
+    check(code == "ResourceNotFoundException", "points-deleted", (status, code))
+    check(backup.list_recovery_points_by_backup_vault(BackupVaultName=vault)["RecoveryPoints"] == [],
+          "points-none-left")
+    status, code = error_of(lambda: backup.list_recovery_points_by_backup_vault(
+        BackupVaultName="appdb-fp-no-vault"))
+    check(code == "ResourceNotFoundException", "points-unknown-vault", (status, code))
+    backup.delete_backup_vault(BackupVaultName=vault)
+    check([e["answered_by"] for e in proxy_log() if "/recovery-points/" in e["path"]] ==
+          ["proxy"] * 6, "log-points-by-proxy")
+
+
 def test_update_backup_plan():
     backup = client("backup")
     plan_id = [p for p in backup.list_backup_plans()["BackupPlansList"]
@@ -441,7 +473,8 @@ def test_lost_answer():
 def main():
     for test in (test_setup, test_hold_polls, test_hold_forever, test_endpoint, test_hold_instance,
                  test_monitoring, test_http_endpoint, test_master_secret,
-                 test_backup_selections, test_backup_bodiless, test_update_backup_plan,
+                 test_backup_selections, test_backup_bodiless, test_backup_recovery_points,
+                 test_update_backup_plan,
                  test_modify_subnet_group, test_schedule_key_deletion,
                  test_lost_answer, test_faults_still_work):
         run(test)

@@ -27,7 +27,7 @@
 #define AWS_KEYS "appdb: hint: the keys are: provider, app, env, database, app_user, " \
 	"migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, " \
 	"engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, " \
-	"ingress_security_group_ids, deletion_protection, backup_schedule\n"
+	"ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, apply_immediately\n"
 
 /* The keys every provider needs, after "provider": "..." */
 #define BASE "\"app\": \"shop\", \"env\": \"dev\", \"database\": \"app\", " \
@@ -40,7 +40,8 @@
 	"schema=app auth=iam"
 #define AWS_WANT "provider=aws " BASE_WANT " extensions={} port=5432 region=us-east-1 " \
 	"cluster_name=shop-dev engine_version=16.6 min_capacity=0.5 max_capacity=1"
-#define AWS_WANT_TAIL "deletion_protection=on backup_schedule=cron(0 7 ? * SUN *)"
+#define AWS_WANT_TAIL "deletion_protection=on backup_schedule=cron(0 7 ? * SUN *) " \
+	"backup_retention=none temporary=no apply_immediately=no"
 
 struct envconfig_case
 {
@@ -101,6 +102,10 @@ render_config(const struct env_config *c, char *buf, size_t size)
 	render_add(buf, size, "deletion_protection", c->deletion_protection ? "on" : "off");
 	if (c->backup_schedule)
 		render_add(buf, size, "backup_schedule", c->backup_schedule);
+	snprintf(v, sizeof(v), "%d", c->backup_retention_days);
+	render_add(buf, size, "backup_retention", c->backup_retention_days ? v : "none");
+	render_add(buf, size, "temporary", c->temporary ? "yes" : "no");
+	render_add(buf, size, "apply_immediately", c->apply_immediately ? "yes" : "no");
 }
 
 static const struct envconfig_case envconfig_cases[] = {
@@ -120,12 +125,21 @@ static const struct envconfig_case envconfig_cases[] = {
 	{"envconfig: aws, every key", "{\"provider\": \"aws\", " BASE ", \"region\": \"eu-west-1\", "
 		"\"cluster_name\": \"shop-dev-2\", \"engine_version\": \"15.4\", \"min_capacity\": 0, "
 		"\"max_capacity\": 4.5, \"vpc_id\": \"vpc-0abc\", \"subnet_ids\": [\"subnet-1\", \"subnet-2\"], "
-		"\"deletion_protection\": false, \"backup_schedule\": \"cron(0 3 * * ? *)\", \"port\": 6432}",
+		"\"deletion_protection\": false, \"backup_schedule\": \"cron(0 3 * * ? *)\", \"port\": 6432, "
+		"\"backup_retention_days\": 35, \"temporary\": true, \"apply_immediately\": true}",
 		"dev", -1,
 		"provider=aws " BASE_WANT " extensions={} port=6432 region=eu-west-1 "
 		"cluster_name=shop-dev-2 engine_version=15.4 min_capacity=0 max_capacity=4.5 "
 		"vpc_id=vpc-0abc subnet_id=subnet-1 subnet_id=subnet-2 deletion_protection=off "
-	"backup_schedule=cron(0 3 * * ? *)", ""},
+	"backup_schedule=cron(0 3 * * ? *) backup_retention=35 temporary=yes apply_immediately=yes", ""},
+	{"envconfig: aws, the life-cycle keys null are their defaults", AWS ", \"backup_retention_days\": null, "
+		"\"temporary\": null, \"apply_immediately\": null}", NULL, -1, AWS_WANT " " AWS_WANT_TAIL, ""},
+	{"envconfig: aws, temporary turns deletion protection off", AWS ", \"temporary\": true}", NULL, -1,
+		AWS_WANT " deletion_protection=off backup_schedule=cron(0 7 ? * SUN *) "
+	"backup_retention=none temporary=yes apply_immediately=no", ""},
+	{"envconfig: aws, AWS Backup's longest retention", AWS ", \"backup_retention_days\": 36500}", NULL, -1,
+		AWS_WANT " deletion_protection=on backup_schedule=cron(0 7 ? * SUN *) "
+	"backup_retention=36500 temporary=no apply_immediately=no", ""},
 	{"envconfig: aws, the network by tags", AWS ", \"vpc_tag\": \"Name=shop\", "
 		"\"subnet_tag\": \"subnet_type=database\"}", NULL, -1,
 		AWS_WANT " vpc_tag=Name=shop subnet_tag=subnet_type=database " AWS_WANT_TAIL, ""},
@@ -216,6 +230,31 @@ static const struct envconfig_case envconfig_cases[] = {
 	{"envconfig error: aws deletion_protection a string", AWS ", \"deletion_protection\": \"yes\"}",
 		NULL, 2, NULL,
 	"appdb: error: " WHERE ": key \"deletion_protection\" must be true or false\n"},
+	{"envconfig error: a life-cycle key in a local file", LOCAL ", \"temporary\": true}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": unknown key \"temporary\" (a key of the aws provider)\n" LOCAL_KEYS},
+	{"envconfig error: aws temporary a string", AWS ", \"temporary\": \"yes\"}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"temporary\" must be true or false\n"},
+	{"envconfig error: aws apply_immediately a number", AWS ", \"apply_immediately\": 1}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"apply_immediately\" must be true or false\n"},
+	{"envconfig error: aws temporary with deletion protection on", AWS ", \"temporary\": true, "
+		"\"deletion_protection\": true}", NULL, 2, NULL,
+		"appdb: error: " WHERE ": keys \"temporary\" and \"deletion_protection\": a temporary environment "
+	"has deletion protection off; set deletion_protection to false, or temporary to false\n"},
+	{"envconfig error: aws backup retention 0 days", AWS ", \"backup_retention_days\": 0}", NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"backup_retention_days\" must be a whole number of days from 1 "
+	"to 36500, or null (no expiry)\n"},
+	{"envconfig error: aws backup retention past 100 years", AWS ", \"backup_retention_days\": 36501}",
+		NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"backup_retention_days\" must be a whole number of days from 1 "
+	"to 36500, or null (no expiry)\n"},
+	{"envconfig error: aws backup retention a fraction", AWS ", \"backup_retention_days\": 7.5}",
+		NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"backup_retention_days\" must be a whole number of days from 1 "
+	"to 36500, or null (no expiry)\n"},
+	{"envconfig error: aws backup retention a string", AWS ", \"backup_retention_days\": \"35\"}",
+		NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"backup_retention_days\" must be a whole number of days from 1 "
+	"to 36500, or null (no expiry)\n"},
 	{"envconfig error: aws backup schedule not cron", AWS ", \"backup_schedule\": \"weekly\"}",
 		NULL, 2, NULL,
 		"appdb: error: " WHERE ": key \"backup_schedule\": \"weekly\" is not an AWS Backup schedule "

@@ -71,6 +71,7 @@ render_options(const struct appdb_options *o, char *buf, size_t size)
 		{"login", o->login}, {"yes", o->yes},
 		{"lift-deletion-protection", o->lift_deletion_protection},
 		{"skip-final-snapshot", o->skip_final_snapshot},
+		{"temporary", o->temporary},
 		{"verbose", msgs_verbose}, {"quiet", msgs_quiet},
 		{"no-progress", !msgs_progress},
 	};
@@ -103,6 +104,10 @@ render_options(const struct appdb_options *o, char *buf, size_t size)
 	}
 	if (o->deletion_protection != -1)
 		render_add(buf, size, "deletion-protection", o->deletion_protection ? "on" : "off");
+	if (o->backup_retention_days != -1)
+		add_int(buf, size, "backup-retention-days", o->backup_retention_days);
+	if (o->apply_immediately != -1)
+		render_add(buf, size, "apply-immediately", o->apply_immediately ? "on" : "off");
 	if (o->wait_delay != -1)
 		add_int(buf, size, "wait-delay", o->wait_delay);
 	if (o->wait_max_attempts != -1)
@@ -137,6 +142,12 @@ static const struct options_case options_cases[] = {
 		"command=configure region=us-east-1 provider=aws cluster-name=c1 engine-version=15.4 "
 		"vpc-id=vpc-1 vpc-tag=Name=x subnet-ids=subnet-1,subnet-2 subnet-tag=t=db "
 	"backup-schedule=cron(0 3 ? * SUN *) min-capacity=0 max-capacity=4.5 deletion-protection=off", ""},
+	{"options: configure, the life-cycle options",
+		{"configure", "--provider", "aws", "--temporary", "--backup-retention-days", "35",
+		"--apply-immediately", "on", NULL}, -1,
+		"command=configure provider=aws temporary=1 backup-retention-days=35 apply-immediately=on", ""},
+	{"options: --backup-retention-days none", {"configure", "--backup-retention-days", "none", NULL}, -1,
+	"command=configure backup-retention-days=0", ""},
 	{"options: global options after the command",
 		{"status", "--app", "shop", "--env", "dev", "--output", "json", "--profile", "p",
 		"--endpoint-url", "http://127.0.0.1:5000", NULL}, -1,
@@ -222,6 +233,16 @@ static const struct options_case options_cases[] = {
 	"appdb: invalid --role \"admin\": use app, migrator or master\n" TRY_HELP},
 	{"options error: --deletion-protection maybe", {"configure", "--deletion-protection", "maybe", NULL}, 2, NULL,
 	"appdb: invalid --deletion-protection \"maybe\": use on or off\n" TRY_HELP},
+	{"options error: --backup-retention-days 0", {"configure", "--backup-retention-days", "0", NULL}, 2, NULL,
+		"appdb: invalid --backup-retention-days \"0\": give a whole number of days from 1 to 36500, or none "
+	"(no expiry)\n" TRY_HELP},
+	{"options error: --backup-retention-days past 100 years", {"configure", "--backup-retention-days", "36501", NULL},
+		2, NULL, "appdb: invalid --backup-retention-days \"36501\": give a whole number of days from 1 to 36500, "
+	"or none (no expiry)\n" TRY_HELP},
+	{"options error: --apply-immediately yes", {"configure", "--apply-immediately", "yes", NULL}, 2, NULL,
+	"appdb: invalid --apply-immediately \"yes\": use on or off\n" TRY_HELP},
+	{"options error: --temporary is configure's", {"destroy", "--temporary", NULL}, 2, NULL,
+	"appdb: option --temporary does not apply to destroy\n" TRY_HELP},
 	{"options error: --min-capacity above 256", {"configure", "--min-capacity", "300", NULL}, 2, NULL,
 	"appdb: invalid --min-capacity \"300\": give capacity units such as 0.5 or 4\n" TRY_HELP},
 	{"options error: --max-capacity not a number", {"configure", "--max-capacity", "lots", NULL}, 2, NULL,

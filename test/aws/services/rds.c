@@ -399,12 +399,24 @@ test_rds(struct aws_client *c)
 		if (st)
 			aws_error_clean_up(&err);
 		aws_rds_cluster_clean_up(&cl);
+		/* the config's apply_immediately, false by default: RDS waits for the window */
+		check_sent("rds-modify-cluster-sent", "ModifyDBCluster", "body",
+				   "ApplyImmediately=false", "DeletionProtection=false", NULL);
 		st = aws_rds_describe_db_cluster(c, "appdb-svc", &cl, &err);
 		check(st == AWS_OK && cl.found && !cl.deletion_protection && cl.min_capacity == 1 &&
 			  cl.max_capacity == 4, "rds-modify-readback", "%g %g", cl.min_capacity, cl.max_capacity);
 		if (st)
 			aws_error_clean_up(&err);
 		aws_rds_cluster_clean_up(&cl);
+		ch.apply_immediately = true;
+		ch.deletion_protection = AWS_FLAG_UNSET;
+		st = aws_rds_modify_db_cluster(c, &ch, &cl, &err);
+		check(st == AWS_OK, "rds-modify-cluster-now", "%s", st ? S(err.text) : "");
+		if (st)
+			aws_error_clean_up(&err);
+		aws_rds_cluster_clean_up(&cl);
+		check_sent("rds-modify-cluster-now-sent", "ModifyDBCluster", "body", "ApplyImmediately=true", NULL);
+		check_not_sent("rds-modify-cluster-now-unset", "ModifyDBCluster", "body", "DeletionProtection", NULL);
 	}
 	test_rds_changes(c);
 	(void) found;
