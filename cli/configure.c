@@ -30,6 +30,7 @@ refuse_aws_options(const struct appdb_options *o)
 		o->subnet_tag ? "--subnet-tag" : o->deletion_protection >= 0 ? "--deletion-protection" :
 		o->backup_schedule ? "--backup-schedule" : o->backup_retention_days >= 0 ? "--backup-retention-days" :
 		o->temporary ? "--temporary" : o->apply_immediately >= 0 ? "--apply-immediately" :
+		o->ssl_root_cert ? "--ssl-root-cert" :
 		o->region ? "--region" : NULL;
 
 	if (given)
@@ -85,6 +86,8 @@ configure_aws(const struct appdb_options *o, const char *region, struct env_conf
 	cfg->deletion_protection = o->temporary ? false : o->deletion_protection != 0;
 	cfg->backup_retention_days = o->backup_retention_days > 0 ? o->backup_retention_days : 0;
 	cfg->apply_immediately = o->apply_immediately == 1;
+	if (o->ssl_root_cert && (cfg->ssl_root_cert = realpath(o->ssl_root_cert, NULL)) == NULL)
+		return usage_error("--ssl-root-cert %s: %s", o->ssl_root_cert, strerror(errno));
 	cfg->backup_schedule = xstrdup(o->backup_schedule ? o->backup_schedule : ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
 	if (cfg->port == 0)
 		cfg->port = ENV_AWS_DEFAULT_PORT;
@@ -134,6 +137,8 @@ add_aws_keys(struct json_object *root, const struct env_config *cfg)
 						   json_object_new_int(cfg->backup_retention_days) : NULL);
 	json_object_object_add(root, "temporary", json_object_new_boolean(cfg->temporary));
 	json_object_object_add(root, "apply_immediately", json_object_new_boolean(cfg->apply_immediately));
+	if (cfg->ssl_root_cert)
+		json_object_object_add(root, "ssl_root_cert", json_object_new_string(cfg->ssl_root_cert));
 }
 
 /* Whether configure writes text over old: -1 yes, else the exit code (said). */

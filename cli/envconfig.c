@@ -84,7 +84,7 @@ static const char *const local_keys[] = {"pg_bindir", NULL};
 static const char *const aws_keys[] = {
 	"region", "cluster_name", "engine_version", "min_capacity", "max_capacity",
 	"vpc_id", "vpc_tag", "subnet_ids", "subnet_tag", "ingress_security_group_ids", "deletion_protection",
-	"backup_schedule", "backup_retention_days", "temporary", "apply_immediately", NULL
+	"backup_schedule", "backup_retention_days", "temporary", "apply_immediately", "ssl_root_cert", NULL
 };
 
 static bool
@@ -443,8 +443,24 @@ read_aws_keys(const char *where, struct json_object *root, struct env_config *cf
 		(rc = get_string(where, root, "backup_schedule", &cfg->backup_schedule, false)) != EXIT_GO_ON ||
 		(rc = get_retention(where, root, &cfg->backup_retention_days)) != EXIT_GO_ON ||
 		(rc = get_bool(where, root, "temporary", &cfg->temporary)) != EXIT_GO_ON ||
-		(rc = get_bool(where, root, "apply_immediately", &cfg->apply_immediately)) != EXIT_GO_ON)
+		(rc = get_bool(where, root, "apply_immediately", &cfg->apply_immediately)) != EXIT_GO_ON ||
+		(rc = get_string(where, root, "ssl_root_cert", &cfg->ssl_root_cert, false)) != EXIT_GO_ON)
 		return rc;
+	if (cfg->ssl_root_cert && cfg->ssl_root_cert[0] == '\0')
+		return config_error(where, "key \"ssl_root_cert\": give the RDS certificate bundle's path, or leave the key out");
+	/* a relative path is the config file's neighbour, wherever appdb runs */
+	if (cfg->ssl_root_cert && cfg->ssl_root_cert[0] != '/' && cfg->path)
+	{
+		const char *slash = strrchr(cfg->path, '/');
+		char	   *dir = slash ? str_printf("%.*s", (int) (slash - cfg->path), cfg->path) : xstrdup(".");
+		char	   *abs = realpath(dir, NULL);
+		char	   *full = str_printf("%s/%s", abs ? abs : dir, cfg->ssl_root_cert);
+
+		free(dir);
+		free(abs);
+		free(cfg->ssl_root_cert);
+		cfg->ssl_root_cert = full;
+	}
 	/* a temporary environment's deletion protection is off unless the file says otherwise */
 	{
 		struct json_object *dp = NULL;
@@ -565,7 +581,7 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 							  in_list(aws ? local_keys : aws_keys, key) ?
 							  (aws ? " (a key of the local provider)" : " (a key of the aws provider)") : "");
 			hintf("the keys are: %s", aws ?
-				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, apply_immediately" :
+				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, apply_immediately, ssl_root_cert" :
 				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port");
 			goto out;
 		}
@@ -689,7 +705,7 @@ env_config_free(struct env_config *cfg)
 		&cfg->app_user, &cfg->migrator_user, &cfg->schema, &cfg->auth,
 		&cfg->extensions, &cfg->pg_bindir, &cfg->region, &cfg->cluster_name,
 		&cfg->engine_version, &cfg->vpc_id, &cfg->vpc_tag, &cfg->subnet_tag,
-		&cfg->backup_schedule
+		&cfg->backup_schedule, &cfg->ssl_root_cert
 	};
 	size_t		i;
 

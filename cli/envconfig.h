@@ -43,6 +43,8 @@ struct env_config
 	int			backup_retention_days;	/* 0: kept with no expiry (template-infra's) */
 	bool		temporary;		/* template-infra's is_temporary: a preview environment */
 	bool		apply_immediately;	/* false: cluster changes wait for the maintenance window */
+	char	   *ssl_root_cert;	/* the RDS CA bundle, absolute: connections verify the
+								 * cluster (verify-full); NULL: sslmode=require */
 
 	/* the core's configuration, built (and so checked) once, when read */
 	struct app_mem roles_mem;

@@ -55,7 +55,7 @@ enum option_id
 	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG, OPT_INGRESS_SG_IDS,
 	OPT_DELETION_PROTECTION, OPT_BACKUP_SCHEDULE, OPT_WAIT_DELAY,
 	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT,
-	OPT_TEMPORARY, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY
+	OPT_TEMPORARY, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY, OPT_SSL_ROOT_CERT
 };
 
 struct option_def
@@ -103,6 +103,7 @@ static const struct option_def option_defs[] = {
 	{"deletion-protection", required_argument, OPT_DELETION_PROTECTION, BIT(CMD_CONFIGURE), "on|off", "aws: the cluster's deletion protection (default on)"},
 	{"backup-schedule", required_argument, OPT_BACKUP_SCHEDULE, BIT(CMD_CONFIGURE), "CRON", "aws: the backup plan's schedule (default \"" ENV_AWS_DEFAULT_BACKUP_SCHEDULE "\")"},
 	{"backup-retention-days", required_argument, OPT_BACKUP_RETENTION_DAYS, BIT(CMD_CONFIGURE), "DAYS|none", "aws: days AWS Backup keeps each backup (default none: no expiry, as template-infra)"},
+	{"ssl-root-cert", required_argument, OPT_SSL_ROOT_CERT, BIT(CMD_CONFIGURE), "FILE", "aws: the RDS certificate bundle: connections verify the cluster against it (sslmode=verify-full; default: sslmode=require)"},
 	{"temporary", no_argument, OPT_TEMPORARY, BIT(CMD_CONFIGURE), NULL, "aws: a temporary (preview) environment: deletion protection off; destroy takes no final snapshot and deletes its backups"},
 	{"apply-immediately", required_argument, OPT_APPLY_IMMEDIATELY, BIT(CMD_CONFIGURE), "on|off", "aws: apply cluster changes at once, not at the next maintenance window (default off)"},
 	{"wait-delay", required_argument, OPT_WAIT_DELAY, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "SECONDS", "aws: seconds between polls while waiting (default 30)"},
@@ -453,6 +454,7 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 				}
 				break;
 			case OPT_TEMPORARY: opts->temporary = true; break;
+			case OPT_SSL_ROOT_CERT: set_string(&opts->ssl_root_cert, optarg); break;
 			case OPT_APPLY_IMMEDIATELY:
 				if ((rc = parse_on_off("--apply-immediately", optarg, &opts->apply_immediately)) != EXIT_GO_ON)
 					return rc;
@@ -494,7 +496,7 @@ free_options(struct appdb_options *opts)
 		&opts->username, &opts->cluster_name, &opts->engine_version,
 		&opts->vpc_id, &opts->vpc_tag, &opts->subnet_ids, &opts->subnet_tag,
 		&opts->ingress_security_group_ids,
-		&opts->backup_schedule
+		&opts->backup_schedule, &opts->ssl_root_cert
 	};
 	size_t		i;
 

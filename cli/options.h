@@ -83,6 +83,7 @@ struct appdb_options
 	int			backup_retention_days;	/* -1: not given, 0 none (no expiry) */
 	bool		temporary;
 	int			apply_immediately;	/* -1: not given, 0 off, 1 on */
+	char	   *ssl_root_cert;
 
 	/* provision, aws: the waiters' polling */
 	int			wait_delay;		/* seconds between polls; -1: not given (30) */

@@ -254,6 +254,17 @@ data_api_finish(void *state, bool commit)
 	return rc;
 }
 
+/*
+ * How connections to the cluster use TLS: verified against the RDS bundle
+ * the config names (its host name too: the endpoint's certificate), else
+ * encrypted only.
+ */
+static const char *
+sslmode(const struct awsenv *e)
+{
+	return e->cfg->ssl_root_cert ? "verify-full" : "require";
+}
+
 /* Log in as user with a fresh IAM token over TLS; NULL and *why on failure. */
 static PGconn *
 token_connect(struct awsenv *e, const char *user, char **why)
@@ -262,8 +273,8 @@ token_connect(struct awsenv *e, const char *user, char **why)
 										   e->cfg->region, &e->creds, time(NULL));
 	char		port[16];
 	const char *keys[] = {"host", "port", "dbname", "user", "password", "sslmode",
-	"connect_timeout", NULL};
-	const char *values[8];
+	"connect_timeout", "sslrootcert", NULL};
+	const char *values[9];
 	PGconn	   *conn;
 
 	*why = NULL;
@@ -278,9 +289,10 @@ token_connect(struct awsenv *e, const char *user, char **why)
 	values[2] = e->cfg->database;
 	values[3] = user;
 	values[4] = token;
-	values[5] = "require";
+	values[5] = sslmode(e);
 	values[6] = "10";
-	values[7] = NULL;
+	values[7] = e->cfg->ssl_root_cert;	/* NULL ends the list where there is none */
+	values[8] = NULL;
 	conn = PQconnectdbParams(keys, values, 0);
 	wipe_free(token);
 	if (PQstatus(conn) != CONNECTION_OK)
@@ -397,9 +409,13 @@ cmd_url(struct awsenv *e)
 		char	   *etoken = uri_encode(token, "");
 		char	   *edb = uri_encode(e->cfg->database, "");
 
+		char	   *eroot = e->cfg->ssl_root_cert ? uri_encode(e->cfg->ssl_root_cert, "/") : NULL;
+
 		/* the token is the password: printed because it was asked for (DESIGN §7) */
-		printf("postgresql://%s:%s@%s:%d/%s?sslmode=require\n", euser, etoken,
-			   e->cluster.endpoint, e->cluster.port, edb);
+		printf("postgresql://%s:%s@%s:%d/%s?sslmode=%s%s%s\n", euser, etoken,
+			   e->cluster.endpoint, e->cluster.port, edb, sslmode(e),
+			   eroot ? "&sslrootcert=" : "", eroot ? eroot : "");
+		free(eroot);
 		wipe_free(etoken);
 		free(euser);
 		free(edb);
@@ -407,8 +423,11 @@ cmd_url(struct awsenv *e)
 		return EXIT_OK;
 	}
 	{
-		char	   *conninfo = str_printf("host=%s port=%d dbname='%s' user='%s' sslmode=require",
-										  e->cluster.endpoint, e->cluster.port, e->cfg->database, user);
+		char	   *conninfo = str_printf("host=%s port=%d dbname='%s' user='%s' sslmode=%s%s%s%s",
+										  e->cluster.endpoint, e->cluster.port, e->cfg->database, user,
+										  sslmode(e), e->cfg->ssl_root_cert ? " sslrootcert='" : "",
+										  e->cfg->ssl_root_cert ? e->cfg->ssl_root_cert : "",
+										  e->cfg->ssl_root_cert ? "'" : "");
 		char	   *argv[] = {"psql", conninfo, NULL};
 
 		/* the token goes in the environment, not on the command line */

@@ -302,9 +302,17 @@ check "--login --output json prints one JSON document, each login failed" login_
 # migrator only over TLS, with a password that is botocore's IAM token for
 # them at a frozen time, so a login proves appdb sent exactly that token
 # over TLS.  Under faketime, the plain build: ASan cannot run there (AWS.md).
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+endpoint=$(python3 -c 'import sys, boto3
+rds = boto3.client("rds", endpoint_url=sys.argv[1], region_name="us-east-1")
+print(rds.describe_db_clusters(DBClusterIdentifier="shop-dev")["DBClusters"][0]["Endpoint"])' "$MOTOBED_PROXY_URL") ||
+	die "reading the cluster's endpoint failed"
+# as RDS's: a certificate for the endpoint's name, its own root here
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -addext "subjectAltName=DNS:$endpoint" \
 	-keyout "$CLUSTER_DIR/data/server.key" -out "$CLUSTER_DIR/data/server.crt" >/dev/null 2>&1 ||
 	die "openssl could not make the server's certificate"
+cp "$CLUSTER_DIR/data/server.crt" "$work/rds-bundle.pem"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=elsewhere -keyout "$work/other.key" \
+	-out "$work/other-bundle.pem" >/dev/null 2>&1 || die "openssl could not make a second certificate"
 [ "$(id -u)" = 0 ] && chown "$CLUSTER_USER" "$CLUSTER_DIR/data/server.key" "$CLUSTER_DIR/data/server.crt"
 chmod 600 "$CLUSTER_DIR/data/server.key"
 { printf 'hostnossl all all 127.0.0.1/32 reject\nhostssl app app,migrator 127.0.0.1/32 password\n'
@@ -312,10 +320,6 @@ chmod 600 "$CLUSTER_DIR/data/server.key"
 cat "$work/pg_hba.conf" >"$CLUSTER_DIR/data/pg_hba.conf"
 cluster_psql_super -d postgres -c "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null
 frozen=$(date -u '+%Y-%m-%d %H:%M:%S')
-endpoint=$(python3 -c 'import sys, boto3
-rds = boto3.client("rds", endpoint_url=sys.argv[1], region_name="us-east-1")
-print(rds.describe_db_clusters(DBClusterIdentifier="shop-dev")["DBClusters"][0]["Endpoint"])' "$MOTOBED_PROXY_URL") ||
-	die "reading the cluster's endpoint failed"
 for who in app migrator; do
 	token=$(faketime -f "$frozen" python3 -c 'import sys, botocore.session
 rds = botocore.session.get_session().create_client("rds", region_name="us-east-1")
@@ -355,6 +359,33 @@ rc=$?
 grep -qE '✗ login app .*password authentication failed' "$work/last" &&
 	ok "--login names the refused password" || fail "--login names the refused password" "$work/last"
 lacks "X-Amz-Signature" && ok "no token in --login's output" || fail "no token in --login's output" "$work/last"
+# ssl_root_cert: the server verified against the bundle, its name too (verify-full)
+set_root_cert() {	# path, or none to drop the key
+	python3 - "$cfg" "$@" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+if sys.argv[2:]:
+    c["ssl_root_cert"] = sys.argv[2]
+else:
+    c.pop("ssl_root_cert", None)
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+EOF
+}
+set_root_cert "$work/rds-bundle.pem"
+login "$frozen"
+rc=$?
+[ $rc = 0 ] && grep -qE "✓ login app +logged in" "$work/last" &&
+	ok "--login verifies the server against ssl_root_cert (exit 0)" || fail "--login verifies the server against ssl_root_cert: exit $rc" "$work/last"
+run "url with ssl_root_cert" 0 --app shop --env dev url --role app
+has "sslmode=verify-full&sslrootcert=$work/rds-bundle.pem" &&
+	ok "url verifies the server against the bundle" || fail "url verifies the server against the bundle" "$work/last"
+set_root_cert "$work/other-bundle.pem"
+login "$frozen"
+rc=$?
+[ $rc = 1 ] && grep -qE '✗ login app .*certificate verify failed' "$work/last" &&
+	ok "--login refuses a server the bundle does not vouch for (exit 1)" ||
+	fail "--login refuses a server the bundle does not vouch for: exit $rc" "$work/last"
+set_root_cert
 motobed_endpoint shop-dev
 cluster_psql_super -d postgres -c "ALTER ROLE app PASSWORD NULL" -c "ALTER ROLE migrator PASSWORD NULL" >/dev/null
 
@@ -461,8 +492,9 @@ check "the master password appears in no output" bash -c "! grep -qF -- '$master
 check "nor in the proxy's log" bash -c "! curl -sf '$MOTOBED_PROXY_URL/__proxy/log' | grep -qF -- '$master_password'"
 check "nor in the Data API server's log" bash -c "! grep -qF -- '$master_password' '$work/data-api.log'"
 check "the secret key appears in no output" bash -c "! grep -qF -- '$AWS_SECRET_ACCESS_KEY' '$work/all-output'"
+# the two url runs (without and with ssl_root_cert) print one each
 check "a token appears only where url printed one" \
-	bash -c "test \"\$(grep -l 'X-Amz-Signature' $work/out.* $work/err.* | wc -l)\" = 1"
+	bash -c "test \"\$(grep -l 'X-Amz-Signature' $work/out.* $work/err.* | wc -l)\" = 2"
 
 echo "aws-provider: $passed passed, $failed failed"
 [ "$failed" = 0 ]

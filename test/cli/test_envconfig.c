@@ -27,7 +27,8 @@
 #define AWS_KEYS "appdb: hint: the keys are: provider, app, env, database, app_user, " \
 	"migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, " \
 	"engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, " \
-	"ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, apply_immediately\n"
+	"ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, " \
+	"apply_immediately, ssl_root_cert\n"
 
 /* The keys every provider needs, after "provider": "..." */
 #define BASE "\"app\": \"shop\", \"env\": \"dev\", \"database\": \"app\", " \
@@ -222,6 +223,8 @@ static const struct envconfig_case envconfig_cases[] = {
 	{"envconfig error: aws ingress not a security group id", AWS ", \"ingress_security_group_ids\": "
 		"[\"sg-0a1\", \"subnet-2\"]}", NULL, 2, NULL,
 	"appdb: error: " WHERE ": key \"ingress_security_group_ids\": \"subnet-2\" is not a security group id (sg-...)\n"},
+	{"envconfig error: aws ssl_root_cert empty", AWS ", \"ssl_root_cert\": \"\"}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"ssl_root_cert\": give the RDS certificate bundle's path, or leave the key out\n"},
 	{"envconfig error: aws ingress an empty list", AWS ", \"ingress_security_group_ids\": []}", NULL, 2, NULL,
 	"appdb: error: " WHERE ": key \"ingress_security_group_ids\": give at least one, or leave the key out to admit the VPC\n"},
 	{"envconfig error: aws subnet not a subnet id", AWS ", \"subnet_ids\": [\"subnet-1\", \"sg-2\"]}",
