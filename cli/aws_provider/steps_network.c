@@ -354,35 +354,23 @@ step_subnet_group(struct awsenv *e)
 	return rc;
 }
 
-/* Does the group let the VPC's range reach the port? */
+/* Does the group let the port be reached from source: a CIDR, or a source group? */
 static bool
-has_ingress(const struct aws_ec2_security_group *g, int port, const char *cidr)
+admits(const struct aws_ec2_security_group *g, int port, bool group, const char *source)
 {
 	size_t		i,
 				j;
 
 	for (i = 0; i < g->ningress; i++)
+	{
+		const struct aws_strings *from = group ? &g->ingress[i].groups : &g->ingress[i].cidrs;
+
 		if (g->ingress[i].protocol && strcmp(g->ingress[i].protocol, "tcp") == 0 &&
 			g->ingress[i].from_port <= port && g->ingress[i].to_port >= port)
-			for (j = 0; j < g->ingress[i].cidrs.n; j++)
-				if (strcmp(g->ingress[i].cidrs.v[j], cidr) == 0)
+			for (j = 0; j < from->n; j++)
+				if (strcmp(from->v[j], source) == 0)
 					return true;
-	return false;
-}
-
-/* Does the group let members of source reach the port? */
-static bool
-admits_group(const struct aws_ec2_security_group *g, int port, const char *source)
-{
-	size_t		i,
-				j;
-
-	for (i = 0; i < g->ningress; i++)
-		if (g->ingress[i].protocol && strcmp(g->ingress[i].protocol, "tcp") == 0 &&
-			g->ingress[i].from_port <= port && g->ingress[i].to_port >= port)
-			for (j = 0; j < g->ingress[i].groups.n; j++)
-				if (strcmp(g->ingress[i].groups.v[j], source) == 0)
-					return true;
+	}
 	return false;
 }
 
@@ -475,8 +463,8 @@ converge_ingress(struct awsenv *e, const char *gname, const struct aws_ec2_secur
 	const char *cidrs[1] = {e->vpc_cidr};
 	struct aws_strings add = {0};
 	struct aws_strings drop = {0};
-	bool		add_cidr = !wanted && e->vpc_cidr && (g == NULL || !has_ingress(g, port, e->vpc_cidr));
-	bool		drop_cidr = wanted && g && e->vpc_cidr && has_ingress(g, port, e->vpc_cidr);
+	bool		add_cidr = !wanted && e->vpc_cidr && (g == NULL || !admits(g, port, false, e->vpc_cidr));
+	bool		drop_cidr = wanted && g && e->vpc_cidr && admits(g, port, false, e->vpc_cidr);
 	struct aws_error err;
 	size_t		i,
 				j,
@@ -485,7 +473,7 @@ converge_ingress(struct awsenv *e, const char *gname, const struct aws_ec2_secur
 
 	aws_error_init(&err);
 	for (i = 0; wanted && wanted[i]; i++)
-		if (g == NULL || !admits_group(g, port, wanted[i]))
+		if (g == NULL || !admits(g, port, true, wanted[i]))
 			aws_strings_add(&add, xstrdup(wanted[i]));
 	for (i = 0; g && i < g->ningress; i++)
 		for (j = 0; j < g->ingress[i].groups.n; j++)
