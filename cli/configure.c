@@ -27,7 +27,8 @@ refuse_aws_options(const struct appdb_options *o)
 		o->min_capacity >= 0 ? "--min-capacity" : o->max_capacity >= 0 ? "--max-capacity" :
 		o->vpc_id ? "--vpc-id" : o->vpc_tag ? "--vpc-tag" : o->subnet_ids ? "--subnet-ids" :
 		o->subnet_tag ? "--subnet-tag" : o->deletion_protection >= 0 ? "--deletion-protection" :
-		o->backup_schedule ? "--backup-schedule" : o->region ? "--region" : NULL;
+		o->backup_schedule ? "--backup-schedule" : o->region ? "--region" :
+		o->app_access_roles ? "--app-access-role" : o->migrator_access_roles ? "--migrator-access-role" : NULL;
 
 	if (given)
 		return usage_error("option %s is for an aws environment; add --provider aws", given);
@@ -65,6 +66,8 @@ split_commas(const char *s)
 static int
 configure_aws(const struct appdb_options *o, const char *region, struct env_config *cfg)
 {
+	size_t		i;
+
 	cfg->region = xstrdup(region);
 	cfg->cluster_name = o->cluster_name ? xstrdup(o->cluster_name) : str_printf("%s-%s", o->app, o->env);
 	cfg->engine_version = xstrdup(o->engine_version ? o->engine_version : ENV_AWS_DEFAULT_ENGINE_VERSION);
@@ -76,6 +79,10 @@ configure_aws(const struct appdb_options *o, const char *region, struct env_conf
 	cfg->subnet_tag = o->subnet_tag ? xstrdup(o->subnet_tag) : NULL;
 	cfg->deletion_protection = o->deletion_protection != 0;
 	cfg->backup_schedule = xstrdup(o->backup_schedule ? o->backup_schedule : ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
+	for (i = 0; o->app_access_roles && o->app_access_roles[i]; i++)
+		strv_add(&cfg->app_access_role_names, o->app_access_roles[i]);
+	for (i = 0; o->migrator_access_roles && o->migrator_access_roles[i]; i++)
+		strv_add(&cfg->migrator_access_role_names, o->migrator_access_roles[i]);
 	if (cfg->port == 0)
 		cfg->port = ENV_AWS_DEFAULT_PORT;
 	if (o->cluster_name == NULL && (strlen(cfg->cluster_name) > 40 || !env_valid_rds_identifier(cfg->cluster_name)))
@@ -85,6 +92,21 @@ configure_aws(const struct appdb_options *o, const char *region, struct env_conf
 		return EXIT_USAGE;
 	}
 	return EXIT_GO_ON;
+}
+
+/* A list of IAM role names, written only when some are named. */
+static void
+add_role_names(struct json_object *root, const char *key, char **names)
+{
+	struct json_object *list;
+	size_t		i;
+
+	if (names == NULL)
+		return;
+	list = json_object_new_array();
+	for (i = 0; names[i]; i++)
+		json_object_array_add(list, json_object_new_string(names[i]));
+	json_object_object_add(root, key, list);
 }
 
 static void
@@ -112,6 +134,8 @@ add_aws_keys(struct json_object *root, const struct env_config *cfg)
 		json_object_object_add(root, "subnet_tag", json_object_new_string(cfg->subnet_tag));
 	json_object_object_add(root, "deletion_protection", json_object_new_boolean(cfg->deletion_protection));
 	json_object_object_add(root, "backup_schedule", json_object_new_string(cfg->backup_schedule));
+	add_role_names(root, "app_access_role_names", cfg->app_access_role_names);
+	add_role_names(root, "migrator_access_role_names", cfg->migrator_access_role_names);
 }
 
 /* Whether configure writes text over old: -1 yes, else the exit code (said). */

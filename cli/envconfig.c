@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,7 +85,7 @@ static const char *const local_keys[] = {"pg_bindir", NULL};
 static const char *const aws_keys[] = {
 	"region", "cluster_name", "engine_version", "min_capacity", "max_capacity",
 	"vpc_id", "vpc_tag", "subnet_ids", "subnet_tag", "deletion_protection",
-	"backup_schedule", NULL
+	"backup_schedule", "app_access_role_names", "migrator_access_role_names", NULL
 };
 
 static bool
@@ -285,6 +286,25 @@ valid_capacity(double v, double lowest)
 }
 
 /* The aws provider's keys; names become AWS resource names. */
+/* IAM role names (IAM's rule: 1 to 64 of letters, digits and _+=,.@-), each once. */
+static int
+check_role_names(const char *where, const char *key, char **names)
+{
+	size_t		i,
+				j;
+
+	for (i = 0; names && names[i]; i++)
+	{
+		if (!plain_word(names[i], "_+=,.@-", 64))
+			return config_error(where, "key \"%s\": \"%s\" is not an IAM role name: 1 to 64 letters, digits and _+=,.@-",
+								key, names[i]);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(names[j], names[i]) == 0)
+				return config_error(where, "key \"%s\": role \"%s\" is named twice", key, names[i]);
+	}
+	return EXIT_GO_ON;
+}
+
 static int
 validate_aws(const char *where, const struct env_config *cfg)
 {
@@ -332,6 +352,9 @@ validate_aws(const char *where, const struct env_config *cfg)
 		cfg->backup_schedule[strlen(cfg->backup_schedule) - 1] != ')' || strlen(cfg->backup_schedule) > 256)
 		return config_error(where, "key \"backup_schedule\": \"%s\" is not an AWS Backup schedule such as \"%s\"",
 							cfg->backup_schedule ? cfg->backup_schedule : "", ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
+	if ((n = check_role_names(where, "app_access_role_names", cfg->app_access_role_names)) != EXIT_GO_ON ||
+		(n = check_role_names(where, "migrator_access_role_names", cfg->migrator_access_role_names)) != EXIT_GO_ON)
+		return n;
 	return EXIT_GO_ON;
 }
 
@@ -409,7 +432,9 @@ read_aws_keys(const char *where, struct json_object *root, struct env_config *cf
 		(rc = get_string_list(where, root, "subnet_ids", &cfg->subnet_ids)) != EXIT_GO_ON ||
 		(rc = get_string(where, root, "subnet_tag", &cfg->subnet_tag, false)) != EXIT_GO_ON ||
 		(rc = get_bool(where, root, "deletion_protection", &cfg->deletion_protection)) != EXIT_GO_ON ||
-		(rc = get_string(where, root, "backup_schedule", &cfg->backup_schedule, false)) != EXIT_GO_ON)
+		(rc = get_string(where, root, "backup_schedule", &cfg->backup_schedule, false)) != EXIT_GO_ON ||
+		(rc = get_string_list(where, root, "app_access_role_names", &cfg->app_access_role_names)) != EXIT_GO_ON ||
+		(rc = get_string_list(where, root, "migrator_access_role_names", &cfg->migrator_access_role_names)) != EXIT_GO_ON)
 		return rc;
 	if (cfg->backup_schedule == NULL)
 		cfg->backup_schedule = xstrdup(ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
@@ -523,7 +548,7 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 							  in_list(aws ? local_keys : aws_keys, key) ?
 							  (aws ? " (a key of the local provider)" : " (a key of the aws provider)") : "");
 			hintf("the keys are: %s", aws ?
-				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, deletion_protection, backup_schedule" :
+				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, deletion_protection, backup_schedule, app_access_role_names, migrator_access_role_names" :
 				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port");
 			goto out;
 		}
@@ -648,6 +673,8 @@ env_config_free(struct env_config *cfg)
 		free(cfg->subnet_ids[i]);
 	free(cfg->subnet_ids);
 	cfg->subnet_ids = NULL;
+	strv_free(&cfg->app_access_role_names);
+	strv_free(&cfg->migrator_access_role_names);
 	if (cfg->roles)
 		app_mem_free_all(&cfg->roles_mem);
 	cfg->roles = NULL;

@@ -39,6 +39,8 @@ struct env_config
 	char	   *subnet_tag;		/* or neither: the default VPC */
 	bool		deletion_protection;
 	char	   *backup_schedule;	/* cron(...) of the weekly backup */
+	char	  **app_access_role_names;	/* IAM roles given the connect policies; */
+	char	  **migrator_access_role_names;	/* NULL-terminated, or NULL: none */
 
 	/* the core's configuration, built (and so checked) once, when read */
 	struct app_mem roles_mem;

@@ -15,6 +15,7 @@
 
 #include "envconfig.h"
 #include "msgs.h"
+#include "util.h"
 
 #define BIT(c) (1u << (c))
 #define ROLES (BIT(CMD_ROLES_SETUP) | BIT(CMD_ROLES_PLAN) | BIT(CMD_ROLES_CHECK))
@@ -54,7 +55,8 @@ enum option_id
 	OPT_CLUSTER_NAME, OPT_ENGINE_VERSION, OPT_MIN_CAPACITY, OPT_MAX_CAPACITY,
 	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG,
 	OPT_DELETION_PROTECTION, OPT_BACKUP_SCHEDULE, OPT_WAIT_DELAY,
-	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT
+	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT,
+	OPT_APP_ACCESS_ROLE, OPT_MIGRATOR_ACCESS_ROLE
 };
 
 struct option_def
@@ -100,6 +102,8 @@ static const struct option_def option_defs[] = {
 	{"subnet-tag", required_argument, OPT_SUBNET_TAG, BIT(CMD_CONFIGURE), "KEY=VALUE", "aws: find the VPC's database subnets by this tag instead"},
 	{"deletion-protection", required_argument, OPT_DELETION_PROTECTION, BIT(CMD_CONFIGURE), "on|off", "aws: the cluster's deletion protection (default on)"},
 	{"backup-schedule", required_argument, OPT_BACKUP_SCHEDULE, BIT(CMD_CONFIGURE), "CRON", "aws: the backup plan's schedule (default \"" ENV_AWS_DEFAULT_BACKUP_SCHEDULE "\")"},
+	{"app-access-role", required_argument, OPT_APP_ACCESS_ROLE, BIT(CMD_CONFIGURE), "NAME", "aws: an IAM role that gets the app's connect policy (repeatable; the service's task role)"},
+	{"migrator-access-role", required_argument, OPT_MIGRATOR_ACCESS_ROLE, BIT(CMD_CONFIGURE), "NAME", "aws: an IAM role that gets the migrator's connect policy (repeatable)"},
 	{"wait-delay", required_argument, OPT_WAIT_DELAY, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "SECONDS", "aws: seconds between polls while waiting (default 30)"},
 	{"wait-max-attempts", required_argument, OPT_WAIT_MAX_ATTEMPTS, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "N", "aws: polls before giving up (default 60)"},
 	{"via", required_argument, OPT_VIA, ROLES, "auto|extension|core", "run the app_roles extension, or the same logic in appdb (default auto)"},
@@ -424,6 +428,8 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 					return usage_error("invalid --deletion-protection \"%s\": use on or off", optarg);
 				break;
 			case OPT_BACKUP_SCHEDULE: set_string(&opts->backup_schedule, optarg); break;
+			case OPT_APP_ACCESS_ROLE: strv_add(&opts->app_access_roles, optarg); break;
+			case OPT_MIGRATOR_ACCESS_ROLE: strv_add(&opts->migrator_access_roles, optarg); break;
 			case OPT_WAIT_DELAY:
 				if ((rc = parse_count("--wait-delay", optarg, 0, 3600, &opts->wait_delay)) != EXIT_GO_ON)
 					return rc;
@@ -469,4 +475,6 @@ free_options(struct appdb_options *opts)
 		free(*fields[i]);
 		*fields[i] = NULL;
 	}
+	strv_free(&opts->app_access_roles);
+	strv_free(&opts->migrator_access_roles);
 }

@@ -79,6 +79,8 @@ struct appdb_options
 	char	   *subnet_tag;
 	int			deletion_protection;	/* -1: not given, 0 off, 1 on */
 	char	   *backup_schedule;
+	char	  **app_access_roles;	/* NULL-terminated, or NULL: the options given, in order */
+	char	  **migrator_access_roles;
 
 	/* provision, aws: the waiters' polling */
 	int			wait_delay;		/* seconds between polls; -1: not given (30) */
