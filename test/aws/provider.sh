@@ -70,6 +70,18 @@ has "--provider aws" && ok "the refusal says to add --provider aws" || fail "the
 run "an unusable cluster name is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --cluster-name Bad_Name
 run "one subnet is refused (a subnet group needs two zones)" 2 --app other --env dev configure --provider aws --region us-east-1 --subnet-ids subnet-1
 run "min capacity above max is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --min-capacity 4 --max-capacity 2
+run "a task role that is no IAM role name is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --app-access-role "svc/task"
+has 'key "app_access_role_names": "svc/task" is not an IAM role name' && ok "... naming the key and the value" ||
+	fail "... naming the key and the value" "$work/last"
+run "a task role named twice is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --migrator-access-role mig --migrator-access-role MIG
+has 'role "MIG" is named twice' && ok "... (IAM role names ignore case)" || fail "... (IAM role names ignore case)" "$work/last"
+run "--app-access-role for the local provider is refused" 2 --app other --env dev configure --app-access-role svc
+has "--provider aws" && ok "... saying to add --provider aws" || fail "... saying to add --provider aws" "$work/last"
+run "configure with task roles" 0 --app other --env roles configure --provider aws --region us-east-1 --app-access-role svc-a --app-access-role svc-b --migrator-access-role mig
+check "the config lists them in order" python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["app_access_role_names"] == ["svc-a", "svc-b"] and c["migrator_access_role_names"] == ["mig"], c' "$envdir/infra/other/database/roles.json"
+rm -rf "$envdir/infra/other"
 check "no config file was written by the refused configures" test ! -e "$envdir/infra/other"
 
 run "outputs before provision: no cluster" 2 --app shop --env dev outputs
