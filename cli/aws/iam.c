@@ -272,17 +272,22 @@ read_versions_page(const xmlNode *result, void *state)
 	}
 }
 
-/* A list call of every page; NoSuchEntity leaves out empty (found false). */
+/*
+ * A list call of every page, by name=value (and name2=value2 unless NULL);
+ * NoSuchEntity leaves out empty (found false).
+ */
 static enum aws_status
 list_pages(struct aws_client *client, const char *op, const char *name, const char *value,
-		   aws_svc_page_reader read, void *out, void (*clean_up) (void *),
-		   struct aws_error *err)
+		   const char *name2, const char *value2, aws_svc_page_reader read, void *out,
+		   void (*clean_up) (void *), struct aws_error *err)
 {
 	struct aws_params p;
 	enum aws_status st;
 
 	aws_params_init(&p);
 	aws_params_add(&p, name, value);
+	if (name2)
+		aws_params_add(&p, name2, value2);
 	st = aws_svc_query_pages(client, &aws_service_iam, op, &p, read, out, err);
 	aws_params_free(&p);
 	if (st != AWS_OK)
@@ -306,7 +311,7 @@ aws_iam_list_policy_versions(struct aws_client *client, const char *arn,
 							 struct aws_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	return list_pages(client, "ListPolicyVersions", "PolicyArn", arn, read_versions_page,
+	return list_pages(client, "ListPolicyVersions", "PolicyArn", arn, NULL, NULL, read_versions_page,
 					  out, versions_clean_up, err);
 }
 
@@ -503,7 +508,7 @@ aws_iam_list_attached_role_policies(struct aws_client *client, const char *role,
 									struct aws_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	return list_pages(client, "ListAttachedRolePolicies", "RoleName", role, read_attached_page,
+	return list_pages(client, "ListAttachedRolePolicies", "RoleName", role, NULL, NULL, read_attached_page,
 					  out, attached_clean_up, err);
 }
 
@@ -531,27 +536,19 @@ read_policy_roles_page(const xmlNode *result, void *state)
 	}
 }
 
+static void
+policy_roles_clean_up(void *r)
+{
+	aws_iam_policy_roles_clean_up(r);
+}
+
 enum aws_status
 aws_iam_list_policy_roles(struct aws_client *client, const char *arn,
 						  struct aws_iam_policy_roles *out, struct aws_error *err)
 {
-	struct aws_params p;
-	enum aws_status st;
-
 	memset(out, 0, sizeof(*out));
-	aws_params_init(&p);
-	aws_params_add(&p, "PolicyArn", arn);
-	aws_params_add(&p, "EntityFilter", "Role");
-	st = aws_svc_query_pages(client, &aws_service_iam, "ListEntitiesForPolicy", &p,
-							 read_policy_roles_page, out, err);
-	aws_params_free(&p);
-	if (st != AWS_OK)
-	{
-		aws_iam_policy_roles_clean_up(out);
-		if (aws_svc_absorb(err, no_such_entity))
-			return AWS_OK;
-	}
-	return st;
+	return list_pages(client, "ListEntitiesForPolicy", "PolicyArn", arn, "EntityFilter", "Role",
+					  read_policy_roles_page, out, policy_roles_clean_up, err);
 }
 
 static void
@@ -571,7 +568,7 @@ aws_iam_list_policy_tags(struct aws_client *client, const char *arn,
 						 struct aws_tag_list *out, struct aws_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	return list_pages(client, "ListPolicyTags", "PolicyArn", arn, read_tags_page, out,
+	return list_pages(client, "ListPolicyTags", "PolicyArn", arn, NULL, NULL, read_tags_page, out,
 					  tags_clean_up, err);
 }
 

@@ -144,12 +144,15 @@ $STATE writes "$work/outputs.log" >"$work/writes"
 check "outputs made no mutating call" test ! -s "$work/writes"
 
 # ---- converged: a second provision and plan only read ----
-motobed_proxy_reset
-run "a second provision" 0 --app shop --env dev provision --wait-delay 0
-has "nothing changed" && ok "the second provision says nothing changed" || fail "the second provision says nothing changed" "$work/last"
-motobed_proxy_log >"$work/converged.log"
-$STATE writes "$work/converged.log" >"$work/writes"
-check "the second provision made no mutating call" test ! -s "$work/writes"
+converged() {	# NAME: a provision of shop-dev that says nothing changed and makes no mutating call
+	motobed_proxy_reset
+	run "$1" 0 --app shop --env dev provision --wait-delay 0
+	has "nothing changed" && ok "... says nothing changed" || fail "... says nothing changed" "$work/last"
+	motobed_proxy_log >"$work/converged.log"
+	$STATE writes "$work/converged.log" >"$work/writes"
+	check "... and makes no mutating call" test ! -s "$work/writes"
+}
+converged "a second provision"
 run "plan when converged" 0 --app shop --env dev plan
 has "Nothing to do" && ok "plan says nothing to do" || fail "plan says nothing to do" "$work/last"
 
@@ -337,12 +340,7 @@ check "... with two AttachRolePolicy and their records (TagPolicy), nothing else
 state attached shop-svc-task shop-dev-app-access
 state attached shop-migrate-task shop-dev-migrator-access
 state attached shop-other-task shop-dev-app-access
-motobed_proxy_reset
-run "a converged provision with attachments" 0 --app shop --env dev provision --wait-delay 0
-has "nothing changed" && ok "... says nothing changed" || fail "... says nothing changed" "$work/last"
-motobed_proxy_log >"$work/attach2.log"
-$STATE writes "$work/attach2.log" >"$work/writes"
-check "... and made no mutating call" test ! -s "$work/writes"
+converged "a converged provision with attachments"
 roles_cfg "" shop-migrate-task
 run "plan after removing the app's task role" 0 --app shop --env dev plan
 grep -E '^(attach|detach|change|create):' "$work/out.$n" >"$work/changes"
