@@ -31,7 +31,8 @@ refuse_aws_options(const struct appdb_options *o)
 		o->backup_schedule ? "--backup-schedule" : o->backup_retention_days >= 0 ? "--backup-retention-days" :
 		o->temporary ? "--temporary" : o->apply_immediately >= 0 ? "--apply-immediately" :
 		o->ssl_root_cert ? "--ssl-root-cert" :
-		o->region ? "--region" : NULL;
+		o->region ? "--region" :
+		o->app_access_roles ? "--app-access-role" : o->migrator_access_roles ? "--migrator-access-role" : NULL;
 
 	if (given)
 		return usage_error("option %s is for an aws environment; add --provider aws", given);
@@ -69,6 +70,8 @@ split_commas(const char *s)
 static int
 configure_aws(const struct appdb_options *o, const char *region, struct env_config *cfg)
 {
+	size_t		i;
+
 	cfg->region = xstrdup(region);
 	cfg->cluster_name = o->cluster_name ? xstrdup(o->cluster_name) : str_printf("%s-%s", o->app, o->env);
 	cfg->engine_version = xstrdup(o->engine_version ? o->engine_version : ENV_AWS_DEFAULT_ENGINE_VERSION);
@@ -89,6 +92,10 @@ configure_aws(const struct appdb_options *o, const char *region, struct env_conf
 	if (o->ssl_root_cert && (cfg->ssl_root_cert = realpath(o->ssl_root_cert, NULL)) == NULL)
 		return usage_error("--ssl-root-cert %s: %s", o->ssl_root_cert, strerror(errno));
 	cfg->backup_schedule = xstrdup(o->backup_schedule ? o->backup_schedule : ENV_AWS_DEFAULT_BACKUP_SCHEDULE);
+	for (i = 0; o->app_access_roles && o->app_access_roles[i]; i++)
+		strv_add(&cfg->app_access_role_names, o->app_access_roles[i]);
+	for (i = 0; o->migrator_access_roles && o->migrator_access_roles[i]; i++)
+		strv_add(&cfg->migrator_access_role_names, o->migrator_access_roles[i]);
 	if (cfg->port == 0)
 		cfg->port = ENV_AWS_DEFAULT_PORT;
 	if (o->cluster_name == NULL && (strlen(cfg->cluster_name) > 40 || !env_valid_rds_identifier(cfg->cluster_name)))
@@ -139,6 +146,8 @@ add_aws_keys(struct json_object *root, const struct env_config *cfg)
 	json_object_object_add(root, "apply_immediately", json_object_new_boolean(cfg->apply_immediately));
 	if (cfg->ssl_root_cert)
 		json_object_object_add(root, "ssl_root_cert", json_object_new_string(cfg->ssl_root_cert));
+	add_list(root, "app_access_role_names", cfg->app_access_role_names);
+	add_list(root, "migrator_access_role_names", cfg->migrator_access_role_names);
 }
 
 /* Whether configure writes text over old: -1 yes, else the exit code (said). */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,7 +85,8 @@ static const char *const local_keys[] = {"pg_bindir", NULL};
 static const char *const aws_keys[] = {
 	"region", "cluster_name", "engine_version", "min_capacity", "max_capacity",
 	"vpc_id", "vpc_tag", "subnet_ids", "subnet_tag", "ingress_security_group_ids", "deletion_protection",
-	"backup_schedule", "backup_retention_days", "temporary", "apply_immediately", "ssl_root_cert", NULL
+	"backup_schedule", "backup_retention_days", "temporary", "apply_immediately", "ssl_root_cert",
+	"app_access_role_names", "migrator_access_role_names", NULL
 };
 
 static bool
@@ -285,6 +287,25 @@ valid_capacity(double v, double lowest)
 }
 
 /* The aws provider's keys; names become AWS resource names. */
+/* IAM role names (IAM's rule: 1 to 64 of letters, digits and _+=,.@-), each once. */
+static int
+check_role_names(const char *where, const char *key, char **names)
+{
+	size_t		i,
+				j;
+
+	for (i = 0; names && names[i]; i++)
+	{
+		if (!plain_word(names[i], "_+=,.@-", 64))
+			return config_error(where, "key \"%s\": \"%s\" is not an IAM role name: 1 to 64 letters, digits and _+=,.@-",
+								key, names[i]);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(names[j], names[i]) == 0)
+				return config_error(where, "key \"%s\": role \"%s\" is named twice", key, names[i]);
+	}
+	return EXIT_GO_ON;
+}
+
 static int
 validate_aws(const char *where, const struct env_config *cfg)
 {
@@ -345,6 +366,9 @@ validate_aws(const char *where, const struct env_config *cfg)
 	/* destroy of a temporary environment deletes it outright: nothing may stop it */
 	if (cfg->temporary && cfg->deletion_protection)
 		return config_error(where, "keys \"temporary\" and \"deletion_protection\": a temporary environment has deletion protection off; set deletion_protection to false, or temporary to false");
+	if ((n = check_role_names(where, "app_access_role_names", cfg->app_access_role_names)) != EXIT_GO_ON ||
+		(n = check_role_names(where, "migrator_access_role_names", cfg->migrator_access_role_names)) != EXIT_GO_ON)
+		return n;
 	return EXIT_GO_ON;
 }
 
@@ -444,7 +468,9 @@ read_aws_keys(const char *where, struct json_object *root, struct env_config *cf
 		(rc = get_retention(where, root, &cfg->backup_retention_days)) != EXIT_GO_ON ||
 		(rc = get_bool(where, root, "temporary", &cfg->temporary)) != EXIT_GO_ON ||
 		(rc = get_bool(where, root, "apply_immediately", &cfg->apply_immediately)) != EXIT_GO_ON ||
-		(rc = get_string(where, root, "ssl_root_cert", &cfg->ssl_root_cert, false)) != EXIT_GO_ON)
+		(rc = get_string(where, root, "ssl_root_cert", &cfg->ssl_root_cert, false)) != EXIT_GO_ON ||
+		(rc = get_string_list(where, root, "app_access_role_names", &cfg->app_access_role_names)) != EXIT_GO_ON ||
+		(rc = get_string_list(where, root, "migrator_access_role_names", &cfg->migrator_access_role_names)) != EXIT_GO_ON)
 		return rc;
 	if (cfg->ssl_root_cert && cfg->ssl_root_cert[0] == '\0')
 		return config_error(where, "key \"ssl_root_cert\": give the RDS certificate bundle's path, or leave the key out");
@@ -581,7 +607,7 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 							  in_list(aws ? local_keys : aws_keys, key) ?
 							  (aws ? " (a key of the local provider)" : " (a key of the aws provider)") : "");
 			hintf("the keys are: %s", aws ?
-				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, apply_immediately, ssl_root_cert" :
+				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, apply_immediately, ssl_root_cert, app_access_role_names, migrator_access_role_names" :
 				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port");
 			goto out;
 		}
@@ -685,18 +711,6 @@ out:
 	return rc;
 }
 
-/* A NULL-terminated list and its strings. */
-static void
-free_list(char ***list)
-{
-	size_t		i;
-
-	for (i = 0; *list && (*list)[i]; i++)
-		free((*list)[i]);
-	free(*list);
-	*list = NULL;
-}
-
 void
 env_config_free(struct env_config *cfg)
 {
@@ -714,8 +728,10 @@ env_config_free(struct env_config *cfg)
 		free(*fields[i]);
 		*fields[i] = NULL;
 	}
-	free_list(&cfg->subnet_ids);
-	free_list(&cfg->ingress_security_group_ids);
+	strv_free(&cfg->subnet_ids);
+	strv_free(&cfg->ingress_security_group_ids);
+	strv_free(&cfg->app_access_role_names);
+	strv_free(&cfg->migrator_access_role_names);
 	if (cfg->roles)
 		app_mem_free_all(&cfg->roles_mem);
 	cfg->roles = NULL;

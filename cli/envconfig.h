@@ -45,6 +45,8 @@ struct env_config
 	bool		apply_immediately;	/* false: cluster changes wait for the maintenance window */
 	char	   *ssl_root_cert;	/* the RDS CA bundle, absolute: connections verify the
 								 * cluster (verify-full); NULL: sslmode=require */
+	char	  **app_access_role_names;	/* IAM roles given the connect policies; */
+	char	  **migrator_access_role_names;	/* NULL-terminated, or NULL: none */
 
 	/* the core's configuration, built (and so checked) once, when read */
 	struct app_mem roles_mem;

@@ -15,6 +15,7 @@
 
 #include "envconfig.h"
 #include "msgs.h"
+#include "util.h"
 
 #define BIT(c) (1u << (c))
 #define ROLES (BIT(CMD_ROLES_SETUP) | BIT(CMD_ROLES_PLAN) | BIT(CMD_ROLES_CHECK))
@@ -55,7 +56,7 @@ enum option_id
 	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG, OPT_INGRESS_SG_IDS,
 	OPT_DELETION_PROTECTION, OPT_BACKUP_SCHEDULE, OPT_WAIT_DELAY,
 	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT,
-	OPT_TEMPORARY, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY, OPT_SSL_ROOT_CERT
+	OPT_TEMPORARY, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY, OPT_SSL_ROOT_CERT, OPT_APP_ACCESS_ROLE, OPT_MIGRATOR_ACCESS_ROLE
 };
 
 struct option_def
@@ -106,6 +107,8 @@ static const struct option_def option_defs[] = {
 	{"ssl-root-cert", required_argument, OPT_SSL_ROOT_CERT, BIT(CMD_CONFIGURE), "FILE", "aws: the RDS certificate bundle: connections verify the cluster against it (sslmode=verify-full; default: sslmode=require)"},
 	{"temporary", no_argument, OPT_TEMPORARY, BIT(CMD_CONFIGURE), NULL, "aws: a temporary (preview) environment: deletion protection off; destroy takes no final snapshot and deletes its backups"},
 	{"apply-immediately", required_argument, OPT_APPLY_IMMEDIATELY, BIT(CMD_CONFIGURE), "on|off", "aws: apply cluster changes at once, not at the next maintenance window (default off)"},
+	{"app-access-role", required_argument, OPT_APP_ACCESS_ROLE, BIT(CMD_CONFIGURE), "NAME", "aws: an IAM role that gets the app's connect policy (repeatable; the service's task role)"},
+	{"migrator-access-role", required_argument, OPT_MIGRATOR_ACCESS_ROLE, BIT(CMD_CONFIGURE), "NAME", "aws: an IAM role that gets the migrator's connect policy (repeatable)"},
 	{"wait-delay", required_argument, OPT_WAIT_DELAY, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "SECONDS", "aws: seconds between polls while waiting (default 30)"},
 	{"wait-max-attempts", required_argument, OPT_WAIT_MAX_ATTEMPTS, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "N", "aws: polls before giving up (default 60)"},
 	{"via", required_argument, OPT_VIA, ROLES, "auto|extension|core", "run the app_roles extension, or the same logic in appdb (default auto)"},
@@ -459,6 +462,8 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 				if ((rc = parse_on_off("--apply-immediately", optarg, &opts->apply_immediately)) != EXIT_GO_ON)
 					return rc;
 				break;
+			case OPT_APP_ACCESS_ROLE: strv_add(&opts->app_access_roles, optarg); break;
+			case OPT_MIGRATOR_ACCESS_ROLE: strv_add(&opts->migrator_access_roles, optarg); break;
 			case OPT_WAIT_DELAY:
 				if ((rc = parse_count("--wait-delay", optarg, 0, 3600, &opts->wait_delay)) != EXIT_GO_ON)
 					return rc;
@@ -505,4 +510,6 @@ free_options(struct appdb_options *opts)
 		free(*fields[i]);
 		*fields[i] = NULL;
 	}
+	strv_free(&opts->app_access_roles);
+	strv_free(&opts->migrator_access_roles);
 }

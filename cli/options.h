@@ -84,6 +84,8 @@ struct appdb_options
 	bool		temporary;
 	int			apply_immediately;	/* -1: not given, 0 off, 1 on */
 	char	   *ssl_root_cert;
+	char	  **app_access_roles;	/* NULL-terminated, or NULL: the options given, in order */
+	char	  **migrator_access_roles;
 
 	/* provision, aws: the waiters' polling */
 	int			wait_delay;		/* seconds between polls; -1: not given (30) */

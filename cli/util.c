@@ -71,6 +71,41 @@ str_vprintf(const char *fmt, va_list args)
 	return aws_str_vprintf(fmt, args);
 }
 
+void
+strv_add(char ***list, const char *s)
+{
+	size_t		n = strv_len(*list);
+	char	  **bigger = xmalloc(sizeof(char *) * (n + 2));
+
+	if (n)
+		memcpy(bigger, *list, sizeof(char *) * n);
+	bigger[n] = xstrdup(s);
+	bigger[n + 1] = NULL;
+	free(*list);
+	*list = bigger;
+}
+
+size_t
+strv_len(char *const *list)
+{
+	size_t		n = 0;
+
+	while (list && list[n])
+		n++;
+	return n;
+}
+
+void
+strv_free(char ***list)
+{
+	size_t		i;
+
+	for (i = 0; *list && (*list)[i]; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+}
+
 char *
 read_file(const char *path)
 {

@@ -24,6 +24,11 @@ char	   *xstrdup(const char *s);
 #define str_printf aws_str_printf
 char	   *str_vprintf(const char *fmt, va_list args) __attribute__((format(printf, 1, 0)));
 
+/* A NULL-terminated list of strings (NULL: empty): append a copy, count, free. */
+void		strv_add(char ***list, const char *s);
+size_t		strv_len(char *const *list);
+void		strv_free(char ***list);
+
 char	   *read_file(const char *path);	/* NULL with errno set */
 int			write_file_atomic(const char *path, const char *text, mode_t mode);
 int			mkdir_parents(const char *path, mode_t mode);

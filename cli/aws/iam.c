@@ -3,8 +3,9 @@
  *		IAM calls (see iam.h).  Answers: CreatePolicyResult/Policy,
  *		GetRoleResult/Role, GetPolicyVersionResult/PolicyVersion,
  *		ListAttachedRolePoliciesResult/AttachedPolicies/member,
- *		ListPolicyVersionsResult/Versions/member, pages by IsTruncated +
- *		Marker.
+ *		ListPolicyVersionsResult/Versions/member,
+ *		ListEntitiesForPolicyResult/PolicyRoles/member,
+ *		ListPolicyTagsResult/Tags/member, pages by IsTruncated + Marker.
  */
 #include "iam.h"
 
@@ -271,17 +272,22 @@ read_versions_page(const xmlNode *result, void *state)
 	}
 }
 
-/* A list call of every page; NoSuchEntity leaves out empty (found false). */
+/*
+ * A list call of every page, by name=value (and name2=value2 unless NULL);
+ * NoSuchEntity leaves out empty (found false).
+ */
 static enum aws_status
 list_pages(struct aws_client *client, const char *op, const char *name, const char *value,
-		   aws_svc_page_reader read, void *out, void (*clean_up) (void *),
-		   struct aws_error *err)
+		   const char *name2, const char *value2, aws_svc_page_reader read, void *out,
+		   void (*clean_up) (void *), struct aws_error *err)
 {
 	struct aws_params p;
 	enum aws_status st;
 
 	aws_params_init(&p);
 	aws_params_add(&p, name, value);
+	if (name2)
+		aws_params_add(&p, name2, value2);
 	st = aws_svc_query_pages(client, &aws_service_iam, op, &p, read, out, err);
 	aws_params_free(&p);
 	if (st != AWS_OK)
@@ -305,7 +311,7 @@ aws_iam_list_policy_versions(struct aws_client *client, const char *arn,
 							 struct aws_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	return list_pages(client, "ListPolicyVersions", "PolicyArn", arn, read_versions_page,
+	return list_pages(client, "ListPolicyVersions", "PolicyArn", arn, NULL, NULL, read_versions_page,
 					  out, versions_clean_up, err);
 }
 
@@ -502,6 +508,98 @@ aws_iam_list_attached_role_policies(struct aws_client *client, const char *role,
 									struct aws_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	return list_pages(client, "ListAttachedRolePolicies", "RoleName", role, read_attached_page,
+	return list_pages(client, "ListAttachedRolePolicies", "RoleName", role, NULL, NULL, read_attached_page,
 					  out, attached_clean_up, err);
+}
+
+/* ---- a policy's roles and tags ---- */
+
+void
+aws_iam_policy_roles_clean_up(struct aws_iam_policy_roles *r)
+{
+	aws_strings_clean_up(&r->names);
+	memset(r, 0, sizeof(*r));
+}
+
+static void
+read_policy_roles_page(const xmlNode *result, void *state)
+{
+	struct aws_iam_policy_roles *out = state;
+	xmlNode    *n;
+
+	for (n = aws_xml_path(result, "PolicyRoles/member"); n; n = aws_xml_next(n, "member"))
+	{
+		char	   *name = aws_xml_path_text(n, "RoleName");
+
+		if (name)
+			aws_strings_add(&out->names, name);
+	}
+}
+
+static void
+policy_roles_clean_up(void *r)
+{
+	aws_iam_policy_roles_clean_up(r);
+}
+
+enum aws_status
+aws_iam_list_policy_roles(struct aws_client *client, const char *arn,
+						  struct aws_iam_policy_roles *out, struct aws_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return list_pages(client, "ListEntitiesForPolicy", "PolicyArn", arn, "EntityFilter", "Role",
+					  read_policy_roles_page, out, policy_roles_clean_up, err);
+}
+
+static void
+read_tags_page(const xmlNode *result, void *state)
+{
+	aws_svc_xml_tags(result, "Tags", "member", "Key", "Value", state);
+}
+
+static void
+tags_clean_up(void *t)
+{
+	aws_tag_list_clean_up(t);
+}
+
+enum aws_status
+aws_iam_list_policy_tags(struct aws_client *client, const char *arn,
+						 struct aws_tag_list *out, struct aws_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return list_pages(client, "ListPolicyTags", "PolicyArn", arn, NULL, NULL, read_tags_page, out,
+					  tags_clean_up, err);
+}
+
+enum aws_status
+aws_iam_tag_policy(struct aws_client *client, const char *arn,
+				   const struct aws_tag *tags, size_t ntags, struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "PolicyArn", arn);
+	add_tags(&p, tags, ntags);
+	st = call(client, "TagPolicy", &p, NULL, err);
+	aws_params_free(&p);
+	return st;
+}
+
+enum aws_status
+aws_iam_untag_policy(struct aws_client *client, const char *arn,
+					 const char *const *keys, size_t nkeys, struct aws_error *err)
+{
+	struct aws_params p;
+	enum aws_status st;
+	size_t		i;
+
+	aws_params_init(&p);
+	aws_params_add(&p, "PolicyArn", arn);
+	for (i = 0; i < nkeys; i++)
+		aws_params_addf(&p, keys[i], "TagKeys.member.%zu", i + 1);
+	st = call(client, "UntagPolicy", &p, NULL, err);
+	aws_params_free(&p);
+	return st;
 }

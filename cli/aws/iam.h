@@ -123,4 +123,29 @@ enum aws_status aws_iam_list_attached_role_policies(struct aws_client *client,
 													struct aws_iam_attached *out,
 													struct aws_error *err);
 
+/*
+ * ListEntitiesForPolicy with EntityFilter=Role, all pages: the names of
+ * the roles the policy is attached to (a missing policy: none; moto
+ * answers so where AWS says NoSuchEntity).
+ */
+struct aws_iam_policy_roles
+{
+	struct aws_strings names;
+};
+
+void		aws_iam_policy_roles_clean_up(struct aws_iam_policy_roles *r);
+enum aws_status aws_iam_list_policy_roles(struct aws_client *client, const char *arn,
+										  struct aws_iam_policy_roles *out,
+										  struct aws_error *err);
+
+/* ListPolicyTags, all pages (a missing policy: none); TagPolicy; UntagPolicy. */
+enum aws_status aws_iam_list_policy_tags(struct aws_client *client, const char *arn,
+										 struct aws_tag_list *out, struct aws_error *err);
+enum aws_status aws_iam_tag_policy(struct aws_client *client, const char *arn,
+								   const struct aws_tag *tags, size_t ntags,
+								   struct aws_error *err);
+enum aws_status aws_iam_untag_policy(struct aws_client *client, const char *arn,
+									 const char *const *keys, size_t nkeys,
+									 struct aws_error *err);
+
 #endif							/* APPDB_AWS_IAM_H */

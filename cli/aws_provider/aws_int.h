@@ -16,7 +16,8 @@
  *   security group       NAME-database (PostgreSQL from the VPC's own range)
  *   monitoring role      NAME-database-monitoring
  *   cluster, instance    NAME, NAME-1 (db.serverless, monitoring every 30 s)
- *   IAM policies         NAME-app-access, NAME-migrator-access (rds-db:connect)
+ *   IAM policies         NAME-app-access, NAME-migrator-access (rds-db:connect),
+ *                        attached to the roles the config names
  *   AWS Backup           vault, plan, selection NAME-database; role NAME-database-backup
  */
 #ifndef APPDB_AWS_INT_H
@@ -119,6 +120,9 @@ int			step_instance(struct awsenv *e);
 int			step_monitoring_role(struct awsenv *e);
 int			step_app_policy(struct awsenv *e);
 int			step_migrator_policy(struct awsenv *e);
+int			step_access_roles(struct awsenv *e);
+int			step_app_attachments(struct awsenv *e);
+int			step_migrator_attachments(struct awsenv *e);
 int			step_backup_role(struct awsenv *e);
 
 /* commands.c */

@@ -37,9 +37,10 @@ static int
 provision_steps(struct awsenv *e)
 {
 	static int (*const steps[]) (struct awsenv *e) = {
-		step_identity, step_network, step_key, step_parameter_group, step_subnet_group,
+		step_identity, step_access_roles, step_network, step_key, step_parameter_group, step_subnet_group,
 		step_security_group, step_monitoring_role, step_cluster, step_instance,
-		step_app_policy, step_migrator_policy, step_backup_role, step_backup
+		step_app_policy, step_migrator_policy, step_app_attachments, step_migrator_attachments,
+		step_backup_role, step_backup
 	};
 	size_t		i;
 	int			rc;

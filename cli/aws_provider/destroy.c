@@ -75,14 +75,25 @@ destroy_policy(struct awsenv *e, const char *role)
 	char	   *pname = connect_policy_name(e, role);
 	char	   *arn = connect_policy_arn(e, role);
 	struct aws_iam_policy_versions versions = {0};
+	struct aws_iam_policy_roles roles = {0};
 	struct aws_error err;
 	bool		found = false;
 	size_t		i;
 	int			rc = -1;
 
 	aws_error_init(&err);
+	/* an attached policy cannot be deleted: its roles lose it first */
+	if (aws_iam_list_policy_roles(e->client, arn, &roles, &err) != AWS_OK)
+		rc = aws_failed(&err);
+	for (i = 0; rc < 0 && i < roles.names.n; i++)
+	{
+		if (aws_iam_detach_role_policy(e->client, roles.names.v[i], arn, &found, &err) != AWS_OK)
+			rc = aws_failed(&err);
+		else if (found)
+			notef("detached IAM policy %s from role %s", pname, roles.names.v[i]);
+	}
 	/* a policy with versions besides the default cannot be deleted */
-	if (aws_iam_list_policy_versions(e->client, arn, &versions, &err) != AWS_OK)
+	if (rc < 0 && aws_iam_list_policy_versions(e->client, arn, &versions, &err) != AWS_OK)
 		rc = aws_failed(&err);
 	for (i = 0; rc < 0 && i < versions.ids.n; i++)
 		if (!versions.is_default[i] &&
@@ -96,6 +107,7 @@ destroy_policy(struct awsenv *e, const char *role)
 		free(what);
 	}
 	aws_iam_policy_versions_clean_up(&versions);
+	aws_iam_policy_roles_clean_up(&roles);
 	free(arn);
 	free(pname);
 	return rc;
@@ -289,15 +301,33 @@ cmd_destroy(struct awsenv *e)
 				free(arn);
 				return aws_failed(&err);
 			}
+			/* roles are detached below; a user or group appdb cannot know about */
 			if (p.found && p.attachment_count > 0)
 			{
-				errorf("IAM policy %s is attached to %d role%s, user%s or group%s; nothing deleted",
-					   p.name, p.attachment_count, p.attachment_count == 1 ? "" : "s",
-					   p.attachment_count == 1 ? "" : "s", p.attachment_count == 1 ? "" : "s");
-				hintf("the services using it lose database access: detach it first (aws iam list-entities-for-policy --policy-arn %s)", arn);
-				aws_iam_policy_clean_up(&p);
-				free(arn);
-				return EXIT_FAILURE_REMOTE;
+				struct aws_iam_policy_roles attached;
+				int			others;
+
+				if (aws_iam_list_policy_roles(e->client, arn, &attached, &err) != AWS_OK)
+				{
+					aws_iam_policy_clean_up(&p);
+					free(arn);
+					return aws_failed(&err);
+				}
+				others = p.attachment_count - (int) attached.names.n;
+				if (attached.names.n > 0 && others <= 0)
+					warnf("IAM policy %s is attached to %zu role%s (%s%s): destroy detaches it", p.name,
+						  attached.names.n, attached.names.n == 1 ? "" : "s", attached.names.v[0],
+						  attached.names.n > 1 ? ", ..." : "");
+				aws_iam_policy_roles_clean_up(&attached);
+				if (others > 0)
+				{
+					errorf("IAM policy %s is attached to %d IAM user%s or group%s; nothing deleted",
+						   p.name, others, others == 1 ? "" : "s", others == 1 ? "" : "s");
+					hintf("detach it from them first (aws iam list-entities-for-policy --policy-arn %s)", arn);
+					aws_iam_policy_clean_up(&p);
+					free(arn);
+					return EXIT_FAILURE_REMOTE;
+				}
 			}
 			aws_iam_policy_clean_up(&p);
 			free(arn);

@@ -148,7 +148,7 @@ say(struct awsenv *e, const char *verb, const char *fmt,...)
 	va_end(args);
 	if (strcmp(verb, "create") == 0)
 		e->creates++;
-	else if (strcmp(verb, "change") == 0)
+	else if (strcmp(verb, "change") == 0 || strcmp(verb, "attach") == 0 || strcmp(verb, "detach") == 0)
 		e->changes++;
 	else if (strcmp(verb, "leave") == 0)
 		e->leaves++;

@@ -8,10 +8,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
 #include "cli/aws/iam.h"
+#include "cli/msgs.h"
 #include "cli/util.h"
 
 #define MONITORING_POLICY "arn:%s:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
@@ -205,6 +207,238 @@ out:
 	free(arn);
 	free(pname);
 	return rc;
+}
+
+/*
+ * The attachments of the connect policies to the roles the config names.
+ * IAM marks no attachment with who made it, so appdb records each one it
+ * makes (or takes over: a named role found attached) as a tag on its own
+ * policy, ATTACHED_TAG_PREFIX + the role's name.  A role no longer named
+ * is detached only when that tag says appdb attached it; an attachment
+ * made outside appdb is left as it is, and appdb never detaches a policy
+ * it did not create.
+ */
+#define ATTACHED_TAG_PREFIX "appdb:attached-role:"
+
+static char **
+access_role_names(const struct awsenv *e, const char *who)
+{
+	return strcmp(who, "app") == 0 ? e->cfg->app_access_role_names : e->cfg->migrator_access_role_names;
+}
+
+/* A role's tag key: ',' (allowed in role names, not in tag keys) as '/' (never in role names). */
+static char *
+attached_tag(const char *role)
+{
+	char	   *key = str_printf(ATTACHED_TAG_PREFIX "%s", role);
+	char	   *p;
+
+	for (p = key; *p; p++)
+		if (*p == ',')
+			*p = '/';
+	return key;
+}
+
+/* Is role (IAM role names are case-insensitive) in the list? */
+static bool
+has_role(char *const *names, size_t n, const char *role)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(names[i], role) == 0)
+			return true;
+	return false;
+}
+
+/* Every named role exists: checked before provision changes anything. */
+int
+step_access_roles(struct awsenv *e)
+{
+	const char *whos[] = {"app", "migrator"};
+	struct aws_error err;
+	size_t		w,
+				i;
+
+	aws_error_init(&err);
+	for (w = 0; w < 2; w++)
+	{
+		char	  **names = access_role_names(e, whos[w]);
+
+		for (i = 0; names && names[i]; i++)
+		{
+			struct aws_iam_role role;
+			bool		found;
+
+			if (aws_iam_get_role(e->client, names[i], &role, &err) != AWS_OK)
+				return aws_failed(&err);
+			found = role.found;
+			aws_iam_role_clean_up(&role);
+			if (!found)
+			{
+				errorf("IAM role \"%s\" (key \"%s_access_role_names\" in %s) does not exist; nothing changed",
+					   names[i], whos[w], e->cfg->path);
+				hintf("create the role first (the service's or the migrator's task role), or remove its name");
+				return EXIT_USAGE;
+			}
+		}
+	}
+	return EXIT_GO_ON;
+}
+
+/* The tag recording role, as stored (IAM role names are case-insensitive), or NULL. */
+static const char *
+recorded_key(const struct aws_tag_list *tags, const char *role)
+{
+	char	   *key = attached_tag(role);
+	const char *found = NULL;
+	size_t		i;
+
+	for (i = 0; found == NULL && i < tags->keys.n; i++)
+		if (strcasecmp(tags->keys.v[i], key) == 0)
+			found = tags->keys.v[i];
+	free(key);
+	return found;
+}
+
+/* Record role as an attachment appdb made (tag its policy); -1 or the exit code. */
+static int
+record_attachment(struct awsenv *e, const char *arn, const char *role)
+{
+	char	   *key = attached_tag(role);
+	const struct aws_tag tag = {key, "appdb"};
+	struct aws_error err;
+	enum aws_status st;
+
+	aws_error_init(&err);
+	st = aws_iam_tag_policy(e->client, arn, &tag, 1, &err);
+	free(key);
+	return st == AWS_OK ? -1 : aws_failed(&err);
+}
+
+/* Forget a record (the tag key as stored); -1 or the exit code. */
+static int
+forget_attachment(struct awsenv *e, const char *arn, const char *key)
+{
+	struct aws_error err;
+
+	aws_error_init(&err);
+	if (aws_iam_untag_policy(e->client, arn, &key, 1, &err) != AWS_OK)
+		return aws_failed(&err);
+	return -1;
+}
+
+/* Attach who's connect policy to the named roles; detach it from the roles appdb attached before. */
+static int
+step_attachments(struct awsenv *e, const char *who)
+{
+	char	  **named = access_role_names(e, who);
+	size_t		nnamed = strv_len(named);
+	char	   *pname = connect_policy_name(e, who);
+	char	   *arn = connect_policy_arn(e, who);
+	struct aws_iam_policy p;
+	struct aws_iam_policy_roles roles = {0};
+	struct aws_tag_list tags = {0};
+	struct aws_error err;
+	size_t		i;
+	int			rc = -1;
+
+	aws_error_init(&err);
+	if (aws_iam_get_policy(e->client, arn, &p, &err) != AWS_OK)
+	{
+		rc = aws_failed(&err);
+		goto out;
+	}
+	if (!p.found)
+	{
+		/* plan: the policy is made by an earlier step */
+		for (i = 0; i < nnamed; i++)
+			say(e, "attach", "IAM policy %s to role %s", pname, named[i]);
+		goto out;
+	}
+	if (aws_iam_list_policy_roles(e->client, arn, &roles, &err) != AWS_OK ||
+		aws_iam_list_policy_tags(e->client, arn, &tags, &err) != AWS_OK)
+	{
+		rc = aws_failed(&err);
+		goto out;
+	}
+	for (i = 0; rc < 0 && i < nnamed; i++)
+	{
+		bool		recorded = recorded_key(&tags, named[i]) != NULL;
+
+		if (!has_role(roles.names.v, roles.names.n, named[i]))
+		{
+			say(e, "attach", "IAM policy %s to role %s", pname, named[i]);
+			if (e->apply && aws_iam_attach_role_policy(e->client, named[i], arn, &err) != AWS_OK)
+				rc = aws_failed(&err);
+			else if (e->apply && !recorded)
+				rc = record_attachment(e, arn, named[i]);
+		}
+		else if (!recorded)
+		{
+			say(e, "change", "IAM policy %s: attached to role %s before, now appdb's (detached when the name is removed)",
+				pname, named[i]);
+			if (e->apply)
+				rc = record_attachment(e, arn, named[i]);
+		}
+		else
+			say(e, "leave", "IAM policy %s attached to role %s", pname, named[i]);
+	}
+	for (i = 0; rc < 0 && i < roles.names.n; i++)
+	{
+		const char *role = roles.names.v[i];
+		const char *key = recorded_key(&tags, role);
+
+		if (has_role(named, nnamed, role))
+			;
+		else if (key == NULL)
+			say(e, "leave", "IAM policy %s attached to role %s (not by appdb: left as it is)", pname, role);
+		else
+		{
+			say(e, "detach", "IAM policy %s from role %s (no longer named in %s)", pname, role, e->cfg->path);
+			if (e->apply && aws_iam_detach_role_policy(e->client, role, arn, NULL, &err) != AWS_OK)
+				rc = aws_failed(&err);
+			else if (e->apply)
+				rc = forget_attachment(e, arn, key);
+		}
+	}
+	/* records of roles detached outside appdb (or deleted) */
+	for (i = 0; rc < 0 && i < tags.keys.n; i++)
+	{
+		const char *key = tags.keys.v[i];
+		size_t		j;
+		bool		live = false;
+
+		if (strncmp(key, ATTACHED_TAG_PREFIX, strlen(ATTACHED_TAG_PREFIX)) != 0)
+			continue;
+		for (j = 0; !live && j < nnamed + roles.names.n; j++)
+			live = recorded_key(&tags, j < nnamed ? named[j] : roles.names.v[j - nnamed]) == key;
+		if (live)
+			continue;
+		say(e, "change", "IAM policy %s: forget role %s (detached outside appdb)", pname,
+			key + strlen(ATTACHED_TAG_PREFIX));
+		if (e->apply)
+			rc = forget_attachment(e, arn, key);
+	}
+out:
+	aws_tag_list_clean_up(&tags);
+	aws_iam_policy_roles_clean_up(&roles);
+	aws_iam_policy_clean_up(&p);
+	free(arn);
+	free(pname);
+	return rc;
+}
+
+int
+step_app_attachments(struct awsenv *e)
+{
+	return step_attachments(e, "app");
+}
+
+int
+step_migrator_attachments(struct awsenv *e)
+{
+	return step_attachments(e, "migrator");
 }
 
 int

@@ -6,7 +6,8 @@
 # literally and ignores Condition) runs configure, plan, provision, a
 # converged plan, a repair of drift (capacity, backup schedule, subnets, the
 # connect policy's document, enhanced monitoring, made temporary with a
-# recovery point in its vault), status, outputs, url and destroy;
+# recovery point in its vault, the task role it is attached to), status,
+# outputs, url and destroy (detaching it);
 # the actions of that run's request log must equal the policy's minus the
 # table in policy/README.md (dependent actions AWS checks and moto does not,
 # and the Data API's).  Then each logged action is dropped in turn: a user
@@ -51,6 +52,9 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 bed_key=$AWS_ACCESS_KEY_ID bed_secret=$AWS_SECRET_ACCESS_KEY
 as_bed() { AWS_ACCESS_KEY_ID=$bed_key AWS_SECRET_ACCESS_KEY=$bed_secret "$@"; }
 
+# the task roles the config names, made as a service's Terraform would
+as_bed $STATE make-roles shop-svc-task shop-other-task drop-svc-task drop-other-task ||
+	die "creating the task roles failed"
 # the policy's actions, and the table's
 python3 - "$POLICY" >"$work/policy-actions" <<'PY' || die "policy/appdb.json is not a policy document"
 import json, sys
@@ -119,7 +123,8 @@ step() {
 	local k=$1 dir=$2 app=$3
 	mkdir -p "$dir"
 	case $k in
-		1) (cd "$dir" && "$APPDB" --app "$app" --env dev configure --provider aws --region us-east-1) ;;
+		1) (cd "$dir" && "$APPDB" --app "$app" --env dev configure --provider aws --region us-east-1 \
+			--app-access-role "$app-svc-task") ;;
 		2) (cd "$dir" && "$APPDB" --app "$app" --env dev plan) ;;
 		3|6) (cd "$dir" && "$APPDB" --app "$app" --env dev provision --wait-delay 0) ;;
 		4) (cd "$dir" && "$APPDB" --app "$app" --env dev plan) ;;
@@ -130,8 +135,9 @@ step() {
 			--skip-final-snapshot --wait-delay 0) ;;
 	esac </dev/null
 }
-# drift: a new capacity, schedule and subnets in the config; the connect
-# policy at IAM's five versions with another document; monitoring changed
+# drift: a new capacity, schedule and subnets in the config, the app's task
+# role replaced by another (one detach, one attach); the connect policy at
+# IAM's five versions with another document; monitoring changed
 drift() {
 	as_bed python3 - "$1/infra/$2/database/dev.json" "$2-dev" <<'PY'
 import json, os, sys
@@ -149,6 +155,7 @@ cfg["backup_schedule"] = "cron(0 8 ? * SAT *)"
 cfg["subnet_ids"] = subnets[:2]
 # made temporary: destroy then deletes the vault's recovery points (one, as a backup job leaves it)
 cfg["temporary"], cfg["deletion_protection"] = True, False
+cfg["app_access_role_names"] = [name[:-len("-dev")] + "-other-task"]
 json.dump(cfg, open(cfg_file, "w"), indent=2)
 import urllib.request
 urllib.request.urlopen(urllib.request.Request(proxy + "/__proxy/recovery_point", method="POST",

@@ -7,7 +7,10 @@
 # setup and check through the Data API (the report equal to the extension's
 # on the same database, also with 10,000 tables), a capacity change, a
 # failure halfway, throttling and holds during the wait, a wait that times
-# out, destroy refused by deletion protection, then destroy to nothing.
+# out, the connect policies attached to named task roles (a missing one
+# refused, a removed name detached, one attached by hand left), destroy
+# refused by deletion protection, then destroy to nothing (detaching the
+# policies).
 #
 #   test/aws/provider.sh
 #
@@ -67,6 +70,18 @@ has "--provider aws" && ok "the refusal says to add --provider aws" || fail "the
 run "an unusable cluster name is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --cluster-name Bad_Name
 run "one subnet is refused (a subnet group needs two zones)" 2 --app other --env dev configure --provider aws --region us-east-1 --subnet-ids subnet-1
 run "min capacity above max is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --min-capacity 4 --max-capacity 2
+run "a task role that is no IAM role name is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --app-access-role "svc/task"
+has 'key "app_access_role_names": "svc/task" is not an IAM role name' && ok "... naming the key and the value" ||
+	fail "... naming the key and the value" "$work/last"
+run "a task role named twice is refused" 2 --app other --env dev configure --provider aws --region us-east-1 --migrator-access-role mig --migrator-access-role MIG
+has 'role "MIG" is named twice' && ok "... (IAM role names ignore case)" || fail "... (IAM role names ignore case)" "$work/last"
+run "--app-access-role for the local provider is refused" 2 --app other --env dev configure --app-access-role svc
+has "--provider aws" && ok "... saying to add --provider aws" || fail "... saying to add --provider aws" "$work/last"
+run "configure with task roles" 0 --app other --env roles configure --provider aws --region us-east-1 --app-access-role svc-a --app-access-role svc-b --migrator-access-role mig
+check "the config lists them in order" python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["app_access_role_names"] == ["svc-a", "svc-b"] and c["migrator_access_role_names"] == ["mig"], c' "$envdir/infra/other/database/roles.json"
+rm -rf "$envdir/infra/other"
 check "no config file was written by the refused configures" test ! -e "$envdir/infra/other"
 
 run "outputs before provision: no cluster" 2 --app shop --env dev outputs
@@ -166,12 +181,15 @@ $STATE writes "$work/outputs.log" >"$work/writes"
 check "outputs made no mutating call" test ! -s "$work/writes"
 
 # ---- converged: a second provision and plan only read ----
-motobed_proxy_reset
-run "a second provision" 0 --app shop --env dev provision --wait-delay 0
-has "nothing changed" && ok "the second provision says nothing changed" || fail "the second provision says nothing changed" "$work/last"
-motobed_proxy_log >"$work/converged.log"
-$STATE writes "$work/converged.log" >"$work/writes"
-check "the second provision made no mutating call" test ! -s "$work/writes"
+converged() {	# NAME: a provision of shop-dev that says nothing changed and makes no mutating call
+	motobed_proxy_reset
+	run "$1" 0 --app shop --env dev provision --wait-delay 0
+	has "nothing changed" && ok "... says nothing changed" || fail "... says nothing changed" "$work/last"
+	motobed_proxy_log >"$work/converged.log"
+	$STATE writes "$work/converged.log" >"$work/writes"
+	check "... and makes no mutating call" test ! -s "$work/writes"
+}
+converged "a second provision"
 run "plan when converged" 0 --app shop --env dev plan
 has "Nothing to do" && ok "plan says nothing to do" || fail "plan says nothing to do" "$work/last"
 
@@ -425,6 +443,62 @@ $STATE writes "$work/change.log" >"$work/writes"
 check "provision made only ModifyDBCluster" test "$(cat "$work/writes")" = "ModifyDBCluster"
 state created shop-dev --max-capacity 4.0
 
+# ---- the connect policies attached to the task roles the config names ----
+$STATE make-roles shop-svc-task shop-migrate-task shop-other-task || die "creating task roles in moto failed"
+# attached outside appdb: appdb must leave it, even when no name in the config asks for it
+$STATE attach-by-hand shop-other-task shop-dev-app-access || die "attaching by hand in moto failed"
+roles_cfg() {	# app names (comma-separated), migrator names
+	python3 - "$cfg" "$1" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for key, names in (("app_access_role_names", sys.argv[2]), ("migrator_access_role_names", sys.argv[3])):
+    c[key] = [n for n in names.split(",") if n]
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+}
+roles_cfg shop-svc-task,shop-nonesuch-task shop-migrate-task
+motobed_proxy_reset
+run "provision with a role that does not exist is refused" 2 --app shop --env dev provision --wait-delay 0
+has 'IAM role "shop-nonesuch-task"' && has "does not exist; nothing changed" &&
+	ok "... naming the role" || fail "... naming the role" "$work/last"
+motobed_proxy_log >"$work/norole.log"
+$STATE writes "$work/norole.log" >"$work/writes"
+check "... and making no mutating call" test ! -s "$work/writes"
+roles_cfg shop-svc-task shop-migrate-task
+motobed_proxy_reset
+run "plan with task roles named" 0 --app shop --env dev plan
+for what in "attach: IAM policy shop-dev-app-access to role shop-svc-task" \
+	"attach: IAM policy shop-dev-migrator-access to role shop-migrate-task" \
+	"leave: IAM policy shop-dev-app-access attached to role shop-other-task (not by appdb"; do
+	has "$what" && ok "plan says: $what" || fail "plan says: $what" "$work/last"
+done
+has "Plan: 0 to create, 2 to change" && ok "plan counts the attachments as changes" ||
+	fail "plan counts the attachments as changes" "$work/last"
+motobed_proxy_log >"$work/plan-attach.log"
+$STATE writes "$work/plan-attach.log" >"$work/writes"
+check "plan made no mutating call" test ! -s "$work/writes"
+motobed_proxy_reset
+run "provision attaches the policies" 0 --app shop --env dev provision --wait-delay 0
+motobed_proxy_log >"$work/attach.log"
+$STATE writes "$work/attach.log" | sort | tr '\n' ' ' >"$work/writes"
+check "... with two AttachRolePolicy and their records (TagPolicy), nothing else" \
+	test "$(cat "$work/writes")" = "AttachRolePolicy AttachRolePolicy TagPolicy TagPolicy "
+state attached shop-svc-task shop-dev-app-access
+state attached shop-migrate-task shop-dev-migrator-access
+state attached shop-other-task shop-dev-app-access
+converged "a converged provision with attachments"
+roles_cfg "" shop-migrate-task
+run "plan after removing the app's task role" 0 --app shop --env dev plan
+grep -E '^(attach|detach|change|create):' "$work/out.$n" >"$work/changes"
+check "plan shows exactly one detach, from the removed role" \
+	test "$(cat "$work/changes")" = "detach: IAM policy shop-dev-app-access from role shop-svc-task (no longer named in ${cfg#$envdir/})"
+run "provision detaches the removed name" 0 --app shop --env dev provision --wait-delay 0
+state attached shop-svc-task
+state attached shop-other-task shop-dev-app-access
+state attached shop-migrate-task shop-dev-migrator-access
+run "plan after the detach" 0 --app shop --env dev plan
+has "Nothing to do" && ok "... nothing to do (the record went with it)" || fail "... nothing to do (the record went with it)" "$work/last"
+
 # ---- a failure halfway: after the cluster, before the instance ----
 mkdir -p "$work/env2"
 run2() { local save=$envdir; envdir=$work/env2; run "$@"; envdir=$save; }
@@ -477,6 +551,12 @@ run "destroy refuses while deletion protection is on" 2 --app shop --env dev des
 has "--lift-deletion-protection" && ok "the refusal says how to proceed" || fail "the refusal says how to proceed" "$work/last"
 state created shop-dev --max-capacity 4.0
 run "destroy --lift-deletion-protection --skip-final-snapshot" 0 --app shop --env dev destroy --yes --lift-deletion-protection --skip-final-snapshot --wait-delay 0
+has "detached IAM policy shop-dev-app-access from role shop-other-task" &&
+	has "detached IAM policy shop-dev-migrator-access from role shop-migrate-task" &&
+	ok "destroy detached both policies from their roles" || fail "destroy detached both policies from their roles" "$work/last"
+for r in shop-svc-task shop-migrate-task shop-other-task; do
+	state attached $r
+done
 run2 "destroy, keeping the final snapshot" 0 --app half --env dev destroy --yes --wait-delay 0
 has "final snapshot half-dev-final-" && ok "destroy names the final snapshot" || fail "destroy names the final snapshot" "$work/last"
 state gone half-dev --final-snapshot

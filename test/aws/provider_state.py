@@ -426,6 +426,27 @@ def outputs(name, text_path, json_path, config_path):
     equal(lines, ["%-*s %s" % (width, k + ":", v) for k, v in got.items()], "outputs: the text is the JSON's, aligned")
 
 
+def make_roles(names):
+    """Task roles as a service's Terraform makes them, outside appdb."""
+    iam = client("iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                                "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
+    for n in names:
+        iam.create_role(RoleName=n, AssumeRolePolicyDocument=trust)
+
+
+def attach_by_hand(role, policy_name):
+    client("iam").attach_role_policy(RoleName=role, PolicyArn=f"arn:aws:iam::{ACCOUNT}:policy/{policy_name}")
+
+
+def attached(role, want):
+    """The role exists, and of the account's own policies has exactly want attached."""
+    iam = client("iam")
+    got = sorted(p["PolicyName"] for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+                 if p["PolicyArn"].startswith(f"arn:aws:iam::{ACCOUNT}:"))
+    equal(got, sorted(want), f"role {role} has attached: {', '.join(sorted(want)) or 'none'}")
+
+
 def main():
     args = sys.argv[1:]
     cmd = args[0]
@@ -447,6 +468,14 @@ def main():
         actions(args[1] if len(args) > 1 else None)
     elif cmd == "outputs":
         outputs(args[1], args[2], args[3], args[4])
+    elif cmd == "make-roles":
+        make_roles(args[1:])
+        return 0
+    elif cmd == "attach-by-hand":
+        attach_by_hand(args[1], args[2])
+        return 0
+    elif cmd == "attached":
+        attached(args[1], args[2:])
     elif cmd == "secret":
         secret(args[1])
         return 0

@@ -28,7 +28,7 @@
 	"migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, " \
 	"engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, " \
 	"ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, " \
-	"apply_immediately, ssl_root_cert\n"
+	"apply_immediately, ssl_root_cert, app_access_role_names, migrator_access_role_names\n"
 
 /* The keys every provider needs, after "provider": "..." */
 #define BASE "\"app\": \"shop\", \"env\": \"dev\", \"database\": \"app\", " \
@@ -107,6 +107,10 @@ render_config(const struct env_config *c, char *buf, size_t size)
 	render_add(buf, size, "backup_retention", c->backup_retention_days ? v : "none");
 	render_add(buf, size, "temporary", c->temporary ? "yes" : "no");
 	render_add(buf, size, "apply_immediately", c->apply_immediately ? "yes" : "no");
+	for (i = 0; c->app_access_role_names && c->app_access_role_names[i]; i++)
+		render_add(buf, size, "app_access_role", c->app_access_role_names[i]);
+	for (i = 0; c->migrator_access_role_names && c->migrator_access_role_names[i]; i++)
+		render_add(buf, size, "migrator_access_role", c->migrator_access_role_names[i]);
 }
 
 static const struct envconfig_case envconfig_cases[] = {
@@ -144,6 +148,10 @@ static const struct envconfig_case envconfig_cases[] = {
 	{"envconfig: aws, the network by tags", AWS ", \"vpc_tag\": \"Name=shop\", "
 		"\"subnet_tag\": \"subnet_type=database\"}", NULL, -1,
 		AWS_WANT " vpc_tag=Name=shop subnet_tag=subnet_type=database " AWS_WANT_TAIL, ""},
+	{"envconfig: aws, the task roles", AWS ", \"app_access_role_names\": [\"svc-task\", \"a_b+c=d,e.f@g\"], "
+		"\"migrator_access_role_names\": [\"svc-task\"]}", NULL, -1,
+		AWS_WANT " " AWS_WANT_TAIL " app_access_role=svc-task app_access_role=a_b+c=d,e.f@g "
+	"migrator_access_role=svc-task", ""},
 
 	/* refused: the message names the file and the key; exit status 2 */
 	{"envconfig error: not JSON", "{\"provider\": local}", NULL, 2, NULL,
@@ -230,6 +238,21 @@ static const struct envconfig_case envconfig_cases[] = {
 	{"envconfig error: aws subnet not a subnet id", AWS ", \"subnet_ids\": [\"subnet-1\", \"sg-2\"]}",
 		NULL, 2, NULL,
 	"appdb: error: " WHERE ": key \"subnet_ids\": \"sg-2\" is not a subnet id (subnet-...)\n"},
+	{"envconfig error: aws task role not a role name", AWS ", \"app_access_role_names\": [\"svc\", \"svc task\"]}",
+		NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"app_access_role_names\": \"svc task\" is not an IAM role name: "
+	"1 to 64 letters, digits and _+=,.@-\n"},
+	{"envconfig error: aws task role of 65 characters", AWS ", \"migrator_access_role_names\": [\""
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"]}", NULL, 2, NULL,
+		"appdb: error: " WHERE ": key \"migrator_access_role_names\": \""
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is not an IAM role name: "
+	"1 to 64 letters, digits and _+=,.@-\n"},
+	{"envconfig error: aws task role named twice", AWS ", \"app_access_role_names\": [\"Svc\", \"svc\"]}",
+		NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"app_access_role_names\": role \"svc\" is named twice\n"},
+	{"envconfig error: aws task roles not a list", AWS ", \"app_access_role_names\": \"svc\"}",
+		NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"app_access_role_names\" must be a list of strings\n"},
 	{"envconfig error: aws deletion_protection a string", AWS ", \"deletion_protection\": \"yes\"}",
 		NULL, 2, NULL,
 	"appdb: error: " WHERE ": key \"deletion_protection\" must be true or false\n"},

@@ -117,6 +117,48 @@ test_iam_versions(struct aws_client *c, const char *arn)
 		aws_error_clean_up(&err);
 }
 
+/* The roles a policy is attached to (role attached), and its tags set, read, removed. */
+static void
+test_iam_policy_roles_tags(struct aws_client *c, const char *arn, const char *role)
+{
+	struct aws_iam_policy_roles roles;
+	struct aws_tag_list tags;
+	struct aws_error err;
+	enum aws_status st;
+	const struct aws_tag add[] = {{"appdb:attached:x/y", "yes"}, {"second", "2"}};
+	const char *const drop[] = {"appdb:attached:x/y"};
+
+	st = aws_iam_list_policy_roles(c, arn, &roles, &err);
+	check(st == AWS_OK && roles.names.n == 1 && has(&roles.names, role),
+		  "iam-policy-roles", "%zu", roles.names.n);
+	check_sent("iam-policy-roles-filter", "ListEntitiesForPolicy", "body", "EntityFilter=Role", NULL);
+	aws_iam_policy_roles_clean_up(&roles);
+	if (st)
+		aws_error_clean_up(&err);
+	st = aws_iam_tag_policy(c, arn, add, 2, &err);
+	check(st == AWS_OK, "iam-tag-policy", "%s", st ? S(err.text) : "");
+	if (st)
+		aws_error_clean_up(&err);
+	st = aws_iam_list_policy_tags(c, arn, &tags, &err);
+	check(st == AWS_OK && streq(aws_tag_list_get(&tags, "appdb:attached:x/y"), "yes") &&
+		  streq(aws_tag_list_get(&tags, "second"), "2") && streq(aws_tag_list_get(&tags, "env"), "test"),
+		  "iam-policy-tags", "%zu tags", tags.keys.n);
+	aws_tag_list_clean_up(&tags);
+	if (st)
+		aws_error_clean_up(&err);
+	st = aws_iam_untag_policy(c, arn, drop, 1, &err);
+	check(st == AWS_OK, "iam-untag-policy", "%s", st ? S(err.text) : "");
+	check_sent("iam-untag-policy-keys", "UntagPolicy", "body", "TagKeys.member.1=appdb%3Aattached%3Ax%2Fy", NULL);
+	if (st)
+		aws_error_clean_up(&err);
+	st = aws_iam_list_policy_tags(c, arn, &tags, &err);
+	check(st == AWS_OK && aws_tag_list_get(&tags, "appdb:attached:x/y") == NULL &&
+		  streq(aws_tag_list_get(&tags, "second"), "2"), "iam-untag-readback", "%zu tags", tags.keys.n);
+	aws_tag_list_clean_up(&tags);
+	if (st)
+		aws_error_clean_up(&err);
+}
+
 void
 test_iam(struct aws_client *c)
 {
@@ -181,6 +223,7 @@ test_iam(struct aws_client *c)
 	aws_iam_attached_clean_up(&att);
 	if (st)
 		aws_error_clean_up(&err);
+	test_iam_policy_roles_tags(c, arn, "appdb-svc-monitoring");
 	st = aws_iam_detach_role_policy(c, "appdb-svc-monitoring", arn, &found, &err);
 	check(st == AWS_OK && found, "iam-detach", "%s", st ? S(err.text) : "");
 	if (st)
