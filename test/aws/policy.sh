@@ -135,7 +135,7 @@ step() {
 			--skip-final-snapshot --wait-delay 0) ;;
 	esac </dev/null
 }
-# drift: a new capacity, schedule and subnets in the config, the app's task
+# drift: a new capacity, schedule, subnets and ingress group in the config, the app's task
 # role replaced by another (one detach, one attach); the connect policy at
 # IAM's five versions with another document; monitoring changed
 drift() {
@@ -156,6 +156,9 @@ cfg["subnet_ids"] = subnets[:2]
 # made temporary: destroy then deletes the vault's recovery points (one, as a backup job leaves it)
 cfg["temporary"], cfg["deletion_protection"] = True, False
 cfg["app_access_role_names"] = [name[:-len("-dev")] + "-other-task"]
+# the service's group admitted instead of the VPC: provision adds one rule and revokes the other
+cfg["ingress_security_group_ids"] = [ec2.create_security_group(
+    GroupName=name + "-service", Description="the service", VpcId=vpc)["GroupId"]]
 json.dump(cfg, open(cfg_file, "w"), indent=2)
 import urllib.request
 urllib.request.urlopen(urllib.request.Request(proxy + "/__proxy/recovery_point", method="POST",
