@@ -267,7 +267,7 @@ sslmode(const struct awsenv *e)
 }
 
 /* Log in as user with a fresh IAM token over TLS; NULL and *why on failure. */
-static PGconn *
+PGconn *
 token_connect(struct awsenv *e, const char *user, char **why)
 {
 	char	   *token = aws_rds_auth_token(e->cluster.endpoint, e->cluster.port, user,
@@ -578,4 +578,5 @@ const struct provider aws_provider = {
 	.status = aws_status,
 	.outputs = aws_outputs,
 	.destroy = aws_destroy,
+	.doctor = aws_doctor,
 };
