@@ -99,9 +99,20 @@ clock_check(struct awsenv *e, struct doctor *d, bool *ok)
 	aws_error_init(&err);
 	if (aws_sts_get_caller_identity(e->client, &id, &err) != AWS_OK)
 	{
-		*ok = doctor_check(d, "credentials", false,
-						   "give credentials that AWS accepts (--profile, AWS_PROFILE, the task role)",
-						   "%s", err.text ? err.text : "STS GetCallerIdentity failed");
+		/* AWS refuses a request signed over 5 minutes off too, before any Date */
+		bool		skewed = err.code && (strcmp(err.code, "RequestExpired") == 0 ||
+										  strcmp(err.code, "RequestTimeTooSkewed") == 0 ||
+										  (strcmp(err.code, "SignatureDoesNotMatch") == 0 && err.text &&
+										   strstr(err.text, "expired")));
+
+		if (skewed)
+			*ok = doctor_check(d, "clock", false,
+							   "set this machine's clock right (NTP): AWS refuses tokens signed more than 5 minutes off",
+							   "AWS refused a request for its time: %s", err.text ? err.text : err.code);
+		else
+			*ok = doctor_check(d, "credentials", false,
+							   "give credentials that AWS accepts (--profile, AWS_PROFILE, the task role)",
+							   "%s", err.text ? err.text : "STS GetCallerIdentity failed");
 		aws_error_clean_up(&err);
 		return EXIT_GO_ON;
 	}

@@ -403,6 +403,14 @@ cat "$work/last" >>"$work/all-output"
 	grep -qE '^  ✓ app: login +logged in with an IAM token over TLS' "$work/last" &&
 	grep -qE '^  ✓ migrator: login ' "$work/last" && ok "doctor through a tunnel: every check passes (exit 0)" ||
 	fail "doctor through a tunnel: every check passes (exit $rc)" "$work/last"
+# a clock 10 minutes ahead: named before any token is tried
+(cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "+10m" "$root/appdb" --app shop --env dev doctor) \
+	>"$work/last" 2>&1
+rc=$?
+cat "$work/last" >>"$work/all-output"
+[ $rc = 1 ] && grep -qE '^  ✗ clock ' "$work/last" && grep -qE '^      fix: set this machine.s clock right \(NTP\)' "$work/last" &&
+	! grep -q 'login' "$work/last" && ok "doctor names a clock 10 minutes ahead, with its fix (exit 1)" ||
+	fail "doctor names a clock 10 minutes ahead, with its fix (exit $rc)" "$work/last"
 # a minute later the token is another: the server refuses it, and says so
 login "$(date -u -d "$frozen UTC + 1 minute" '+%Y-%m-%d %H:%M:%S')"
 rc=$?
