@@ -49,6 +49,17 @@ doctor_check(struct doctor *d, const char *check, bool ok, const char *fix,
 	return ok;
 }
 
+bool
+doctor_role_check(struct doctor *d, const char *user, const char *what, bool ok,
+				  const char *fix, const char *detail)
+{
+	char	   *name = str_printf("%s: %s", user, what);
+
+	doctor_check(d, name, ok, fix, "%s", detail);
+	free(name);
+	return ok;
+}
+
 void
 doctor_free(struct doctor *d)
 {

@@ -26,6 +26,10 @@ void		doctor_init(struct doctor *d);
 bool		doctor_check(struct doctor *d, const char *check, bool ok, const char *fix,
 						 const char *fmt,...) __attribute__((format(printf, 5, 6)));
 
+/* A check of one role's, named "<user>: <what>"; detail as given.  Returns ok. */
+bool		doctor_role_check(struct doctor *d, const char *user, const char *what, bool ok,
+							  const char *fix, const char *detail);
+
 /* Drop the report unprinted (the checks could not run). */
 void		doctor_free(struct doctor *d);
 

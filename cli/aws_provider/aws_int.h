@@ -130,7 +130,7 @@ int			require_cluster(struct awsenv *e);
 struct pg_conn *token_connect(struct awsenv *e, const char *user, char **why);
 
 /* doctor.c */
-int			aws_doctor(const struct appdb_options *opts, const struct env_config *cfg);
+int			cmd_doctor(struct awsenv *e);
 
 /* outputs.c */
 int			cmd_outputs(struct awsenv *e);

@@ -567,6 +567,12 @@ aws_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 	return aws_run(opts, cfg, cmd_destroy);
 }
 
+static int
+aws_doctor(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	return aws_run(opts, cfg, cmd_doctor);
+}
+
 /* Its options are checked by awsenv_open, with the credentials. */
 const struct provider aws_provider = {
 	.name = "aws",

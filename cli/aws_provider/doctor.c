@@ -29,18 +29,6 @@
 /* AWS refuses a token signed further than this from its clock. */
 #define CLOCK_SKEW_MAX 300
 
-/* A check of one role's, named "<user>: <what>". */
-static bool
-role_check(struct doctor *d, const char *user, const char *what, bool ok, const char *fix,
-		   const char *detail)
-{
-	char	   *name = str_printf("%s: %s", user, what);
-
-	doctor_check(d, name, ok, fix, "%s", detail);
-	free(name);
-	return ok;
-}
-
 /* The cluster exists, is available and takes IAM tokens. */
 static int
 cluster_checks(struct awsenv *e, struct doctor *d, bool *ok)
@@ -169,20 +157,20 @@ role_checks(struct awsenv *e, struct doctor *d, struct app_executor *exec, const
 		detail = rows.nrows == 1 ?
 			str_printf("does not exist; the database has \"%s\": the token's user must be spelled as the database spells it",
 					   APP_CELL(&rows, 0, 0)) : xstrdup("does not exist");
-		role_check(d, user, "role", false, "run \"appdb roles setup\" (it creates the role)", detail);
+		doctor_role_check(d, user, "role", false, "run \"appdb roles setup\" (it creates the role)", detail);
 	}
-	else if (role_check(d, user, "role", true, NULL, "exists, spelled as the token names it") &&
-			 role_check(d, user, "may log in", strcmp(APP_CELL(&rows, 0, 1), "t") == 0,
+	else if (doctor_role_check(d, user, "role", true, NULL, "exists, spelled as the token names it") &&
+			 doctor_role_check(d, user, "may log in", strcmp(APP_CELL(&rows, 0, 1), "t") == 0,
 						"run \"appdb roles setup\" (it gives the role LOGIN again)",
 						strcmp(APP_CELL(&rows, 0, 1), "t") == 0 ? "LOGIN" :
 						"NOLOGIN: the server refuses every login as it") &&
-			 role_check(d, user, "rds_iam", strcmp(APP_CELL(&rows, 0, 2), "t") == 0, grant_iam,
+			 doctor_role_check(d, user, "rds_iam", strcmp(APP_CELL(&rows, 0, 2), "t") == 0, grant_iam,
 						strcmp(APP_CELL(&rows, 0, 2), "t") == 0 ? "a member of rds_iam: it logs in with IAM tokens" :
 						"not a member of rds_iam: its IAM token is refused (PAM authentication failed)"))
 	{
 		detail = str_printf("%s CONNECT on database \"%s\"",
 							strcmp(APP_CELL(&rows, 0, 3), "t") == 0 ? "has" : "lacks", e->cfg->database);
-		*ok = role_check(d, user, "connect", strcmp(APP_CELL(&rows, 0, 3), "t") == 0, grant_connect, detail);
+		*ok = doctor_role_check(d, user, "connect", strcmp(APP_CELL(&rows, 0, 3), "t") == 0, grant_connect, detail);
 	}
 	app_rows_free(&mem, &rows);
 out:
@@ -217,7 +205,7 @@ path_check(struct awsenv *e, struct doctor *d)
 	return ok;
 }
 
-static int
+int
 cmd_doctor(struct awsenv *e)
 {
 	struct doctor d;
@@ -256,7 +244,7 @@ cmd_doctor(struct awsenv *e)
 		if (!role_ok[i])
 			continue;
 		conn = token_connect(e, users[i], &why);
-		role_check(&d, users[i], "login", conn != NULL,
+		doctor_role_check(&d, users[i], "login", conn != NULL,
 				   "a refused token: the caller needs rds-db:connect for this user on this cluster (the connect policy, attached by provision to the roles the config names); a TLS error: see ssl_root_cert",
 				   conn ? "logged in with an IAM token over TLS" : why);
 		PQfinish(conn);
@@ -269,16 +257,4 @@ out:
 		return rc;
 	}
 	return doctor_finish(&d, e->opts->output);
-}
-
-int
-aws_doctor(const struct appdb_options *opts, const struct env_config *cfg)
-{
-	struct awsenv e;
-	int			rc;
-
-	if ((rc = awsenv_open(&e, opts, cfg)) == EXIT_GO_ON)
-		rc = cmd_doctor(&e);
-	awsenv_free(&e);
-	return rc;
 }

@@ -46,18 +46,6 @@ cluster_checks(struct doctor *d, const struct local_env *e, const struct env_con
 						"the cluster is not configured for TLS, which every login uses");
 }
 
-/* A check of one role's, named "<user>: <what>". */
-static bool
-check(struct doctor *d, const char *user, const char *what, bool ok, const char *fix,
-	  const char *detail)
-{
-	char	   *name = str_printf("%s: %s", user, what);
-
-	doctor_check(d, name, ok, fix, "%s", detail);
-	free(name);
-	return ok;
-}
-
 /*
  * One role: it exists and may log in, it has CONNECT, its password file is
  * there and a login with it works.
@@ -90,25 +78,25 @@ role_checks(struct doctor *d, const struct local_env *e, const struct env_config
 		goto out;
 	}
 	exists = PQntuples(res) == 1;
-	if (!check(d, user, "role", exists, "run \"appdb roles setup\" (it creates the role)",
+	if (!doctor_role_check(d, user, "role", exists, "run \"appdb roles setup\" (it creates the role)",
 			   exists ? "exists" : "does not exist") ||
-		!check(d, user, "may log in", strcmp(PQgetvalue(res, 0, 0), "t") == 0,
+		!doctor_role_check(d, user, "may log in", strcmp(PQgetvalue(res, 0, 0), "t") == 0,
 			   "run \"appdb roles setup\" (it gives the role LOGIN again)",
 			   strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? "LOGIN" :
 			   "NOLOGIN: the server refuses every login as it") ||
-		!check(d, user, "password expiry", strcmp(PQgetvalue(res, 0, 2), "f") == 0, expiry,
+		!doctor_role_check(d, user, "password expiry", strcmp(PQgetvalue(res, 0, 2), "f") == 0, expiry,
 			   strcmp(PQgetvalue(res, 0, 2), "f") == 0 ? "the password has not expired" :
 			   "the password expired (VALID UNTIL is past)") ||
-		!check(d, user, "connect", strcmp(PQgetvalue(res, 0, 1), "t") == 0, grant,
+		!doctor_role_check(d, user, "connect", strcmp(PQgetvalue(res, 0, 1), "t") == 0, grant,
 			   (connect = str_printf("%s CONNECT on database \"%s\"",
 									 strcmp(PQgetvalue(res, 0, 1), "t") == 0 ? "has" : "lacks",
 									 cfg->database))) ||
-		!check(d, user, "password file", pgpass_has(e, user),
+		!doctor_role_check(d, user, "password file", pgpass_has(e, user),
 			   "run \"appdb roles setup\" (it sets a new password and writes the file)",
 			   pgpass_has(e, user) ? file : "missing (or it does not name the role)"))
 		goto out;
 	conn = local_try_connect(e, user, cfg->database, &why);
-	check(d, user, "login", conn != NULL,
+	doctor_role_check(d, user, "login", conn != NULL,
 		  "if its password changed: remove the password file, then run \"appdb roles setup\" (it sets a new one)",
 		  conn ? "logged in over TLS with the password file" : why ? why : "out of memory");
 	PQfinish(conn);
