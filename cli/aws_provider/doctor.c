@@ -161,12 +161,12 @@ role_checks(struct awsenv *e, struct doctor *d, struct app_executor *exec, const
 	}
 	else if (doctor_role_check(d, user, "role", true, NULL, "exists, spelled as the token names it") &&
 			 doctor_role_check(d, user, "may log in", strcmp(APP_CELL(&rows, 0, 1), "t") == 0,
-						"run \"appdb roles setup\" (it gives the role LOGIN again)",
-						strcmp(APP_CELL(&rows, 0, 1), "t") == 0 ? "LOGIN" :
-						"NOLOGIN: the server refuses every login as it") &&
+							   "run \"appdb roles setup\" (it gives the role LOGIN again)",
+							   strcmp(APP_CELL(&rows, 0, 1), "t") == 0 ? "LOGIN" :
+							   "NOLOGIN: the server refuses every login as it") &&
 			 doctor_role_check(d, user, "rds_iam", strcmp(APP_CELL(&rows, 0, 2), "t") == 0, grant_iam,
-						strcmp(APP_CELL(&rows, 0, 2), "t") == 0 ? "a member of rds_iam: it logs in with IAM tokens" :
-						"not a member of rds_iam: its IAM token is refused (PAM authentication failed)"))
+							   strcmp(APP_CELL(&rows, 0, 2), "t") == 0 ? "a member of rds_iam: it logs in with IAM tokens" :
+							   "not a member of rds_iam: its IAM token is refused (PAM authentication failed)"))
 	{
 		detail = str_printf("%s CONNECT on database \"%s\"",
 							strcmp(APP_CELL(&rows, 0, 3), "t") == 0 ? "has" : "lacks", e->cfg->database);
@@ -245,8 +245,8 @@ cmd_doctor(struct awsenv *e)
 			continue;
 		conn = token_connect(e, users[i], &why);
 		doctor_role_check(&d, users[i], "login", conn != NULL,
-				   "a refused token: the caller needs rds-db:connect for this user on this cluster (the connect policy, attached by provision to the roles the config names); a TLS error: see ssl_root_cert",
-				   conn ? "logged in with an IAM token over TLS" : why);
+						  "a refused token: the caller needs rds-db:connect for this user on this cluster (the connect policy, attached by provision to the roles the config names); a TLS error: see ssl_root_cert",
+						  conn ? "logged in with an IAM token over TLS" : why);
 		PQfinish(conn);
 		free(why);
 	}

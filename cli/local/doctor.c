@@ -79,26 +79,26 @@ role_checks(struct doctor *d, const struct local_env *e, const struct env_config
 	}
 	exists = PQntuples(res) == 1;
 	if (!doctor_role_check(d, user, "role", exists, "run \"appdb roles setup\" (it creates the role)",
-			   exists ? "exists" : "does not exist") ||
+						   exists ? "exists" : "does not exist") ||
 		!doctor_role_check(d, user, "may log in", strcmp(PQgetvalue(res, 0, 0), "t") == 0,
-			   "run \"appdb roles setup\" (it gives the role LOGIN again)",
-			   strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? "LOGIN" :
-			   "NOLOGIN: the server refuses every login as it") ||
+						   "run \"appdb roles setup\" (it gives the role LOGIN again)",
+						   strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? "LOGIN" :
+						   "NOLOGIN: the server refuses every login as it") ||
 		!doctor_role_check(d, user, "password expiry", strcmp(PQgetvalue(res, 0, 2), "f") == 0, expiry,
-			   strcmp(PQgetvalue(res, 0, 2), "f") == 0 ? "the password has not expired" :
-			   "the password expired (VALID UNTIL is past)") ||
+						   strcmp(PQgetvalue(res, 0, 2), "f") == 0 ? "the password has not expired" :
+						   "the password expired (VALID UNTIL is past)") ||
 		!doctor_role_check(d, user, "connect", strcmp(PQgetvalue(res, 0, 1), "t") == 0, grant,
-			   (connect = str_printf("%s CONNECT on database \"%s\"",
-									 strcmp(PQgetvalue(res, 0, 1), "t") == 0 ? "has" : "lacks",
-									 cfg->database))) ||
+						   (connect = str_printf("%s CONNECT on database \"%s\"",
+												 strcmp(PQgetvalue(res, 0, 1), "t") == 0 ? "has" : "lacks",
+												 cfg->database))) ||
 		!doctor_role_check(d, user, "password file", pgpass_has(e, user),
-			   "run \"appdb roles setup\" (it sets a new password and writes the file)",
-			   pgpass_has(e, user) ? file : "missing (or it does not name the role)"))
+						   "run \"appdb roles setup\" (it sets a new password and writes the file)",
+						   pgpass_has(e, user) ? file : "missing (or it does not name the role)"))
 		goto out;
 	conn = local_try_connect(e, user, cfg->database, &why);
 	doctor_role_check(d, user, "login", conn != NULL,
-		  "if its password changed: remove the password file, then run \"appdb roles setup\" (it sets a new one)",
-		  conn ? "logged in over TLS with the password file" : why ? why : "out of memory");
+					  "if its password changed: remove the password file, then run \"appdb roles setup\" (it sets a new one)",
+					  conn ? "logged in over TLS with the password file" : why ? why : "out of memory");
 	PQfinish(conn);
 	free(why);
 out:
@@ -130,7 +130,7 @@ local_doctor(const struct appdb_options *opts, const struct env_config *cfg)
 		PGconn	   *master = local_try_connect(&e, MASTER_USER, cfg->database, &why);
 
 		if (doctor_check(&d, "master login", master != NULL,
-						 "run \"appdb provision\" (it repairs the bootstrap); the master's password file is in the environment's passwords directory",
+						 "the master's password file is passwords.postgres in the environment's .appdb folder; \"appdb provision\" checks the bootstrap",
 						 master ? "the master (%s) logged in to \"%s\"" : "%s: %s",
 						 MASTER_USER, master ? cfg->database : (why ? why : "out of memory")))
 			for (i = 0; i < n && rc == EXIT_OK; i++)
