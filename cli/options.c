@@ -40,6 +40,7 @@ static const struct command_def commands[] = {
 	{"psql", CMD_PSQL, true, "open psql as --role"},
 	{"status", CMD_STATUS, true, "show the cluster's state, endpoint, engine version (local: data directory)"},
 	{"outputs", CMD_OUTPUTS, true, "print what the service and migrations need to connect (endpoints, users, policy ARNs; local: password files)"},
+	{"doctor", CMD_DOCTOR, true, "explain why a login as app or migrator fails: each check, the first failing cause and its fix (exit 1 if a check fails)"},
 	{"destroy", CMD_DESTROY, true, "delete the cluster and what provision made for it (asks unless --yes)"},
 	{"token", CMD_TOKEN, false, "print an RDS IAM authentication token, as aws rds generate-db-auth-token does"},
 	{NULL, CMD_NONE, false, NULL}
@@ -113,7 +114,7 @@ static const struct option_def option_defs[] = {
 	{"wait-max-attempts", required_argument, OPT_WAIT_MAX_ATTEMPTS, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "N", "aws: polls before giving up (default 60)"},
 	{"via", required_argument, OPT_VIA, ROLES, "auto|extension|core", "run the app_roles extension, or the same logic in appdb (default auto)"},
 	{"login", no_argument, OPT_LOGIN, BIT(CMD_ROLES_CHECK), NULL, "also log in as app and migrator"},
-	{"role", required_argument, OPT_ROLE, BIT(CMD_URL) | BIT(CMD_PSQL), "app|migrator|master", "whom to connect as (default app)"},
+	{"role", required_argument, OPT_ROLE, BIT(CMD_URL) | BIT(CMD_PSQL) | BIT(CMD_DOCTOR), "app|migrator|master", "whom to connect as (default app); doctor: whose login to check, app or migrator (default both)"},
 	{"yes", no_argument, OPT_YES, BIT(CMD_DESTROY), NULL, "do not ask for confirmation"},
 	{"lift-deletion-protection", no_argument, OPT_LIFT_DELETION_PROTECTION, BIT(CMD_DESTROY), NULL, "aws: turn the cluster's deletion protection off, then delete"},
 	{"skip-final-snapshot", no_argument, OPT_SKIP_FINAL_SNAPSHOT, BIT(CMD_DESTROY), NULL, "aws: delete without a final snapshot (and schedule the key's deletion)"},
@@ -487,6 +488,8 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 			!(option_defs[i].commands & BIT(opts->command)))
 			return usage_error("option --%s does not apply to %s",
 							   option_defs[i].name, command_name(opts->command));
+	if (opts->command == CMD_DOCTOR && opts->role && strcmp(opts->role, "master") == 0)
+		return usage_error("invalid --role \"master\" for doctor: use app or migrator");
 	return EXIT_GO_ON;
 }
 

@@ -22,7 +22,8 @@ enum appdb_command
 	CMD_STATUS,
 	CMD_DESTROY,
 	CMD_TOKEN,
-	CMD_OUTPUTS
+	CMD_OUTPUTS,
+	CMD_DOCTOR
 };
 
 enum appdb_output
@@ -95,7 +96,7 @@ struct appdb_options
 	enum appdb_via via;
 	bool		login;
 
-	/* url, psql */
+	/* url, psql, doctor */
 	char	   *role;
 
 	/* destroy */

@@ -28,6 +28,8 @@ provider_op_for(const struct provider *p, enum appdb_command command)
 			return p->outputs;
 		case CMD_DESTROY:
 			return p->destroy;
+		case CMD_DOCTOR:
+			return p->doctor;
 		default:
 			return NULL;
 	}

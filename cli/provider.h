@@ -27,6 +27,7 @@ struct provider
 	provider_op status;
 	provider_op outputs;		/* what the service and migration tasks need */
 	provider_op destroy;
+	provider_op doctor;			/* why a login as app or migrator fails */
 };
 
 /* The operation of p that runs command; NULL for one that reads no config. */

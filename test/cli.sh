@@ -691,6 +691,8 @@ t_tls_upgrade() {
 		fail "could not make dev as before TLS" || return 1
 	run tls-old-check roles check --app "$APP" --env dev
 	rc_is 3 && err_has 'provisioned before appdb.s local clusters took TLS: "appdb provision" adds it' || return 1
+	run tls-old-doctor doctor --app "$APP" --env dev
+	rc_is 1 && out_has '^  ✗ tls ' && out_has 'fix: run "appdb provision"' || return 1
 	run tls-old-plan plan --app "$APP" --env dev
 	rc_is 0 && out_has '^change: connections over TLS only' || return 1
 	run tls-upgrade provision --app "$APP" --env dev
@@ -1439,6 +1441,106 @@ trust_checks() {
 	check "an older appdb's environment (no token, no markers) is marked and kept, its data intact" t_trust_older_env
 }
 
+# --- 11. doctor: why a login fails, a case per cause --------------------------------
+
+doctor_fails() {	# label, check, fix (regexes), doctor options...: exit 1, the check failed with its fix
+	local label=$1 name=$2 fix=$3
+	shift 3
+	run "doctor-$label-json" doctor --app "$APP" --env dev --output json "$@"
+	rc_is 1 && json_valid "$OUT" || return 1
+	python3 - "$OUT" "$name" "$fix" <<'PY' || { show; return 1; }
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+bad = [c for c in d["checks"] if not c["ok"]]
+assert d["ok"] is False, "ok is not false"
+assert any(re.match(sys.argv[2] + "$", c["check"]) and re.search(sys.argv[3], c["fix"] or "") for c in bad), \
+    "no failed check %s with fix /%s/: %s" % (sys.argv[2], sys.argv[3], bad)
+assert all(c["fix"] is None for c in d["checks"] if c["ok"]), "a passed check has a fix"
+PY
+	# the text last: callers look at its OUT
+	run "doctor-$label" doctor --app "$APP" --env dev "$@"
+	rc_is 1 && out_has "^  ✗ $name " && out_has "^      fix: .*$fix" &&
+		out_has '^[0-9]+ of [0-9]+ checks failed\.$'
+}
+
+t_doctor_passes() {	# label
+	local n text
+	run "${1:-doctor}" doctor --app "$APP" --env dev
+	rc_is 0 && out_has '^All [0-9]+ checks passed\.$' && out_lacks '✗' &&
+		out_has '^  ✓ app: login +logged in over TLS' && out_has '^  ✓ migrator: login ' || return 1
+	text=$OUT
+	run "${1:-doctor}-json" doctor --app "$APP" --env dev --output json
+	rc_is 0 && json_valid "$OUT" && [ "$(json_get "$OUT" ok)" = true ] || { show; return 1; }
+	n=$(json_get "$OUT" checks | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+	grep -q "^All $n checks passed\.$" "$text" || fail "the text and the JSON's $n checks differ"
+}
+
+t_doctor_one_role() {
+	run doctor-migrator doctor --app "$APP" --env dev --role migrator
+	rc_is 0 && out_has '^  ✓ migrator: login ' && out_lacks 'app: ' || return 1
+	run doctor-master doctor --app "$APP" --env dev --role master
+	rc_is 2 && err_has 'invalid --role "master" for doctor: use app or migrator' && out_empty
+}
+
+t_doctor_no_env() {
+	run doctor-no-env doctor --app "$APP" --env dev
+	rc_is 1 && out_has '^  ✗ environment +.*has no cluster yet' && out_has 'fix: run "appdb provision"'
+}
+
+t_doctor_before_setup() {
+	doctor_fails before-setup 'app: role' 'appdb roles setup' &&
+		out_has '^  ✓ master login ' && out_has '^  ✗ migrator: role '
+}
+
+t_doctor_stopped() {	# the server stopped by t_stopped
+	doctor_fails stopped server 'appdb provision' && out_has 'is not running'
+}
+
+master_sql() {	# SQL: run as the master, fail loudly
+	psql_as master sql -c "$1" && [ "$PSQL_RC" = 0 ] || { echo "psql failed: $1"; cat "$PSQL_OUT"; return 1; }
+}
+
+t_doctor_nologin() {
+	master_sql 'ALTER ROLE app NOLOGIN' || return 1
+	doctor_fails nologin 'app: may log in' 'appdb roles setup' && out_has 'NOLOGIN' || return 1
+	run doctor-nologin-fix roles setup --app "$APP" --env dev
+	rc_is 0 && t_doctor_passes doctor-nologin-fixed
+}
+
+t_doctor_connect() {
+	master_sql 'REVOKE CONNECT ON DATABASE app FROM migrator' || return 1
+	doctor_fails connect 'migrator: connect' 'GRANT CONNECT ON DATABASE "app" TO "migrator"' &&
+		out_has 'lacks CONNECT on database "app"' || return 1
+	run doctor-connect-fix roles setup --app "$APP" --env dev
+	rc_is 0 && t_doctor_passes doctor-connect-fixed
+}
+
+t_doctor_expired() {
+	master_sql "ALTER ROLE migrator VALID UNTIL '2000-01-01'" || return 1
+	doctor_fails expired 'migrator: password expiry' "ALTER ROLE \"migrator\" VALID UNTIL 'infinity'" || return 1
+	master_sql "ALTER ROLE \"migrator\" VALID UNTIL 'infinity'" && t_doctor_passes doctor-expired-fixed
+}
+
+t_doctor_password_file() {
+	local file=$WORK/.appdb/$APP-dev/passwords.app
+	[ -f "$file" ] || fail "no $file" || return 1
+	mv "$file" "$file.away" || return 1
+	doctor_fails password-file 'app: password file' 'appdb roles setup'
+	local rc=$?
+	mv "$file.away" "$file" || return 1
+	[ "$rc" = 0 ] && t_doctor_passes doctor-password-file-back
+}
+
+t_doctor_password_changed() {
+	local file=$WORK/.appdb/$APP-dev/passwords.app
+	master_sql "ALTER ROLE app PASSWORD 'not-the-file''s'" || return 1
+	doctor_fails password-changed 'app: login' 'remove the password file, then run "appdb roles setup"' &&
+		out_has 'password authentication failed' || return 1
+	# the fix, as it says
+	rm -f "$file" && run doctor-password-fix roles setup --app "$APP" --env dev
+	rc_is 0 && t_doctor_passes doctor-password-fixed
+}
+
 # --- the runs ----------------------------------------------------------------------
 
 echo "cli: appdb $APPDB${APPDB_WRAPPER:+ under $APPDB_WRAPPER}; PostgreSQL $MAJOR from $PG_BINDIR; suite $CLI_SUITE; app $APP"
@@ -1458,7 +1560,7 @@ fi
 
 if [ "$CLI_SUITE" = all ]; then
 	check "--help" t_help
-	for c in configure plan provision "roles setup" "roles plan" "roles check" url psql status outputs destroy; do
+	for c in configure plan provision "roles setup" "roles plan" "roles check" url psql status outputs doctor destroy; do
 		check "$c --help" t_command_help $c
 	done
 	check "configure --help lists --force" t_command_help_option force configure
@@ -1500,12 +1602,14 @@ fi
 check "configure from an empty folder" t_configure
 check "configure again: up to date, unchanged" t_configure_again
 check "plan: create, changes nothing" t_plan
+check "doctor before provision: the environment, with provision as the fix" t_doctor_no_env
 check "outputs before provision: exit 2, provision's hint, nothing printed" t_outputs_absent
 check "provision" t_provision
 check "status: running, PostgreSQL $MAJOR" t_status
 check "url before roles setup: no password yet" t_url_before_setup
 check "roles check before setup fails, naming the checks" t_check_before_setup
 check "roles plan lists CREATE ROLE" t_plan_before_setup
+check "doctor before roles setup: the roles missing, with roles setup as the fix" t_doctor_before_setup
 check "outputs before roles setup: app's and migrator's password missing, null, exit 2" t_outputs_before_setup
 check "roles setup executes statements" t_setup
 check "roles setup again: nothing to change, plan converged" t_setup_again
@@ -1521,6 +1625,13 @@ check "app inserts, updates and selects in it" t_app_uses_table
 check "app cannot create tables" t_app_cannot_create
 check "every connection over TLS: the url verifies the cluster's certificate, plain TCP refused" t_tls
 check "roles check passes with the migrator's table" t_check_passes check-with-table
+check "doctor passes on a healthy environment (text and JSON agree)" t_doctor_passes
+check "doctor --role migrator checks only it; --role master refused" t_doctor_one_role
+check "doctor: app NOLOGIN named, roles setup fixes it" t_doctor_nologin
+check "doctor: migrator without CONNECT named with the GRANT, roles setup fixes it" t_doctor_connect
+check "doctor: an expired password named with the ALTER ROLE that fixes it" t_doctor_expired
+check "doctor: a missing password file named" t_doctor_password_file
+check "doctor: a password that no longer matches its file named, the fix works" t_doctor_password_changed
 
 if [ "$CLI_SUITE" = all ]; then
 	check "second environment provisioned" t_verbose_env
@@ -1540,6 +1651,7 @@ if [ "$CLI_SUITE" = all ]; then
 	check "the master as app_user, through appdb's core: exit 2, nothing changed" t_privileged_role_refused core postgres
 	check "rdsadmin (the bootstrap superuser) as app_user: exit 2, nothing changed" t_privileged_role_refused core rdsadmin
 	check "stopped server: roles check exits 3 quickly, could not connect" t_stopped
+	check "doctor on a stopped server: the server, with provision as the fix" t_doctor_stopped
 	check "provision starts it again; check passes" t_restart
 	check "an environment made before TLS: check says to provision, plan shows it, provision adds it" t_tls_upgrade
 	check "passwords of dev read, server logs copied" collect_secrets dev

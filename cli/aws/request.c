@@ -495,6 +495,8 @@ read_success(const struct call *call, const struct aws_http_response *h,
 		return false;			/* (an operation with no output may answer "null") */
 	if (resp->request_id == NULL && id)
 		resp->request_id = aws_xstrdup(id);
+	if (aws_http_header(h, "Date"))
+		resp->date = aws_xstrdup(aws_http_header(h, "Date"));
 	return true;
 }
 

@@ -28,6 +28,7 @@ void
 aws_response_clean_up(struct aws_response *resp)
 {
 	free(resp->request_id);
+	free(resp->date);
 	if (resp->xml)
 		xmlFreeDoc(resp->xml);
 	if (resp->json)

@@ -42,6 +42,7 @@ struct aws_response
 {
 	long		status;
 	char	   *request_id;		/* or NULL */
+	char	   *date;			/* the Date header, or NULL: the service's clock */
 	xmlDoc	   *xml;			/* query, EC2: the parsed body */
 	json_object *json;			/* JSON protocols: NULL for an empty body */
 	int			attempts;

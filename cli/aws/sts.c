@@ -29,6 +29,7 @@ aws_sts_get_caller_identity(struct aws_client *client,
 	out->account = aws_xml_path_text(result, "Account");
 	out->arn = aws_xml_path_text(result, "Arn");
 	out->user_id = aws_xml_path_text(result, "UserId");
+	out->date = resp.date ? aws_xstrdup(resp.date) : NULL;
 	if (out->account == NULL || out->account[0] == '\0' || out->arn == NULL)
 	{
 		/* a 200 without the result: say so as the other unreadable answers */
@@ -55,5 +56,6 @@ aws_caller_identity_clean_up(struct aws_caller_identity *id)
 	free(id->account);
 	free(id->arn);
 	free(id->user_id);
+	free(id->date);
 	memset(id, 0, sizeof(*id));
 }

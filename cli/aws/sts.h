@@ -12,6 +12,7 @@ struct aws_caller_identity
 	char	   *account;		/* 12 digits */
 	char	   *arn;
 	char	   *user_id;
+	char	   *date;			/* the answer's Date header (AWS's clock), or NULL */
 };
 
 /*

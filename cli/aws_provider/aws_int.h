@@ -127,6 +127,10 @@ int			step_backup_role(struct awsenv *e);
 
 /* commands.c */
 int			require_cluster(struct awsenv *e);
+struct pg_conn *token_connect(struct awsenv *e, const char *user, char **why);
+
+/* doctor.c */
+int			cmd_doctor(struct awsenv *e);
 
 /* outputs.c */
 int			cmd_outputs(struct awsenv *e);

@@ -267,7 +267,7 @@ sslmode(const struct awsenv *e)
 }
 
 /* Log in as user with a fresh IAM token over TLS; NULL and *why on failure. */
-static PGconn *
+PGconn *
 token_connect(struct awsenv *e, const char *user, char **why)
 {
 	char	   *token = aws_rds_auth_token(e->cluster.endpoint, e->cluster.port, user,
@@ -567,6 +567,12 @@ aws_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 	return aws_run(opts, cfg, cmd_destroy);
 }
 
+static int
+aws_doctor(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	return aws_run(opts, cfg, cmd_doctor);
+}
+
 /* Its options are checked by awsenv_open, with the credentials. */
 const struct provider aws_provider = {
 	.name = "aws",
@@ -578,4 +584,5 @@ const struct provider aws_provider = {
 	.status = aws_status,
 	.outputs = aws_outputs,
 	.destroy = aws_destroy,
+	.doctor = aws_doctor,
 };

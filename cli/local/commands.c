@@ -630,4 +630,5 @@ const struct provider local_provider = {
 	.status = local_status,
 	.outputs = local_outputs,
 	.destroy = local_destroy,
+	.doctor = local_doctor,
 };

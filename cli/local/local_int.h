@@ -65,6 +65,8 @@ int			server_stop(const struct local_env *e);
 int			server_reload(const struct local_env *e);
 void		hint_if_stopped(const struct local_env *e, bool lost);
 PGconn	   *local_connect(const struct local_env *e, const char *user, const char *dbname);
+PGconn	   *local_try_connect(const struct local_env *e, const char *user, const char *dbname,
+							  char **why);
 int			check_port(int port);
 char	   *choose_bindir(const struct appdb_options *opts, const struct env_config *cfg);
 int			check_bindir(const char *bindir, int *major);
@@ -75,6 +77,9 @@ int			configure_cluster(const struct local_env *e);
 int			init_cluster(struct local_env *e);
 int			bootstrap(const struct local_env *e, const struct env_config *cfg);
 int			move_port(struct local_env *e, int port);
+
+/* doctor.c: appdb doctor */
+int			local_doctor(const struct appdb_options *opts, const struct env_config *cfg);
 
 /* tls.c: the cluster's certificate; TLS_SETTINGS close postgresql.conf's block */
 #define TLS_SETTINGS "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n"

@@ -184,9 +184,12 @@ hint_if_stopped(const struct local_env *e, bool lost)
 		hintf("the environment's server is not running: \"appdb provision\" starts it");
 }
 
-/* Connect as user, with its password file; NULL on failure (reported). */
+/*
+ * Connect as user, with its password file; NULL on failure, with libpq's
+ * message in *why (malloc'd; NULL when out of memory), reported by nobody.
+ */
 PGconn *
-local_connect(const struct local_env *e, const char *user, const char *dbname)
+local_try_connect(const struct local_env *e, const char *user, const char *dbname, char **why)
 {
 	char		port[16];
 	/* TLS, verified against the cluster's own certificate (tls.c); no GSSAPI */
@@ -199,14 +202,37 @@ local_connect(const struct local_env *e, const char *user, const char *dbname)
 	PGconn	   *conn;
 
 	snprintf(port, sizeof(port), "%d", e->port);
-	conn = pg_connect(keywords, values);
+	conn = PQconnectdbParams(keywords, values, 0);
 	free(passfile);
 	free(root);
-	if (conn == NULL && !tls_configured(e))
+	*why = NULL;
+	if (conn && PQstatus(conn) == CONNECTION_OK)
+		return conn;
+	if (conn)
+	{
+		*why = xstrdup(PQerrorMessage(conn));
+		(*why)[strcspn(*why, "\n")] = '\0';
+	}
+	PQfinish(conn);
+	return NULL;
+}
+
+/* Connect as user, with its password file; NULL on failure (reported). */
+PGconn *
+local_connect(const struct local_env *e, const char *user, const char *dbname)
+{
+	char	   *why;
+	PGconn	   *conn = local_try_connect(e, user, dbname, &why);
+
+	if (conn)
+		return conn;
+	errorf("could not connect to the database: %s", why ? why : "out of memory");
+	free(why);
+	if (!tls_configured(e))
 		hintf("this environment was provisioned before appdb's local clusters took TLS: \"appdb provision\" adds it");
-	else if (conn == NULL)
+	else
 		hint_if_stopped(e, false);
-	return conn;
+	return NULL;
 }
 
 /* Run sql on conn; 0, or -1 with the error reported. */

@@ -313,6 +313,29 @@ assert got == {"migrator": want, "app": want}, "login: %s" % got
 }
 run "roles check --login --output json without a network path" 1 --app shop --env dev roles check --login --output json
 check "--login --output json prints one JSON document, each login failed" login_json "$work/out.$n" false
+# doctor: each cause named with its fix; the endpoint (moto's name) has no path from here
+run "doctor without a network path fails" 1 --app shop --env dev doctor
+grep -qE '^  ✓ iam authentication +on' "$work/last" && grep -qE '^  ✓ token inputs +region us-east-1, endpoint .*, port 5432' "$work/last" &&
+	grep -qE '^  ✓ clock +this machine.s clock is [0-9]+ s ' "$work/last" && grep -qE '^  ✓ app: rds_iam ' "$work/last" &&
+	grep -qE '^  ✓ migrator: connect ' "$work/last" && ok "doctor: the cluster, token inputs, clock and roles pass" ||
+	fail "doctor: the cluster, token inputs, clock and roles pass" "$work/last"
+grep -qE '^  ✗ network path ' "$work/last" && grep -qE '^      fix: .*PGHOSTADDR=127\.0\.0\.1' "$work/last" &&
+	ok "doctor names the unreachable endpoint, with the tunnel as a fix" ||
+	fail "doctor names the unreachable endpoint, with the tunnel as a fix" "$work/last"
+psql_as postgres -c "REVOKE rds_iam FROM app" || die "REVOKE rds_iam failed"
+run "doctor with app out of rds_iam fails" 1 --app shop --env dev doctor --output json
+check "... naming app's rds_iam, with GRANT rds_iam TO app as its fix" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = {x["check"]: x for x in d["checks"]}
+assert d["ok"] is False
+assert c["app: rds_iam"]["ok"] is False and "GRANT rds_iam TO \"app\"" in c["app: rds_iam"]["fix"], c["app: rds_iam"]
+assert c["migrator: rds_iam"]["ok"] is True, c["migrator: rds_iam"]
+' "$work/out.$n"
+run "roles setup grants it again" 0 --app shop --env dev roles setup
+run "doctor --role app: rds_iam back" 1 --app shop --env dev doctor --role app
+has "✓ app: rds_iam" && lacks "migrator:" && ok "doctor --role app checks app only, rds_iam back" ||
+	fail "doctor --role app checks app only, rds_iam back" "$work/last"
 
 # --login through a tunnel, as README says: PGHOSTADDR=127.0.0.1 sends the
 # connection to the local server while the token names the cluster's
@@ -370,6 +393,24 @@ rc=$?
 [ $rc = 0 ] && ok "roles check --login --output json through a tunnel (exit 0)" ||
 	fail "roles check --login --output json through a tunnel: exit $rc" "$work/last"
 check "--login --output json prints one JSON document, each login ok" login_json "$work/login.out" true
+# doctor through the tunnel, every check passing (the plain build under faketime, as login)
+(cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "$frozen" "$root/appdb" --app shop --env dev doctor) \
+	>"$work/last" 2>&1
+rc=$?
+cat "$work/last" >>"$work/all-output"
+[ $rc = 0 ] && grep -qE '^All [0-9]+ checks passed\.$' "$work/last" &&
+	grep -qE '^  ✓ network path +127\.0\.0\.1 port [0-9]+ answers \(PGHOSTADDR: a tunnel\)' "$work/last" &&
+	grep -qE '^  ✓ app: login +logged in with an IAM token over TLS' "$work/last" &&
+	grep -qE '^  ✓ migrator: login ' "$work/last" && ok "doctor through a tunnel: every check passes (exit 0)" ||
+	fail "doctor through a tunnel: every check passes (exit $rc)" "$work/last"
+# a clock 10 minutes ahead: named before any token is tried
+(cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "+10m" "$root/appdb" --app shop --env dev doctor) \
+	>"$work/last" 2>&1
+rc=$?
+cat "$work/last" >>"$work/all-output"
+[ $rc = 1 ] && grep -qE '^  ✗ clock ' "$work/last" && grep -qE '^      fix: set this machine.s clock right \(NTP\)' "$work/last" &&
+	! grep -q 'login' "$work/last" && ok "doctor names a clock 10 minutes ahead, with its fix (exit 1)" ||
+	fail "doctor names a clock 10 minutes ahead, with its fix (exit $rc)" "$work/last"
 # a minute later the token is another: the server refuses it, and says so
 login "$(date -u -d "$frozen UTC + 1 minute" '+%Y-%m-%d %H:%M:%S')"
 rc=$?

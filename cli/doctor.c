@@ -1,0 +1,182 @@
+/*
+ * cli/doctor.c
+ *		The report of appdb doctor, and what its checks share.
+ */
+#include "doctor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "msgs.h"
+#include "util.h"
+
+void
+doctor_init(struct doctor *d)
+{
+	d->checks = json_object_new_array();
+	d->failed = 0;
+}
+
+bool
+doctor_check(struct doctor *d, const char *check, bool ok, const char *fix,
+			 const char *fmt,...)
+{
+	struct json_object *item = json_object_new_object();
+	va_list		args;
+	char	   *detail;
+
+	va_start(args, fmt);
+	detail = str_vprintf(fmt, args);
+	va_end(args);
+	json_object_object_add(item, "check", json_object_new_string(check));
+	json_object_object_add(item, "ok", json_object_new_boolean(ok));
+	json_object_object_add(item, "detail", json_object_new_string(detail));
+	json_object_object_add(item, "fix", ok || fix == NULL ? NULL : json_object_new_string(fix));
+	json_object_array_add(d->checks, item);
+	free(detail);
+	if (!ok)
+		d->failed++;
+	return ok;
+}
+
+bool
+doctor_role_check(struct doctor *d, const char *user, const char *what, bool ok,
+				  const char *fix, const char *detail)
+{
+	char	   *name = str_printf("%s: %s", user, what);
+
+	doctor_check(d, name, ok, fix, "%s", detail);
+	free(name);
+	return ok;
+}
+
+void
+doctor_free(struct doctor *d)
+{
+	json_object_put(d->checks);
+	d->checks = NULL;
+}
+
+int
+doctor_finish(struct doctor *d, enum appdb_output output)
+{
+	size_t		n = json_object_array_length(d->checks);
+	size_t		i;
+
+	if (output == OUTPUT_JSON)
+	{
+		struct json_object *root = json_object_new_object();
+
+		json_object_object_add(root, "checks", json_object_get(d->checks));
+		json_object_object_add(root, "ok", json_object_new_boolean(d->failed == 0));
+		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+													  JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(root);
+	}
+	else
+	{
+		for (i = 0; i < n; i++)
+		{
+			struct json_object *item = json_object_array_get_idx(d->checks, i);
+			struct json_object *v;
+			bool		ok;
+
+			json_object_object_get_ex(item, "ok", &v);
+			ok = json_object_get_boolean(v);
+			json_object_object_get_ex(item, "check", &v);
+			printf("  %s %-28s ", ok ? "\u2713" : "\u2717", json_object_get_string(v));
+			json_object_object_get_ex(item, "detail", &v);
+			printf("%s\n", json_object_get_string(v));
+			if (!ok && json_object_object_get_ex(item, "fix", &v) && v)
+				printf("      fix: %s\n", json_object_get_string(v));
+		}
+		if (d->failed == 0)
+			printf("\nAll %zu checks passed.\n", n);
+		else
+			printf("\n%d of %zu checks failed.\n", d->failed, n);
+	}
+	doctor_free(d);
+	return d->failed == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+}
+
+int
+doctor_roles(const struct appdb_options *opts, const char *app_user,
+			 const char *migrator_user, const char *users[2])
+{
+	if (opts->role && strcmp(opts->role, "migrator") == 0)
+	{
+		users[0] = migrator_user;
+		return 1;
+	}
+	users[0] = app_user;
+	if (opts->role)
+		return 1;
+	users[1] = migrator_user;
+	return 2;
+}
+
+/* One address: connect without blocking, wait up to timeout_ms; 0 or an errno. */
+static int
+connect_one(const struct addrinfo *ai, int timeout_ms)
+{
+	int			fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+	int			err = 0;
+	socklen_t	len = sizeof(err);
+
+	if (fd < 0)
+		return errno;
+	if (fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
+		err = errno;
+	else if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0)
+	{
+		struct pollfd p = {fd, POLLOUT, 0};
+
+		if (errno != EINPROGRESS)
+			err = errno;
+		else if (poll(&p, 1, timeout_ms) <= 0)
+			err = ETIMEDOUT;
+		else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+			err = errno;
+	}
+	close(fd);
+	return err;
+}
+
+bool
+doctor_tcp_connect(const char *host, int port, int timeout_ms, char **why)
+{
+	struct addrinfo hints = {0};
+	struct addrinfo *res = NULL;
+	struct addrinfo *ai;
+	char		service[16];
+	int			rc;
+	int			err = ENOENT;
+
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(service, sizeof(service), "%d", port);
+	if ((rc = getaddrinfo(host, service, &hints, &res)) != 0)
+	{
+		*why = str_printf("cannot resolve %s: %s", host, gai_strerror(rc));
+		return false;
+	}
+	for (ai = res; ai; ai = ai->ai_next)
+		if ((err = connect_one(ai, timeout_ms)) == 0)
+			break;
+	freeaddrinfo(res);
+	if (err == 0)
+		return true;
+	*why = err == ETIMEDOUT ?
+		str_printf("no answer from %s port %d within %d s", host, port, timeout_ms / 1000) :
+		str_printf("%s port %d: %s", host, port, strerror(err));
+	return false;
+}
