@@ -487,7 +487,7 @@ t_plan_before_setup() {
 }
 
 # outputs: every key, in this order (README, "appdb outputs")
-OUTPUT_KEYS="provider host port database schema app_user migrator_user master_user app_password_file migrator_password_file master_password_file app_url migrator_url master_url"
+OUTPUT_KEYS="provider host port database schema app_user migrator_user master_user app_password_file migrator_password_file master_password_file ssl_root_cert app_url migrator_url master_url"
 
 t_outputs_absent() {	# before provision: exit 2, provision's hint, nothing on stdout
 	run outputs-absent outputs --app "$APP" --env dev
@@ -533,13 +533,15 @@ t_outputs_before_setup() {	# app's and migrator's password: missing, named, role
 	[ "$(json_get "$OUT_JSON" port)" = "$(state_field dev port)" ] || fail "port is not state.json's"
 }
 
-t_outputs() {	# after setup: exit 0; urls as "appdb url" prints them; the password files log in
-	local role user file want
+t_outputs() {	# after setup: exit 0; urls as "appdb url" prints them; the password files and certificate log in
+	local role user file want root
 	t_outputs_text_json outputs || return 1
 	rc_is 0 && err_empty || return 1
 	[ "$(json_get "$OUT_JSON" provider)/$(json_get "$OUT_JSON" host)/$(json_get "$OUT_JSON" database)/$(json_get "$OUT_JSON" schema)" = local/127.0.0.1/app/app ] ||
 		fail "provider, host, database or schema wrong" || return 1
 	[ "$(json_get "$OUT_JSON" port)" = "$(state_field dev port)" ] || fail "port is not state.json's" || return 1
+	root=$(json_get "$OUT_JSON" ssl_root_cert)
+	grep -q 'BEGIN CERTIFICATE' "$root" 2>/dev/null || fail "ssl_root_cert $root is not a certificate" || return 1
 	for role in app migrator master; do
 		want=$(json_get "$OUT_JSON" "${role}_url")
 		run "outputs-url-$role" url --app "$APP" --env dev --role "$role"
@@ -548,7 +550,8 @@ t_outputs() {	# after setup: exit 0; urls as "appdb url" prints them; the passwo
 		user=$(json_get "$OUT_JSON" "${role}_user")
 		file=$(json_get "$OUT_JSON" "${role}_password_file")
 		[ "$(stat -c %a "$file")" = 600 ] || fail "$file is not 0600" || return 1
-		PGPASSFILE=$file "$PSQL" -X -At -h "$(json_get "$OUT_JSON" host)" -p "$(json_get "$OUT_JSON" port)" \
+		[ "$(url_param "$OUT" sslrootcert)" = "$root" ] || fail "url --role $role verifies with another certificate" || return 1
+		PGPASSFILE=$file PGSSLMODE=verify-ca PGSSLROOTCERT=$root "$PSQL" -X -At -h "$(json_get "$OUT_JSON" host)" -p "$(json_get "$OUT_JSON" port)" \
 			-U "$user" -d "$(json_get "$OUT_JSON" database)" -w -c 'SELECT current_user' >"$DIAG.psql" 2>&1 ||
 			{ cat "$DIAG.psql"; fail "psql as $user with ${role}_password_file did not log in"; return 1; }
 		[ "$(cat "$DIAG.psql")" = "$user" ] || fail "logged in as $(cat "$DIAG.psql"), not $user" || return 1

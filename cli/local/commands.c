@@ -467,8 +467,9 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	static const char *const roles[3] = {"app", "migrator", "master"};
 	struct local_env e;
-	struct output_item items[14];
+	struct output_item items[15];
 	char	   *port;
+	char	   *root;
 	char	   *files[3];
 	char	   *urls[3];
 	char	   *users[3];
@@ -479,6 +480,13 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 	if ((rc = require_cluster(cfg, &e)) != EXIT_GO_ON)
 		return rc;
 	port = str_printf("%d", e.port);
+	/* the certificate clients verify the cluster with, once provision made it */
+	root = tls_root_path(&e);
+	if (!tls_configured(&e))
+	{
+		free(root);
+		root = NULL;
+	}
 	for (i = 0; i < 3; i++)
 	{
 		urls[i] = connection_url(&e, cfg, roles[i], &users[i]);
@@ -501,6 +509,7 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 	items[n++] = (struct output_item) {"app_password_file", files[0], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"migrator_password_file", files[1], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"master_password_file", files[2], "run \"appdb provision\""};
+	items[n++] = (struct output_item) {"ssl_root_cert", root, "run \"appdb provision\""};
 	items[n++] = (struct output_item) {"app_url", urls[0], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"migrator_url", urls[1], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"master_url", urls[2], "run \"appdb provision\""};
@@ -512,6 +521,7 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 		free(users[i]);
 	}
 	free(port);
+	free(root);
 	local_env_free(&e);
 	return rc;
 }
