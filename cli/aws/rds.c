@@ -164,10 +164,11 @@ read_cluster(const xmlNode *n, struct aws_rds_cluster *out)
 			AWS_FLAG_TRUE : AWS_FLAG_FALSE;
 }
 
-/* A call whose result is <OpResult><DBCluster>. */
-static enum aws_status
-cluster_call(struct aws_client *client, const char *op, const struct aws_params *p,
-			 struct aws_rds_cluster *out, struct aws_error *err)
+/* A call whose result is <OpResult><element>, which read takes into out. */
+enum aws_status
+rds_result_call(struct aws_client *client, const char *op, const struct aws_params *p,
+				const char *element, aws_svc_page_reader read, void *out,
+				struct aws_error *err)
 {
 	struct aws_response resp;
 	enum aws_status st;
@@ -176,13 +177,27 @@ cluster_call(struct aws_client *client, const char *op, const struct aws_params 
 	st = aws_call_query(client, &aws_service_rds, op, p, &resp, err);
 	if (st != AWS_OK)
 		return st;
-	n = aws_xml_path(aws_xml_result(&resp, op), "DBCluster");
+	n = aws_xml_path(aws_xml_result(&resp, op), element);
 	if (n == NULL)
-		st = aws_svc_bad_answer(&aws_service_rds, op, &resp, "DBCluster", err);
+		st = aws_svc_bad_answer(&aws_service_rds, op, &resp, element, err);
 	else
-		read_cluster(n, out);
+		read(n, out);
 	aws_response_clean_up(&resp);
 	return st;
+}
+
+static void
+read_cluster_into(const xmlNode *n, void *out)
+{
+	read_cluster(n, out);
+}
+
+/* A call whose result is <OpResult><DBCluster>. */
+static enum aws_status
+cluster_call(struct aws_client *client, const char *op, const struct aws_params *p,
+			 struct aws_rds_cluster *out, struct aws_error *err)
+{
+	return rds_result_call(client, op, p, "DBCluster", read_cluster_into, out, err);
 }
 
 enum aws_status

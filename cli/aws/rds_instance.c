@@ -61,25 +61,18 @@ read_instance(const xmlNode *n, struct aws_rds_instance *out)
 	aws_svc_xml_tags(n, "TagList", "Tag", "Key", "Value", &out->tags);
 }
 
+static void
+read_instance_into(const xmlNode *n, void *out)
+{
+	read_instance(n, out);
+}
+
 /* A call whose result is <OpResult><DBInstance>. */
 static enum aws_status
 instance_call(struct aws_client *client, const char *op, const struct aws_params *p,
 			  struct aws_rds_instance *out, struct aws_error *err)
 {
-	struct aws_response resp;
-	enum aws_status st;
-	xmlNode    *n;
-
-	st = aws_call_query(client, &aws_service_rds, op, p, &resp, err);
-	if (st != AWS_OK)
-		return st;
-	n = aws_xml_path(aws_xml_result(&resp, op), "DBInstance");
-	if (n == NULL)
-		st = aws_svc_bad_answer(&aws_service_rds, op, &resp, "DBInstance", err);
-	else
-		read_instance(n, out);
-	aws_response_clean_up(&resp);
-	return st;
+	return rds_result_call(client, op, p, "DBInstance", read_instance_into, out, err);
 }
 
 enum aws_status
