@@ -48,13 +48,13 @@ tag_filter(const char *tag, char **name, char **value)
 #define TEMPLATE_INFRA_DB_SUBNETS "subnet_type=database"
 
 /*
- * The VPC of the subnets tagged TEMPLATE_INFRA_DB_SUBNETS into vpc_id, or NULL
- * when there are none; EXIT_GO_ON, else the exit code (reported).
+ * The VPC of the subnets tagged TEMPLATE_INFRA_DB_SUBNETS into vpc_id, and
+ * those subnets into *subnets; vpc_id NULL when there are none.  EXIT_GO_ON,
+ * else the exit code (reported).
  */
 static int
-template_infra_vpc(struct awsenv *e, char **vpc_id)
+template_infra_vpc(struct awsenv *e, char **vpc_id, struct aws_ec2_subnet_list *subnets)
 {
-	struct aws_ec2_subnet_list subnets = {0};
 	struct aws_error err;
 	char	   *fname,
 			   *fvalue;
@@ -69,19 +69,19 @@ template_infra_vpc(struct awsenv *e, char **vpc_id)
 	tag_filter(TEMPLATE_INFRA_DB_SUBNETS, &fname, &fvalue);
 	values[0] = fvalue;
 	f = (struct aws_ec2_filter) {fname, values, 1};
-	st = aws_ec2_describe_subnets(e->client, NULL, 0, &f, 1, &subnets, &err);
+	st = aws_ec2_describe_subnets(e->client, NULL, 0, &f, 1, subnets, &err);
 	free(fname);
 	free(fvalue);
 	if (st != AWS_OK)
 		return aws_failed(&err);
-	for (i = 0; i < subnets.n && rc == EXIT_GO_ON; i++)
+	for (i = 0; i < subnets->n && rc == EXIT_GO_ON; i++)
 	{
 		if (*vpc_id == NULL)
-			*vpc_id = xstrdup(subnets.v[i].vpc_id);
-		else if (strcmp(*vpc_id, subnets.v[i].vpc_id) != 0)
+			*vpc_id = xstrdup(subnets->v[i].vpc_id);
+		else if (strcmp(*vpc_id, subnets->v[i].vpc_id) != 0)
 		{
 			errorf("subnets tagged %s (template-infra's database subnets) are in more than one VPC in %s: %s and %s",
-				   TEMPLATE_INFRA_DB_SUBNETS, e->cfg->region, *vpc_id, subnets.v[i].vpc_id);
+				   TEMPLATE_INFRA_DB_SUBNETS, e->cfg->region, *vpc_id, subnets->v[i].vpc_id);
 			hintf("name the VPC in %s: vpc_id, or vpc_tag (template-infra tags its VPC network_name=<network>)",
 				  e->cfg->path);
 			free(*vpc_id);
@@ -89,7 +89,8 @@ template_infra_vpc(struct awsenv *e, char **vpc_id)
 			rc = EXIT_USAGE;
 		}
 	}
-	aws_ec2_subnet_list_clean_up(&subnets);
+	if (*vpc_id == NULL)
+		aws_ec2_subnet_list_clean_up(subnets);
 	return rc;
 }
 
@@ -150,7 +151,7 @@ step_network(struct awsenv *e)
 			st = aws_ec2_describe_vpcs(e->client, ids, 1, NULL, 0, &vpcs, &err);
 		}
 	}
-	else if ((rc = template_infra_vpc(e, &infra_vpc)) != EXIT_GO_ON)
+	else if ((rc = template_infra_vpc(e, &infra_vpc, &subnets)) != EXIT_GO_ON)
 		goto out;
 	else if (infra_vpc)
 	{
@@ -193,9 +194,10 @@ step_network(struct awsenv *e)
 
 	/*
 	 * the subnets: as configured, else the VPC's with the tag if one is set,
-	 * else template-infra's database subnets where the VPC has them, else all
+	 * else template-infra's database subnets where the VPC has them (already
+	 * read when they chose the VPC), else all
 	 */
-	if (nsubnets == 0 && subnet_tag == NULL)
+	if (nsubnets == 0 && subnet_tag == NULL && infra_vpc == NULL)
 	{
 		const char *vpc[1] = {e->vpc_id};
 		char	   *fname,
@@ -214,11 +216,11 @@ step_network(struct awsenv *e)
 			rc = aws_failed(&err);
 			goto out;
 		}
-		if (subnets.n > 0)
-		{
-			subnet_tag = TEMPLATE_INFRA_DB_SUBNETS;
-			subnets_how = "template-infra's database subnets, tagged";
-		}
+	}
+	if (nsubnets == 0 && subnet_tag == NULL && subnets.n > 0)
+	{
+		subnet_tag = TEMPLATE_INFRA_DB_SUBNETS;
+		subnets_how = "template-infra's database subnets, tagged";
 	}
 	if (nsubnets == 0 && subnets.n == 0)
 	{
