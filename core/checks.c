@@ -46,6 +46,19 @@ record(struct checker *c, const char *name, bool ok, struct app_buf *detail)
 		c->out->success = false;
 }
 
+/*
+ * Note that role is missing and return true: a fix that grants to it or acts
+ * as it cannot work before setup creates it.
+ */
+static bool
+note_missing_role(struct app_buf *d, const char *role, const struct app_role_facts *f)
+{
+	if (f->exists)
+		return false;
+	note(d, "role %I does not exist (run setup)", role);
+	return true;
+}
+
 static void
 check_role(struct checker *c, const char *name, const char *role,
 		   const struct app_role_facts *f)
@@ -72,13 +85,21 @@ check_rds_iam(struct checker *c)
 	int			i;
 
 	app_buf_init(&d, c->mem);
-	for (i = 0; i < 2; i++)
-		if (!facts[i]->in_rds_iam)
-		{
-			ok = false;
-			note(&d, "%I is not a member of rds_iam (fix: GRANT rds_iam TO %I)",
-				 roles[i], roles[i]);
-		}
+	if (!c->snap->rds_iam_exists)
+	{
+		ok = false;
+		note(&d, "role %I does not exist on this server: RDS and Aurora always have it (check that this is the right server); on plain PostgreSQL, use auth \"password\"",
+			 "rds_iam");
+	}
+	else
+		for (i = 0; i < 2; i++)
+			if (!facts[i]->in_rds_iam)
+			{
+				ok = false;
+				if (!note_missing_role(&d, roles[i], facts[i]))
+					note(&d, "%I is not a member of rds_iam (fix: GRANT rds_iam TO %I)",
+						 roles[i], roles[i]);
+			}
 	if (ok)
 		note(&d, "%I and %I are members of rds_iam", roles[0], roles[1]);
 	record(c, "rds_iam_membership", ok, &d);
@@ -98,8 +119,9 @@ check_connect(struct checker *c)
 		if (!facts[i]->has_connect)
 		{
 			ok = false;
-			note(&d, "%I has no CONNECT on database %I (fix: GRANT CONNECT ON DATABASE %I TO %I)",
-				 roles[i], c->snap->database, c->snap->database, roles[i]);
+			if (!note_missing_role(&d, roles[i], facts[i]))
+				note(&d, "%I has no CONNECT on database %I (fix: GRANT CONNECT ON DATABASE %I TO %I)",
+					 roles[i], c->snap->database, c->snap->database, roles[i]);
 		}
 	if (ok)
 		note(&d, "%I and %I may connect to database %I",
@@ -150,6 +172,8 @@ check_schema_owner(struct checker *c)
 	app_buf_init(&d, c->mem);
 	if (!s->schema_exists)
 		note(&d, "schema %I does not exist (run setup)", schema);
+	else if (note_missing_role(&d, mig, &s->migrator))
+		;
 	else if (s->schema_owner == NULL || strcmp(s->schema_owner, mig) != 0)
 		note(&d, "schema %I is owned by %I, not %I (fix: ALTER SCHEMA %I OWNER TO %I)",
 			 schema, s->schema_owner ? s->schema_owner : "?", mig, schema, mig);
@@ -176,6 +200,8 @@ check_schema_usage(struct checker *c)
 		note(&d, "%I has USAGE on schema %I", app, schema);
 	else if (!c->snap->schema_exists)
 		note(&d, "schema %I does not exist (run setup)", schema);
+	else if (note_missing_role(&d, app, &c->snap->app))
+		;
 	else
 		note(&d, "%I has no USAGE on schema %I (fix: GRANT USAGE ON SCHEMA %I TO %I)",
 			 app, schema, schema, app);
@@ -243,14 +269,24 @@ check_default_privileges(struct checker *c)
 	int			i;
 
 	app_buf_init(&d, c->mem);
-	for (i = 0; i < 3; i++)
-		if (!have[i])
-		{
-			ok = false;
-			note(&d, "%I's default privileges in schema %I do not give %I ALL on %s (fix: ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT ALL ON %s TO %I)",
-				 c->cfg->migrator_user, c->cfg->schema, c->cfg->app_user, kinds[i],
-				 c->cfg->migrator_user, c->cfg->schema, kinds[i], c->cfg->app_user);
-		}
+	if (!s->schema_exists)
+	{
+		ok = false;
+		note(&d, "schema %I does not exist (run setup)", c->cfg->schema);
+	}
+	/* "|", not "||": name both when both are missing */
+	else if (note_missing_role(&d, c->cfg->migrator_user, &s->migrator) |
+			 note_missing_role(&d, c->cfg->app_user, &s->app))
+		ok = false;
+	else
+		for (i = 0; i < 3; i++)
+			if (!have[i])
+			{
+				ok = false;
+				note(&d, "%I's default privileges in schema %I do not give %I ALL on %s (fix: ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT ALL ON %s TO %I)",
+					 c->cfg->migrator_user, c->cfg->schema, c->cfg->app_user, kinds[i],
+					 c->cfg->migrator_user, c->cfg->schema, kinds[i], c->cfg->app_user);
+			}
 	if (ok)
 		note(&d, "tables, sequences and routines %I creates in schema %I are usable by %I",
 			 c->cfg->migrator_user, c->cfg->schema, c->cfg->app_user);

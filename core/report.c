@@ -83,7 +83,8 @@ add_member(void *ctx, struct app_mem *mem, char **row, struct app_error *err)
 	struct app_report_rows *rows = ctx;
 
 	(void) err;
-	add_pair(mem, &rows->members, row[3], row[4]);
+	if (!is_builtin_role(row[3]))	/* as the roles list */
+		add_pair(mem, &rows->members, row[3], row[4]);
 	return 0;
 }
 
@@ -112,8 +113,9 @@ app_read_report(const struct app_executor *exec, struct app_mem *mem,
 }
 
 /*
- * The report object: roles sorted; for each member (sorted) its groups,
- * sorted, each once, comma-joined; each schema's ACL text or null.
+ * The report object: roles sorted; for each member (sorted; built-in roles
+ * left out, as from roles) its groups, sorted, each once, comma-joined;
+ * each schema's ACL text or null.
  */
 struct json_object *
 app_build_report(struct app_mem *mem, struct app_report_rows *rows)

@@ -679,7 +679,9 @@ static const struct f_member report_members[] = {
 	{10, 16390, 10, "postgres", "app"},
 	{10, 16391, 10, "postgres", "migrator"},
 	{10, 16391, 16384, "postgres", "migrator"},	/* second grantor */
+	{3373, 3374, 10, "pg_monitor", "pg_read_all_settings"},
 	{16386, 3373, 10, "rds_superuser", "pg_monitor"},
+	{16393, 3373, 10, "pgx_user", "pg_monitor"},
 	{16390, 16385, 10, "app", "rds_iam"},
 	{16391, 16385, 10, "migrator", "rds_iam"},
 	{16392, 16390, 10, "Zed", "app"},

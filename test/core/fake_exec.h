@@ -106,7 +106,7 @@ extern const int n_fact_cols;
 #define REPORT_JSON \
 	"{\"roles\":[\"Zed\",\"app\",\"migrator\",\"pg\",\"pgx_user\",\"postgres\",\"rd_user\"]," \
 	"\"roles_with_groups\":{\"Zed\":\"app,migrator\",\"app\":\"rds_iam\",\"migrator\":\"rds_iam\"," \
-	"\"postgres\":\"app,migrator,rds_superuser\",\"rds_superuser\":\"pg_monitor\"}," \
+	"\"pgx_user\":\"pg_monitor\",\"postgres\":\"app,migrator,rds_superuser\"}," \
 	"\"schema_privileges\":{\"Audit\":null,\"app\":\"{migrator=UC/migrator,app=U/migrator}\"," \
 	"\"pgx\":\"{\\\"a b\\\"=U/migrator}\",\"public\":\"{pg_database_owner=UC/pg_database_owner}\"}}"
 

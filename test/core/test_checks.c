@@ -450,6 +450,47 @@ test_checks_empty(struct app_mem *mem, const void *arg)
 		   c ? nz(c->detail) : "missing");
 	c = find_check(&out, "master_manages_roles");
 	EXPECT(c && c->ok, "master_manages_roles fails for roles that do not exist");
+	/* no fix that needs the roles or the schema setup has not made yet */
+	for (int i = 0; i < out.n; i++)
+	{
+		const char *d = nz(out.items[i].detail);
+
+		EXPECT(!has(d, "fix: GRANT") && !has(d, "fix: ALTER DEFAULT") &&
+			   !has(d, "fix: ALTER SCHEMA"),
+			   "%s gives a fix that cannot work before setup: %s", out.items[i].name, d);
+	}
+	c = find_check(&out, "rds_iam_membership");
+	EXPECT(c && has(c->detail, "role \"app\" does not exist (run setup)"),
+		   "rds_iam_membership: %s", c ? nz(c->detail) : "missing");
+	c = find_check(&out, "database_connect");
+	EXPECT(c && has(c->detail, "role \"app\" does not exist (run setup)"),
+		   "database_connect: %s", c ? nz(c->detail) : "missing");
+}
+
+/* A server without rds_iam (plain PostgreSQL): no GRANT of a role that is not there. */
+static void
+test_checks_no_rds_iam(struct app_mem *mem, const void *arg)
+{
+	struct fake f;
+	struct app_snapshot snap;
+	struct app_checks out;
+	struct app_error err = {0};
+	const struct app_check *c;
+
+	(void) arg;
+	fake_init(&f, mem);
+	snap_converged(mem, &snap, 160000);
+	snap.rds_iam_exists = false;
+	snap.app.in_rds_iam = snap.migrator.in_rds_iam = false;
+	if (run_checks(mem, &f, "iam", NULL, &snap, &out, &err) != 0)
+	{
+		fail("app_checks_run failed: %s", nz(err.message));
+		return;
+	}
+	c = find_check(&out, "rds_iam_membership");
+	EXPECT(c && !c->ok && !has(c->detail, "GRANT") &&
+		   has(c->detail, "role \"rds_iam\" does not exist") && has(c->detail, "auth \"password\""),
+		   "rds_iam_membership: %s", c ? nz(c->detail) : "missing");
 }
 
 /* Split a detail at "; ". */
@@ -651,6 +692,7 @@ checks_tests(void)
 				 test_checks_probe_step_not_run, &not_run[1]);
 	}
 	run_case("checks: empty database", test_checks_empty, NULL);
+	run_case("checks: no rds_iam on the server: no GRANT of it", test_checks_no_rds_iam, NULL);
 	run_case("checks: relations_usable names owner and fix", test_checks_relations, NULL);
 	for (i = 0; i < sizeof(many_rel_cases) / sizeof(many_rel_cases[0]); i++)
 		run_case(many_rel_cases[i].name, test_checks_many_relations, &many_rel_cases[i]);
