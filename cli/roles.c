@@ -78,13 +78,15 @@ count_notice(void *arg, const PGresult *res)
 		verbosef("%s", msg);
 }
 
+/* Whether the extension is there and we may call it (whatever its version's signature). */
 static bool
 extension_usable(PGconn *conn)
 {
 	PGresult   *res = PQexec(conn,
 							 "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'app_roles')"
-							 " AND pg_catalog.has_function_privilege("
-							 "  'pg_catalog.app_setup_roles(text, text, text, text, jsonb)', 'EXECUTE')");
+							 " AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc"
+							 "  WHERE proname = 'app_setup_roles' AND pronamespace = 'pg_catalog'::pg_catalog.regnamespace"
+							 "  AND pg_catalog.has_function_privilege(oid, 'EXECUTE'))");
 	bool		usable = PQresultStatus(res) == PGRES_TUPLES_OK &&
 		strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 

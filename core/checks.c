@@ -274,19 +274,24 @@ check_default_privileges(struct checker *c)
 		ok = false;
 		note(&d, "schema %I does not exist (run setup)", c->cfg->schema);
 	}
-	/* "|", not "||": name both when both are missing */
-	else if (note_missing_role(&d, c->cfg->migrator_user, &s->migrator) |
-			 note_missing_role(&d, c->cfg->app_user, &s->app))
-		ok = false;
 	else
-		for (i = 0; i < 3; i++)
-			if (!have[i])
-			{
-				ok = false;
-				note(&d, "%I's default privileges in schema %I do not give %I ALL on %s (fix: ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT ALL ON %s TO %I)",
-					 c->cfg->migrator_user, c->cfg->schema, c->cfg->app_user, kinds[i],
-					 c->cfg->migrator_user, c->cfg->schema, kinds[i], c->cfg->app_user);
-			}
+	{
+		/* name both when both are missing */
+		bool		mig_missing = note_missing_role(&d, c->cfg->migrator_user, &s->migrator);
+		bool		app_missing = note_missing_role(&d, c->cfg->app_user, &s->app);
+
+		if (mig_missing || app_missing)
+			ok = false;
+		else
+			for (i = 0; i < 3; i++)
+				if (!have[i])
+				{
+					ok = false;
+					note(&d, "%I's default privileges in schema %I do not give %I ALL on %s (fix: ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT ALL ON %s TO %I)",
+						 c->cfg->migrator_user, c->cfg->schema, c->cfg->app_user, kinds[i],
+						 c->cfg->migrator_user, c->cfg->schema, kinds[i], c->cfg->app_user);
+				}
+	}
 	if (ok)
 		note(&d, "tables, sequences and routines %I creates in schema %I are usable by %I",
 			 c->cfg->migrator_user, c->cfg->schema, c->cfg->app_user);

@@ -135,3 +135,21 @@ app_run_check(const struct app_executor *exec, struct app_mem *mem,
 	*success = checks.success;
 	return 0;
 }
+
+/*
+ * A report indented for people, keys in the report's order (jsonb_pretty
+ * would sort them); NULL when json does not parse.
+ */
+char *
+app_json_pretty(struct app_mem *mem, const char *json)
+{
+	struct json_object *obj = json_tokener_parse(json);
+	char	   *pretty;
+
+	if (obj == NULL)
+		return NULL;
+	pretty = app_strdup(mem, json_object_to_json_string_ext(obj,
+															 JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+	return pretty;
+}

@@ -23,4 +23,7 @@ int			app_run_check(const struct app_executor *exec, struct app_mem *mem,
 int			app_run_report(const struct app_executor *exec, struct app_mem *mem,
 						   char **report, struct app_error *err);
 
+/* The report indented, its keys in the same order; NULL if it does not parse. */
+char	   *app_json_pretty(struct app_mem *mem, const char *json);
+
 #endif							/* APP_RUN_H */

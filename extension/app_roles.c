@@ -82,12 +82,22 @@ BeginCall(FunctionCallInfo fcinfo, CallState *cs, const char *cxtName)
 		elog(ERROR, "SPI_connect failed in app_roles");
 }
 
-/* Copy the result into the caller's context and release everything else. */
+/*
+ * Copy the result into the caller's context and release everything else.
+ * With pretty (the argument after the five of the configuration), the report
+ * is indented, its keys in the same order.
+ */
 static Datum
-EndCall(CallState *cs, const char *json)
+EndCall(FunctionCallInfo fcinfo, CallState *cs, const char *json)
 {
 	text	   *result;
 
+	if (PG_NARGS() > 5 && !PG_ARGISNULL(5) && PG_GETARG_BOOL(5))
+	{
+		json = app_json_pretty(&cs->mem, json);
+		if (json == NULL)
+			elog(ERROR, "app_roles: the report did not parse");
+	}
 	MemoryContextSwitchTo(cs->callerCxt);
 	result = cstring_to_text(json);
 	if (SPI_finish() != SPI_OK_FINISH)
@@ -165,7 +175,7 @@ app_setup_roles(PG_FUNCTION_ARGS)
 	CallState	cs;
 
 	BeginCall(fcinfo, &cs, "app_setup_roles");
-	return EndCall(&cs, SetupWithRetry(&cs));
+	return EndCall(fcinfo, &cs, SetupWithRetry(&cs));
 }
 
 /* app_check_roles(...): the report plus every check; never raises for one. */
@@ -180,7 +190,7 @@ app_check_roles(PG_FUNCTION_ARGS)
 	BeginCall(fcinfo, &cs, "app_check_roles");
 	if (app_run_check(&SpiExecutor, &cs.mem, &cs.cfg, &success, &json, &err) != 0)
 		ReportCoreError(&err);
-	return EndCall(&cs, json);
+	return EndCall(fcinfo, &cs, json);
 }
 
 /* A tuplestore for the rows of a set-returning function in materialize mode. */
@@ -230,6 +240,6 @@ app_roles_plan(PG_FUNCTION_ARGS)
 
 		tuplestore_putvalues(store, desc, &value, &isnull);
 	}
-	EndCall(&cs, "");
+	EndCall(fcinfo, &cs, "");
 	return (Datum) 0;
 }

@@ -9,7 +9,8 @@ CREATE FUNCTION app_setup_roles(
 	migrator_user text DEFAULT 'migrator',
 	schema_name text DEFAULT 'app',
 	auth text DEFAULT 'iam',
-	superuser_extensions jsonb DEFAULT '{}')
+	superuser_extensions jsonb DEFAULT '{}',
+	pretty boolean DEFAULT false)
 RETURNS json
 AS 'MODULE_PATHNAME', 'app_setup_roles'
 LANGUAGE C VOLATILE SECURITY INVOKER
@@ -21,7 +22,8 @@ CREATE FUNCTION app_check_roles(
 	migrator_user text DEFAULT 'migrator',
 	schema_name text DEFAULT 'app',
 	auth text DEFAULT 'iam',
-	superuser_extensions jsonb DEFAULT '{}')
+	superuser_extensions jsonb DEFAULT '{}',
+	pretty boolean DEFAULT false)
 RETURNS json
 AS 'MODULE_PATHNAME', 'app_check_roles'
 LANGUAGE C VOLATILE SECURITY INVOKER
@@ -39,18 +41,18 @@ AS 'MODULE_PATHNAME', 'app_roles_plan'
 LANGUAGE C VOLATILE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp;
 
-COMMENT ON FUNCTION app_setup_roles(text, text, text, text, jsonb) IS
-'create and grant what the app and migrator roles need; returns the report as JSON';
-COMMENT ON FUNCTION app_check_roles(text, text, text, text, jsonb) IS
-'check roles, memberships and privileges; returns the report with checks and success';
+COMMENT ON FUNCTION app_setup_roles(text, text, text, text, jsonb, boolean) IS
+'create and grant what the app and migrator roles need; returns the report as JSON (pretty: indented, keys in the same order)';
+COMMENT ON FUNCTION app_check_roles(text, text, text, text, jsonb, boolean) IS
+'check roles, memberships and privileges; returns the report with checks and success (pretty: indented)';
 COMMENT ON FUNCTION app_roles_plan(text, text, text, text, jsonb) IS
 'the statements app_setup_roles would execute now, one a row';
 
 -- They create roles and change privileges: only the installer calls them,
 -- and whom it grants EXECUTE to.
-REVOKE ALL ON FUNCTION app_setup_roles(text, text, text, text, jsonb) FROM PUBLIC;
-REVOKE ALL ON FUNCTION app_check_roles(text, text, text, text, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_setup_roles(text, text, text, text, jsonb, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_check_roles(text, text, text, text, jsonb, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_roles_plan(text, text, text, text, jsonb) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app_setup_roles(text, text, text, text, jsonb) TO @extowner@;
-GRANT EXECUTE ON FUNCTION app_check_roles(text, text, text, text, jsonb) TO @extowner@;
+GRANT EXECUTE ON FUNCTION app_setup_roles(text, text, text, text, jsonb, boolean) TO @extowner@;
+GRANT EXECUTE ON FUNCTION app_check_roles(text, text, text, text, jsonb, boolean) TO @extowner@;
 GRANT EXECUTE ON FUNCTION app_roles_plan(text, text, text, text, jsonb) TO @extowner@;

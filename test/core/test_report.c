@@ -84,6 +84,19 @@ test_report_run(struct app_mem *mem, const void *arg)
 	EXPECT(json && strcmp(json, REPORT_JSON) == 0, "got %s", nz(json));
 }
 
+/* Pretty: indented, the same keys in the same order, '/' unescaped. */
+static void
+test_report_pretty(struct app_mem *mem, const void *arg)
+{
+	const char *want = "{\n  \"roles\": [\n    \"a/b\"\n  ],\n  \"checks\": [\n  ],\n  \"success\": true\n}";
+	char	   *got;
+
+	(void) arg;
+	got = app_json_pretty(mem, "{\"roles\":[\"a/b\"],\"checks\":[],\"success\":true}");
+	EXPECT(got && strcmp(got, want) == 0, "got\n%s\nwant\n%s", nz(got), want);
+	EXPECT(app_json_pretty(mem, "{\"roles\":") == NULL, "a truncated report was printed");
+}
+
 static void
 test_report_empty(struct app_mem *mem, const void *arg)
 {
@@ -239,6 +252,7 @@ report_tests(void)
 	run_case("report: exact JSON", test_report_exact, NULL);
 	run_case("report: app_run_report gives the same bytes", test_report_run, NULL);
 	run_case("report: empty catalogs", test_report_empty, NULL);
+	run_case("report: pretty keeps the keys' order", test_report_pretty, NULL);
 	run_case("report: executor error passed on", test_report_query_error, NULL);
 	run_case("report: 2500 roles in pages of 1000", test_report_paging_2500, NULL);
 	run_case("report: exactly 1000 roles", test_report_paging_1000, NULL);

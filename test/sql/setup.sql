@@ -7,6 +7,10 @@ WITH r AS (SELECT app_check_roles() AS j)
 SELECT c->>'check' AS "check", c->>'ok' AS ok, c->>'detail' AS detail
 FROM r, json_array_elements(r.j->'checks') c;
 SELECT app_check_roles()->'success' AS success;
+-- pretty: indented for psql, the same document, its keys in the same order
+SELECT app_setup_roles(pretty => true);
+SELECT app_check_roles(pretty => true)::jsonb = app_check_roles()::jsonb AS same_document,
+	array(SELECT json_object_keys(app_check_roles(pretty => true))) AS keys;
 -- the ACLs DESIGN §5 promises
 SELECT nspname, nspowner::regrole, nspacl FROM pg_namespace WHERE nspname = 'app';
 SELECT defaclrole::regrole, defaclobjtype, defaclacl FROM pg_default_acl ORDER BY defaclobjtype;
