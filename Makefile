@@ -9,7 +9,14 @@ CORE_OBJS = $(CORE_SRCS:.c=.o)
 MODULE_big = app_roles
 OBJS = extension/app_roles.o extension/spi_exec.o $(CORE_OBJS)
 DATA = sql/app_roles--0.1.sql
-REGRESS = init setup converge breakage identifiers auth permissions
+# make installcheck: test/sql/installcheck.sql, safe on any server the PG*
+# variables point at (one transaction, rolled back), in the database
+# PGDATABASE names; --use-existing: pg_regress neither creates a database nor
+# sets lc_messages, which a non-superuser (Aurora's master) may not.
+REGRESS = installcheck
+REGRESS_OPTS = --inputdir=test --use-existing
+# test/run_regress.sh: every case, on a throwaway Aurora-like cluster
+REGRESS_HARNESS = init setup converge breakage identifiers auth permissions installcheck
 PG_CPPFLAGS = -I. -DAPP_ROLES_VERSION='"$(EXTVERSION)"' -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
 SHLIB_LINK = -ljson-c
 
@@ -22,6 +29,8 @@ EXTRA_CLEAN = build core/libappdb_core.a core/libappdb_core_asan.a appdb appdb-a
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+CONTRIB_TESTDB = '$(or $(PGDATABASE),postgres)'
 
 # PGXS knows no header dependencies: an object built against an older
 # core/*.h would be linked into the extension with the wrong struct layout.

@@ -725,6 +725,23 @@ t_same_bytes() {	# env, label, roles subcommand, options...
 	cmp "$ext" "$core" || { echo "--via extension and --via core differ:"; diff "$ext" "$core" | head -40; return 1; }
 }
 
+t_installcheck() {	# make installcheck against dev as its master: passes, leaves the report as it was
+	local before
+	run installcheck-before roles check --app "$APP" --env dev --output json
+	rc_is 0 || return 1
+	before=$WORK/installcheck-before.json
+	cp "$OUT" "$before"
+	run installcheck-url url --app "$APP" --env dev --role master
+	rc_is 0 || return 1
+	make -s -C "$ROOT" installcheck PGDATABASE="$(cat "$OUT")" \
+		EXTRA_REGRESS_OPTS="--outputdir=$WORK/installcheck" >"$LOG/installcheck" 2>&1 ||
+		{ echo "make installcheck failed:"; cat "$LOG/installcheck"; cat "$WORK/installcheck/regression.diffs" 2>/dev/null | head -60; return 1; }
+	grep -q 'All 1 tests passed' "$LOG/installcheck" || { cat "$LOG/installcheck"; return 1; }
+	run installcheck-after roles check --app "$APP" --env dev --output json
+	rc_is 0 || return 1
+	cmp "$before" "$OUT" || { echo "the report changed:"; diff "$before" "$OUT" | head; return 1; }
+}
+
 t_same_fresh_setup() {	# dev's first setup (auto: the extension) and verbose's (core)
 	cmp "$FIRST_SETUP_OUT" "$VERBOSE_SETUP_OUT" ||
 		{ echo "the first setups' reports differ:"; diff "$FIRST_SETUP_OUT" "$VERBOSE_SETUP_OUT" | head -40; return 1; }
@@ -1646,6 +1663,7 @@ if [ "$CLI_SUITE" = all ]; then
 		check "roles check (text): extension and core identical" t_same_bytes dev check-text check
 		check "roles setup --output json: extension and core identical" t_same_bytes dev setup-json setup --output json
 		check "the master as app_user, through the extension: exit 2, nothing changed" t_privileged_role_refused extension postgres
+		check "make installcheck against this environment as its master: passes, the report unchanged" t_installcheck
 	else
 		note "the app_roles extension is not installed for PostgreSQL $MAJOR: extension/core comparisons skipped"
 		check "roles setup --verbose (core) on a fresh environment" t_verbose_setup

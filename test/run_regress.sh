@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 . test/cluster.sh
 trap cluster_stop EXIT
 cluster_start "$(pg_config --bindir)" || exit 1
-tests=$(sed -n 's/^REGRESS *= *//p' Makefile)
+tests=$(sed -n 's/^REGRESS_HARNESS *= *//p' Makefile)
 outdir=$(mktemp -d /tmp/app_roles_regress.XXXXXX)
 "$(pg_config --pkglibdir)/pgxs/src/test/regress/pg_regress" --use-existing \
 	--bindir="$(pg_config --bindir)" --inputdir=test --outputdir="$outdir" \
