@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -179,4 +182,54 @@ doctor_tcp_connect(const char *host, int port, int timeout_ms, char **why)
 		str_printf("no answer from %s port %d within %d s", host, port, timeout_ms / 1000) :
 		str_printf("%s port %d: %s", host, port, strerror(err));
 	return false;
+}
+
+char *
+doctor_source_address(const char *host)
+{
+	struct addrinfo hints = {0};
+	struct addrinfo *res = NULL;
+	struct sockaddr_in local;
+	socklen_t	len = sizeof(local);
+	char		text[INET_ADDRSTRLEN];
+	int			fd = -1;
+	char	   *out = NULL;
+
+	/* a UDP "connect" sends nothing: it only asks the kernel for the route */
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_DGRAM;
+	if (getaddrinfo(host, "9", &hints, &res) != 0)
+		return NULL;
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) >= 0 &&
+		connect(fd, res->ai_addr, res->ai_addrlen) == 0 &&
+		getsockname(fd, (struct sockaddr *) &local, &len) == 0 &&
+		inet_ntop(AF_INET, &local.sin_addr, text, sizeof(text)) != NULL)
+		out = xstrdup(text);
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(res);
+	return out;
+}
+
+bool
+doctor_address_in(const char *address, const char *cidr)
+{
+	struct in_addr addr;
+	struct in_addr net;
+	char		base[INET_ADDRSTRLEN];
+	const char *slash = strchr(cidr, '/');
+	char	   *end;
+	long		bits;
+	uint32_t	mask;
+
+	if (slash == NULL || (size_t) (slash - cidr) >= sizeof(base))
+		return false;
+	memcpy(base, cidr, (size_t) (slash - cidr));
+	base[slash - cidr] = '\0';
+	bits = strtol(slash + 1, &end, 10);
+	if (*end != '\0' || bits < 0 || bits > 32 ||
+		inet_pton(AF_INET, address, &addr) != 1 || inet_pton(AF_INET, base, &net) != 1)
+		return false;
+	mask = bits == 0 ? 0 : htonl(~(uint32_t) 0 << (32 - bits));
+	return (addr.s_addr & mask) == (net.s_addr & mask);
 }

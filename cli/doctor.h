@@ -49,4 +49,13 @@ int			doctor_roles(const struct appdb_options *opts, const char *app_user,
  */
 bool		doctor_tcp_connect(const char *host, int port, int timeout_ms, char **why);
 
+/*
+ * The IPv4 address this machine's connections to host leave from (its route;
+ * nothing is sent), malloc'd, or NULL when host does not resolve.
+ */
+char	   *doctor_source_address(const char *host);
+
+/* Whether the IPv4 address is in cidr ("10.0.0.0/16"). */
+bool		doctor_address_in(const char *address, const char *cidr);
+
 #endif							/* APPDB_DOCTOR_H */

@@ -5,7 +5,8 @@
  *		ListAttachedRolePoliciesResult/AttachedPolicies/member,
  *		ListPolicyVersionsResult/Versions/member,
  *		ListEntitiesForPolicyResult/PolicyRoles/member,
- *		ListPolicyTagsResult/Tags/member, pages by IsTruncated + Marker.
+ *		ListPolicyTagsResult/Tags/member, pages by IsTruncated + Marker;
+ *		SimulatePrincipalPolicyResult/EvaluationResults/member/EvalDecision.
  */
 #include "iam.h"
 
@@ -601,5 +602,33 @@ aws_iam_untag_policy(struct aws_client *client, const char *arn,
 		aws_params_addf(&p, keys[i], "TagKeys.member.%zu", i + 1);
 	st = call(client, "UntagPolicy", &p, NULL, err);
 	aws_params_free(&p);
+	return st;
+}
+
+/* ---- simulation ---- */
+
+enum aws_status
+aws_iam_simulate_principal_policy(struct aws_client *client, const char *source_arn,
+								  const char *action, const char *resource_arn,
+								  char **decision, struct aws_error *err)
+{
+	static const char op[] = "SimulatePrincipalPolicy";
+	struct aws_params p;
+	struct aws_response resp;
+	enum aws_status st;
+
+	*decision = NULL;
+	aws_params_init(&p);
+	aws_params_add(&p, "PolicySourceArn", source_arn);
+	aws_params_add(&p, "ActionNames.member.1", action);
+	aws_params_add(&p, "ResourceArns.member.1", resource_arn);
+	st = call(client, op, &p, &resp, err);
+	aws_params_free(&p);
+	if (st != AWS_OK)
+		return st;
+	*decision = aws_xml_path_text(aws_xml_result(&resp, op), "EvaluationResults/member/EvalDecision");
+	if (*decision == NULL)
+		st = aws_svc_bad_answer(&aws_service_iam, op, &resp, "EvaluationResults/member/EvalDecision", err);
+	aws_response_clean_up(&resp);
 	return st;
 }

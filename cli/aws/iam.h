@@ -148,4 +148,16 @@ enum aws_status aws_iam_untag_policy(struct aws_client *client, const char *arn,
 									 const char *const *keys, size_t nkeys,
 									 struct aws_error *err);
 
+/*
+ * SimulatePrincipalPolicy of one action on one resource for the IAM user or
+ * role source_arn (its policies, as AWS would evaluate them): *decision is
+ * "allowed", "explicitDeny" or "implicitDeny" (malloc'd).
+ */
+enum aws_status aws_iam_simulate_principal_policy(struct aws_client *client,
+												  const char *source_arn,
+												  const char *action,
+												  const char *resource_arn,
+												  char **decision,
+												  struct aws_error *err);
+
 #endif							/* APPDB_AWS_IAM_H */

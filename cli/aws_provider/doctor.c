@@ -4,7 +4,8 @@
  *		token fails ("PAM authentication failed for user").  The cluster and
  *		its IAM authentication, the token's inputs, this machine's clock
  *		against AWS's, each role's rds_iam and CONNECT (read through the
- *		Data API), a TCP path to the endpoint (PGHOSTADDR honoured), then a
+ *		Data API), the caller's rds-db:connect for each (IAM's
+ *		SimulatePrincipalPolicy), a TCP path to the endpoint (PGHOSTADDR honoured), then a
  *		login.  After the first check that fails, the ones that need it are
  *		not run.
  */
@@ -19,6 +20,8 @@
 #include <libpq-fe.h>
 
 #include "aws_int.h"
+#include "cli/aws/ec2.h"
+#include "cli/aws/iam.h"
 #include "cli/aws/sts.h"
 #include "cli/doctor.h"
 #include "cli/msgs.h"
@@ -76,7 +79,7 @@ http_date(const char *s)
 
 /* The clock against the Date of an STS answer: a token signed off by over 5 minutes is refused. */
 static int
-clock_check(struct awsenv *e, struct doctor *d, bool *ok)
+clock_check(struct awsenv *e, struct doctor *d, char **caller_arn, bool *ok)
 {
 	struct aws_caller_identity id;
 	struct aws_error err;
@@ -104,6 +107,9 @@ clock_check(struct awsenv *e, struct doctor *d, bool *ok)
 		aws_error_clean_up(&err);
 		return EXIT_GO_ON;
 	}
+	*caller_arn = xstrdup(id.arn);
+	if (e->account == NULL)		/* the ARNs the checks name carry it */
+		e->account = xstrdup(id.account);
 	now = time(NULL);
 	theirs = http_date(id.date);
 	skew = theirs == (time_t) -1 ? 0 : (long) (now - theirs);
@@ -181,7 +187,164 @@ out:
 	return rc;
 }
 
-/* A TCP path to endpoint:port, or to PGHOSTADDR (a tunnel) where it is set. */
+/*
+ * The IAM principal a caller ARN stands for, as SimulatePrincipalPolicy takes
+ * it: a user or role as it is; an assumed role's session as its role (without
+ * the role's path, which the session ARN does not carry).  NULL for the
+ * account's root and federated users, which it does not take.
+ */
+static char *
+iam_principal(const char *caller)
+{
+	const char *iam = strstr(caller, ":iam::");
+	const char *sts = strstr(caller, ":sts::");
+	const char *acct_end;
+	const char *role;
+	const char *role_end;
+
+	if (iam && (strstr(iam, ":user/") || strstr(iam, ":role/")))
+		return xstrdup(caller);
+	if (sts == NULL || (acct_end = strchr(sts + 6, ':')) == NULL ||
+		strncmp(acct_end, ":assumed-role/", 14) != 0)
+		return NULL;
+	role = acct_end + 14;
+	if ((role_end = strchr(role, '/')) == NULL)
+		return NULL;
+	/* "arn:PART" + ":iam::ACCT" + ":role/ROLE" */
+	return str_printf("%.*s:iam::%.*s:role/%.*s", (int) (sts - caller), caller,
+					  (int) (acct_end - (sts + 6)), sts + 6, (int) (role_end - role), role);
+}
+
+/*
+ * The caller may rds-db:connect as user on this cluster (IAM's
+ * SimulatePrincipalPolicy of exactly the resource the token names).  A
+ * simulation IAM will not run (no iam:SimulatePrincipalPolicy, the root user)
+ * is said and passes: the login below still tells.
+ */
+static bool
+permission_check(struct awsenv *e, struct doctor *d, const char *caller, const char *user)
+{
+	const char *kind = strcmp(user, e->cfg->app_user) == 0 ? "app" : "migrator";
+	char	   *principal = iam_principal(caller);
+	char	   *resource = str_printf("arn:%s:rds-db:%s:%s:dbuser:%s/%s", e->partition, e->cfg->region,
+									  e->account, e->cluster.resource_id, user);
+	char	   *policy = connect_policy_arn(e, kind);
+	char	   *fix = NULL;
+	char	   *decision = NULL;
+	struct aws_error err;
+	bool		ok = true;
+
+	aws_error_init(&err);
+	if (principal == NULL)
+		doctor_role_check(d, user, "permission", true, NULL,
+						  "not checked: IAM simulates only users and roles, not the caller");
+	else if (aws_iam_simulate_principal_policy(e->client, principal, "rds-db:connect", resource,
+											   &decision, &err) != AWS_OK)
+	{
+		char	   *why = str_printf("not checked: %s", err.text ? err.text : "IAM's SimulatePrincipalPolicy failed");
+
+		doctor_role_check(d, user, "permission", true, NULL, why);
+		free(why);
+	}
+	else
+	{
+		char	   *detail;
+
+		ok = strcmp(decision, "allowed") == 0;
+		if (strcmp(decision, "explicitDeny") == 0)
+			fix = str_printf("remove the Deny of rds-db:connect on %s from %s's policies", resource, principal);
+		else if (!ok)
+			fix = str_printf("attach %s to %s (for a role: name it in %s_access_role_names, \"appdb configure --%s-access-role NAME\", and provision)",
+							 policy, principal, kind, kind);
+		detail = str_printf("%s: rds-db:connect on %s for %s", decision, resource, principal);
+		doctor_role_check(d, user, "permission", ok, fix, detail);
+		free(detail);
+	}
+	aws_error_clean_up(&err);
+	free(principal);
+	free(resource);
+	free(policy);
+	free(fix);
+	free(decision);
+	return ok;
+}
+
+static void
+add_source(char **list, const char *what, const char *item)
+{
+	char	   *more = str_printf("%s%s%s%s", *list ? *list : "", *list ? ", " : "", what, item);
+
+	free(*list);
+	*list = more;
+}
+
+/*
+ * What the database's security groups admit on its port, against the address
+ * this machine would connect from (source, NULL when unknown): a sentence,
+ * malloc'd; NULL when the groups cannot be read.
+ */
+static char *
+security_groups_say(struct awsenv *e, const char *source)
+{
+	struct aws_ec2_security_group_list sgs = {0};
+	struct aws_error err;
+	char	   *from = NULL;	/* "10.0.0.0/16, security group sg-1, ..." */
+	const char *admitted_by = NULL;
+	const char *cidr_hit = NULL;
+	size_t		i,
+				j,
+				k;
+	char	   *out = NULL;
+
+	aws_error_init(&err);
+	if (e->cluster.vpc_security_group_ids.n == 0 ||
+		aws_ec2_describe_security_groups(e->client, (const char *const *) e->cluster.vpc_security_group_ids.v,
+										 e->cluster.vpc_security_group_ids.n, NULL, 0, &sgs, &err) != AWS_OK)
+	{
+		verbosef("doctor: the security groups could not be read: %s", err.text ? err.text : "?");
+		aws_error_clean_up(&err);
+		return NULL;
+	}
+	for (i = 0; i < sgs.n; i++)
+		for (j = 0; j < sgs.v[i].ningress; j++)
+		{
+			const struct aws_ec2_rule *r = &sgs.v[i].ingress[j];
+
+			if (!(strcmp(r->protocol, "-1") == 0 ||
+				  (strcmp(r->protocol, "tcp") == 0 && r->from_port <= e->cluster.port && e->cluster.port <= r->to_port)))
+				continue;
+			for (k = 0; k < r->cidrs.n; k++)
+			{
+				add_source(&from, "", r->cidrs.v[k]);
+				if (source && cidr_hit == NULL && doctor_address_in(source, r->cidrs.v[k]))
+				{
+					cidr_hit = r->cidrs.v[k];
+					admitted_by = sgs.v[i].id;
+				}
+			}
+			for (k = 0; k < r->groups.n; k++)
+				add_source(&from, "security group ", r->groups.v[k]);
+		}
+	if (cidr_hit)
+		out = str_printf("security group %s admits this machine's address %s (%s): the path is blocked elsewhere (routes, network ACLs, a VPN)",
+						 admitted_by, source, cidr_hit);
+	else if (from == NULL)
+		out = str_printf("the database's security group%s admit%s nothing on port %d%s%s%s",
+						 sgs.n == 1 ? "" : "s", sgs.n == 1 ? "s" : "", e->cluster.port,
+						 source ? " (this machine's address: " : "", source ? source : "", source ? ")" : "");
+	else
+		out = str_printf("the database's security group%s admit%s port %d only from %s%s%s",
+						 sgs.n == 1 ? "" : "s", sgs.n == 1 ? "s" : "", e->cluster.port, from,
+						 source ? ", not this machine's address " : "", source ? source : "");
+	free(from);
+	aws_ec2_security_group_list_clean_up(&sgs);
+	return out;
+}
+
+/*
+ * A TCP path to endpoint:port, or to PGHOSTADDR (a tunnel) where it is set;
+ * without one, what the security groups admit against this machine's address.
+ */
 static bool
 path_check(struct awsenv *e, struct doctor *d)
 {
@@ -189,20 +352,29 @@ path_check(struct awsenv *e, struct doctor *d)
 	const char *host = hostaddr && *hostaddr ? hostaddr : e->cluster.endpoint;
 	char	   *why = NULL;
 	char	   *fix;
+	char	   *source;
+	char	   *rules;
 	bool		ok;
 
 	ok = doctor_tcp_connect(host, e->cluster.port, 5000, &why);
-	fix = str_printf("connect from inside the VPC, from a security group the database's admits, or open a tunnel to %s:%d and set PGHOSTADDR=127.0.0.1",
-					 e->cluster.endpoint, e->cluster.port);
 	if (ok)
+	{
 		doctor_check(d, "network path", true, NULL, "%s port %d answers%s", host, e->cluster.port,
 					 host == hostaddr ? " (PGHOSTADDR: a tunnel)" : "");
-	else
-		doctor_check(d, "network path", false, fix, "%s%s", why,
-					 host == hostaddr ? " (PGHOSTADDR)" : "");
+		free(why);
+		return true;
+	}
+	fix = str_printf("connect from inside the VPC, from a security group the database's admits, or open a tunnel to %s:%d and set PGHOSTADDR=127.0.0.1",
+					 e->cluster.endpoint, e->cluster.port);
+	source = host == hostaddr ? NULL : doctor_source_address(host);
+	rules = host == hostaddr ? NULL : security_groups_say(e, source);
+	doctor_check(d, "network path", false, fix, "%s%s%s%s", why,
+				 host == hostaddr ? " (PGHOSTADDR)" : "", rules ? "; " : "", rules ? rules : "");
+	free(source);
+	free(rules);
 	free(why);
 	free(fix);
-	return ok;
+	return false;
 }
 
 int
@@ -213,6 +385,7 @@ cmd_doctor(struct awsenv *e)
 	struct app_executor exec;
 	const char *users[2];
 	bool		role_ok[2] = {false, false};
+	char	   *caller = NULL;
 	int			n = doctor_roles(e->opts, e->cfg->app_user, e->cfg->migrator_user, users);
 	int			i;
 	int			rc;
@@ -220,7 +393,7 @@ cmd_doctor(struct awsenv *e)
 
 	doctor_init(&d);
 	if ((rc = cluster_checks(e, &d, &ok)) != EXIT_GO_ON || !ok ||
-		(rc = clock_check(e, &d, &ok)) != EXIT_GO_ON || !ok)
+		(rc = clock_check(e, &d, &caller, &ok)) != EXIT_GO_ON || !ok)
 		goto out;
 	if (!doctor_check(&d, "data api", e->cluster.http_endpoint_enabled && e->cluster.master_user_secret_arn,
 					  "run \"appdb provision\" (it turns the Data API on, with the master's secret)",
@@ -234,6 +407,9 @@ cmd_doctor(struct awsenv *e)
 	for (i = 0; i < n; i++)
 		if ((rc = role_checks(e, &d, &exec, users[i], &role_ok[i])) != EXIT_GO_ON)
 			goto out;
+	for (i = 0; i < n; i++)
+		if (!permission_check(e, &d, caller, users[i]))
+			role_ok[i] = false;
 	if (!path_check(e, &d))
 		goto out;
 	for (i = 0; i < n; i++)
@@ -251,6 +427,7 @@ cmd_doctor(struct awsenv *e)
 		free(why);
 	}
 out:
+	free(caller);
 	if (rc != EXIT_GO_ON)
 	{
 		doctor_free(&d);

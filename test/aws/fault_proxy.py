@@ -118,6 +118,15 @@ machine"; the product is never bent to them):
     again in moto (authentication lifted) with the name, description and
     subnets moto answered (its tags are lost); moto's 500 becomes
     DBSubnetGroupNotFoundFault (404).
+  - IAM's SimulatePrincipalPolicy: moto has no handler.  It is answered
+    here (signature checked here), never reaching moto: the principal's
+    policies (a user's attached, inline and its groups'; a role's attached
+    and inline), read from moto with its authentication lifted, are
+    evaluated with moto's own evaluator (moto.iam.access_control.IAMPolicy,
+    the one moto's request authentication uses) for each action and
+    resource asked: explicitDeny over allowed over implicitDeny, as AWS
+    decides.  Permission boundaries, SCPs and conditions are not
+    evaluated, and neither is the caller's own right to simulate.
 
 In front of the test bed's Data API server (--upstream its URL, and
 AWS_ENDPOINT_URL_RDS_DATA pointing here: test/aws/provider_data_api_faults.sh)
@@ -561,6 +570,19 @@ def subnet_group_form(data):
     return urllib.parse.urlencode(form).encode("utf-8")
 
 
+# verify_sigv4's refusals are the JSON protocols' codes; the query protocol's (IAM, RDS) differ
+QUERY_REFUSALS = {"MissingAuthenticationTokenException": "MissingAuthenticationToken",
+                  "IncompleteSignatureException": "IncompleteSignature",
+                  "UnrecognizedClientException": "InvalidClientTokenId",
+                  "InvalidSignatureException": "SignatureDoesNotMatch"}
+
+
+def query_refusal(refused):
+    """A refusal of verify_sigv4's as error_answer takes it for the query protocol."""
+    status, code, message = refused
+    return error_answer("query", status, QUERY_REFUSALS.get(code, code), message)
+
+
 def verify_sigv4(method, path, headers, body, service):
     """None when the request carries a valid SigV4 signature for service
     made with a key pair the proxy knows (recomputed with botocore's
@@ -931,6 +953,12 @@ class Handler(BaseHTTPRequestHandler):
             lift = True
             entry["signature_checked_by"] = "proxy"
         form = urllib.parse.parse_qs(text) if protocol == "query" else {}
+        if action == "SimulatePrincipalPolicy":
+            # gap: moto has no SimulatePrincipalPolicy (see simulate_answer)
+            own = self.simulate_answer(form, body)
+            entry["status"] = own[0]
+            entry["answered_by"] = "proxy"
+            return self.send(*own)
         if action == "CreateDBCluster":
             own = self.cluster_exists_answer(form, body)
             if own:
@@ -1006,9 +1034,90 @@ class Handler(BaseHTTPRequestHandler):
             return None
         refused = verify_sigv4(self.command, self.path, self.headers, body, "rds")
         if refused:
-            return error_answer("query", *refused)
+            return query_refusal(refused)
         return error_answer("query", 400, "DBClusterAlreadyExistsFault",
                             "DB Cluster already exists")
+
+    def iam_lifted(self, action, **params):
+        """An IAM query call to moto with authentication lifted: its
+        result element, or None when moto refused it."""
+        form = dict(params, Action=action, Version="2010-05-08")
+        st, _, out = self.moto_lifted("POST", "/", urllib.parse.urlencode(form).encode())
+        if st != 200:
+            return None
+        root = ET.fromstring(out)
+        for el in root.iter():
+            if el.tag.split("}")[-1] == action + "Result":
+                return el
+        return None
+
+    def principal_documents(self, arn):
+        """The policy documents (JSON text) of the IAM user or role arn, or
+        None when it does not exist."""
+        def texts(el, name):
+            return [e.text or "" for e in el.iter() if e.tag.split("}")[-1] == name] if el is not None else []
+
+        kind, _, name = arn.split(":", 5)[-1].partition("/")
+        name = name.split("/")[-1]
+        if kind not in ("user", "role"):
+            return None
+        cap = kind.capitalize()
+        if self.iam_lifted("Get" + cap, **{cap + "Name": name}) is None:
+            return None
+        owners = [(cap, name)]
+        if kind == "user":
+            groups = self.iam_lifted("ListGroupsForUser", UserName=name)
+            owners += [("Group", g) for g in texts(groups, "GroupName")]
+        docs = []
+        for ocap, oname in owners:
+            attached = self.iam_lifted("ListAttached%sPolicies" % ocap, **{ocap + "Name": oname})
+            for parn in texts(attached, "PolicyArn"):
+                pol = self.iam_lifted("GetPolicy", PolicyArn=parn)
+                version = texts(pol, "DefaultVersionId")
+                got = self.iam_lifted("GetPolicyVersion", PolicyArn=parn,
+                                      VersionId=version[0] if version else "v1")
+                docs += [urllib.parse.unquote(t) for t in texts(got, "Document")]
+            inline = self.iam_lifted("List%sPolicies" % ocap, **{ocap + "Name": oname})
+            for pname in texts(inline, "member"):
+                got = self.iam_lifted("Get%sPolicy" % ocap, **{ocap + "Name": oname, "PolicyName": pname})
+                docs += [urllib.parse.unquote(t) for t in texts(got, "PolicyDocument")]
+        return docs
+
+    def simulate_answer(self, form, body):
+        """Fill moto's SimulatePrincipalPolicy gap (see the module's
+        docstring): (status, headers, body)."""
+        from moto.iam.access_control import IAMPolicy, PermissionResult
+
+        refused = verify_sigv4(self.command, self.path, self.headers, body, "iam")
+        if refused:
+            return query_refusal(refused)
+        source = form.get("PolicySourceArn", [""])[0]
+        def listed(prefix):     # Prefix.1, Prefix.2, ... in order
+            out = []
+            while "%s%d" % (prefix, len(out) + 1) in form:
+                out.append(form["%s%d" % (prefix, len(out) + 1)][0])
+            return out
+
+        actions = listed("ActionNames.member.")
+        resources = listed("ResourceArns.member.") or ["*"]
+        docs = self.principal_documents(source)
+        if docs is None:
+            return error_answer("query", 404, "NoSuchEntity", "The principal %s cannot be found." % source)
+        members = []
+        for action in actions:
+            for resource in resources:
+                results = [IAMPolicy(d).is_action_permitted(action, resource) for d in docs]
+                decision = "explicitDeny" if PermissionResult.DENIED in results else \
+                    "allowed" if PermissionResult.PERMITTED in results else "implicitDeny"
+                members.append("<member><EvalActionName>%s</EvalActionName><EvalResourceName>%s</EvalResourceName>"
+                               "<EvalDecision>%s</EvalDecision><MatchedStatements/><MissingContextValues/></member>"
+                               % (escape(action), escape(resource), decision))
+        xml = ('<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+               "<SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated>"
+               "<EvaluationResults>%s</EvaluationResults></SimulatePrincipalPolicyResult>"
+               "<ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata>"
+               "</SimulatePrincipalPolicyResponse>") % ("".join(members), uuid.uuid4())
+        return 200, {"Content-Type": "text/xml"}, xml
 
     def reset_connection(self):
         """Close the client's connection with a TCP reset (SO_LINGER 0:

@@ -322,6 +322,84 @@ grep -qE '^  ✓ iam authentication +on' "$work/last" && grep -qE '^  ✓ token 
 grep -qE '^  ✗ network path ' "$work/last" && grep -qE '^      fix: .*PGHOSTADDR=127\.0\.0\.1' "$work/last" &&
 	ok "doctor names the unreachable endpoint, with the tunnel as a fix" ||
 	fail "doctor names the unreachable endpoint, with the tunnel as a fix" "$work/last"
+has "the database's security group admits port 5432 only from $vpc_cidr" &&
+	ok "doctor says what the database's security group admits" ||
+	fail "doctor says what the database's security group admits" "$work/last"
+# an endpoint that resolves (to a closed port): the rules against this machine's address
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.2", 0)); print(s.getsockname()[1])')
+motobed_endpoint shop-dev 127.0.0.2 "$closed" || die "setting the endpoint failed"
+sg_rule() {	# authorize|revoke, CIDR: TCP on the test endpoint's port
+	python3 -c 'import boto3, os, sys
+ec2 = boto3.client("ec2", endpoint_url=os.environ["MOTOBED_MOTO_URL"], region_name="us-east-1")
+g = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["shop-dev-database"]}])["SecurityGroups"][0]
+getattr(ec2, sys.argv[1] + "_security_group_ingress")(GroupId=g["GroupId"], IpPermissions=[{"IpProtocol": "tcp",
+    "FromPort": int(sys.argv[3]), "ToPort": int(sys.argv[3]), "IpRanges": [{"CidrIp": sys.argv[2]}]}])' "$1" "$2" "$closed"
+}
+run "doctor with nothing admitted on the endpoint's port" 1 --app shop --env dev doctor
+has "the database's security group admits nothing on port $closed (this machine's address: 127.0.0.1)" &&
+	ok "doctor says the security group admits nothing on the port" ||
+	fail "doctor says the security group admits nothing on the port" "$work/last"
+sg_rule authorize 10.99.0.0/16 || die "adding a rule for 10.99.0.0/16 failed"
+run "doctor with an address outside the security group's range" 1 --app shop --env dev doctor
+has "the database's security group admits port $closed only from 10.99.0.0/16, not this machine's address 127.0.0.1" &&
+	ok "doctor names this machine's address as outside what the security group admits" ||
+	fail "doctor names this machine's address as outside what the security group admits" "$work/last"
+sg_rule authorize 127.0.0.0/8 || die "adding a rule for 127.0.0.0/8 failed"
+run "doctor with this machine's address admitted" 1 --app shop --env dev doctor
+has "security group sg-" && has "admits this machine's address 127.0.0.1 (127.0.0.0/8): the path is blocked elsewhere" &&
+	ok "doctor says the security group admits this machine, the path is blocked elsewhere" ||
+	fail "doctor says the security group admits this machine, the path is blocked elsewhere" "$work/last"
+sg_rule revoke 127.0.0.0/8 && sg_rule revoke 10.99.0.0/16 || die "removing the test's rules failed"
+motobed_endpoint shop-dev || die "dropping the endpoint failed"
+# the caller's rds-db:connect, as IAM's SimulatePrincipalPolicy decides it
+# (the fault proxy answers it: moto lacks it); the test bed's user allows all
+grep -qE '^  ✓ app: permission +allowed: rds-db:connect on arn:aws:rds-db:us-east-1:[0-9]{12}:dbuser:cluster-[A-Z0-9]+/app for arn:aws:iam::[0-9]{12}:user/appdb-test$' "$work/last" &&
+	grep -qE '^  ✓ migrator: permission +allowed: .*/migrator for ' "$work/last" &&
+	ok "doctor: the caller may rds-db:connect as app and as migrator" ||
+	fail "doctor: the caller may rds-db:connect as app and as migrator" "$work/last"
+iam_py() {	# python statements with iam (boto3, the test bed's user) and me (its name)
+	python3 -c "import json, sys, boto3
+iam = boto3.client('iam', endpoint_url='$MOTOBED_PROXY_URL', region_name='us-east-1')
+me = 'appdb-test'
+$1" "${@:2}"
+}
+deny='{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "rds-db:connect", "Resource": "arn:aws:rds-db:*:*:dbuser:*/app"}]}'
+iam_py 'iam.put_user_policy(UserName=me, PolicyName="deny-app-connect", PolicyDocument=sys.argv[1])' "$deny" ||
+	die "putting the Deny policy failed"
+run "doctor with rds-db:connect denied for app fails" 1 --app shop --env dev doctor --output json
+check "... naming app's permission (explicitDeny) with the Deny to remove; migrator's allowed" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = {x["check"]: x for x in d["checks"]}
+assert c["app: permission"]["ok"] is False and "explicitDeny" in c["app: permission"]["detail"], c["app: permission"]
+assert "remove the Deny of rds-db:connect" in c["app: permission"]["fix"], c["app: permission"]
+assert c["migrator: permission"]["ok"] is True, c["migrator: permission"]
+' "$work/out.$n"
+iam_py 'iam.delete_user_policy(UserName=me, PolicyName="deny-app-connect")' || die "deleting the Deny policy failed"
+# a caller whose policies grant no rds-db:connect (the test bed's user, for a
+# while allowed everything else): the fix attaches appdb's connect policy
+all_but='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "rds-db:*", "Resource": "*"}]}'
+all='{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+iam_py 'iam.put_user_policy(UserName=me, PolicyName="allow-all", PolicyDocument=sys.argv[1])' "$all_but" ||
+	die "narrowing the test user's policy failed"
+run "doctor as a caller without rds-db:connect fails" 1 --app shop --env dev doctor
+has "✗ app: permission" && has "implicitDeny: rds-db:connect on" && has ":user/appdb-test" &&
+	grep -qE '^      fix: attach arn:aws:iam::[0-9]{12}:policy/shop-dev-app-access to arn:aws:iam::[0-9]{12}:user/appdb-test ' "$work/last" &&
+	has "✗ migrator: permission" && ok "doctor names the missing rds-db:connect, with the policy to attach" ||
+	fail "doctor names the missing rds-db:connect, with the policy to attach" "$work/last"
+app_policy=$(cd "$envdir" && "$APPDB" --app shop --env dev outputs --output json |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)["app_access_policy_arn"])') ||
+	die "reading app_access_policy_arn from outputs failed"
+iam_py 'iam.attach_user_policy(UserName=me, PolicyArn=sys.argv[1])' "$app_policy" ||
+	die "attaching the app policy failed"
+run "doctor with app's connect policy attached to the caller" 1 --app shop --env dev doctor
+has "✓ app: permission" && has "✗ migrator: permission" &&
+	ok "with appdb's app policy attached, app's permission passes and migrator's still fails" ||
+	fail "with appdb's app policy attached, app's permission passes and migrator's still fails" "$work/last"
+iam_py 'iam.detach_user_policy(UserName=me, PolicyArn=sys.argv[1])' "$app_policy" ||
+	die "detaching the app policy failed"
+iam_py 'iam.put_user_policy(UserName=me, PolicyName="allow-all", PolicyDocument=sys.argv[1])' "$all" ||
+	die "restoring the test user's policy failed"
 psql_as postgres -c "REVOKE rds_iam FROM app" || die "REVOKE rds_iam failed"
 run "doctor with app out of rds_iam fails" 1 --app shop --env dev doctor --output json
 check "... naming app's rds_iam, with GRANT rds_iam TO app as its fix" python3 -c '

@@ -470,13 +470,58 @@ def test_lost_answer():
     kms.delete_alias(AliasName="alias/appdb-fp-lost")
 
 
+def test_simulate_principal_policy():
+    iam = client("iam")
+    me = client("sts").get_caller_identity()["Arn"]     # the test bed's user, allow-all
+    res = "arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-ABC/app"
+
+    def decision(arn, resource=res, action="rds-db:connect"):
+        out = iam.simulate_principal_policy(PolicySourceArn=arn, ActionNames=[action],
+                                            ResourceArns=[resource])
+        (r,) = out["EvaluationResults"]
+        return r["EvalActionName"], r["EvalResourceName"], r["EvalDecision"]
+
+    check(decision(me) == ("rds-db:connect", res, "allowed"), "simulate-allowed", decision(me))
+    iam.put_user_policy(UserName=me.split("/")[-1], PolicyName="appdb-fp-deny", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": "rds-db:connect", "Resource": res}]}))
+    try:
+        check(decision(me)[2] == "explicitDeny", "simulate-explicit-deny", decision(me))
+        other = res.replace("/app", "/migrator")
+        check(decision(me, other)[2] == "allowed", "simulate-deny-names-its-resource", decision(me, other))
+    finally:
+        iam.delete_user_policy(UserName=me.split("/")[-1], PolicyName="appdb-fp-deny")
+    # a role: only what is attached to it
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                                 "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
+    role = iam.create_role(RoleName="appdb-fp-task", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    check(decision(role)[2] == "implicitDeny", "simulate-implicit-deny", decision(role))
+    pol = iam.create_policy(PolicyName="appdb-fp-connect", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "rds-db:connect", "Resource": res}]}))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="appdb-fp-task", PolicyArn=pol)
+    check(decision(role)[2] == "allowed", "simulate-attached-policy", decision(role))
+    check(decision(role, res.replace("/app", "/other"))[2] == "implicitDeny", "simulate-other-user",
+          decision(role, res.replace("/app", "/other")))
+    iam.detach_role_policy(RoleName="appdb-fp-task", PolicyArn=pol)
+    iam.delete_policy(PolicyArn=pol)
+    iam.delete_role(RoleName="appdb-fp-task")
+    status, code = error_of(lambda: decision(role))
+    check(status == 404 and code == "NoSuchEntity", "simulate-unknown-principal", (status, code))
+    status, code = error_of(lambda: client("iam", "wrong-secret").simulate_principal_policy(
+        PolicySourceArn=me, ActionNames=["rds-db:connect"]))
+    check(status == 403 and code == "SignatureDoesNotMatch", "simulate-bad-signature", (status, code))
+    entries = [e for e in proxy_log() if e["op"] == "SimulatePrincipalPolicy"]
+    check(entries and all(e["answered_by"] == "proxy" for e in entries), "simulate-answered-by-proxy")
+
+
 def main():
     for test in (test_setup, test_hold_polls, test_hold_forever, test_endpoint, test_hold_instance,
                  test_monitoring, test_http_endpoint, test_master_secret,
                  test_backup_selections, test_backup_bodiless, test_backup_recovery_points,
                  test_update_backup_plan,
                  test_modify_subnet_group, test_schedule_key_deletion,
-                 test_lost_answer, test_faults_still_work):
+                 test_simulate_principal_policy, test_lost_answer, test_faults_still_work):
         run(test)
     print("fault-proxy: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
