@@ -26,9 +26,16 @@ EXTRA_CLEAN = build core/libappdb_core.a core/libappdb_core_asan.a appdb appdb-a
 	test/cli/test_cli test/cli/test_cli_asan cli/aws/*.o cli/aws/*.a \
 	test/aws/test_rdsdata_exec test/aws/test_rdsdata_exec_asan
 
+# PostgreSQL's build files (PGXS) come with postgresql-server-dev-15: without
+# them only the steps that install it, and demo and test that begin with
+# them, can run.
 PG_CONFIG ?= pg_config
-PGXS := $(shell $(PG_CONFIG) --pgxs)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
+else ifneq ($(filter-out deps deps-test demo test,$(or $(MAKECMDGOALS),all)),)
+$(error $(PG_CONFIG) finds no PostgreSQL build files (PGXS): run "make deps" (as root it installs the packages))
+endif
 
 CONTRIB_TESTDB = '$(or $(PGDATABASE),postgres)'
 
@@ -36,14 +43,29 @@ CONTRIB_TESTDB = '$(or $(PGDATABASE),postgres)'
 # core/*.h would be linked into the extension with the wrong struct layout.
 $(OBJS): $(wildcard core/*.h extension/*.h)
 
-.PHONY: test demo bench
+.PHONY: deps deps-test test demo bench
+
+# What demo, and test, need (test/deps.sh): as root, the missing Debian
+# packages are installed; otherwise the command is printed and make stops.
+deps:
+	@test/deps.sh demo
+deps-test:
+	@test/deps.sh test
+
+# Both install (make install needs root, checked first), from a second make:
+# the first may have started before the deps step installed PGXS.
+can-install = @PG_CONFIG='$(PG_CONFIG)' BINDIR='$(bindir_appdb)' test/deps.sh can-install
 
 # Every suite; the last line is "N passed, N failed".  The test server loads
 # the extension from PostgreSQL's own directories, hence the install.
-test: install test/appdb-asan
+test: deps-test
+	$(can-install)
+	@$(MAKE) --no-print-directory install test/appdb-asan
 	@test/run_all.sh
 
-demo: install
+demo: deps
+	$(can-install)
+	@$(MAKE) --no-print-directory install
 	@test/demo.sh
 
 bench: install
@@ -59,7 +81,7 @@ bench: install
 # those libraries.  The AWS client is a static library that includes nothing
 # of cli/ or core/ (test/layering.sh); appdb links only its util.o, the
 # helpers cli/util.c builds on.
-XML2_CFLAGS := $(shell xml2-config --cflags)
+XML2_CFLAGS := $(shell xml2-config --cflags 2>/dev/null)
 CLI_SRCS = $(filter-out cli/main.c cli/cmd_token.c cli/aws_report.c cli/rdsdata_exec.c,$(wildcard cli/*.c cli/local/*.c))
 CLI_AWS_SRCS = cli/cmd_token.c $(wildcard cli/aws_provider/*.c) cli/aws_report.c cli/rdsdata_exec.c
 CLI_HDRS = $(wildcard cli/*.h cli/local/*.h cli/aws/*.h cli/aws_provider/*.h)

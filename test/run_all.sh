@@ -45,6 +45,7 @@ suite "cli unit tests" test/cli/test_cli
 suite "cli unit tests (ASan+UBSan)" test/cli/test_cli_asan
 suite "versions agree" test/versions.sh
 suite "layering: who includes whom" test/layering.sh
+suite "make deps: test/deps.sh with fake dpkg-query, apt-get and python3" test/deps_test.sh
 suite "pg_regress (PostgreSQL $(pg_config --version | sed -E 's/[^0-9]*([0-9]+).*/\1/'))" test/run_regress.sh
 suite "concurrent setups" test/concurrency.sh
 suite "check, plan and setup walk pg_class once, 5,000 tables" test/scale_walk.sh

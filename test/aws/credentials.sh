@@ -9,8 +9,9 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 APPDB=${APPDB:-$ROOT/appdb}
 case $APPDB in /*) ;; *) APPDB=$ROOT/$APPDB ;; esac
+. "$ROOT/test/python_needs.sh"
+python_needs credentials.sh python3 botocore || exit 2
 PY=$(command -v python3)
-"$PY" -c 'import botocore' 2>/dev/null || { echo "credentials.sh: $PY cannot import botocore" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/appdb-creds.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 passed=0 failed=0

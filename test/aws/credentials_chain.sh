@@ -17,9 +17,9 @@ HERE=$ROOT/test/aws
 APPDB=${APPDB:-$ROOT/appdb}
 case $APPDB in /*) ;; *) APPDB=$ROOT/$APPDB ;; esac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-verify_asan_link_order=0}
+. "$ROOT/test/python_needs.sh"
+python_needs credentials_chain.sh python3 botocore boto3 moto || exit 2
 PY=$(command -v python3)
-"$PY" -c 'import botocore, boto3, moto' 2>/dev/null ||
-	{ echo "credentials_chain.sh: $PY cannot import botocore, boto3 and moto" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/appdb-chain.XXXXXX)
 META_PID=
 cleanup() {

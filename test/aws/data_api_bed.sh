@@ -11,10 +11,12 @@
 # start.  data_api_bed_stop stops it.
 
 DATA_API_BED_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$DATA_API_BED_HERE/../python_needs.sh"
 
 data_api_bed_start() {
 	local dir=$1 cluster=$2 _
 	shift 2
+	python_needs data_api_bed "${DATA_API_PYTHON:-/usr/bin/python3}" psycopg2 || return 1
 	master_password=$(python3 "$DATA_API_BED_HERE/provider_state.py" secret "$cluster") || return 1
 	[ -n "$master_password" ] || { echo "data_api_bed: the master secret has no password" >&2; return 1; }
 	cluster_psql_super -d postgres -c "ALTER ROLE postgres PASSWORD '$master_password'" >/dev/null || return 1

@@ -23,6 +23,7 @@
 
 MOTOBED_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MOTOBED_PYTHON=${MOTOBED_PYTHON:-python3}
+. "$MOTOBED_HERE/../python_needs.sh"
 
 # Print to stderr and fail.
 motobed_die() {
@@ -53,11 +54,7 @@ print(s.getsockname()[1])'
 
 motobed_start() {
 	local port tries=0 proxy_port
-	if ! "$MOTOBED_PYTHON" -c 'import moto.server, boto3, werkzeug' 2>/dev/null; then
-		motobed_die "moto is not importable by $(command -v "$MOTOBED_PYTHON")" \
-			"($("$MOTOBED_PYTHON" --version 2>&1)): the AWS tests need the image's" \
-			"Python 3.11, with moto, boto3 and botocore, first on PATH" || return 1
-	fi
+	python_needs motobed "$MOTOBED_PYTHON" moto moto.server boto3 botocore werkzeug || return 1
 	MOTOBED_DIR=$(mktemp -d "${TMPDIR:-/tmp}/motobed.XXXXXX") || return 1
 	export MOTOBED_DIR
 

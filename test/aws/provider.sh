@@ -44,7 +44,7 @@ trap cleanup EXIT
 die() { echo "provider.sh: $*" >&2; echo "aws-provider: $passed passed, $((failed + 1)) failed"; exit 2; }
 
 [ -x "$APPDB" ] && [ -x "$APPDB-aws" ] || die "$APPDB and $APPDB-aws must be built"
-"$SERVER_PYTHON" -c 'import psycopg2' 2>/dev/null || die "$SERVER_PYTHON cannot import psycopg2"
+python_needs provider.sh "$SERVER_PYTHON" psycopg2 || die "the Data API test server cannot run"
 # AWS has its managed policies (AmazonRDSEnhancedMonitoringRole, ...); moto loads them on request
 export MOTO_IAM_LOAD_MANAGED_POLICIES=true
 motobed_start || die "the moto test bed did not start"

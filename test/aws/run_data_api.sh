@@ -15,10 +15,9 @@ root=$(cd "$here/../.." && pwd)
 SERVER_PYTHON=${DATA_API_PYTHON:-/usr/bin/python3}
 TEST_PYTHON=${MOTOBED_PYTHON:-python3}
 
-"$SERVER_PYTHON" -c 'import psycopg2' 2>/dev/null ||
-	{ echo "run_data_api: $SERVER_PYTHON cannot import psycopg2 (apt-get install python3-psycopg2)" >&2; exit 2; }
-"$TEST_PYTHON" -c 'import boto3, moto' 2>/dev/null ||
-	{ echo "run_data_api: $TEST_PYTHON cannot import boto3 and moto" >&2; exit 2; }
+. "$root/test/python_needs.sh"
+python_needs run_data_api "$SERVER_PYTHON" psycopg2 || exit 2
+python_needs run_data_api "$TEST_PYTHON" boto3 moto || exit 2
 
 . "$root/test/cluster.sh"
 work=$(mktemp -d /tmp/data_api_test.XXXXXX)

@@ -21,8 +21,8 @@ TABLES=${TABLES:-10000}
 bindir=${1:-}
 [ -z "$bindir" ] && { [ -x /usr/lib/postgresql/15/bin/postgres ] && bindir=/usr/lib/postgresql/15/bin || bindir=$(pg_config --bindir); }
 
-"$SERVER_PYTHON" -c 'import psycopg2' 2>/dev/null ||
-	{ echo "run_rdsdata_exec: $SERVER_PYTHON cannot import psycopg2" >&2; echo "rdsdata-exec: 0 passed, 1 failed"; exit 2; }
+. "$root/test/python_needs.sh"
+python_needs run_rdsdata_exec "$SERVER_PYTHON" psycopg2 || { echo "rdsdata-exec: 0 passed, 1 failed"; exit 2; }
 
 . "$root/test/cluster.sh"
 work=$(mktemp -d /tmp/rdsdata_exec_test.XXXXXX)

@@ -42,8 +42,9 @@ py=$(command -v python3) || die "python3 is not on PATH"
 PY=$("$py" -c 'import sys; print(sys.executable)') || die "python3 does not run"
 [ "$PY" != /usr/bin/python3 ] ||
 	die "python3 on PATH is Debian's /usr/bin/python3; put the image's Python 3.11 (botocore 1.43) first"
-bv=$("$PY" -c 'import botocore; print(botocore.__version__)' 2>/dev/null) ||
-	die "$PY has no botocore"
+. test/python_needs.sh
+python_needs token.sh "$PY" botocore || die "botocore is missing"
+bv=$("$PY" -c 'import botocore; print(botocore.__version__)')
 echo "# botocore $bv ($PY), $("$FAKETIME" --version 2>&1 | grep -m1 Version)"
 make -s appdb >/dev/null || die "cannot build appdb"
 
