@@ -135,12 +135,14 @@ print_outputs(const struct output_item *items, size_t n, enum appdb_output outpu
 			if (items[i].value)
 				printf("%s:%*s %s\n", items[i].key, width - (int) strlen(items[i].key), "",
 					   items[i].value);
-			else
+			else if (items[i].made_by)
 				printf("%s:%*s (none: %s)\n", items[i].key, width - (int) strlen(items[i].key), "",
 					   items[i].made_by);
+			else
+				printf("%s:%*s (none)\n", items[i].key, width - (int) strlen(items[i].key), "");
 		}
 	for (i = 0; i < n; i++)
-		if (items[i].value == NULL)
+		if (items[i].value == NULL && items[i].made_by)
 		{
 			char	   *more = str_printf("%s%s%s", names ? names : "", names ? ", " : "", items[i].key);
 
@@ -152,7 +154,7 @@ print_outputs(const struct output_item *items, size_t n, enum appdb_output outpu
 		return EXIT_OK;
 	errorf("%zu output%s missing: %s", missing, missing == 1 ? " is" : "s are", names);
 	for (i = 0; i < n; i++)
-		if (items[i].value == NULL)
+		if (items[i].value == NULL && items[i].made_by)
 		{
 			hintf("%s", items[i].made_by);
 			break;

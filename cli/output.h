@@ -14,7 +14,8 @@ struct output_item
 {
 	const char *key;			/* snake_case, stable: scripts read it */
 	const char *value;			/* NULL: missing */
-	const char *made_by;		/* when missing: e.g. "run provision" */
+	const char *made_by;		/* when missing: e.g. "run provision"; NULL:
+								 * optional, its absence is no error */
 };
 
 /*

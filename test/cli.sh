@@ -487,7 +487,7 @@ t_plan_before_setup() {
 }
 
 # outputs: every key, in this order (README, "appdb outputs")
-OUTPUT_KEYS="provider host port database schema app_user migrator_user master_user app_password_file migrator_password_file master_password_file ssl_root_cert app_url migrator_url master_url"
+OUTPUT_KEYS="provider host port database schema app_user migrator_user master_user app_password_file migrator_password_file master_password_file sslmode ssl_root_cert app_url migrator_url master_url"
 
 t_outputs_absent() {	# before provision: exit 2, provision's hint, nothing on stdout
 	run outputs-absent outputs --app "$APP" --env dev

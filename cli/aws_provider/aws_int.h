@@ -82,6 +82,7 @@ char	   *key_alias(const struct awsenv *e);
 char	   *parameter_group_name(const struct awsenv *e);
 char	   *connect_policy_name(const struct awsenv *e, const char *role);
 char	   *connect_policy_arn(const struct awsenv *e, const char *role);
+const char *cluster_sslmode(const struct awsenv *e);
 int			aws_failed(struct aws_error *err);
 void		say(struct awsenv *e, const char *verb, const char *fmt,...) __attribute__((format(printf, 3, 4)));
 bool		is_ours(const struct awsenv *e, const struct aws_tag_list *tags);

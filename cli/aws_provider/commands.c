@@ -255,16 +255,6 @@ data_api_finish(void *state, bool commit)
 	return rc;
 }
 
-/*
- * How connections to the cluster use TLS: verified against the RDS bundle
- * the config names (its host name too: the endpoint's certificate), else
- * encrypted only.
- */
-static const char *
-sslmode(const struct awsenv *e)
-{
-	return e->cfg->ssl_root_cert ? "verify-full" : "require";
-}
 
 /* Log in as user with a fresh IAM token over TLS; NULL and *why on failure. */
 PGconn *
@@ -290,7 +280,7 @@ token_connect(struct awsenv *e, const char *user, char **why)
 	values[2] = e->cfg->database;
 	values[3] = user;
 	values[4] = token;
-	values[5] = sslmode(e);
+	values[5] = cluster_sslmode(e);
 	values[6] = "10";
 	values[7] = e->cfg->ssl_root_cert;	/* NULL ends the list where there is none */
 	values[8] = NULL;
@@ -414,7 +404,7 @@ cmd_url(struct awsenv *e)
 
 		/* the token is the password: printed because it was asked for (DESIGN §7) */
 		printf("postgresql://%s:%s@%s:%d/%s?sslmode=%s%s%s\n", euser, etoken,
-			   e->cluster.endpoint, e->cluster.port, edb, sslmode(e),
+			   e->cluster.endpoint, e->cluster.port, edb, cluster_sslmode(e),
 			   eroot ? "&sslrootcert=" : "", eroot ? eroot : "");
 		free(eroot);
 		wipe_free(etoken);
@@ -426,7 +416,7 @@ cmd_url(struct awsenv *e)
 	{
 		char	   *conninfo = str_printf("host=%s port=%d dbname='%s' user='%s' sslmode=%s%s%s%s",
 										  e->cluster.endpoint, e->cluster.port, e->cfg->database, user,
-										  sslmode(e), e->cfg->ssl_root_cert ? " sslrootcert='" : "",
+										  cluster_sslmode(e), e->cfg->ssl_root_cert ? " sslrootcert='" : "",
 										  e->cfg->ssl_root_cert ? e->cfg->ssl_root_cert : "",
 										  e->cfg->ssl_root_cert ? "'" : "");
 		char	   *argv[] = {"psql", conninfo, NULL};

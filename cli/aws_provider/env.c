@@ -100,6 +100,17 @@ parameter_group_name(const struct awsenv *e)
 	return str_printf("%s-%d", e->name, env_engine_major(e->cfg->engine_version));
 }
 
+/*
+ * How connections to the cluster use TLS: verified against the RDS bundle
+ * the config names (its host name too: the endpoint's certificate), else
+ * encrypted only.
+ */
+const char *
+cluster_sslmode(const struct awsenv *e)
+{
+	return e->cfg->ssl_root_cert ? "verify-full" : "require";
+}
+
 char *
 connect_policy_name(const struct awsenv *e, const char *role)
 {

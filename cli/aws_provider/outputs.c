@@ -75,7 +75,7 @@ int
 cmd_outputs(struct awsenv *e)
 {
 	const struct aws_rds_cluster *c = &e->cluster;
-	struct output_item items[15];
+	struct output_item items[17];
 	char	   *app_policy = NULL;
 	char	   *migrator_policy = NULL;
 	char	   *sg = NULL;
@@ -107,6 +107,9 @@ cmd_outputs(struct awsenv *e)
 	items[n++] = (struct output_item) {"migrator_access_policy_arn", migrator_policy, MADE_BY_PROVISION};
 	items[n++] = (struct output_item) {"security_group_id", sg, MADE_BY_PROVISION};
 	items[n++] = (struct output_item) {"master_secret_arn", c->master_user_secret_arn, MADE_BY_PROVISION};
+	items[n++] = (struct output_item) {"sslmode", cluster_sslmode(e), NULL};
+	/* optional: without it, TLS without verifying the server (sslmode=require) */
+	items[n++] = (struct output_item) {"ssl_root_cert", e->cfg->ssl_root_cert, NULL};
 	rc = print_outputs(items, n, e->opts->output);
 out:
 	free(port);

@@ -356,7 +356,7 @@ connection_url(const struct local_env *e, const struct env_config *cfg, const ch
 	eroot = uri_encode(root, "/");
 	free(passfile);
 	free(root);
-	url = str_printf("postgresql://%s@127.0.0.1:%d/%s?passfile=%s&sslmode=verify-ca&sslrootcert=%s",
+	url = str_printf("postgresql://%s@127.0.0.1:%d/%s?passfile=%s&sslmode=" SSLMODE "&sslrootcert=%s",
 					 euser, e->port, edb, epass, eroot);
 	*user_out = xstrdup(user);
 	free(euser);
@@ -467,7 +467,7 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 {
 	static const char *const roles[3] = {"app", "migrator", "master"};
 	struct local_env e;
-	struct output_item items[15];
+	struct output_item items[16];
 	char	   *port;
 	char	   *root;
 	char	   *files[3];
@@ -509,6 +509,7 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 	items[n++] = (struct output_item) {"app_password_file", files[0], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"migrator_password_file", files[1], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"master_password_file", files[2], "run \"appdb provision\""};
+	items[n++] = (struct output_item) {"sslmode", SSLMODE, NULL};
 	items[n++] = (struct output_item) {"ssl_root_cert", root, "run \"appdb provision\""};
 	items[n++] = (struct output_item) {"app_url", urls[0], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"migrator_url", urls[1], "run \"appdb roles setup\""};

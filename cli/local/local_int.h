@@ -19,6 +19,7 @@
 #define BOOTSTRAP_USER "rdsadmin"
 #define MASTER_USER "postgres"
 #define CONNECT_TIMEOUT "10"
+#define SSLMODE "verify-ca"		/* against the cluster's own root.crt (tls.c) */
 #define OWNER_MARKER "appdb-owner"	/* in the directory made for the data */
 #define READY_MARKER "appdb-ready"	/* in the data directory, once configured */
 

@@ -198,7 +198,7 @@ local_try_connect(const struct local_env *e, const char *user, const char *dbnam
 	char	   *passfile = pgpass_path(e, user);
 	char	   *root = tls_root_path(e);
 	const char *values[] = {"127.0.0.1", port, user, dbname, passfile,
-	CONNECT_TIMEOUT, "appdb", "verify-ca", root, "disable", NULL};
+	CONNECT_TIMEOUT, "appdb", SSLMODE, root, "disable", NULL};
 	PGconn	   *conn;
 
 	snprintf(port, sizeof(port), "%d", e->port);

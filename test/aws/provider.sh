@@ -516,6 +516,12 @@ rc=$?
 run "url with ssl_root_cert" 0 --app shop --env dev url --role app
 has "sslmode=verify-full&sslrootcert=$work/rds-bundle.pem" &&
 	ok "url verifies the server against the bundle" || fail "url verifies the server against the bundle" "$work/last"
+run "outputs with ssl_root_cert" 0 --app shop --env dev outputs --output json
+check "outputs names the bundle and sslmode verify-full" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert (d["sslmode"], d["ssl_root_cert"]) == ("verify-full", sys.argv[2]), d
+' "$work/out.$n" "$work/rds-bundle.pem"
 set_root_cert "$work/other-bundle.pem"
 login "$frozen"
 rc=$?

@@ -405,11 +405,15 @@ def outputs(name, text_path, json_path, config_path):
         "migrator_access_policy_arn": policies.get(f"{name}-migrator-access"),
         "security_group_id": sg[0] if len(sg) == 1 else sg,
         "master_secret_arn": cl["MasterUserSecret"]["SecretArn"],
+        # the config's, optional (null without it)
+        "sslmode": "verify-full" if cfg.get("ssl_root_cert") else "require",
+        "ssl_root_cert": cfg.get("ssl_root_cert"),
     }
     equal(list(got), list(want), "outputs --output json: every key, in order")
     for k, v in want.items():
-        equal(got.get(k), v, f"outputs: {k} is moto's")
-    check(all(isinstance(v, str) for v in got.values()), "outputs: every value a string")
+        equal(got.get(k), v, f"outputs: {k} is moto's (or the config's)")
+    check(all(isinstance(v, str) for k, v in got.items() if k != "ssl_root_cert" or v is not None),
+          "outputs: every value a string (ssl_root_cert: null when not configured)")
     check(cl["ReaderEndpoint"] != cl["Endpoint"], "outputs: the reader endpoint is not the writer's")
     check(got.get("security_group_id") in [g["VpcSecurityGroupId"] for g in cl["VpcSecurityGroups"]],
           "outputs: the security group is the cluster's")
@@ -423,7 +427,8 @@ def outputs(name, text_path, json_path, config_path):
     with open(text_path) as f:
         lines = f.read().splitlines()
     width = max(len(k) for k in want) + 1
-    equal(lines, ["%-*s %s" % (width, k + ":", v) for k, v in got.items()], "outputs: the text is the JSON's, aligned")
+    equal(lines, ["%-*s %s" % (width, k + ":", "(none)" if v is None else v) for k, v in got.items()],
+          "outputs: the text is the JSON's, aligned")
 
 
 def make_roles(names):
