@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "cli/aws/backup.h"
 #include "cli/aws/ec2.h"
 #include "cli/aws/iam.h"
@@ -453,6 +455,18 @@ cmd_destroy(struct awsenv *e)
 			notef("destroy: cluster %s and its resources are deleted; its data is in the final snapshot %s", e->name, snapshot);
 		else
 			notef("destroy: cluster %s and its resources are deleted", e->name);
+		if (e->opts->output == OUTPUT_JSON)
+		{
+			struct json_object *obj = json_object_new_object();
+
+			json_object_object_add(obj, "provider", json_object_new_string("aws"));
+			json_object_object_add(obj, "cluster", json_object_new_string(e->name));
+			json_object_object_add(obj, "region", json_object_new_string(e->cfg->region));
+			/* the cluster was there; what else provision made is deleted either way */
+			json_object_object_add(obj, "destroyed", json_object_new_boolean(e->cluster.found));
+			json_object_object_add(obj, "final_snapshot", snapshot ? json_object_new_string(snapshot) : NULL);
+			print_json(obj);
+		}
 	}
 	free(snapshot);
 	return rc < 0 ? EXIT_OK : rc;
