@@ -193,11 +193,11 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 		if ((rc = check_bindir(bindir, &major)) == EXIT_GO_ON)
 		{
 			plan_line(&lines, "create", "a PostgreSQL %d cluster from %s, in %s", major, bindir,
-				   running_as_root() ? "/var/tmp (run by an unprivileged OS user)" : e.state_dir);
+					  running_as_root() ? "/var/tmp (run by an unprivileged OS user)" : e.state_dir);
 			plan_line(&lines, "create", "roles rds_superuser, rds_iam, rds_password; master \"%s\" (not a superuser)",
 					  MASTER_USER);
 			plan_line(&lines, "create", "database \"%s\" owned by \"%s\", with the app_roles extension where available",
-				   cfg->database, MASTER_USER);
+					  cfg->database, MASTER_USER);
 			if (cfg->port)
 				plan_line(&lines, "start", "the server on 127.0.0.1, port %d", cfg->port);
 			else
@@ -209,7 +209,7 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 	else if (bindir && (opts->pg_bindir || cfg->pg_bindir) && strcmp(bindir, e.bindir) != 0)
 	{
 		plan_line(&lines, "conflict", "the cluster runs PostgreSQL %d from %s, not %s (destroy it to change)",
-			   e.major, e.bindir, bindir);
+				  e.major, e.bindir, bindir);
 		rc = EXIT_USAGE;
 	}
 	else if ((rc = check_own(&e, cfg, &gone)) == EXIT_GO_ON)
@@ -219,8 +219,8 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 		if (gone || !cluster_ready(&e))
 		{
 			plan_line(&lines, "create", "a new, empty PostgreSQL %d cluster in %s (%s)", e.major, e.data_dir,
-				   !gone && access(e.data_dir, F_OK) == 0 ? "the one there is half made" :
-				   "the data directory was removed from outside");
+					  !gone && access(e.data_dir, F_OK) == 0 ? "the one there is half made" :
+					  "the data directory was removed from outside");
 			plan_line(&lines, "start", "the server on 127.0.0.1, port %d", port);
 		}
 		else
@@ -231,7 +231,7 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 				plan_line(&lines, "change", "connections over TLS only (a certificate made for the cluster, hostssl in pg_hba.conf)");
 			if (port != e.port)
 				plan_line(&lines, "change", "the port from %d to %d (postgresql.conf, state.json, the password file)",
-					   e.port, port);
+						  e.port, port);
 			if (!server_running(&e))
 				plan_line(&lines, "start", "the stopped cluster (PostgreSQL %d, port %d)", e.major, port);
 			else if (port != e.port)
@@ -240,7 +240,7 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 				plan_line(&lines, "leave", "everything else (checked when it runs)");
 			else
 				plan_line(&lines, "leave", "the running cluster (PostgreSQL %d, port %d, database \"%s\"); nothing to change",
-					   e.major, e.port, cfg->database);
+						  e.major, e.port, cfg->database);
 		}
 		rc = EXIT_OK;
 	}

@@ -18,8 +18,6 @@
 # test/appdb-asan-aws), TABLES (default 10000).  The last line is
 # "aws-provider: N passed, M failed".
 set -u
-# the marks checked below are a UTF-8 locale's
-export LC_ALL=C.UTF-8
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 APPDB=${APPDB:-$root/test/appdb-asan}
@@ -661,7 +659,7 @@ assert d["provider"] == "aws" and d["destroyed"] is False and d["cluster"] == "s
 run "status --output json after destroy" 0 --app shop --env dev status --output json
 check "... absent" python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["state"] == "absent" and d["snapshots"] == [], d' "$work/out.$n"
+assert d["state"] == "absent" and isinstance(d["snapshots"], list) and "endpoint" not in d, d' "$work/out.$n"
 
 # ---- secrets ----
 check "the master password appears in no output" bash -c "! grep -qF -- '$master_password' '$work/all-output'"
