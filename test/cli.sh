@@ -280,9 +280,9 @@ t_plan_json() {	# plan --output json: the text's lines, as action and detail
 
 t_provision_json() {	# provision --output json: the state at the end
 	run provision-json provision --app "$APP" --env dev --output json
-	rc_is 0 && json_keys "$OUT" provider changed state engine_version endpoint port database || return 1
-	[ "$(json_get "$OUT" state)" = running ] && [ "$(json_get "$OUT" changed)" = false ] ||
-		fail "not running, or changed" || return 1
+	rc_is 0 && json_keys "$OUT" provider changed steps state engine_version endpoint port database || return 1
+	[ "$(json_get "$OUT" state)" = running ] && [ "$(json_get "$OUT" changed)" = false ] &&
+		[ "$(json_get "$OUT" steps)" = "[]" ] || fail "not running, or changed" || return 1
 	err_has 'provision: nothing to change'
 }
 
@@ -924,8 +924,10 @@ t_stopped() {
 }
 
 t_restart() {
-	run provision-restart provision --app "$APP" --env dev --pg-bindir "$PG_BINDIR"
+	run provision-restart provision --app "$APP" --env dev --pg-bindir "$PG_BINDIR" --output json
 	rc_is 0 && err_has 'provision: the cluster is running' || return 1
+	[ "$(json_get "$OUT" steps 0 action)" = start ] && [ "$(json_get "$OUT" changed)" = true ] ||
+		fail "--output json: the step is not start, or changed is not true" || return 1
 	[ -n "$(server_pids "$DATA_DIR")" ] || fail "no server process after provision" || return 1
 	t_check_passes check-restarted
 }
@@ -1795,7 +1797,7 @@ if [ "$CLI_SUITE" = all ]; then
 	check "rdsadmin (the bootstrap superuser) as app_user: exit 2, nothing changed" t_privileged_role_refused core rdsadmin
 	check "stopped server: roles check exits 3 quickly, could not connect" t_stopped
 	check "doctor on a stopped server: the server, with provision as the fix" t_doctor_stopped
-	check "provision starts it again; check passes" t_restart
+	check "provision starts it again (--output json: the step); check passes" t_restart
 	check "an environment made before TLS: check says to provision, plan shows it, provision adds it" t_tls_upgrade
 	check "passwords of dev read, server logs copied" collect_secrets dev
 	check "passwords of verbose read, server logs copied" collect_secrets verbose

@@ -34,7 +34,9 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	int			changes = 0;
 	bool		fresh = false;	/* the data's home was made just now */
 	bool		gone;
+	struct plan_lines steps;	/* --output json: what was done */
 
+	plan_lines_init(&steps, opts->output);
 	if ((rc = local_load(cfg, &e)) != EXIT_GO_ON)
 		goto out;
 	bindir = choose_bindir(opts, cfg);
@@ -64,6 +66,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 		}
 		e.exists = true;
 		fresh = true;
+		plan_keep(&steps, "create", "the environment's state directory");
 		changes++;
 	}
 	else
@@ -87,6 +90,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 		{
 			if ((rc = move_port(&e, cfg->port)) != EXIT_GO_ON)
 				goto out;
+			plan_keep(&steps, "change", "the port");
 			changes++;
 		}
 	}
@@ -113,6 +117,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 			rc = EXIT_FAILURE_REMOTE;
 			goto out;
 		}
+		plan_keep(&steps, "create", "the cluster (initdb), its certificate; every connection over TLS");
 		changes++;
 	}
 	else if (!tls_configured(&e))
@@ -124,6 +129,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 			rc = EXIT_FAILURE_REMOTE;
 			goto out;
 		}
+		plan_keep(&steps, "change", "connections over TLS only");
 		changes++;
 	}
 	if (!server_running(&e))
@@ -135,6 +141,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 			rc = EXIT_FAILURE_REMOTE;
 			goto out;
 		}
+		plan_keep(&steps, "start", "the server");
 		changes++;
 	}
 	progressf("checking the roles and database of the bootstrap");
@@ -145,6 +152,8 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 		rc = EXIT_FAILURE_REMOTE;
 		goto out;
 	}
+	if (rc > 0)
+		plan_keep(&steps, "create", "the bootstrap's roles, database or extension, where missing");
 	changes += rc;
 	if (changes == 0)
 		notef("provision: nothing to change; the cluster is running (PostgreSQL %d, port %d, database \"%s\")",
@@ -158,6 +167,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 
 		json_object_object_add(obj, "provider", json_object_new_string("local"));
 		json_object_object_add(obj, "changed", json_object_new_boolean(changes > 0));
+		json_object_object_add(obj, "steps", plan_lines_take(&steps));
 		json_object_object_add(obj, "state", json_object_new_string("running"));
 		json_object_object_add(obj, "engine_version", json_object_new_int(e.major));
 		json_object_object_add(obj, "endpoint", json_object_new_string("127.0.0.1"));
@@ -168,6 +178,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	}
 	rc = EXIT_OK;
 out:
+	plan_lines_free(&steps);
 	free(bindir);
 	local_env_free(&e);
 	return rc;

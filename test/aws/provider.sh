@@ -648,7 +648,13 @@ has "final snapshot half-dev-final-" && ok "destroy names the final snapshot" ||
 state gone half-dev --final-snapshot
 run2 "status after destroy" 0 --app half --env dev status
 has "state:     absent" && has "snapshot:  half-dev-final-" && ok "status names the final snapshot" || fail "status names the final snapshot" "$work/last"
-run2 "destroy the third" 0 --app slow --env dev destroy --yes --skip-final-snapshot --wait-delay 0
+run2 "destroy the third, --output json" 0 --app slow --env dev destroy --yes --skip-final-snapshot --wait-delay 0 --output json
+check "... one document: destroyed, no final snapshot, each step done" python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["provider"] == "aws" and d["destroyed"] is True and d["final_snapshot"] is None, d
+done = [(s["action"], s["detail"]) for s in d["steps"]]
+assert ("delete", "deleting cluster slow-dev (no final snapshot)") in done, done
+assert ("delete", "deleted security group slow-dev-database") in done, done' "$work/out.$n"
 state gone shop-dev
 state gone slow-dev
 run "a second destroy finds nothing to delete" 0 --app shop --env dev destroy --yes --skip-final-snapshot --wait-delay 0
