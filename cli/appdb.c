@@ -92,6 +92,9 @@ run(const struct appdb_options *opts, char **argv)
 	int			code;
 
 	(void) argv;				/* only the AWS commands' hand-over needs it */
+	/* psql's session is no document */
+	if (opts->command == CMD_PSQL && opts->output == OUTPUT_JSON)
+		return usage_error("psql opens a session and prints no report; --output json does not apply (\"appdb url --output json\" gives its connection string)");
 #ifdef APPDB_WITHOUT_AWS
 	if (opts->command == CMD_TOKEN ||
 		(opts->command == CMD_CONFIGURE && opts->provider && strcmp(opts->provider, "aws") == 0))

@@ -14,10 +14,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 #include "aws/credentials.h"
 #include "aws/token.h"
 #include "aws_report.h"
 #include "msgs.h"
+#include "output.h"
 #include "util.h"
 
 /* A bare host name: no scheme, port, path or user part, no whitespace. */
@@ -76,7 +79,23 @@ cmd_token(const struct appdb_options *opts)
 		code = EXIT_FAILURE_REMOTE;
 		goto cleanup;
 	}
-	printf("%s\n", token);
+	if (opts->output == OUTPUT_JSON)
+	{
+		struct json_object *obj = json_object_new_object();
+		struct json_object *str = json_object_new_string(token);
+		char	   *text;
+
+		json_object_object_add(obj, "token", str);
+		text = (char *) json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+													   JSON_C_TO_STRING_NOSLASHESCAPE);
+		printf("%s\n", text);
+		/* json-c's copies of the secret, wiped as wipe_free wipes ours */
+		explicit_bzero(text, strlen(text));
+		explicit_bzero((char *) json_object_get_string(str), strlen(token));
+		json_object_put(obj);
+	}
+	else
+		printf("%s\n", token);
 	code = EXIT_OK;
 
 cleanup:

@@ -16,6 +16,7 @@
 
 #include "envlock.h"
 #include "msgs.h"
+#include "output.h"
 #include "util.h"
 
 /* configure's options of the aws provider, given to the local one. */
@@ -177,6 +178,7 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 	const char *text;
 	char	   *old;
 	bool		aws;
+	bool		changed = false;
 	int			rc;
 
 	if (opts->app == NULL || opts->env == NULL)
@@ -254,13 +256,24 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 			{
 				notef("wrote %s", cfg.path);
 				rc = EXIT_OK;
+				changed = true;
 			}
 			env_unlock(&lock);
 		}
 		free(name);
 	}
 	free(old);
-	json_object_put(root);
+	if (rc == EXIT_OK && opts->output == OUTPUT_JSON)
+	{
+		struct json_object *obj = json_object_new_object();
+
+		json_object_object_add(obj, "config_file", json_object_new_string(cfg.path));
+		json_object_object_add(obj, "changed", json_object_new_boolean(changed));
+		json_object_object_add(obj, "config", root);
+		print_json(obj);
+	}
+	else
+		json_object_put(root);
 out:
 	env_config_free(&cfg);
 	return rc;

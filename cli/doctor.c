@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "msgs.h"
+#include "output.h"
 #include "util.h"
 
 void
@@ -82,9 +83,7 @@ doctor_finish(struct doctor *d, enum appdb_output output)
 
 		json_object_object_add(root, "checks", json_object_get(d->checks));
 		json_object_object_add(root, "ok", json_object_new_boolean(d->failed == 0));
-		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-													  JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(root);
+		print_json(root);
 	}
 	else
 	{
@@ -97,7 +96,7 @@ doctor_finish(struct doctor *d, enum appdb_output output)
 			json_object_object_get_ex(item, "ok", &v);
 			ok = json_object_get_boolean(v);
 			json_object_object_get_ex(item, "check", &v);
-			printf("  %s %-28s ", ok ? "\u2713" : "\u2717", json_object_get_string(v));
+			printf("  %s %-28s ", output_mark(ok), json_object_get_string(v));
 			json_object_object_get_ex(item, "detail", &v);
 			printf("%s\n", json_object_get_string(v));
 			if (!ok && json_object_object_get_ex(item, "fix", &v) && v)

@@ -1,19 +1,121 @@
 /*
  * cli/output.c
  *		The report as text: roles, memberships, schema ACLs, then each check
- *		with a mark and its detail, then check --login's logins; and the
- *		outputs command's key: value lines or JSON object.
+ *		with a mark and its detail, then check --login's logins; the
+ *		outputs command's key: value lines or JSON object; the marks, and
+ *		plan's lines.
  */
 #include "output.h"
 
+#include <langinfo.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "msgs.h"
 #include "util.h"
+
+void
+print_json(struct json_object *obj)
+{
+	printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+												  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+}
+
+void
+print_url(const char *role, const char *url, enum appdb_output output)
+{
+	struct json_object *obj;
+
+	if (output != OUTPUT_JSON)
+	{
+		printf("%s\n", url);
+		return;
+	}
+	obj = json_object_new_object();
+	json_object_object_add(obj, "role", json_object_new_string(role));
+	json_object_object_add(obj, "url", json_object_new_string(url));
+	print_json(obj);
+}
+
+const char *
+output_mark(bool ok)
+{
+	/* [utf8][colour][ok] */
+	static const char *const marks[2][2][2] = {
+		{{"FAIL", "ok  "}, {"\033[31mFAIL\033[0m", "\033[32mok  \033[0m"}},
+		{{"\u2717", "\u2713"}, {"\033[31m\u2717\033[0m", "\033[32m\u2713\033[0m"}},
+	};
+	static int	utf8 = -1;
+	static int	colour;
+
+	if (utf8 < 0)
+	{
+		const char *no_colour = getenv("NO_COLOR");
+
+		/* the locale is main's: setlocale(LC_CTYPE, "") */
+		utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+		colour = isatty(STDOUT_FILENO) && (no_colour == NULL || no_colour[0] == '\0');
+	}
+	return marks[utf8][colour][ok];
+}
+
+void
+plan_lines_init(struct plan_lines *p, enum appdb_output output)
+{
+	p->output = output;
+	p->list = output == OUTPUT_JSON ? json_object_new_array() : NULL;
+}
+
+void
+plan_keep(struct plan_lines *p, const char *action, const char *detail)
+{
+	struct json_object *item;
+
+	if (p->list == NULL)
+		return;
+	item = json_object_new_object();
+	json_object_object_add(item, "action", json_object_new_string(action));
+	json_object_object_add(item, "detail", json_object_new_string(detail));
+	json_object_array_add(p->list, item);
+}
+
+void
+plan_line(struct plan_lines *p, const char *action, const char *fmt,...)
+{
+	va_list		args;
+	char	   *detail;
+
+	va_start(args, fmt);
+	detail = str_vprintf(fmt, args);
+	va_end(args);
+	if (p->output == OUTPUT_JSON)
+		plan_keep(p, action, detail);
+	else
+		printf("%s: %s\n", action, detail);
+	free(detail);
+}
+
+struct json_object *
+plan_lines_take(struct plan_lines *p)
+{
+	struct json_object *list = p->list;
+
+	p->list = NULL;
+	return list;
+}
+
+void
+plan_lines_free(struct plan_lines *p)
+{
+	json_object_put(p->list);
+	p->list = NULL;
+}
 
 static void
 print_heading(const char *title)
@@ -44,8 +146,8 @@ print_marked(struct json_object *list, const char *label, const char *key, int w
 		json_object_object_get_ex(item, "detail", &detail);
 		if (!json_object_get_boolean(ok))
 			failed++;
-		printf("  %s %s%-*s %s\n", json_object_get_boolean(ok) ? "\u2713" : "\u2717",
-			   label, width, json_object_get_string(name), json_object_get_string(detail));
+		printf("  %s %s%-*s %s\n", output_mark(json_object_get_boolean(ok)), label,
+			   width, json_object_get_string(name), json_object_get_string(detail));
 	}
 	return failed;
 }
@@ -125,9 +227,7 @@ print_outputs(const struct output_item *items, size_t n, enum appdb_output outpu
 		for (i = 0; i < n; i++)
 			json_object_object_add(obj, items[i].key,
 								   items[i].value ? json_object_new_string(items[i].value) : NULL);
-		printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-													  JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(obj);
+		print_json(obj);
 	}
 	else
 		for (i = 0; i < n; i++)

@@ -27,6 +27,9 @@
 # runs may go in parallel. Whatever it provisions is destroyed on exit, even
 # on failure. The last line is "cli: N passed, M failed".
 set -u
+# the marks of the checks below are a UTF-8 locale's (C gives ok/FAIL: t_marks)
+export LC_ALL=C.UTF-8
+unset NO_COLOR
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 APPDB=${APPDB:-$ROOT/appdb}
 case $APPDB in /*) ;; *) APPDB=$ROOT/$APPDB ;; esac
@@ -231,6 +234,130 @@ print(q.get(sys.argv[2], [""])[0])' "$1" "$2"
 CFG=infra/$APP/database/dev.json
 EXPECTED_GROUPS=rds_superuser
 [ "${MAJOR:-0}" -ge 16 ] && EXPECTED_GROUPS=app,migrator,rds_superuser
+
+# --- --output json of every command; marks and colour ---------------------------
+
+json_keys() {	# file, key...: valid JSON, an object holding every key
+	json_valid "$1" || return 1
+	python3 - "$@" <<-'EOF'
+		import json, sys
+		d = json.load(open(sys.argv[1]))
+		missing = [k for k in sys.argv[2:] if not isinstance(d, dict) or k not in d]
+		if missing:
+		    print("JSON lacks", missing, ":", json.dumps(d)[:2000])
+		    sys.exit(1)
+	EOF
+}
+
+t_configure_json() {	# configure --output json: the file's path and what it holds
+	run configure-json configure --app "$APP" --env dev --pg-bindir "$PG_BINDIR" --output json
+	rc_is 0 && json_keys "$OUT" config_file config || return 1
+	python3 - "$OUT" "$CFG" <<-'EOF'
+		import json, os, sys
+		d = json.load(open(sys.argv[1]))
+		assert os.path.realpath(d["config_file"]) == os.path.realpath(sys.argv[2]), d["config_file"]
+		assert d["config"] == json.load(open(sys.argv[2])), d["config"]
+	EOF
+}
+
+t_plan_json() {	# plan --output json: the text's lines, as action and detail
+	run plan-text plan --app "$APP" --env dev --pg-bindir "$PG_BINDIR"
+	rc_is 0 || return 1
+	cp "$OUT" "$WORK/plan.txt"
+	run plan-json plan --app "$APP" --env dev --pg-bindir "$PG_BINDIR" --output json
+	rc_is 0 && json_keys "$OUT" provider changes || return 1
+	python3 - "$OUT" "$WORK/plan.txt" <<-'EOF'
+		import json, sys
+		d = json.load(open(sys.argv[1]))
+		assert d["provider"] == "local", d
+		lines = ["%s: %s" % (c["action"], c["detail"]) for c in d["changes"]]
+		text = open(sys.argv[2]).read().splitlines()
+		assert lines == text, (lines, text)
+		assert d["changes"][0]["action"] == "create", d
+	EOF
+	[ ! -e .appdb ] || fail "plan created .appdb"
+}
+
+t_provision_json() {	# provision --output json: the state at the end
+	run provision-json provision --app "$APP" --env dev --output json
+	rc_is 0 && json_keys "$OUT" provider changed steps state engine_version endpoint port database || return 1
+	[ "$(json_get "$OUT" state)" = running ] && [ "$(json_get "$OUT" changed)" = false ] &&
+		[ "$(json_get "$OUT" steps)" = "[]" ] || fail "not running, or changed" || return 1
+	err_has 'provision: nothing to change'
+}
+
+t_url_json() {	# url --output json: the role and the url "appdb url" prints
+	run url-text url --app "$APP" --env dev --role migrator
+	rc_is 0 || return 1
+	cp "$OUT" "$WORK/url.txt"
+	run url-json url --app "$APP" --env dev --role migrator --output json
+	rc_is 0 && json_keys "$OUT" role url || return 1
+	[ "$(json_get "$OUT" role)" = migrator ] || fail "role is not migrator" || return 1
+	[ "$(json_get "$OUT" url)" = "$(cat "$WORK/url.txt")" ] || fail "the url differs from url's"
+}
+
+t_psql_json_refused() {
+	run psql-json psql --app "$APP" --env dev --output json
+	rc_is 2 && out_empty && err_has '--output json does not apply'
+}
+
+t_doctor_json() {
+	run doctor-json doctor --app "$APP" --env dev --output json
+	rc_is 0 && json_keys "$OUT" checks ok
+}
+
+t_destroy_json() {	# destroy --output json where there is nothing to destroy
+	run destroy-json destroy --yes --app "$APP" --env dev --output json
+	rc_is 0 && json_keys "$OUT" provider destroyed && [ "$(json_get "$OUT" destroyed)" = false ] ||
+		fail "destroyed is not false"
+}
+
+t_marks_fail() {	# a failed check: ✗ in a UTF-8 locale, FAIL in C
+	PREFIX="env LC_ALL=C" run check-marks-c roles check --app "$APP" --env dev
+	rc_is 1 && out_has '^  FAIL app_role ' && out_lacks '✗|✓' || return 1
+	PREFIX="env LC_ALL=C.UTF-8" run check-marks-utf8 roles check --app "$APP" --env dev
+	rc_is 1 && out_has '^  ✗ app_role '
+}
+
+t_marks() {	# a passed check: ✓ in a UTF-8 locale, ok in C (doctor too)
+	PREFIX="env LC_ALL=C" run check-marks-c roles check --app "$APP" --env dev --login
+	rc_is 0 && out_has '^  ok +app_role ' && out_has '^  ok +login app ' && out_lacks '✗|✓' || return 1
+	PREFIX="env LC_ALL=C" run doctor-marks-c doctor --app "$APP" --env dev
+	rc_is 0 && out_has '^  ok +[a-z]' && out_lacks '✗|✓' || return 1
+	PREFIX="env LC_ALL=C.UTF-8" run check-marks-utf8 roles check --app "$APP" --env dev
+	rc_is 0 && out_has '^  ✓ app_role '
+}
+
+on_tty() {	# label, env..., --, appdb arguments...: run on a terminal (script), output in OUT
+	local label=$1 envs=() cmd
+	shift
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	nrun=$((nrun + 1))
+	OUT=$LOG/$(printf %03d "$nrun")-$label.out
+	ERR=${OUT%.out}.err
+	CMD="(on a terminal) ${envs[*]} appdb $*"
+	CMDDIR=$PWD
+	printf -v cmd '%q ' env "${envs[@]}" "$APPDB" "$@"
+	script -qec "$cmd" /dev/null <"$STDIN" >"$OUT" 2>"$ERR"
+	RC=$?
+}
+
+t_colour() {	# colour on a terminal only, never with NO_COLOR, never in JSON
+	local esc=$'\x1b\\['
+	run check-piped roles check --app "$APP" --env dev
+	rc_is 0 && out_lacks "$esc" || return 1
+	on_tty check-tty -- roles check --app "$APP" --env dev
+	rc_is 0 && out_has "$esc" || return 1
+	on_tty check-tty-no-color NO_COLOR=1 -- roles check --app "$APP" --env dev
+	rc_is 0 && out_lacks "$esc" && out_has '✓ app_role' || return 1
+	on_tty check-tty-empty-no-color NO_COLOR= -- roles check --app "$APP" --env dev
+	rc_is 0 && out_has "$esc" || return 1
+	on_tty check-tty-json -- roles check --app "$APP" --env dev --output json
+	rc_is 0 && out_lacks "$esc" || return 1
+	on_tty doctor-tty -- doctor --app "$APP" --env dev
+	rc_is 0 && out_has "$esc"
+}
 
 # --- 8. help and version -------------------------------------------------------
 
@@ -814,8 +941,10 @@ t_stopped() {
 }
 
 t_restart() {
-	run provision-restart provision --app "$APP" --env dev --pg-bindir "$PG_BINDIR"
+	run provision-restart provision --app "$APP" --env dev --pg-bindir "$PG_BINDIR" --output json
 	rc_is 0 && err_has 'provision: the cluster is running' || return 1
+	[ "$(json_get "$OUT" steps 0 action)" = start ] && [ "$(json_get "$OUT" changed)" = true ] ||
+		fail "--output json: the step is not start, or changed is not true" || return 1
 	[ -n "$(server_pids "$DATA_DIR")" ] || fail "no server process after provision" || return 1
 	t_check_passes check-restarted
 }
@@ -834,15 +963,19 @@ t_destroy_refused() {
 	rc_is 0 && out_has '^state: +running$'
 }
 
-t_destroy() {	# env
-	local env=$1 data_dir data_parent
+t_destroy() {	# env [json]: with json, destroy --output json prints one document
+	local env=$1 json=${2:-} data_dir data_parent
 	run "status-$env" status --app "$APP" --env "$env" --output json
 	rc_is 0 || return 1
 	data_dir=$(json_get "$OUT" data_dir)
 	data_parent=$(state_field "$env" data_parent)
 	[ -n "$data_dir" ] && [ -d "$data_dir" ] || fail "no data directory before destroy" || return 1
-	run "destroy-$env" destroy --yes --app "$APP" --env "$env"
+	run "destroy-$env" destroy --yes --app "$APP" --env "$env" ${json:+--output json}
 	rc_is 0 && err_has "destroy: the cluster of $APP-$env and its data are deleted" || return 1
+	if [ -n "$json" ]; then
+		json_keys "$OUT" provider destroyed data_dir && [ "$(json_get "$OUT" destroyed)" = true ] ||
+			fail "destroyed is not true" || return 1
+	fi
 	[ -z "$(server_pids "$data_dir")" ] || { echo "server processes remain:"; pgrep -af -- "$data_dir"; return 1; }
 	[ ! -e "$data_dir" ] || fail "$data_dir remains" || return 1
 	[ -z "$data_parent" ] || [ ! -e "$data_parent" ] || fail "$data_parent remains" || return 1
@@ -1621,13 +1754,16 @@ fi
 
 check "configure from an empty folder" t_configure
 check "configure again: up to date, unchanged" t_configure_again
+check "configure --output json: the file's path and its config" t_configure_json
 check "plan: create, changes nothing" t_plan
+check "plan --output json: the text's lines as action and detail" t_plan_json
 check "doctor before provision: the environment, with provision as the fix" t_doctor_no_env
 check "outputs before provision: exit 2, provision's hint, nothing printed" t_outputs_absent
 check "provision" t_provision
 check "status: running, PostgreSQL $MAJOR" t_status
 check "url before roles setup: no password yet" t_url_before_setup
 check "roles check before setup fails, naming the checks" t_check_before_setup
+check "a failed check's mark: ✗ in a UTF-8 locale, FAIL in C" t_marks_fail
 check "roles plan lists CREATE ROLE" t_plan_before_setup
 check "doctor before roles setup: the roles missing, with roles setup as the fix" t_doctor_before_setup
 check "outputs before roles setup: app's and migrator's password missing, null, exit 2" t_outputs_before_setup
@@ -1635,10 +1771,16 @@ check "roles setup executes statements" t_setup
 check "roles setup again: nothing to change, plan converged" t_setup_again
 check "outputs: every key, text and JSON agree, urls as url prints them, password files log in" t_outputs
 check "provision again: nothing to change" t_provision_again
+check "provision --output json: the cluster's state at the end" t_provision_json
+check "url --output json: role and url, as url prints it" t_url_json
+check "psql --output json: refused, nothing run" t_psql_json_refused
 check "roles check passes" t_check_passes
 check "roles check --login" t_check_login
 check "roles check --login --output json: one JSON document, login ok for app and migrator" t_check_login_json
 check "roles check --output json: success true" t_check_json
+check "marks: ✓ in a UTF-8 locale, ok in C" t_marks
+check "colour on a terminal only, never with NO_COLOR or in JSON" t_colour
+check "doctor --output json: checks and ok" t_doctor_json
 check "report: postgres is a member of $EXPECTED_GROUPS" t_master_groups
 check "migrator creates a table" t_migrator_table
 check "app inserts, updates and selects in it" t_app_uses_table
@@ -1673,7 +1815,7 @@ if [ "$CLI_SUITE" = all ]; then
 	check "rdsadmin (the bootstrap superuser) as app_user: exit 2, nothing changed" t_privileged_role_refused core rdsadmin
 	check "stopped server: roles check exits 3 quickly, could not connect" t_stopped
 	check "doctor on a stopped server: the server, with provision as the fix" t_doctor_stopped
-	check "provision starts it again; check passes" t_restart
+	check "provision starts it again (--output json: the step); check passes" t_restart
 	check "an environment made before TLS: check says to provision, plan shows it, provision adds it" t_tls_upgrade
 	check "passwords of dev read, server logs copied" collect_secrets dev
 	check "passwords of verbose read, server logs copied" collect_secrets verbose
@@ -1681,9 +1823,10 @@ fi
 
 check "destroy without --yes, not on a terminal: refused, nothing changed" t_destroy_refused
 check "destroy --yes: server, data and state gone" t_destroy dev
+check "destroy --output json: one document (nothing to destroy)" t_destroy_json
 
 if [ "$CLI_SUITE" = all ]; then
-	check "destroy --yes the second environment" t_destroy verbose
+	check "destroy --yes --output json the second environment" t_destroy verbose json
 	[ ! -e .appdb ] || note ".appdb remains after the last environment was destroyed"
 	check "no password in any output or server log" t_no_password_anywhere
 	trust_checks

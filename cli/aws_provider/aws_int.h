@@ -30,6 +30,7 @@
 #include "cli/aws/rds.h"
 #include "cli/envconfig.h"
 #include "cli/options.h"
+#include "cli/output.h"
 
 #define KEY_UNNAMED_DELETION_WINDOW_DAYS 7	/* KMS's shortest */
 
@@ -47,6 +48,7 @@ struct awsenv
 	int			creates;
 	int			changes;
 	int			leaves;
+	struct plan_lines lines;	/* plan's lines; provision's steps with --output json */
 	const char *name;			/* cfg->cluster_name */
 	const char *partition;		/* "aws", "aws-cn", "aws-us-gov" */
 	char	   *account;

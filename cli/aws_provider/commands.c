@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <libpq-fe.h>
 
 #include "aws_int.h"
@@ -57,17 +58,41 @@ provision_steps(struct awsenv *e)
 	return EXIT_GO_ON;
 }
 
+/* plan and provision --output json: the counts, the lines, the cluster's name. */
+static struct json_object *
+steps_json(struct awsenv *e, const char *lines_key)
+{
+	struct json_object *obj = json_object_new_object();
+
+	json_object_object_add(obj, "provider", json_object_new_string("aws"));
+	json_object_object_add(obj, "cluster", json_object_new_string(e->name));
+	json_object_object_add(obj, "region", json_object_new_string(e->cfg->region));
+	json_object_object_add(obj, "temporary", json_object_new_boolean(e->cfg->temporary));
+	json_object_object_add(obj, lines_key, plan_lines_take(&e->lines));
+	return obj;
+}
+
 static int
 cmd_plan(struct awsenv *e)
 {
+	bool		json = e->opts->output == OUTPUT_JSON;
 	int			rc;
 
 	e->apply = false;
-	if (e->cfg->temporary)
+	if (e->cfg->temporary && !json)
 		printf("temporary: yes (deletion protection off; destroy takes no final snapshot and deletes the backups)\n");
 	if ((rc = provision_steps(e)) != EXIT_GO_ON)
 		return rc;
-	if (e->creates + e->changes == 0)
+	if (json)
+	{
+		struct json_object *obj = steps_json(e, "changes");
+
+		json_object_object_add(obj, "to_create", json_object_new_int(e->creates));
+		json_object_object_add(obj, "to_change", json_object_new_int(e->changes));
+		json_object_object_add(obj, "as_configured", json_object_new_int(e->leaves));
+		print_json(obj);
+	}
+	else if (e->creates + e->changes == 0)
 		printf("Nothing to do: every resource of %s is as configured.\n", e->name);
 	else
 		printf("Plan: %d to create, %d to change, %d as configured.\n", e->creates, e->changes, e->leaves);
@@ -91,6 +116,17 @@ cmd_provision(struct awsenv *e)
 	else
 		notef("provision: %d created, %d changed; cluster %s is available at %s:%d", e->creates,
 			  e->changes, e->name, e->cluster.endpoint ? e->cluster.endpoint : "?", e->cluster.port);
+	if (e->opts->output == OUTPUT_JSON)
+	{
+		struct json_object *obj = steps_json(e, "steps");
+
+		json_object_object_add(obj, "created", json_object_new_int(e->creates));
+		json_object_object_add(obj, "changed", json_object_new_int(e->changes));
+		json_object_object_add(obj, "state", e->cluster.status ? json_object_new_string(e->cluster.status) : NULL);
+		json_object_object_add(obj, "endpoint", e->cluster.endpoint ? json_object_new_string(e->cluster.endpoint) : NULL);
+		json_object_object_add(obj, "port", json_object_new_int(e->cluster.port));
+		print_json(obj);
+	}
 	return EXIT_OK;
 }
 
@@ -401,11 +437,14 @@ cmd_url(struct awsenv *e)
 		char	   *edb = uri_encode(e->cfg->database, "");
 
 		char	   *eroot = e->cfg->ssl_root_cert ? uri_encode(e->cfg->ssl_root_cert, "/") : NULL;
+		char	   *url;
 
 		/* the token is the password: printed because it was asked for (DESIGN §7) */
-		printf("postgresql://%s:%s@%s:%d/%s?sslmode=%s%s%s\n", euser, etoken,
-			   e->cluster.endpoint, e->cluster.port, edb, cluster_sslmode(e),
-			   eroot ? "&sslrootcert=" : "", eroot ? eroot : "");
+		url = str_printf("postgresql://%s:%s@%s:%d/%s?sslmode=%s%s%s", euser, etoken,
+						 e->cluster.endpoint, e->cluster.port, edb, cluster_sslmode(e),
+						 eroot ? "&sslrootcert=" : "", eroot ? eroot : "");
+		print_url(role, url, e->opts->output);
+		wipe_free(url);
 		free(eroot);
 		wipe_free(etoken);
 		free(euser);
@@ -433,11 +472,68 @@ cmd_url(struct awsenv *e)
 	}
 }
 
+/* status --output json: the cluster (NULL: absent), its instances, or the snapshots left. */
+static void
+print_status_json(struct awsenv *e, const struct aws_rds_instance_list *list,
+				  const struct aws_rds_snapshot_list *snaps)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *a = json_object_new_array();
+	const struct aws_rds_cluster *c = &e->cluster;
+	size_t		i;
+
+#define STR(s) ((s) ? json_object_new_string(s) : NULL)
+	json_object_object_add(obj, "provider", json_object_new_string("aws"));
+	json_object_object_add(obj, "state", c->found ? STR(c->status) : json_object_new_string("absent"));
+	json_object_object_add(obj, "cluster", json_object_new_string(e->name));
+	json_object_object_add(obj, "region", json_object_new_string(e->cfg->region));
+	json_object_object_add(obj, "temporary", json_object_new_boolean(e->cfg->temporary));
+	if (c->found)
+	{
+		json_object_object_add(obj, "endpoint", STR(c->endpoint));
+		json_object_object_add(obj, "port", json_object_new_int(c->port));
+		json_object_object_add(obj, "engine", STR(c->engine));
+		json_object_object_add(obj, "engine_version", STR(c->engine_version));
+		json_object_object_add(obj, "pending_engine_version", STR(c->pending_engine_version));
+		json_object_object_add(obj, "min_capacity", json_object_new_double(c->min_capacity));
+		json_object_object_add(obj, "max_capacity", json_object_new_double(c->max_capacity));
+		json_object_object_add(obj, "database", STR(c->database_name ? c->database_name : e->cfg->database));
+		json_object_object_add(obj, "data_api", json_object_new_boolean(c->http_endpoint_enabled));
+		json_object_object_add(obj, "iam_auth", json_object_new_boolean(c->iam_database_authentication_enabled));
+		json_object_object_add(obj, "deletion_protection", json_object_new_boolean(c->deletion_protection));
+		for (i = 0; i < list->n; i++)
+		{
+			struct json_object *inst = json_object_new_object();
+
+			json_object_object_add(inst, "identifier", STR(list->v[i].identifier));
+			json_object_object_add(inst, "instance_class", STR(list->v[i].instance_class));
+			json_object_object_add(inst, "status", STR(list->v[i].status));
+			json_object_array_add(a, inst);
+		}
+		json_object_object_add(obj, "instances", a);
+	}
+	else
+	{
+		for (i = 0; i < snaps->ids.n; i++)
+		{
+			struct json_object *snap = json_object_new_object();
+
+			json_object_object_add(snap, "identifier", STR(snaps->ids.v[i]));
+			json_object_object_add(snap, "status", STR(snaps->statuses.v[i]));
+			json_object_array_add(a, snap);
+		}
+		json_object_object_add(obj, "snapshots", a);
+	}
+#undef STR
+	print_json(obj);
+}
+
 static int
 cmd_status(struct awsenv *e)
 {
 	struct aws_rds_instance_list list = {0};
 	struct aws_error err;
+	bool		json = e->opts->output == OUTPUT_JSON;
 	size_t		i;
 
 	aws_error_init(&err);
@@ -447,19 +543,30 @@ cmd_status(struct awsenv *e)
 	{
 		struct aws_rds_snapshot_list snaps = {0};
 
-		printf("state:     absent (cluster %s does not exist in %s; run provision)\n", e->name, e->cfg->region);
-		if (e->cfg->temporary)
-			printf("temporary: yes\n");
 		/* where a destroyed cluster's data is */
 		if (aws_rds_describe_cluster_snapshots(e->client, e->name, &snaps, &err) != AWS_OK)
 			return aws_failed(&err);
-		for (i = 0; i < snaps.ids.n; i++)
-			printf("snapshot:  %s (%s)\n", snaps.ids.v[i], snaps.statuses.v[i] ? snaps.statuses.v[i] : "?");
+		if (json)
+			print_status_json(e, &list, &snaps);
+		else
+		{
+			printf("state:     absent (cluster %s does not exist in %s; run provision)\n", e->name, e->cfg->region);
+			if (e->cfg->temporary)
+				printf("temporary: yes\n");
+			for (i = 0; i < snaps.ids.n; i++)
+				printf("snapshot:  %s (%s)\n", snaps.ids.v[i], snaps.statuses.v[i] ? snaps.statuses.v[i] : "?");
+		}
 		aws_rds_snapshot_list_clean_up(&snaps);
 		return EXIT_OK;
 	}
 	if (aws_rds_describe_cluster_instances(e->client, e->name, &list, &err) != AWS_OK)
 		return aws_failed(&err);
+	if (json)
+	{
+		print_status_json(e, &list, NULL);
+		aws_rds_instance_list_clean_up(&list);
+		return EXIT_OK;
+	}
 	printf("state:     %s\n", e->cluster.status ? e->cluster.status : "?");
 	printf("cluster:   %s (%s)\n", e->name, e->cfg->region);
 	if (e->cluster.endpoint)

@@ -6,11 +6,14 @@
  */
 #include "aws_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "cli/aws/backup.h"
 #include "cli/aws/ec2.h"
@@ -53,17 +56,32 @@ confirmed(const struct awsenv *e, bool keep_snapshot)
 	return true;
 }
 
+/* What destroy did: a note, and with --output json a step of its document. */
+static void
+done(struct awsenv *e, const char *action, const char *fmt,...)
+{
+	va_list		args;
+	char	   *text;
+
+	va_start(args, fmt);
+	text = str_vprintf(fmt, args);
+	va_end(args);
+	notef("%s", text);
+	plan_keep(&e->lines, action, text);
+	free(text);
+}
+
 /*
  * Report a delete; "not found" is fine (a destroy that stopped halfway).
  * found is read here, after the call that sets it has run.
  */
 static int
-deleted(enum aws_status st, struct aws_error *err, const bool *found, const char *what)
+deleted(struct awsenv *e, enum aws_status st, struct aws_error *err, const bool *found, const char *what)
 {
 	if (st != AWS_OK)
 		return aws_failed(err);
 	if (*found)
-		notef("deleted %s", what);
+		done(e, "delete", "deleted %s", what);
 	else
 		verbosef("%s: already gone", what);
 	return -1;
@@ -90,7 +108,7 @@ destroy_policy(struct awsenv *e, const char *role)
 		if (aws_iam_detach_role_policy(e->client, roles.names.v[i], arn, &found, &err) != AWS_OK)
 			rc = aws_failed(&err);
 		else if (found)
-			notef("detached IAM policy %s from role %s", pname, roles.names.v[i]);
+			done(e, "detach", "detached IAM policy %s from role %s", pname, roles.names.v[i]);
 	}
 	/* a policy with versions besides the default cannot be deleted */
 	if (rc < 0 && aws_iam_list_policy_versions(e->client, arn, &versions, &err) != AWS_OK)
@@ -103,7 +121,7 @@ destroy_policy(struct awsenv *e, const char *role)
 		{
 		char	   *what = str_printf("IAM policy %s", pname);
 
-		rc = deleted(aws_iam_delete_policy(e->client, arn, &found, &err), &err, &found, what);
+		rc = deleted(e, aws_iam_delete_policy(e->client, arn, &found, &err), &err, &found, what);
 		free(what);
 	}
 	aws_iam_policy_versions_clean_up(&versions);
@@ -133,7 +151,7 @@ destroy_role(struct awsenv *e, const char *suffix)
 		{
 		char	   *what = str_printf("IAM role %s", rname);
 
-		rc = deleted(aws_iam_delete_role(e->client, rname, &found, &err), &err, &found, what);
+		rc = deleted(e, aws_iam_delete_role(e->client, rname, &found, &err), &err, &found, what);
 		free(what);
 	}
 	aws_iam_attached_clean_up(&attached);
@@ -169,8 +187,8 @@ destroy_recovery_points(struct awsenv *e, const char *vault)
 			n++;
 	}
 	if (rc < 0 && n > 0)
-		notef("deleted %zu recovery point%s of backup vault %s (a temporary environment)", n,
-			  n == 1 ? "" : "s", vault);
+		done(e, "delete", "deleted %zu recovery point%s of backup vault %s (a temporary environment)", n,
+			 n == 1 ? "" : "s", vault);
 	aws_backup_recovery_point_list_clean_up(&points);
 	if (rc < 0 && points.arns.n > 0 && (rc = wait_recovery_points_gone(e, vault)) == EXIT_GO_ON)
 		rc = -1;
@@ -202,11 +220,11 @@ destroy_backup(struct awsenv *e, bool *vault_kept)
 		if (aws_backup_list_selections(e->client, plans.ids.v[i], &sel, &found, &err) != AWS_OK)
 			rc = aws_failed(&err);
 		for (j = 0; rc < 0 && j < sel.ids.n; j++)
-			rc = deleted(aws_backup_delete_selection(e->client, plans.ids.v[i], sel.ids.v[j], &found, &err),
+			rc = deleted(e, aws_backup_delete_selection(e->client, plans.ids.v[i], sel.ids.v[j], &found, &err),
 						 &err, &found, "the backup selection");
 		aws_backup_selection_list_clean_up(&sel);
 		if (rc < 0)
-			rc = deleted(aws_backup_delete_plan(e->client, plans.ids.v[i], &found, &err), &err, &found,
+			rc = deleted(e, aws_backup_delete_plan(e->client, plans.ids.v[i], &found, &err), &err, &found,
 						 "the backup plan");
 	}
 	if (rc < 0 && aws_backup_describe_vault(e->client, bname, &vault, &err) != AWS_OK)
@@ -224,7 +242,7 @@ destroy_backup(struct awsenv *e, bool *vault_kept)
 		{
 		char	   *what = str_printf("backup vault %s", bname);
 
-		rc = deleted(aws_backup_delete_vault(e->client, bname, &found, &err), &err, &found, what);
+		rc = deleted(e, aws_backup_delete_vault(e->client, bname, &found, &err), &err, &found, what);
 		free(what);
 	}
 	aws_backup_vault_clean_up(&vault);
@@ -255,8 +273,8 @@ destroy_unnamed_keys(struct awsenv *e, const char *named)
 		if (aws_kms_schedule_key_deletion(e->client, keys.v[i], KEY_UNNAMED_DELETION_WINDOW_DAYS, &err) != AWS_OK)
 			rc = aws_failed(&err);
 		else
-			notef("scheduled KMS key %s (this environment's, with no alias) for deletion in %d days",
-				  keys.v[i], KEY_UNNAMED_DELETION_WINDOW_DAYS);
+			done(e, "delete", "scheduled KMS key %s (this environment's, with no alias) for deletion in %d days",
+				 keys.v[i], KEY_UNNAMED_DELETION_WINDOW_DAYS);
 	}
 	aws_strings_clean_up(&keys);
 	return rc;
@@ -270,6 +288,7 @@ cmd_destroy(struct awsenv *e)
 	bool		keep_snapshot = !e->opts->skip_final_snapshot && !e->cfg->temporary;
 	bool		vault_kept = false;
 	bool		found;
+	bool		had_cluster;	/* e->cluster is read again as it goes */
 	char	   *snapshot = NULL;
 	size_t		i;
 	int			rc;
@@ -279,6 +298,7 @@ cmd_destroy(struct awsenv *e)
 		return rc;
 	if (aws_rds_describe_db_cluster(e->client, e->name, &e->cluster, &err) != AWS_OK)
 		return aws_failed(&err);
+	had_cluster = e->cluster.found;
 
 	/* what would stop it halfway is refused before anything is deleted */
 	if (e->cluster.found && e->cluster.deletion_protection && !e->opts->lift_deletion_protection)
@@ -351,7 +371,7 @@ cmd_destroy(struct awsenv *e)
 			.deletion_protection = AWS_FLAG_FALSE, .apply_immediately = true};
 			struct aws_rds_cluster after;
 
-			notef("turning deletion protection of cluster %s off", e->name);
+			done(e, "change", "turning deletion protection of cluster %s off", e->name);
 			if (aws_rds_modify_db_cluster(e->client, &ch, &after, &err) != AWS_OK)
 				return aws_failed(&err);
 			aws_rds_cluster_clean_up(&after);
@@ -360,7 +380,7 @@ cmd_destroy(struct awsenv *e)
 			return aws_failed(&err);
 		for (i = 0; i < list.n; i++)
 		{
-			notef("deleting instance %s", list.v[i].identifier);
+			done(e, "delete", "deleting instance %s", list.v[i].identifier);
 			if (aws_rds_delete_db_instance(e->client, list.v[i].identifier, &found, &err) != AWS_OK)
 			{
 				aws_rds_instance_list_clean_up(&list);
@@ -382,8 +402,8 @@ cmd_destroy(struct awsenv *e)
 			strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime(&now));
 			snapshot = str_printf("%s-final-%s", e->name, stamp);
 		}
-		notef("deleting cluster %s%s%s", e->name, snapshot ? ", with the final snapshot " : " (no final snapshot)",
-			  snapshot ? snapshot : "");
+		done(e, "delete", "deleting cluster %s%s%s", e->name, snapshot ? ", with the final snapshot " : " (no final snapshot)",
+			 snapshot ? snapshot : "");
 		if (aws_rds_delete_db_cluster(e->client, e->name, snapshot, &found, &err) != AWS_OK)
 		{
 			free(snapshot);
@@ -405,15 +425,15 @@ cmd_destroy(struct awsenv *e)
 		const struct aws_ec2_filter f = {"group-name", names, 1};
 		struct aws_ec2_security_group_list groups = {0};
 
-		rc = deleted(aws_rds_delete_cluster_parameter_group(e->client, pg, &found, &err),
+		rc = deleted(e, aws_rds_delete_cluster_parameter_group(e->client, pg, &found, &err),
 					 &err, &found, pgwhat);
 		if (rc < 0)
-			rc = deleted(aws_rds_delete_subnet_group(e->client, e->name, &found, &err), &err, &found,
+			rc = deleted(e, aws_rds_delete_subnet_group(e->client, e->name, &found, &err), &err, &found,
 						 sngwhat);
 		if (rc < 0 && aws_ec2_describe_security_groups(e->client, NULL, 0, &f, 1, &groups, &err) != AWS_OK)
 			rc = aws_failed(&err);
 		for (i = 0; rc < 0 && i < groups.n; i++)
-			rc = deleted(aws_ec2_delete_security_group(e->client, groups.v[i].id, &found, &err), &err,
+			rc = deleted(e, aws_ec2_delete_security_group(e->client, groups.v[i].id, &found, &err), &err,
 						 &found, sgwhat);
 		aws_ec2_security_group_list_clean_up(&groups);
 		free(sngwhat);
@@ -432,15 +452,15 @@ cmd_destroy(struct awsenv *e)
 		if (aws_kms_describe_key(e->client, alias, &key, &err) != AWS_OK)
 			rc = aws_failed(&err);
 		else if (key.found && (keep_snapshot || vault_kept))
-			notef("kept KMS key %s: the %s encrypted with it", alias,
-				  vault_kept ? "recovery points are" : "final snapshot is");
+			done(e, "keep", "kept KMS key %s: the %s encrypted with it", alias,
+				 vault_kept ? "recovery points are" : "final snapshot is");
 		else if (key.found)
 		{
 			if (aws_kms_delete_alias(e->client, alias, &found, &err) != AWS_OK ||
 				aws_kms_schedule_key_deletion(e->client, key.id, KEY_DELETION_WINDOW_DAYS, &err) != AWS_OK)
 				rc = aws_failed(&err);
 			else
-				notef("scheduled KMS key %s (%s) for deletion in %d days", alias, key.id, KEY_DELETION_WINDOW_DAYS);
+				done(e, "delete", "scheduled KMS key %s (%s) for deletion in %d days", alias, key.id, KEY_DELETION_WINDOW_DAYS);
 		}
 		if (rc < 0)
 			rc = destroy_unnamed_keys(e, key.found ? key.id : NULL);
@@ -453,6 +473,19 @@ cmd_destroy(struct awsenv *e)
 			notef("destroy: cluster %s and its resources are deleted; its data is in the final snapshot %s", e->name, snapshot);
 		else
 			notef("destroy: cluster %s and its resources are deleted", e->name);
+		if (e->opts->output == OUTPUT_JSON)
+		{
+			struct json_object *obj = json_object_new_object();
+
+			json_object_object_add(obj, "provider", json_object_new_string("aws"));
+			json_object_object_add(obj, "cluster", json_object_new_string(e->name));
+			json_object_object_add(obj, "region", json_object_new_string(e->cfg->region));
+			/* the cluster was there; what else provision made is deleted either way */
+			json_object_object_add(obj, "destroyed", json_object_new_boolean(had_cluster));
+			json_object_object_add(obj, "final_snapshot", snapshot ? json_object_new_string(snapshot) : NULL);
+			json_object_object_add(obj, "steps", plan_lines_take(&e->lines));
+			print_json(obj);
+		}
 	}
 	free(snapshot);
 	return rc < 0 ? EXIT_OK : rc;

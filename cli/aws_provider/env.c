@@ -45,6 +45,7 @@ awsenv_open(struct awsenv *e, const struct appdb_options *opts, const struct env
 	e->tags[0] = (struct aws_tag) {"app", cfg->app};
 	e->tags[1] = (struct aws_tag) {"environment", cfg->env};
 	e->tags[2] = (struct aws_tag) {"managed-by", "appdb"};
+	plan_lines_init(&e->lines, opts->output);
 	if (opts->region && strcmp(opts->region, cfg->region) != 0)
 		return usage_error("--region %s differs from the config file's region %s", opts->region, cfg->region);
 	if (opts->pg_bindir)
@@ -79,6 +80,7 @@ awsenv_free(struct awsenv *e)
 	free(e->monitoring_role_arn);
 	free(e->backup_role_arn);
 	aws_rds_cluster_clean_up(&e->cluster);
+	plan_lines_free(&e->lines);
 }
 
 char *
@@ -164,11 +166,15 @@ say(struct awsenv *e, const char *verb, const char *fmt,...)
 	else if (strcmp(verb, "leave") == 0)
 		e->leaves++;
 	if (!e->apply)
-		printf("%s: %s\n", verb, text);
-	else if (strcmp(verb, "leave") == 0 || strcmp(verb, "use") == 0)
-		verbosef("%s: %s", verb, text);
+		plan_line(&e->lines, verb, "%s", text);
 	else
-		notef("%s: %s", verb, text);
+	{
+		if (strcmp(verb, "leave") == 0 || strcmp(verb, "use") == 0)
+			verbosef("%s: %s", verb, text);
+		else
+			notef("%s: %s", verb, text);
+		plan_keep(&e->lines, verb, text);
+	}
 	free(text);
 }
 

@@ -34,7 +34,9 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	int			changes = 0;
 	bool		fresh = false;	/* the data's home was made just now */
 	bool		gone;
+	struct plan_lines steps;	/* --output json: what was done */
 
+	plan_lines_init(&steps, opts->output);
 	if ((rc = local_load(cfg, &e)) != EXIT_GO_ON)
 		goto out;
 	bindir = choose_bindir(opts, cfg);
@@ -64,6 +66,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 		}
 		e.exists = true;
 		fresh = true;
+		plan_keep(&steps, "create", "the environment's state directory");
 		changes++;
 	}
 	else
@@ -87,6 +90,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 		{
 			if ((rc = move_port(&e, cfg->port)) != EXIT_GO_ON)
 				goto out;
+			plan_keep(&steps, "change", "the port");
 			changes++;
 		}
 	}
@@ -113,6 +117,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 			rc = EXIT_FAILURE_REMOTE;
 			goto out;
 		}
+		plan_keep(&steps, "create", "the cluster (initdb), its certificate; every connection over TLS");
 		changes++;
 	}
 	else if (!tls_configured(&e))
@@ -124,6 +129,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 			rc = EXIT_FAILURE_REMOTE;
 			goto out;
 		}
+		plan_keep(&steps, "change", "connections over TLS only");
 		changes++;
 	}
 	if (!server_running(&e))
@@ -135,6 +141,7 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 			rc = EXIT_FAILURE_REMOTE;
 			goto out;
 		}
+		plan_keep(&steps, "start", "the server");
 		changes++;
 	}
 	progressf("checking the roles and database of the bootstrap");
@@ -145,6 +152,8 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 		rc = EXIT_FAILURE_REMOTE;
 		goto out;
 	}
+	if (rc > 0)
+		plan_keep(&steps, "create", "the bootstrap's roles, database or extension, where missing");
 	changes += rc;
 	if (changes == 0)
 		notef("provision: nothing to change; the cluster is running (PostgreSQL %d, port %d, database \"%s\")",
@@ -152,8 +161,24 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 	else
 		notef("provision: the cluster is running (PostgreSQL %d, port %d, database \"%s\")",
 			  e.major, e.port, cfg->database);
+	if (opts->output == OUTPUT_JSON)
+	{
+		struct json_object *obj = json_object_new_object();
+
+		json_object_object_add(obj, "provider", json_object_new_string("local"));
+		json_object_object_add(obj, "changed", json_object_new_boolean(changes > 0));
+		json_object_object_add(obj, "steps", plan_lines_take(&steps));
+		json_object_object_add(obj, "state", json_object_new_string("running"));
+		json_object_object_add(obj, "engine_version", json_object_new_int(e.major));
+		json_object_object_add(obj, "endpoint", json_object_new_string("127.0.0.1"));
+		json_object_object_add(obj, "port", json_object_new_int(e.port));
+		json_object_object_add(obj, "database", json_object_new_string(cfg->database));
+		json_object_object_add(obj, "data_dir", json_object_new_string(e.data_dir));
+		print_json(obj);
+	}
 	rc = EXIT_OK;
 out:
+	plan_lines_free(&steps);
 	free(bindir);
 	local_env_free(&e);
 	return rc;
@@ -168,31 +193,34 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 	int			major = 0;
 	int			rc;
 	bool		gone;
+	struct plan_lines lines;
 
 	if ((rc = local_load(cfg, &e)) != EXIT_GO_ON)
 		return rc;
+	plan_lines_init(&lines, opts->output);
 	bindir = choose_bindir(opts, cfg);
 	if (!e.exists)
 	{
 		if ((rc = check_bindir(bindir, &major)) == EXIT_GO_ON)
 		{
-			printf("create: a PostgreSQL %d cluster from %s, in %s\n", major, bindir,
-				   running_as_root() ? "/var/tmp (run by an unprivileged OS user)" : e.state_dir);
-			printf("create: roles rds_superuser, rds_iam, rds_password; master \"%s\" (not a superuser)\n", MASTER_USER);
-			printf("create: database \"%s\" owned by \"%s\", with the app_roles extension where available\n",
-				   cfg->database, MASTER_USER);
+			plan_line(&lines, "create", "a PostgreSQL %d cluster from %s, in %s", major, bindir,
+					  running_as_root() ? "/var/tmp (run by an unprivileged OS user)" : e.state_dir);
+			plan_line(&lines, "create", "roles rds_superuser, rds_iam, rds_password; master \"%s\" (not a superuser)",
+					  MASTER_USER);
+			plan_line(&lines, "create", "database \"%s\" owned by \"%s\", with the app_roles extension where available",
+					  cfg->database, MASTER_USER);
 			if (cfg->port)
-				printf("start: the server on 127.0.0.1, port %d\n", cfg->port);
+				plan_line(&lines, "start", "the server on 127.0.0.1, port %d", cfg->port);
 			else
-				printf("start: the server on 127.0.0.1, on a free port\n");
-			printf("create: a certificate for the cluster; every connection over TLS (hostssl)\n");
+				plan_line(&lines, "start", "the server on 127.0.0.1, on a free port");
+			plan_line(&lines, "create", "a certificate for the cluster; every connection over TLS (hostssl)");
 			rc = EXIT_OK;
 		}
 	}
 	else if (bindir && (opts->pg_bindir || cfg->pg_bindir) && strcmp(bindir, e.bindir) != 0)
 	{
-		printf("conflict: the cluster runs PostgreSQL %d from %s, not %s (destroy it to change)\n",
-			   e.major, e.bindir, bindir);
+		plan_line(&lines, "conflict", "the cluster runs PostgreSQL %d from %s, not %s (destroy it to change)",
+				  e.major, e.bindir, bindir);
 		rc = EXIT_USAGE;
 	}
 	else if ((rc = check_own(&e, cfg, &gone)) == EXIT_GO_ON)
@@ -201,32 +229,42 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 
 		if (gone || !cluster_ready(&e))
 		{
-			printf("create: a new, empty PostgreSQL %d cluster in %s (%s)\n", e.major, e.data_dir,
-				   !gone && access(e.data_dir, F_OK) == 0 ? "the one there is half made" :
-				   "the data directory was removed from outside");
-			printf("start: the server on 127.0.0.1, port %d\n", port);
+			plan_line(&lines, "create", "a new, empty PostgreSQL %d cluster in %s (%s)", e.major, e.data_dir,
+					  !gone && access(e.data_dir, F_OK) == 0 ? "the one there is half made" :
+					  "the data directory was removed from outside");
+			plan_line(&lines, "start", "the server on 127.0.0.1, port %d", port);
 		}
 		else
 		{
 			bool		tls = tls_configured(&e);
 
 			if (!tls)
-				printf("change: connections over TLS only (a certificate made for the cluster, hostssl in pg_hba.conf)\n");
+				plan_line(&lines, "change", "connections over TLS only (a certificate made for the cluster, hostssl in pg_hba.conf)");
 			if (port != e.port)
-				printf("change: the port from %d to %d (postgresql.conf, state.json, the password file)\n",
-					   e.port, port);
+				plan_line(&lines, "change", "the port from %d to %d (postgresql.conf, state.json, the password file)",
+						  e.port, port);
 			if (!server_running(&e))
-				printf("start: the stopped cluster (PostgreSQL %d, port %d)\n", e.major, port);
+				plan_line(&lines, "start", "the stopped cluster (PostgreSQL %d, port %d)", e.major, port);
 			else if (port != e.port)
-				printf("restart: the cluster (PostgreSQL %d) on port %d\n", e.major, port);
+				plan_line(&lines, "restart", "the cluster (PostgreSQL %d) on port %d", e.major, port);
 			if (!server_running(&e) || port != e.port || !tls)
-				printf("leave: everything else (checked when it runs)\n");
+				plan_line(&lines, "leave", "everything else (checked when it runs)");
 			else
-				printf("leave: the running cluster (PostgreSQL %d, port %d, database \"%s\"); nothing to change\n",
-					   e.major, e.port, cfg->database);
+				plan_line(&lines, "leave", "the running cluster (PostgreSQL %d, port %d, database \"%s\"); nothing to change",
+						  e.major, e.port, cfg->database);
 		}
 		rc = EXIT_OK;
 	}
+	/* a conflict is plan's answer too: printed, with exit 2 */
+	if (opts->output == OUTPUT_JSON && (rc == EXIT_OK || json_object_array_length(lines.list) > 0))
+	{
+		struct json_object *obj = json_object_new_object();
+
+		json_object_object_add(obj, "provider", json_object_new_string("local"));
+		json_object_object_add(obj, "changes", plan_lines_take(&lines));
+		print_json(obj);
+	}
+	plan_lines_free(&lines);
 	free(bindir);
 	local_env_free(&e);
 	return rc;
@@ -387,7 +425,7 @@ local_url(const struct appdb_options *opts, const struct env_config *cfg)
 	}
 	else if (opts->command == CMD_URL)
 	{
-		printf("%s\n", url);
+		print_url(role, url, opts->output);
 		rc = EXIT_OK;
 	}
 	else
@@ -443,9 +481,7 @@ local_status(const struct appdb_options *opts, const struct env_config *cfg)
 			json_object_object_add(obj, "data_dir", json_object_new_string(e.data_dir));
 			json_object_object_add(obj, "bindir", json_object_new_string(e.bindir));
 		}
-		printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
-													  JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(obj);
+		print_json(obj);
 	}
 	else if (!e.exists)
 		printf("state:     absent (run \"appdb provision\")\n");
@@ -527,6 +563,21 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 	return rc;
 }
 
+/* destroy --output json: what was deleted (data_dir NULL: nothing). */
+static void
+print_destroyed(const struct appdb_options *opts, const char *data_dir)
+{
+	struct json_object *obj;
+
+	if (opts->output != OUTPUT_JSON)
+		return;
+	obj = json_object_new_object();
+	json_object_object_add(obj, "provider", json_object_new_string("local"));
+	json_object_object_add(obj, "destroyed", json_object_new_boolean(data_dir != NULL));
+	json_object_object_add(obj, "data_dir", data_dir ? json_object_new_string(data_dir) : NULL);
+	print_json(obj);
+}
+
 /* destroy: once confirmed, stop the server and delete what is provably this environment's. */
 static int
 local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
@@ -544,6 +595,7 @@ local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 	if (!e.exists && !e.damaged && env_state_empty(e.state_dir))	/* the lock only */
 	{
 		notef("destroy: environment %s-%s has no cluster; nothing to do", cfg->app, cfg->env);
+		print_destroyed(opts, NULL);
 		local_env_free(&e);
 		return EXIT_OK;
 	}
@@ -605,6 +657,7 @@ local_destroy(const struct appdb_options *opts, const struct env_config *cfg)
 		return EXIT_FAILURE_REMOTE;
 	}
 	notef("destroy: the cluster of %s-%s and its data are deleted", cfg->app, cfg->env);
+	print_destroyed(opts, e.data_dir ? e.data_dir : e.state_dir);
 	local_env_free(&e);
 	return EXIT_OK;
 }

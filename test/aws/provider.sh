@@ -26,6 +26,11 @@ TABLES=${TABLES:-10000}
 SERVER_PYTHON=${DATA_API_PYTHON:-/usr/bin/python3}
 STATE="python3 $here/provider_state.py"
 . "$here/provider_lib.sh"
+# json_keys FILE KEY...: one JSON object holding every key
+json_keys() { python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+missing = [k for k in sys.argv[2:] if k not in d]
+assert not missing, (missing, d)' "$@"; }
 
 . "$here/motobed.sh"
 . "$root/test/cluster.sh"
@@ -81,6 +86,12 @@ run "configure with task roles" 0 --app other --env roles configure --provider a
 check "the config lists them in order" python3 -c 'import json, sys
 c = json.load(open(sys.argv[1]))
 assert c["app_access_role_names"] == ["svc-a", "svc-b"] and c["migrator_access_role_names"] == ["mig"], c' "$envdir/infra/other/database/roles.json"
+run "configure --output json" 0 --app other --env js configure --provider aws --region us-east-1 --output json
+check "... prints the file's path and its config" python3 -c 'import json, os, sys
+d = json.load(open(sys.argv[1]))
+assert os.path.realpath(os.path.join(sys.argv[3], d["config_file"])) == os.path.realpath(sys.argv[2]), d
+assert d["config"] == json.load(open(sys.argv[2])) and d["config"]["provider"] == "aws", d' \
+	"$work/out.$n" "$envdir/infra/other/database/js.json" "$envdir"
 rm -rf "$envdir/infra/other"
 check "no config file was written by the refused configures" test ! -e "$envdir/infra/other"
 
@@ -104,6 +115,15 @@ done
 motobed_proxy_log >"$work/plan.log"
 $STATE writes "$work/plan.log" >"$work/writes"
 check "plan made no mutating call" test ! -s "$work/writes"
+cp "$work/out.$n" "$work/plan.txt"
+run "plan --output json" 0 --app shop --env dev plan --output json
+check "... the text's lines as action and detail, and the counts" python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["provider"] == "aws", d
+lines = ["%s: %s" % (c["action"], c["detail"]) for c in d["changes"]]
+text = [l for l in open(sys.argv[2]).read().splitlines() if not l.startswith("Plan: ")]
+assert lines == text, (lines, text)
+assert d["to_create"] == 13 and d["to_change"] == 0, d' "$work/out.$n" "$work/plan.txt"
 
 # ---- CreateAlias refused: the new key is not left behind without a name ----
 run "configure an environment for a refused CreateAlias" 0 --app shop --env keytest configure --provider aws --region us-east-1
@@ -190,6 +210,12 @@ converged() {	# NAME: a provision of shop-dev that says nothing changed and make
 	check "... and makes no mutating call" test ! -s "$work/writes"
 }
 converged "a second provision"
+run "provision --output json" 0 --app shop --env dev provision --wait-delay 0 --output json
+check "... one document: nothing created or changed, the cluster available at its endpoint" python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["provider"] == "aws" and d["created"] == 0 and d["changed"] == 0, d
+assert d["state"] == "available" and d["endpoint"] and d["port"] == 5432 and d["cluster"] == "shop-dev", d
+assert all(c["action"] in ("leave", "use") for c in d["steps"]), d' "$work/out.$n"
 run "plan when converged" 0 --app shop --env dev plan
 has "Nothing to do" && ok "plan says nothing to do" || fail "plan says nothing to do" "$work/last"
 
@@ -322,6 +348,9 @@ grep -qE '^  ✓ iam authentication +on' "$work/last" && grep -qE '^  ✓ token 
 grep -qE '^  ✗ network path ' "$work/last" && grep -qE '^      fix: .*PGHOSTADDR=127\.0\.0\.1' "$work/last" &&
 	ok "doctor names the unreachable endpoint, with the tunnel as a fix" ||
 	fail "doctor names the unreachable endpoint, with the tunnel as a fix" "$work/last"
+(cd "$envdir" && LC_ALL=C "$APPDB" --app shop --env dev doctor) >"$work/doctor-c" 2>&1
+check "doctor in a C locale: ok and FAIL, no marks" bash -c "grep -qE '^  ok +iam authentication ' '$work/doctor-c' &&
+	grep -qE '^  FAIL network path ' '$work/doctor-c' && ! grep -qE '✓|✗' '$work/doctor-c'"
 has "the database's security group admits port 5432 only from $vpc_cidr" &&
 	ok "doctor says what the database's security group admits" ||
 	fail "doctor says what the database's security group admits" "$work/last"
@@ -552,8 +581,24 @@ run "url --role app" 0 --app shop --env dev url --role app
 has "postgresql://app:" && has "X-Amz-Signature%3D" && has "sslmode=require" &&
 	ok "url carries an IAM token for app over TLS" || fail "url carries an IAM token for app over TLS" "$work/last"
 run "url --role master is refused on Aurora" 2 --app shop --env dev url --role master
+run "url --output json" 0 --app shop --env dev url --role migrator --output json
+check "... the role and its url" python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["role"] == "migrator" and d["url"].startswith("postgresql://migrator:"), d' "$work/out.$n"
+run "psql --output json is refused" 2 --app shop --env dev psql --output json
+check "... printing nothing, saying why" bash -c "test ! -s '$work/out.$n' && grep -qF -- '--output json does not apply' '$work/err.$n'"
+run "token --output json" 0 token --hostname db.example.com --port 5432 --username app --region us-east-1 --output json
+check "... one document with the token" python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert list(d) == ["token"] and d["token"].startswith("db.example.com:5432/?Action=connect"), d' "$work/out.$n"
+check "... and the token nowhere else" test ! -s "$work/err.$n"
 run "status" 0 --app shop --env dev status
 has "state:     available" && has "data api:  on" && ok "status shows state and Data API" || fail "status shows state and Data API" "$work/last"
+run "status --output json" 0 --app shop --env dev status --output json
+check "... one document with state, endpoint, engine and instances" python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["provider"] == "aws" and d["state"] == "available" and d["data_api"] is True, d
+assert d["endpoint"] and d["port"] == 5432 and d["engine_version"] and d["instances"], d' "$work/out.$n"
 
 # ---- a capacity change: plan shows it, provision makes only that call ----
 sed -i 's/"max_capacity": 1.0/"max_capacity": 4.0/' "$cfg"
@@ -687,19 +732,33 @@ has "final snapshot half-dev-final-" && ok "destroy names the final snapshot" ||
 state gone half-dev --final-snapshot
 run2 "status after destroy" 0 --app half --env dev status
 has "state:     absent" && has "snapshot:  half-dev-final-" && ok "status names the final snapshot" || fail "status names the final snapshot" "$work/last"
-run2 "destroy the third" 0 --app slow --env dev destroy --yes --skip-final-snapshot --wait-delay 0
+run2 "destroy the third, --output json" 0 --app slow --env dev destroy --yes --skip-final-snapshot --wait-delay 0 --output json
+check "... one document: destroyed, no final snapshot, each step done" python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["provider"] == "aws" and d["destroyed"] is True and d["final_snapshot"] is None, d
+done = [(s["action"], s["detail"]) for s in d["steps"]]
+assert ("delete", "deleting cluster slow-dev (no final snapshot)") in done, done
+assert ("delete", "deleted security group slow-dev-database") in done, done' "$work/out.$n"
 state gone shop-dev
 state gone slow-dev
 run "a second destroy finds nothing to delete" 0 --app shop --env dev destroy --yes --skip-final-snapshot --wait-delay 0
+run "destroy --output json when there is nothing to delete" 0 --app shop --env dev destroy --yes --skip-final-snapshot --wait-delay 0 --output json
+check "... one document: nothing destroyed" python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["provider"] == "aws" and d["destroyed"] is False and d["cluster"] == "shop-dev", d' "$work/out.$n"
+run "status --output json after destroy" 0 --app shop --env dev status --output json
+check "... absent" python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["state"] == "absent" and isinstance(d["snapshots"], list) and "endpoint" not in d, d' "$work/out.$n"
 
 # ---- secrets ----
 check "the master password appears in no output" bash -c "! grep -qF -- '$master_password' '$work/all-output'"
 check "nor in the proxy's log" bash -c "! curl -sf '$MOTOBED_PROXY_URL/__proxy/log' | grep -qF -- '$master_password'"
 check "nor in the Data API server's log" bash -c "! grep -qF -- '$master_password' '$work/data-api.log'"
 check "the secret key appears in no output" bash -c "! grep -qF -- '$AWS_SECRET_ACCESS_KEY' '$work/all-output'"
-# the two url runs (without and with ssl_root_cert) print one each
-check "a token appears only where url printed one" \
-	bash -c "test \"\$(grep -l 'X-Amz-Signature' $work/out.* $work/err.* | wc -l)\" = 2"
+# the three url runs (without and with ssl_root_cert, --output json) and token print one each
+check "a token appears only where url and token printed one" \
+	bash -c "test \"\$(grep -l 'X-Amz-Signature' $work/out.* $work/err.* | wc -l)\" = 4"
 
 echo "aws-provider: $passed passed, $failed failed"
 [ "$failed" = 0 ]

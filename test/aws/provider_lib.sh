@@ -3,6 +3,8 @@
 # envdir (where appdb runs), APPDB and STATE (provider_state.py) first; the
 # last line it prints is "NAME: $passed passed, $failed failed".
 passed=0 failed=0
+# the checks' marks the scripts look for (✓, ✗) are a UTF-8 locale's; C gives ok/FAIL
+export LC_ALL=C.UTF-8
 
 ok() { passed=$((passed + 1)); echo "ok - $1"; }
 fail() { failed=$((failed + 1)); echo "not ok - $1"; [ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -30; return 0; }
