@@ -21,7 +21,7 @@ PG_CPPFLAGS = -I. -DAPP_ROLES_VERSION='"$(EXTVERSION)"' -Wall -Wextra -Wno-unuse
 SHLIB_LINK = -ljson-c
 
 # what "make clean" removes besides PGXS's own (set before the include)
-EXTRA_CLEAN = build core/libappdb_core.a core/libappdb_core_asan.a appdb appdb-aws \
+EXTRA_CLEAN = build build/appdb.1 build/appdb.bash-completion core/libappdb_core.a core/libappdb_core_asan.a appdb appdb-aws \
 	test/appdb-asan test/appdb-asan-aws test/core/test_core test/core/test_core_asan \
 	test/cli/test_cli test/cli/test_cli_asan cli/aws/*.o cli/aws/*.a \
 	test/aws/test_rdsdata_exec test/aws/test_rdsdata_exec_asan
@@ -117,13 +117,27 @@ appdb: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AW
 appdb-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB)
 	$(CC) $(APPDB_CFLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(AWS_LIB) $(APPDB_AWS_LIBS)
 
-all: appdb
+# The man page and the bash completion: appdb prints them from the table
+# that makes its parser and --help (cli/options.c).
+APPDB_DOCS = build/appdb.1 build/appdb.bash-completion
+build/appdb.1: appdb
+	@mkdir -p $(@D)
+	./appdb --generate=man >$@.tmp && mv $@.tmp $@
+build/appdb.bash-completion: appdb
+	@mkdir -p $(@D)
+	./appdb --generate=bash-completion >$@.tmp && mv $@.tmp $@
+
+all: appdb $(APPDB_DOCS)
 
 install: install-appdb
-install-appdb: appdb
+install-appdb: appdb $(APPDB_DOCS)
 	install -D -m 755 appdb $(DESTDIR)$(bindir_appdb)/appdb
 	install -D -m 755 appdb-aws $(DESTDIR)$(bindir_appdb)/appdb-aws
+	install -D -m 644 build/appdb.1 $(DESTDIR)$(mandir_appdb)/man1/appdb.1
+	install -D -m 644 build/appdb.bash-completion $(DESTDIR)$(completionsdir_appdb)/appdb
 bindir_appdb ?= /usr/local/bin
+mandir_appdb ?= /usr/local/share/man
+completionsdir_appdb ?= /usr/local/share/bash-completion/completions
 
 # The targets of template-infra, for its users' habits.
 APPDB ?= ./appdb

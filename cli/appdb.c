@@ -159,6 +159,11 @@ appdb_main(int argc, char **argv)
 
 	if (code != EXIT_GO_ON)
 		;
+	else if (opts.generate)		/* the build writes the man page and completion so */
+	{
+		print_generated(opts.generate);
+		code = EXIT_OK;
+	}
 	else if (opts.help)
 	{
 		print_help(opts.command);

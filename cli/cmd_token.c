@@ -45,12 +45,11 @@ cmd_token(const struct appdb_options *opts)
 	char	   *token = NULL;
 	struct aws_error err;
 	int			code;
+	int			port = opts->port ? opts->port : 5432;
 
 	memset(&creds, 0, sizeof(creds));
 	if (opts->hostname == NULL)
 		return usage_error("token needs --hostname, the database's host name");
-	if (opts->port == 0)
-		return usage_error("token needs --port, the database's port");
 	if (opts->username == NULL)
 		return usage_error("token needs --username, the database user");
 	if (!valid_hostname(opts->hostname))
@@ -69,9 +68,9 @@ cmd_token(const struct appdb_options *opts)
 		goto cleanup;
 	}
 	verbosef("token for user \"%s\" at %s:%d, valid %d minutes",
-			 opts->username, opts->hostname, opts->port, AWS_RDS_TOKEN_EXPIRES / 60);
+			 opts->username, opts->hostname, port, AWS_RDS_TOKEN_EXPIRES / 60);
 
-	token = aws_rds_auth_token(opts->hostname, opts->port, opts->username,
+	token = aws_rds_auth_token(opts->hostname, port, opts->username,
 							   region, &creds, time(NULL));
 	if (token == NULL)
 	{

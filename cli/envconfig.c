@@ -25,7 +25,7 @@
 #include "msgs.h"
 #include "util.h"
 
-/* App and environment names become paths: letters, digits, '-' and '_'. */
+/* App and environment names become paths: ASCII letters, digits, '-' and '_'. */
 int
 check_env_name(const char *what, const char *value)
 {
@@ -38,7 +38,7 @@ check_env_name(const char *what, const char *value)
 	for (p = value; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-			return usage_error("%s \"%s\" may hold only letters, digits, '-' and '_'", what, value);
+			return usage_error("%s \"%s\" may hold only ASCII letters, digits, '-' and '_'", what, value);
 	return EXIT_GO_ON;
 }
 

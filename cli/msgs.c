@@ -137,3 +137,26 @@ usage_error(const char *fmt,...)
 	fputs("Try \"appdb --help\" for more information.\n", stderr);
 	return EXIT_USAGE;
 }
+
+static void
+emit_line(const char *fmt,...)
+{
+	va_list		args;
+
+	va_start(args, fmt);
+	emit(NULL, fmt, args);
+	va_end(args);
+}
+
+int
+usage_error_see(const char *command, const char *fmt,...)
+{
+	va_list		args;
+	char		msg[1024];
+
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	emit_line("%s (see \"appdb %s%s--help\")", msg, command ? command : "", command ? " " : "");
+	return EXIT_USAGE;
+}

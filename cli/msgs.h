@@ -37,5 +37,7 @@ void		progress_done(void);
 
 /* A usage error: the message, the try-help line; returns EXIT_USAGE. */
 int			usage_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+/* A usage error ending with (see "appdb COMMAND --help"); NULL: appdb's help. */
+int			usage_error_see(const char *command, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
 #endif							/* APPDB_MSGS_H */

@@ -23,7 +23,8 @@ enum appdb_command
 	CMD_DESTROY,
 	CMD_TOKEN,
 	CMD_OUTPUTS,
-	CMD_DOCTOR
+	CMD_DOCTOR,
+	CMD_ROLES					/* the roles commands as a group: only its help */
 };
 
 enum appdb_output
@@ -45,6 +46,7 @@ struct appdb_options
 	enum appdb_command command;
 	bool		help;
 	bool		version;
+	char	   *generate;		/* hidden --generate: man or bash-completion */
 
 	/* global */
 	char	   *app;
@@ -98,6 +100,7 @@ struct appdb_options
 
 	/* url, psql, doctor */
 	char	   *role;
+	char	  **psql_args;		/* psql: the words after "--", NULL-terminated, or NULL */
 
 	/* destroy */
 	bool		yes;
@@ -113,6 +116,8 @@ struct appdb_options
 int			parse_options(int argc, char **argv, struct appdb_options *opts);
 void		free_options(struct appdb_options *opts);
 void		print_help(enum appdb_command command);
+/* The man page or the bash completion, from the same tables; to stdout. */
+void		print_generated(const char *what);
 const char *command_name(enum appdb_command command);
 bool		command_reads_config(enum appdb_command command);
 

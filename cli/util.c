@@ -360,3 +360,23 @@ uri_encode(const char *s, const char *keep)
 	*o = '\0';
 	return d;
 }
+
+void
+exec_psql(const char *psql, const char *conninfo, char *const *args)
+{
+	size_t		n = strv_len(args);
+	char	  **argv = xmalloc(sizeof(char *) * (n + 4));
+	int			saved;
+
+	argv[0] = (char *) psql;
+	argv[1] = "-d";				/* conninfo as psql's -d takes it: a URL or key=value pairs */
+	argv[2] = (char *) conninfo;
+	if (n)
+		memcpy(argv + 3, args, sizeof(char *) * n);
+	argv[n + 3] = NULL;
+	fflush(stdout);
+	execvp(psql, argv);
+	saved = errno;
+	free(argv);
+	errno = saved;
+}

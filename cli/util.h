@@ -57,6 +57,13 @@ int			lookup_os_user(const char *name, struct os_user *user);
 int			run_program(const struct os_user *user, char *const argv[], const char *log_path);
 char	   *run_capture(char *const argv[]);	/* first line of stdout, or NULL */
 
+/*
+ * Become psql (a path, or a name looked up in PATH) on conninfo, with the
+ * user's own arguments (appdb psql -- ARGS; NULL: none) after it.  Returns
+ * only if psql could not be run, with errno set.
+ */
+void		exec_psql(const char *psql, const char *conninfo, char *const *args);
+
 /* A random password of letters and digits (from getrandom). */
 char	   *random_password(void);
 void		wipe_free(char *secret);

@@ -382,6 +382,131 @@ t_command_help_option() {	# option, command words...: the command's help lists i
 	rc_is 0 && out_has "^  --$opt"
 }
 
+t_short_help() {	# -h is --help, -V is --version
+	run help-long --help
+	local long=$OUT
+	run help-short -h
+	rc_is 0 && err_empty || return 1
+	cmp -s "$long" "$OUT" || { echo "-h differs from --help"; diff "$long" "$OUT"; return 1; }
+	run help-status-short status -h
+	rc_is 0 && out_has '^appdb status: ' || return 1
+	run version-short -V
+	rc_is 0 && err_empty || return 1
+	[ "$(cat "$OUT")" = "appdb $VERSION" ] || { echo "expected stdout \"appdb $VERSION\""; show; return 1; }
+}
+
+t_roles_help() {	# roles --help lists the roles commands; roles alone names them
+	run help-roles roles --help
+	rc_is 0 && err_empty && out_has '^  roles setup ' && out_has '^  roles plan ' &&
+		out_has '^  roles check ' && out_lacks '^  configure ' || return 1
+	run roles-alone roles
+	rc_is 2 && err_has 'needs a subcommand: setup, plan or check' && err_has '"appdb roles --help"'
+}
+
+ALL_COMMANDS=(configure plan provision "roles setup" "roles plan" "roles check" url psql status outputs doctor destroy token)
+
+t_command_help_own_options() {	# every command's help: a non-empty options section, no global options repeated
+	local c
+	for c in "${ALL_COMMANDS[@]}"; do
+		# shellcheck disable=SC2086  # the command's words
+		run "help-own-${c// /-}" $c --help
+		rc_is 0 || return 1
+		# the line after "Options of ...:" is an option or says there is none
+		awk '/^Options of /{getline; if ($0 !~ /^  [-(]/) bad=1} END{exit bad}' "$OUT" ||
+			fail "\"appdb $c --help\": an empty \"Options of\" section" || { show; return 1; }
+		out_lacks '^  --app=' && out_lacks '^  --output=' && out_has '"appdb --help"' || return 1
+	done
+	run help-status status --help
+	out_has '^  \(none but the global ones\)'
+}
+
+help_options() {	# every option the helps list, one a line (--name)
+	local c
+	{
+		$APPDB_WRAPPER "$APPDB" --help
+		for c in "${ALL_COMMANDS[@]}"; do
+			# shellcheck disable=SC2086
+			$APPDB_WRAPPER "$APPDB" $c --help
+		done
+	} | grep -oE '^  (-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+' | sort -u
+}
+
+t_man_page() {	# generated from the option table: every option, every section, renders cleanly
+	local o n=0 page
+	run man --generate=man
+	rc_is 0 && err_empty || return 1
+	page=$OUT
+	for o in $(help_options); do
+		n=$((n + 1))
+		grep -qF -- "${o//-/\\-}" "$page" || fail "the man page lacks $o" || return 1
+	done
+	[ "$n" -gt 40 ] || fail "only $n options found in the helps"
+	local text
+	text=$(MANWIDTH=80 LC_ALL=C.UTF-8 man -l "$page" 2>&1) || { echo "man -l failed: $text"; return 1; }
+	for s in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS "GLOBAL OPTIONS" ENVIRONMENT FILES "EXIT STATUS"; do
+		grep -q "^$s\$" <<<"$text" || fail "the rendered man page lacks the section $s" || return 1
+	done
+	grep -qE -- '--pg-bindir=DIR' <<<"$text" && grep -q 'APPDB_LOCK_TIMEOUT' <<<"$text" &&
+		grep -qE '^ +roles check' <<<"$text" || { echo "rendered:"; head -80 <<<"$text"; return 1; }
+	local warn
+	warn=$(LC_ALL=C groff -man -ww -z "$page" 2>&1)
+	[ -z "$warn" ] || fail "groff warns: $warn"
+}
+
+complete_words() {	# completion file, the words of the line (the last is completed): COMPREPLY, one a line
+	local file=$1
+	shift
+	bash --norc --noprofile -c '
+		source "$1" || exit 1
+		shift
+		COMP_WORDS=(appdb "$@")
+		COMP_CWORD=$#
+		COMP_LINE="appdb $*"
+		_appdb
+		printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$file" "$@"
+}
+
+comp_is() {	# file, expected words (space-separated, sorted), line words...
+	local file=$1 want=$2 got
+	shift 2
+	got=$(complete_words "$file" "$@" | tr '\n' ' ' | sed 's/ $//')
+	[ "$got" = "$want" ] || fail "appdb $* <TAB>: got [$got], want [$want]"
+}
+
+t_completion() {	# generated from the option table: commands, each command's options, fixed values
+	local f c o
+	run completion --generate=bash-completion
+	rc_is 0 && err_empty || return 1
+	f=$OUT
+	bash -n "$f" || fail "not valid bash" || return 1
+	comp_is "$f" "configure destroy doctor outputs plan provision psql roles status token url" "" &&
+		comp_is "$f" "check plan setup" roles "" &&
+		comp_is "$f" "plan provision psql" --app x p &&
+		comp_is "$f" "aws local" configure --provider "" &&
+		comp_is "$f" "aws local" configure --provider = "" &&
+		comp_is "$f" "json text" --output "" &&
+		comp_is "$f" "off on" configure --deletion-protection "" &&
+		comp_is "$f" "off on" configure --apply-immediately o &&
+		comp_is "$f" "auto core extension" roles setup --via "" &&
+		comp_is "$f" "app master migrator" url --role "" &&
+		comp_is "$f" "--login" roles check --lo &&
+		comp_is "$f" "" status --yes || return 1
+	# every option of each command's help, and the global ones, complete after it
+	local offered
+	for c in "${ALL_COMMANDS[@]}"; do
+		# shellcheck disable=SC2086
+		offered=$(complete_words "$f" $c --)
+		# shellcheck disable=SC2086
+		for o in $($APPDB_WRAPPER "$APPDB" $c --help | grep -oE '^  --[a-z-]+' | tr -d ' ') \
+			$($APPDB_WRAPPER "$APPDB" --help | grep -oE '^  (-., )?--[a-z-]+' | grep -oE -- '--[a-z-]+'); do
+			grep -qx -- "$o" <<<"$offered" || fail "appdb $c --<TAB> lacks $o" || return 1
+		done
+	done
+	# the options of other commands are not offered
+	complete_words "$f" status "--" | grep -qx -- '--yes' && fail "status offers --yes"
+	return 0
+}
+
 t_version() {
 	run version --version
 	rc_is 0 && err_empty || return 1
@@ -543,6 +668,28 @@ t_bad_many_options() {	# the applicability check covers every option, not the fi
 	bad_config && bad_input 'option --yes does not apply to status' status --app x --env y "${quiet[@]}" --yes
 }
 
+t_bad_unknown_option_hint() {	# the error names the command's help
+	bad_config && bad_input 'unknown option "--frob" \(see "appdb status --help"\)$' status --app x --env y --frob &&
+		bad_input 'unknown option "--frob" \(see "appdb roles check --help"\)$' --frob roles check --app x --env y
+}
+
+t_bad_pg_bindir_empty() {
+	bad_dir
+	bad_input '--pg-bindir needs a directory' configure --app x --env y --pg-bindir '' || return 1
+	[ ! -e "$BADDIR/infra" ] || fail "configure wrote a file"
+}
+
+t_bad_config_dir() {	# --config naming a directory: said so, exit 2, for reading and for configure
+	bad_config || return 1
+	mkdir -p "$BADDIR/d"
+	bad_input '--config "d" is a directory' status --config d &&
+		bad_input '--config "d" is a directory' configure --config d --app x --env y
+}
+
+t_bad_quiet_verbose() {
+	bad_config && bad_input '--quiet and --verbose contradict each other' status --app x --env y --quiet --verbose
+}
+
 # --- 1. lifecycle ----------------------------------------------------------------
 
 t_configure() {
@@ -691,6 +838,14 @@ t_setup() {
 	FIRST_SETUP_ERR=$ERR
 	rc_is 0 && err_has 'roles setup: executed [1-9][0-9]* statements' &&
 		err_has 'passwords of "migrator" and "app" are in .*/passwords' && out_has '^Roles$'
+}
+
+t_psql_args() {	# psql -- ARGS: the arguments reach psql, which logs in as --role
+	run psql-args psql --app "$APP" --env dev --role migrator -- -X -At -c 'SELECT current_user'
+	rc_is 0 || return 1
+	[ "$(cat "$OUT")" = migrator ] || fail "psql printed $(cat "$OUT"), not migrator" || { show; return 1; }
+	run psql-args-app psql --app "$APP" --env dev -- -X -At -c 'SELECT current_user, 1'
+	rc_is 0 && [ "$(cat "$OUT")" = "app|1" ] || { echo "expected app|1"; show; return 1; }
 }
 
 t_setup_again() {
@@ -1720,6 +1875,11 @@ if [ "$CLI_SUITE" = all ]; then
 	check "roles check --help lists --login" t_command_help_option login roles check
 	check "destroy --help lists --yes" t_command_help_option yes destroy
 	check "--version prints appdb $VERSION" t_version
+	check "-h and -V are --help and --version" t_short_help
+	check "roles --help lists the roles commands; roles alone names them" t_roles_help
+	check "each command's help: its own options (none: said so), the global ones by reference" t_command_help_own_options
+	check "man page: generated, every option, every section, renders" t_man_page
+	check "bash completion: commands, roles subcommands, each command's options, fixed values" t_completion
 
 	check "bad input: no config file" t_bad_no_config
 	check "bad input: malformed JSON" t_bad_json
@@ -1750,6 +1910,10 @@ if [ "$CLI_SUITE" = all ]; then
 	check "bad input: a value for an option that takes none (--yes=1) is named" t_bad_value_for_flag
 	check "bad input: arguments after -- (no crash)" t_bad_double_dash
 	check "bad input: an option that does not apply, after 64 others" t_bad_many_options
+	check "bad input: an unknown option points to the command's help" t_bad_unknown_option_hint
+	check "bad input: --pg-bindir \"\"" t_bad_pg_bindir_empty
+	check "bad input: --config naming a directory" t_bad_config_dir
+	check "bad input: --quiet with --verbose" t_bad_quiet_verbose
 fi
 
 check "configure from an empty folder" t_configure
@@ -1769,6 +1933,7 @@ check "doctor before roles setup: the roles missing, with roles setup as the fix
 check "outputs before roles setup: app's and migrator's password missing, null, exit 2" t_outputs_before_setup
 check "roles setup executes statements" t_setup
 check "roles setup again: nothing to change, plan converged" t_setup_again
+check "psql -- ARGS passes the arguments to psql" t_psql_args
 check "outputs: every key, text and JSON agree, urls as url prints them, password files log in" t_outputs
 check "provision again: nothing to change" t_provision_again
 check "provision --output json: the cluster's state at the end" t_provision_json

@@ -458,13 +458,10 @@ cmd_url(struct awsenv *e)
 										  cluster_sslmode(e), e->cfg->ssl_root_cert ? " sslrootcert='" : "",
 										  e->cfg->ssl_root_cert ? e->cfg->ssl_root_cert : "",
 										  e->cfg->ssl_root_cert ? "'" : "");
-		char	   *argv[] = {"psql", conninfo, NULL};
-
 		/* the token goes in the environment, not on the command line */
 		setenv("PGPASSWORD", token, 1);
 		wipe_free(token);
-		fflush(stdout);
-		execvp("psql", argv);
+		exec_psql("psql", conninfo, e->opts->psql_args);
 		errorf("cannot run psql: %s", strerror(errno));
 		hintf("install the PostgreSQL client (psql)");
 		free(conninfo);

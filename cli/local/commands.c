@@ -431,16 +431,13 @@ local_url(const struct appdb_options *opts, const struct env_config *cfg)
 	else
 	{
 		char	   *psql = str_printf("%s/psql", e.bindir);
-		char	   *argv[] = {psql, url, NULL};
 
 		if (access(psql, X_OK) != 0)
 		{
 			free(psql);
 			psql = xstrdup("psql");
-			argv[0] = psql;
 		}
-		fflush(stdout);
-		execvp(psql, argv);
+		exec_psql(psql, url, opts->psql_args);
 		errorf("cannot run %s: %s", psql, strerror(errno));
 		free(psql);
 		rc = EXIT_FAILURE_REMOTE;

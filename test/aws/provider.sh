@@ -510,6 +510,13 @@ cat "$work/last" >>"$work/all-output"
 	grep -qE '^  ✓ app: login +logged in with an IAM token over TLS' "$work/last" &&
 	grep -qE '^  ✓ migrator: login ' "$work/last" && ok "doctor through a tunnel: every check passes (exit 0)" ||
 	fail "doctor through a tunnel: every check passes (exit $rc)" "$work/last"
+# psql -- ARGS: the arguments reach psql, which logs in with the role's IAM token
+(cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "$frozen" "$root/appdb" --app shop --env dev psql --role migrator \
+	-- -X -At -c 'SELECT current_user') >"$work/last" 2>&1
+rc=$?
+cat "$work/last" >>"$work/all-output"
+[ $rc = 0 ] && [ "$(cat "$work/last")" = migrator ] && ok "psql -- ARGS: psql runs them, logged in as migrator with its token" ||
+	fail "psql -- ARGS: psql runs them, logged in as migrator with its token (exit $rc)" "$work/last"
 # a clock 10 minutes ahead: named before any token is tried
 (cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "+10m" "$root/appdb" --app shop --env dev doctor) \
 	>"$work/last" 2>&1

@@ -105,6 +105,14 @@ compare "user with a space" "$REF_HOST" 5432 "app user" us-east-1
 compare "user with + / @" "$REF_HOST" 5432 "a+b/c@d" us-east-1
 compare "user é (UTF-8)" "$REF_HOST" 5432 "é" us-east-1
 compare "user with ' ! * ~ = &" "$REF_HOST" 5432 "o'k!*~=&x" us-east-1
+# without --port: 5432, as aws rds generate-db-auth-token defaults it
+want=$(botocore_token "${creds_env[@]}" -- "$REF_HOST" 5432 app us-east-1)
+got=$(appdb_token "${creds_env[@]}" -- --hostname "$REF_HOST" --username app --region us-east-1)
+if [ -n "$want" ] && [ "$got" = "$want" ]; then
+	ok "no --port: the token of port 5432"
+else
+	not_ok "no --port: the token of port 5432" "botocore [$want], appdb [$got]"
+fi
 compare "upper-case host, port 5432" "App-Dev.Cluster-ABC.us-east-1.RDS.amazonaws.com" 5432 app us-east-1
 compare "upper-case host, port 443" "MyDB.Example.COM" 443 app us-east-1
 compare "port 443" "$REF_HOST" 443 app us-east-1
@@ -166,7 +174,6 @@ expect_error "half the credentials: exit 2" 2 'AWS_SECRET_ACCESS_KEY is not set'
 	"${args[@]}" --region us-east-1
 expect_error "invalid region: exit 2" 2 'invalid AWS region' "${creds_env[@]}" -- "${args[@]}" --region 'us east'
 expect_error "missing --hostname: exit 2" 2 'needs --hostname' "${creds_env[@]}" -- --port 5432 --username app --region us-east-1
-expect_error "missing --port: exit 2" 2 'needs --port' "${creds_env[@]}" -- --hostname h --username app --region us-east-1
 expect_error "missing --username: exit 2" 2 'needs --username' "${creds_env[@]}" -- --hostname h --port 5432 --region us-east-1
 expect_error "hostname with a port: exit 2" 2 'invalid --hostname' "${creds_env[@]}" -- --hostname h:5432 --port 5432 \
 	--username app --region us-east-1

@@ -183,7 +183,7 @@ static const struct envconfig_case envconfig_cases[] = {
 	{"envconfig error: app with a slash", "{\"provider\": \"local\", \"app\": \"a/b\", \"env\": \"dev\", "
 		"\"database\": \"app\", \"app_user\": \"app\", \"migrator_user\": \"migrator\", "
 		"\"schema_name\": \"app\", \"auth\": \"iam\"}", NULL, 2, NULL,
-		"appdb: key \"app\" \"a/b\" may hold only letters, digits, '-' and '_'\n"
+		"appdb: key \"app\" \"a/b\" may hold only ASCII letters, digits, '-' and '_'\n"
 	"Try \"appdb --help\" for more information.\n"},
 	{"envconfig error: env is not --env", LOCAL "}", "prod", 2, NULL,
 		"appdb: error: " WHERE ": key \"env\" is \"dev\", but --env is \"prod\"\n"

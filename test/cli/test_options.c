@@ -20,6 +20,7 @@
 #include "test/unit.h"
 
 #define TRY_HELP "Try \"appdb --help\" for more information.\n"
+#define SEE(cmd) " (see \"appdb " cmd "--help\")\n"
 #define MAX_ARGS 40
 
 struct options_case
@@ -77,6 +78,7 @@ render_options(const struct appdb_options *o, char *buf, size_t size)
 	};
 	size_t		i;
 	char		v[32];
+	char		list[256] = "[";
 
 	buf[0] = '\0';
 	render_add(buf, size, "command", o->command == CMD_NONE ? "none" : command_name(o->command));
@@ -112,6 +114,13 @@ render_options(const struct appdb_options *o, char *buf, size_t size)
 		add_int(buf, size, "wait-delay", o->wait_delay);
 	if (o->wait_max_attempts != -1)
 		add_int(buf, size, "wait-max-attempts", o->wait_max_attempts);
+	if (o->psql_args)
+	{
+		for (i = 0; o->psql_args[i]; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "|" : "", o->psql_args[i]);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "]");
+		render_add(buf, size, "psql-args", list);
+	}
 }
 
 static const struct options_case options_cases[] = {
@@ -120,8 +129,17 @@ static const struct options_case options_cases[] = {
 	{"options: --version alone", {"--version", NULL}, -1, "command=none version=1", ""},
 	{"options: a command's --help", {"configure", "--help", NULL}, -1,
 	"command=configure help=1", ""},
-	{"options: roles --help needs no subcommand", {"roles", "--help", NULL}, -1,
-	"command=none help=1", ""},
+	{"options: -h is --help", {"-h", NULL}, -1, "command=none help=1", ""},
+	{"options: -V is --version", {"-V", NULL}, -1, "command=none version=1", ""},
+	{"options: a command's -h", {"status", "-h", NULL}, -1, "command=status help=1", ""},
+	{"options: roles --help is the help of the roles commands", {"roles", "--help", NULL}, -1,
+	"command=roles help=1", ""},
+	{"options: psql -- ARGS: psql's arguments", {"psql", "--role", "migrator", "--", "-c", "select 1", "-At", NULL}, -1,
+	"command=psql role=migrator psql-args=[-c|select 1|-At]", ""},
+	{"options: psql -- ARGS: appdb's options before --, psql's after",
+		{"--app", "a", "psql", "--env", "e", "--", "--app", "x", NULL}, -1,
+	"command=psql app=a env=e psql-args=[--app|x]", ""},
+	{"options: psql -- alone: no arguments", {"psql", "--", NULL}, -1, "command=psql", ""},
 	{"options: --help skips the check of where options apply",
 		{"plan", "--yes", "--help", NULL}, -1, "command=plan help=1 yes=1", ""},
 	{"options: configure, every local option",
@@ -179,9 +197,10 @@ static const struct options_case options_cases[] = {
 	"command=token region=eu-west-1 hostname=h.example username=app port=65535", ""},
 	{"options: outputs --output json", {"outputs", "--app", "shop", "--env", "dev", "--output", "json", NULL}, -1,
 	"command=outputs app=shop env=dev output=json", ""},
-	{"options: --verbose, --quiet, --no-progress",
-		{"--verbose", "--quiet", "status", "--no-progress", NULL}, -1,
-	"command=status verbose=1 quiet=1 no-progress=1", ""},
+	{"options: --verbose, --no-progress",
+		{"--verbose", "status", "--no-progress", NULL}, -1,
+	"command=status verbose=1 no-progress=1", ""},
+	{"options: --quiet", {"status", "--quiet", NULL}, -1, "command=status quiet=1", ""},
 	{"options: after --, every word is a command word", {"--app", "a", "--", "status", NULL}, -1,
 	"command=status app=a", ""},
 	{"options: a later value replaces an earlier one",
@@ -192,7 +211,26 @@ static const struct options_case options_cases[] = {
 	{"options error: unknown command", {"frobnicate", NULL}, 2, NULL,
 	"appdb: unknown command \"frobnicate\"\n" TRY_HELP},
 	{"options error: roles without a subcommand", {"roles", NULL}, 2, NULL,
-	"appdb: \"roles\" needs a subcommand: setup, plan or check\n" TRY_HELP},
+	"appdb: \"roles\" needs a subcommand: setup, plan or check" SEE("roles ")},
+	{"options error: --quiet with --verbose", {"--quiet", "status", "--verbose", NULL}, 2, NULL,
+	"appdb: --quiet and --verbose contradict each other: give one\n" TRY_HELP},
+	{"options error: --pg-bindir \"\"", {"configure", "--pg-bindir", "", NULL}, 2, NULL,
+	"appdb: --pg-bindir needs a directory, the PostgreSQL server's binaries" SEE("configure ")},
+	{"options error: --pg-bindir= (empty)", {"provision", "--pg-bindir=", NULL}, 2, NULL,
+	"appdb: --pg-bindir needs a directory, the PostgreSQL server's binaries" SEE("provision ")},
+	{"options error: --config names a directory", {"status", "--config", "/tmp", NULL}, 2, NULL,
+	"appdb: --config \"/tmp\" is a directory: give the environment's config file, such as infra/<app>/database/<env>.json\n" TRY_HELP},
+	{"options error: psql's arguments without --", {"psql", "-c", NULL}, 2, NULL,
+	"appdb: unknown option \"-c\": give psql's options after --" SEE("psql ")},
+	{"options error: a word after psql without --", {"psql", "extra", NULL}, 2, NULL,
+	"appdb: unexpected argument \"extra\" after psql: give psql's arguments after --\n" TRY_HELP},
+	{"options error: -- ARGS after a command other than psql", {"status", "--", "extra", NULL}, 2, NULL,
+	"appdb: unexpected argument \"extra\" after status\n" TRY_HELP},
+	{"options error: unknown option before the command points to the command's help",
+		{"--frobnicate", "roles", "check", NULL}, 2, NULL,
+	"appdb: unknown option \"--frobnicate\"" SEE("roles check ")},
+	{"options error: unknown option without a command", {"--frobnicate", NULL}, 2, NULL,
+	"appdb: unknown option \"--frobnicate\"" SEE("")},
 	{"options error: unknown roles subcommand", {"roles", "drop", NULL}, 2, NULL,
 	"appdb: unknown roles subcommand \"drop\": use setup, plan or check\n" TRY_HELP},
 	{"options error: a word after the command", {"status", "now", NULL}, 2, NULL,
@@ -200,23 +238,23 @@ static const struct options_case options_cases[] = {
 	{"options error: a word after a two-word command", {"roles", "check", "now", NULL}, 2, NULL,
 	"appdb: unexpected argument \"now\" after roles check\n" TRY_HELP},
 	{"options error: unknown long option", {"status", "--frobnicate", NULL}, 2, NULL,
-	"appdb: unknown option \"--frobnicate\"\n" TRY_HELP},
+	"appdb: unknown option \"--frobnicate\"" SEE("status ")},
 	{"options error: unknown short option", {"status", "-x", NULL}, 2, NULL,
-	"appdb: invalid option -- 'x'\n" TRY_HELP},
+	"appdb: unknown option \"-x\"" SEE("status ")},
 	{"options error: a value for a flag", {"destroy", "--yes=1", NULL}, 2, NULL,
 	"appdb: option --yes does not take a value\n" TRY_HELP},
 	{"options error: a missing value", {"status", "--app", NULL}, 2, NULL,
 	"appdb: option \"--app\" needs a value\n" TRY_HELP},
 	{"options error: an option of another command", {"plan", "--yes", NULL}, 2, NULL,
-	"appdb: option --yes does not apply to plan\n" TRY_HELP},
+	"appdb: option --yes does not apply to plan" SEE("plan ")},
 	{"options error: --port before a command without it", {"--port", "5433", "status", NULL}, 2, NULL,
-	"appdb: option --port does not apply to status\n" TRY_HELP},
+	"appdb: option --port does not apply to status" SEE("status ")},
 	{"options error: --login with roles setup", {"roles", "setup", "--login", NULL}, 2, NULL,
-	"appdb: option --login does not apply to roles setup\n" TRY_HELP},
+	"appdb: option --login does not apply to roles setup" SEE("roles setup ")},
 	{"options error: --role with outputs (it prints every role's)", {"outputs", "--role", "app", NULL}, 2, NULL,
-	"appdb: option --role does not apply to outputs\n" TRY_HELP},
+	"appdb: option --role does not apply to outputs" SEE("outputs ")},
 	{"options error: --force with token", {"token", "--force", NULL}, 2, NULL,
-	"appdb: option --force does not apply to token\n" TRY_HELP},
+	"appdb: option --force does not apply to token" SEE("token ")},
 	{"options error: port 0", {"configure", "--port", "0", NULL}, 2, NULL,
 	"appdb: invalid port \"0\": give a number from 1 to 65535\n" TRY_HELP},
 	{"options error: port 65536", {"configure", "--port", "65536", NULL}, 2, NULL,
@@ -242,7 +280,7 @@ static const struct options_case options_cases[] = {
 	{"options error: --apply-immediately yes", {"configure", "--apply-immediately", "yes", NULL}, 2, NULL,
 	"appdb: invalid --apply-immediately \"yes\": use on or off\n" TRY_HELP},
 	{"options error: --temporary is configure's", {"destroy", "--temporary", NULL}, 2, NULL,
-	"appdb: option --temporary does not apply to destroy\n" TRY_HELP},
+	"appdb: option --temporary does not apply to destroy" SEE("destroy ")},
 	{"options error: --min-capacity above 256", {"configure", "--min-capacity", "300", NULL}, 2, NULL,
 	"appdb: invalid --min-capacity \"300\": give capacity units such as 0.5 or 4\n" TRY_HELP},
 	{"options error: --max-capacity not a number", {"configure", "--max-capacity", "lots", NULL}, 2, NULL,
