@@ -1,7 +1,9 @@
 # app_roles (PostgreSQL extension, PGXS) and appdb (command-line program)
 
 EXTENSION = app_roles
-EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+# this Makefile's folder: the infra-* targets may run from another (-f)
+HERE := $(dir $(lastword $(MAKEFILE_LIST)))
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(HERE)$(EXTENSION).control)
 
 CORE_SRCS = $(wildcard core/*.c)
 CORE_OBJS = $(CORE_SRCS:.c=.o)
@@ -144,14 +146,15 @@ APPDB ?= ./appdb
 infra-args = $(if $(APP_NAME),,$(error APP_NAME is required))$(if $(ENVIRONMENT),,$(error ENVIRONMENT is required))--app $(APP_NAME) --env $(ENVIRONMENT)
 
 .PHONY: infra-configure-app-database infra-update-app-database infra-update-app-database-roles infra-check-app-database-roles
-infra-configure-app-database: appdb
+infra-configure-app-database: $(APPDB)
 	$(APPDB) configure $(infra-args)$(if $(PROVIDER), --provider $(PROVIDER))
-infra-update-app-database: appdb
+infra-update-app-database: $(APPDB)
 	$(APPDB) provision $(infra-args)
-infra-update-app-database-roles: appdb
+infra-update-app-database-roles: $(APPDB)
 	$(APPDB) roles setup $(infra-args)
-infra-check-app-database-roles: appdb
-	$(APPDB) roles check $(infra-args)
+# logs in as app and migrator too where the database can be reached from here
+infra-check-app-database-roles: $(APPDB)
+	$(APPDB) roles check $(infra-args) --login-if-reachable
 
 # The core as a static library for appdb's side, built with its flags
 # (build/, apart from PGXS's core/*.o of the extension), plain and with

@@ -58,7 +58,7 @@ enum option_id
 	OPT_NO_PROGRESS, OPT_PROFILE, OPT_REGION, OPT_ENDPOINT_URL, OPT_GENERATE,
 	OPT_PROVIDER, OPT_DATABASE, OPT_APP_USER, OPT_MIGRATOR_USER,
 	OPT_SCHEMA, OPT_AUTH, OPT_EXTENSIONS, OPT_PORT, OPT_FORCE, OPT_PG_BINDIR,
-	OPT_VIA, OPT_LOGIN, OPT_ROLE, OPT_YES, OPT_HOSTNAME, OPT_USERNAME,
+	OPT_VIA, OPT_LOGIN, OPT_LOGIN_IF_REACHABLE, OPT_ROLE, OPT_YES, OPT_HOSTNAME, OPT_USERNAME,
 	OPT_CLUSTER_NAME, OPT_ENGINE_VERSION, OPT_MIN_CAPACITY, OPT_MAX_CAPACITY,
 	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG, OPT_INGRESS_SG_IDS,
 	OPT_DELETION_PROTECTION, OPT_BACKUP_SCHEDULE, OPT_WAIT_DELAY,
@@ -125,6 +125,7 @@ static const struct option_def option_defs[] = {
 	{"wait-max-attempts", required_argument, OPT_WAIT_MAX_ATTEMPTS, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "N", "aws: polls before giving up (default 60)"},
 	{"via", required_argument, OPT_VIA, ROLES, "auto|extension|core", "run the app_roles extension, or the same logic in appdb (default auto)"},
 	{"login", no_argument, OPT_LOGIN, BIT(CMD_ROLES_CHECK), NULL, "also log in as app and migrator"},
+	{"login-if-reachable", no_argument, OPT_LOGIN_IF_REACHABLE, BIT(CMD_ROLES_CHECK), NULL, "log in as --login does where a TCP path to the database exists (local: always); else say why not, and check the rest"},
 	{"role", required_argument, OPT_ROLE, BIT(CMD_URL) | BIT(CMD_PSQL) | BIT(CMD_DOCTOR), "app|migrator|master", "whom to connect as (default app); doctor: whose login to check, app or migrator (default both)"},
 	{"yes", no_argument, OPT_YES, BIT(CMD_DESTROY), NULL, "do not ask for confirmation"},
 	{"lift-deletion-protection", no_argument, OPT_LIFT_DELETION_PROTECTION, BIT(CMD_DESTROY), NULL, "aws: turn the cluster's deletion protection off, then delete"},
@@ -804,6 +805,7 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 					return usage_error("invalid --via \"%s\": use auto, extension or core", optarg);
 				break;
 			case OPT_LOGIN: opts->login = true; break;
+			case OPT_LOGIN_IF_REACHABLE: opts->login_if_reachable = true; break;
 			case OPT_ROLE:
 				if (strcmp(optarg, "app") != 0 && strcmp(optarg, "migrator") != 0 &&
 					strcmp(optarg, "master") != 0)

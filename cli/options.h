@@ -97,6 +97,7 @@ struct appdb_options
 	/* roles */
 	enum appdb_via via;
 	bool		login;
+	bool		login_if_reachable;	/* --login where a TCP path exists */
 
 	/* url, psql, doctor */
 	char	   *role;

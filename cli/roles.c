@@ -500,7 +500,7 @@ roles_command_in(struct roles_session *session, const struct appdb_options *opts
 			{
 				int			failed = 0;
 
-				if (opts->login && login)
+				if ((opts->login || opts->login_if_reachable) && login)
 					failed = add_logins(&mem, login, cfg, &result.report);
 				print_report(result.report, opts->output);
 				if (failed > 0 && login->hint)

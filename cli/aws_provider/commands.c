@@ -22,6 +22,7 @@
 #include "cli/aws/rdsdata.h"
 #include "cli/aws/token.h"
 #include "cli/aws_report.h"
+#include "cli/doctor.h"
 #include "cli/msgs.h"
 #include "cli/pgexec.h"
 #include "cli/rdsdata_exec.h"
@@ -355,6 +356,29 @@ login_check(void *arg, const char *role, char **detail)
 	return true;
 }
 
+/*
+ * check --login-if-reachable: whether a TCP path to the endpoint (or to
+ * PGHOSTADDR, a tunnel) exists; when not, the login is not tried, and said
+ * so.  --login always tries.
+ */
+static bool
+login_reachable(struct awsenv *e)
+{
+	const char *hostaddr = getenv("PGHOSTADDR");
+	const char *host = hostaddr && *hostaddr ? hostaddr : e->cluster.endpoint;
+	char	   *why = NULL;
+	bool		ok;
+
+	if (e->opts->login || !e->opts->login_if_reachable)
+		return true;
+	ok = host && doctor_tcp_connect(host, e->cluster.port, 5000, &why);
+	if (!ok)
+		notef("roles check: login not tried: %s (from inside the VPC, or through a tunnel with PGHOSTADDR, it is; \"appdb doctor\" says more)",
+			  why ? why : "the cluster has no endpoint");
+	free(why);
+	return ok;
+}
+
 static int
 cmd_roles(struct awsenv *e)
 {
@@ -392,7 +416,7 @@ cmd_roles(struct awsenv *e)
 	hint = str_printf("logging in needs a network path to %s:%d (inside the VPC, or a tunnel to it on local port %d with PGHOSTADDR=127.0.0.1) and the role's rds-db:connect policy",
 					  e->cluster.endpoint ? e->cluster.endpoint : e->name, e->cluster.port, e->cluster.port);
 	login.hint = hint;
-	rc = roles_command_in(&session, e->opts, e->cfg, &login);
+	rc = roles_command_in(&session, e->opts, e->cfg, login_reachable(e) ? &login : NULL);
 	verbosef("%d ExecuteStatement calls through the Data API", s.st.calls);
 	free(s.st.transaction_id);
 	free(where);
@@ -430,41 +454,39 @@ cmd_url(struct awsenv *e)
 		errorf("could not sign an IAM token");
 		return EXIT_FAILURE_REMOTE;
 	}
-	if (e->opts->command == CMD_URL)
 	{
 		char	   *euser = uri_encode(user, "");
 		char	   *etoken = uri_encode(token, "");
 		char	   *edb = uri_encode(e->cfg->database, "");
-
 		char	   *eroot = e->cfg->ssl_root_cert ? uri_encode(e->cfg->ssl_root_cert, "/") : NULL;
+		bool		print = e->opts->command == CMD_URL;
 		char	   *url;
 
-		/* the token is the password: printed because it was asked for (DESIGN §7) */
-		url = str_printf("postgresql://%s:%s@%s:%d/%s?sslmode=%s%s%s", euser, etoken,
-						 e->cluster.endpoint, e->cluster.port, edb, cluster_sslmode(e),
-						 eroot ? "&sslrootcert=" : "", eroot ? eroot : "");
-		print_url(role, url, e->opts->output);
-		wipe_free(url);
+		/*
+		 * url: the token is the password, printed because it was asked for
+		 * (DESIGN §7); psql: the same URL (encoded: no conninfo quoting to
+		 * get wrong) without it, the token in the environment instead.
+		 */
+		url = str_printf("postgresql://%s%s%s@%s:%d/%s?sslmode=%s%s%s", euser, print ? ":" : "",
+						 print ? etoken : "", e->cluster.endpoint, e->cluster.port, edb,
+						 cluster_sslmode(e), eroot ? "&sslrootcert=" : "", eroot ? eroot : "");
 		free(eroot);
 		wipe_free(etoken);
 		free(euser);
 		free(edb);
-		wipe_free(token);
-		return EXIT_OK;
-	}
-	{
-		char	   *conninfo = str_printf("host=%s port=%d dbname='%s' user='%s' sslmode=%s%s%s%s",
-										  e->cluster.endpoint, e->cluster.port, e->cfg->database, user,
-										  cluster_sslmode(e), e->cfg->ssl_root_cert ? " sslrootcert='" : "",
-										  e->cfg->ssl_root_cert ? e->cfg->ssl_root_cert : "",
-										  e->cfg->ssl_root_cert ? "'" : "");
-		/* the token goes in the environment, not on the command line */
+		if (print)
+		{
+			print_url(role, url, e->opts->output);
+			wipe_free(url);
+			wipe_free(token);
+			return EXIT_OK;
+		}
 		setenv("PGPASSWORD", token, 1);
 		wipe_free(token);
-		exec_psql("psql", conninfo, e->opts->psql_args);
+		exec_psql("psql", url, e->opts->psql_args);
 		errorf("cannot run psql: %s", strerror(errno));
 		hintf("install the PostgreSQL client (psql)");
-		free(conninfo);
+		free(url);
 		return EXIT_FAILURE_REMOTE;
 	}
 }

@@ -323,6 +323,10 @@ check "roles setup's report is the extension's, byte for byte" cmp "$work/setup.
 run "roles setup --via extension is refused on Aurora" 2 --app shop --env dev roles setup --via extension
 run "roles check --login without a network path fails clearly" 1 --app shop --env dev roles check --login
 has "login app" && has "needs a network path" && ok "--login says why it could not log in" || fail "--login says why it could not log in" "$work/last"
+run "roles check --login-if-reachable without a network path" 0 --app shop --env dev roles check --login-if-reachable
+has "login not tried: cannot resolve" && lacks "✓ login" && lacks "✗ login" &&
+	ok "--login-if-reachable says the login was not tried, and why; the check passes" ||
+	fail "--login-if-reachable says the login was not tried, and why; the check passes" "$work/last"
 # with --output json, the logins are part of the one JSON document
 login_json() {	# file, true|false: the report's keys, then "login" with both roles ok (or not)
 	python3 -c '
@@ -517,6 +521,14 @@ rc=$?
 cat "$work/last" >>"$work/all-output"
 [ $rc = 0 ] && [ "$(cat "$work/last")" = migrator ] && ok "psql -- ARGS: psql runs them, logged in as migrator with its token" ||
 	fail "psql -- ARGS: psql runs them, logged in as migrator with its token (exit $rc)" "$work/last"
+# --login-if-reachable through the tunnel: a path, so the logins are tried
+(cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "$frozen" "$root/appdb" --app shop --env dev roles check \
+	--login-if-reachable) >"$work/last" 2>&1
+rc=$?
+cat "$work/last" >>"$work/all-output"
+[ $rc = 0 ] && grep -qE "✓ login app +logged in" "$work/last" && grep -qE "✓ login migrator +logged in" "$work/last" &&
+	! grep -q "not tried" "$work/last" && ok "--login-if-reachable through a tunnel logs in as app and migrator" ||
+	fail "--login-if-reachable through a tunnel logs in as app and migrator (exit $rc)" "$work/last"
 # a clock 10 minutes ahead: named before any token is tried
 (cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "+10m" "$root/appdb" --app shop --env dev doctor) \
 	>"$work/last" 2>&1
@@ -558,6 +570,16 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert (d["sslmode"], d["ssl_root_cert"]) == ("verify-full", sys.argv[2]), d
 ' "$work/out.$n" "$work/rds-bundle.pem"
+# a bundle whose path psql's conninfo would need quoted (a quote and a space)
+cp "$work/rds-bundle.pem" "$work/it's a bundle.pem"
+set_root_cert "$work/it's a bundle.pem"
+(cd "$envdir" && PGHOSTADDR=127.0.0.1 faketime -f "$frozen" "$root/appdb" --app shop --env dev psql --role migrator \
+	-- -X -At -c 'SELECT current_user') >"$work/last" 2>&1
+rc=$?
+cat "$work/last" >>"$work/all-output"
+[ $rc = 0 ] && [ "$(cat "$work/last")" = migrator ] &&
+	ok "psql verifies the server against a bundle whose path has a quote and a space" ||
+	fail "psql verifies the server against a bundle whose path has a quote and a space (exit $rc)" "$work/last"
 set_root_cert "$work/other-bundle.pem"
 login "$frozen"
 rc=$?
