@@ -489,7 +489,7 @@ t_completion() {	# generated from the option table: commands, each command's opt
 		comp_is "$f" "off on" configure --apply-immediately o &&
 		comp_is "$f" "auto core extension" roles setup --via "" &&
 		comp_is "$f" "app master migrator" url --role "" &&
-		comp_is "$f" "--login" roles check --lo &&
+		comp_is "$f" "--login --login-if-reachable" roles check --lo &&
 		comp_is "$f" "" status --yes || return 1
 	# every option of each command's help, and the global ones, complete after it
 	local offered
@@ -1848,6 +1848,18 @@ t_doctor_password_file() {
 	[ "$rc" = 0 ] && t_doctor_passes doctor-password-file-back
 }
 
+t_doctor_port() {	# the server runs, but not on the port the environment names
+	local state=$WORK/.appdb/$APP-dev/state.json free
+	free=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	cp "$state" "$state.away" || return 1
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["port"] = int(sys.argv[2]); json.dump(d, open(sys.argv[1], "w"))' "$state" "$free" || return 1
+	doctor_fails port 'port' 'appdb provision' && out_has "127\.0\.0\.1 port $free: Connection refused"
+	local rc=$?
+	cp "$state.away" "$state" && rm -f "$state.away" || return 1
+	[ "$rc" = 0 ] && t_doctor_passes doctor-port-back
+}
+
 t_doctor_password_changed() {
 	local file=$WORK/.appdb/$APP-dev/passwords.app
 	master_sql "ALTER ROLE app PASSWORD 'not-the-file''s'" || return 1
@@ -1968,6 +1980,7 @@ check "doctor: app NOLOGIN named, roles setup fixes it" t_doctor_nologin
 check "doctor: migrator without CONNECT named with the GRANT, roles setup fixes it" t_doctor_connect
 check "doctor: an expired password named with the ALTER ROLE that fixes it" t_doctor_expired
 check "doctor: a missing password file named" t_doctor_password_file
+check "doctor: a server not on the environment's port named, with provision as the fix" t_doctor_port
 check "doctor: a password that no longer matches its file named, the fix works" t_doctor_password_changed
 
 if [ "$CLI_SUITE" = all ]; then
