@@ -193,6 +193,8 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 		return rc;
 	if (aws && opts->pg_bindir)
 		return usage_error("option --pg-bindir is the local provider's; an aws environment runs on Aurora");
+	if (aws && opts->master_tls >= 0)
+		return usage_error("option --master-tls is the local provider's; on Aurora, rds.force_ssl makes every connection use TLS");
 	cfg.path = opts->config_path ? xstrdup(opts->config_path) : default_config_path(opts->app, opts->env);
 	cfg.provider = xstrdup(aws ? "aws" : "local");
 	cfg.app = xstrdup(opts->app);
@@ -205,6 +207,7 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 	cfg.extensions = xstrdup(opts->extensions ? opts->extensions : "{}");
 	cfg.pg_bindir = opts->pg_bindir ? xstrdup(opts->pg_bindir) : NULL;
 	cfg.port = opts->port;
+	cfg.master_tls = opts->master_tls != 0;
 	if (aws)
 	{
 		if ((rc = configure_aws(opts, aws_region, &cfg)) != EXIT_GO_ON)
@@ -227,6 +230,8 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 		json_object_object_add(root, "pg_bindir", json_object_new_string(cfg.pg_bindir));
 	if (cfg.port)
 		json_object_object_add(root, "port", json_object_new_int(cfg.port));
+	if (!cfg.master_tls)		/* the default, on, is not written */
+		json_object_object_add(root, "master_tls", json_object_new_boolean(false));
 	if (aws)
 		add_aws_keys(root, &cfg);
 	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |

@@ -81,13 +81,29 @@ static const char *const common_keys[] = {
 	"provider", "app", "env", "database", "app_user", "migrator_user",
 	"schema_name", "auth", "superuser_extensions", "port", NULL
 };
-static const char *const local_keys[] = {"pg_bindir", NULL};
+static const char *const local_keys[] = {"pg_bindir", "master_tls", NULL};
 static const char *const aws_keys[] = {
 	"region", "cluster_name", "engine_version", "min_capacity", "max_capacity",
 	"vpc_id", "vpc_tag", "subnet_ids", "subnet_tag", "ingress_security_group_ids", "deletion_protection",
 	"backup_schedule", "backup_retention_days", "temporary", "apply_immediately", "ssl_root_cert",
 	"app_access_role_names", "migrator_access_role_names", NULL
 };
+
+/* "a, b, c" of a key list, malloc'd */
+static char *
+join_keys(const char *const *list)
+{
+	char	   *out = xstrdup("");
+
+	for (; *list; list++)
+	{
+		char	   *more = str_printf("%s%s%s", out, *out ? ", " : "", *list);
+
+		free(out);
+		out = more;
+	}
+	return out;
+}
 
 static bool
 in_list(const char *const *list, const char *key)
@@ -606,9 +622,14 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 			rc = config_error(where, "unknown key \"%s\"%s", key,
 							  in_list(aws ? local_keys : aws_keys, key) ?
 							  (aws ? " (a key of the local provider)" : " (a key of the aws provider)") : "");
-			hintf("the keys are: %s", aws ?
-				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, apply_immediately, ssl_root_cert, app_access_role_names, migrator_access_role_names" :
-				  "provider, app, env, database, app_user, migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port");
+			{
+				char	   *common = join_keys(common_keys);
+				char	   *own = join_keys(aws ? aws_keys : local_keys);
+
+				hintf("the keys are: %s, %s", common, own);
+				free(common);
+				free(own);
+			}
 			goto out;
 		}
 	}
@@ -620,6 +641,9 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 		(rc = get_string(where, root, "schema_name", &cfg->schema, true)) != EXIT_GO_ON ||
 		(rc = get_string(where, root, "auth", &cfg->auth, true)) != EXIT_GO_ON ||
 		(rc = get_string(where, root, "pg_bindir", &cfg->pg_bindir, false)) != EXIT_GO_ON)
+		goto out;
+	cfg->master_tls = true;
+	if ((rc = get_bool(where, root, "master_tls", &cfg->master_tls)) != EXIT_GO_ON)
 		goto out;
 	if ((rc = check_env_name("key \"app\"", cfg->app)) != EXIT_GO_ON ||
 		(rc = check_env_name("key \"env\"", cfg->env)) != EXIT_GO_ON)

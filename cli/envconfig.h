@@ -26,6 +26,8 @@ struct env_config
 
 	/* local */
 	char	   *pg_bindir;		/* NULL: pg_config --bindir */
+	bool		master_tls;		/* the master and rdsadmin too log in over TLS only
+								 * (default); false: also without, for old clients */
 
 	/* aws (DESIGN §7, the Aurora Serverless v2 cluster) */
 	char	   *region;

@@ -63,7 +63,7 @@ enum option_id
 	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG, OPT_INGRESS_SG_IDS,
 	OPT_DELETION_PROTECTION, OPT_BACKUP_SCHEDULE, OPT_WAIT_DELAY,
 	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT,
-	OPT_TEMPORARY, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY, OPT_SSL_ROOT_CERT, OPT_APP_ACCESS_ROLE, OPT_MIGRATOR_ACCESS_ROLE,
+	OPT_TEMPORARY, OPT_MASTER_TLS, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY, OPT_SSL_ROOT_CERT, OPT_APP_ACCESS_ROLE, OPT_MIGRATOR_ACCESS_ROLE,
 
 	/* an id below 128 is also the option's short form */
 	OPT_HELP = 'h',
@@ -104,6 +104,7 @@ static const struct option_def option_defs[] = {
 	{"port", required_argument, OPT_PORT, BIT(CMD_CONFIGURE) | BIT(CMD_TOKEN), "PORT", "the database's TCP port (configure: local default a free one, aws 5432; token: default 5432)"},
 	{"force", no_argument, OPT_FORCE, BIT(CMD_CONFIGURE), NULL, "overwrite an existing config file"},
 	{"pg-bindir", required_argument, OPT_PG_BINDIR, BIT(CMD_CONFIGURE) | BIT(CMD_PROVISION) | BIT(CMD_PLAN), "DIR", "local: PostgreSQL server binaries (default pg_config --bindir)"},
+	{"master-tls", required_argument, OPT_MASTER_TLS, BIT(CMD_CONFIGURE), "on|off", "local: the master and rdsadmin log in over TLS only, as app and migrator (default on); off: also without, for a client that cannot do TLS"},
 	{"cluster-name", required_argument, OPT_CLUSTER_NAME, BIT(CMD_CONFIGURE), "NAME", "aws: the cluster, and the prefix of its resources (default <app>-<env>)"},
 	{"engine-version", required_argument, OPT_ENGINE_VERSION, BIT(CMD_CONFIGURE), "VERSION", "aws: Aurora PostgreSQL version (default " ENV_AWS_DEFAULT_ENGINE_VERSION ")"},
 	{"min-capacity", required_argument, OPT_MIN_CAPACITY, BIT(CMD_CONFIGURE), "ACU", "aws: Serverless v2 minimum capacity (default 0.5)"},
@@ -698,6 +699,7 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 	opts->min_capacity = -1;
 	opts->max_capacity = -1;
 	opts->deletion_protection = -1;
+	opts->master_tls = -1;
 	opts->backup_retention_days = -1;
 	opts->apply_immediately = -1;
 	opts->wait_delay = -1;
@@ -829,6 +831,10 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 			case OPT_SUBNET_IDS: set_string(&opts->subnet_ids, optarg); break;
 			case OPT_INGRESS_SG_IDS: set_string(&opts->ingress_security_group_ids, optarg); break;
 			case OPT_SUBNET_TAG: set_string(&opts->subnet_tag, optarg); break;
+			case OPT_MASTER_TLS:
+				if ((rc = parse_on_off("--master-tls", optarg, &opts->master_tls)) != EXIT_GO_ON)
+					return rc;
+				break;
 			case OPT_DELETION_PROTECTION:
 				if ((rc = parse_on_off("--deletion-protection", optarg, &opts->deletion_protection)) != EXIT_GO_ON)
 					return rc;

@@ -70,6 +70,7 @@ struct appdb_options
 
 	/* provision, configure */
 	char	   *pg_bindir;
+	int			master_tls;		/* configure, local: -1 not given, 0 off, 1 on */
 
 	/* configure, aws */
 	char	   *cluster_name;

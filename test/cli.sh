@@ -972,6 +972,50 @@ t_tls() {
 	done
 }
 
+plain_login() {	# role: log in as it without TLS; 0 when in, 1 when refused as no-TLS, 2 otherwise
+	local role=$1 plain=$LOG/plain-$1.$nrun.out
+	run "url-$role-plain" url --app "$APP" --env dev --role "$role"
+	[ "$RC" = 0 ] || { show; return 2; }
+	"$PSQL" -X -At -d "$(sed 's/sslmode=verify-ca/sslmode=disable/' "$OUT")" -c 'SELECT 1' >"$plain" 2>&1 && return 0
+	grep -qE 'no pg_hba.conf entry .*(no encryption|SSL off)' "$plain" && return 1
+	cat "$plain"
+	return 2
+}
+
+set_dev_key() {	# python statement on d, dev's config
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+open(sys.argv[1], "w").write(json.dumps(d, indent=2) + "\n")' "$CFG" "$1"
+}
+
+# master_tls off: the master (and rdsadmin) may log in without TLS, app still
+# may not; plan shows it, provision makes it, doctor says it; then back.
+t_master_tls() {
+	bad_dir
+	run_in "$BADDIR" configure-master-tls configure --app x --env y --master-tls off
+	rc_is 0 && grep -q '"master_tls": false' "$BADDIR/infra/x/database/y.json" ||
+		fail "configure --master-tls off did not write master_tls false" || return 1
+	plain_login master; [ $? = 1 ] || fail "the master logged in without TLS before master_tls off" || return 1
+	set_dev_key 'd["master_tls"] = False' || return 1
+	run plan-master-tls plan --app "$APP" --env dev
+	rc_is 0 && out_has 'change: the master and rdsadmin may also log in without TLS \(master_tls off' || return 1
+	run provision-master-tls provision --app "$APP" --env dev
+	rc_is 0 && err_has 'may log in without TLS too' || return 1
+	plain_login master || fail "the master could not log in without TLS with master_tls off" || return 1
+	plain_login app; [ $? = 1 ] || fail "app logged in without TLS with master_tls off" || return 1
+	run doctor-master-tls doctor --app "$APP" --env dev
+	rc_is 0 && out_has 'tls +app and migrator log in over TLS only; the master and rdsadmin also without' || return 1
+	set_dev_key 'd.pop("master_tls")' || return 1
+	run plan-master-tls-on plan --app "$APP" --env dev
+	rc_is 0 && out_has 'change: the master and rdsadmin log in over TLS only' || return 1
+	run provision-master-tls-on provision --app "$APP" --env dev
+	rc_is 0 || return 1
+	plain_login master; [ $? = 1 ] || fail "the master still logs in without TLS after master_tls is back on" || return 1
+	run plan-master-tls-after plan --app "$APP" --env dev
+	rc_is 0 && out_has 'nothing to change'
+}
+
 # An environment made before appdb's local clusters took TLS: commands say
 # what to do, plan shows the change, provision makes it, all works again.
 t_tls_upgrade() {
@@ -1973,6 +2017,7 @@ check "migrator creates a table" t_migrator_table
 check "app inserts, updates and selects in it" t_app_uses_table
 check "app cannot create tables" t_app_cannot_create
 check "every connection over TLS: the url verifies the cluster's certificate, plain TCP refused" t_tls
+check "master_tls off: the master logs in without TLS, app does not; plan, provision and doctor say it; back on" t_master_tls
 check "roles check passes with the migrator's table" t_check_passes check-with-table
 check "doctor passes on a healthy environment (text and JSON agree)" t_doctor_passes
 check "doctor --role migrator checks only it; --role master refused" t_doctor_one_role

@@ -132,6 +132,19 @@ local_provision(const struct appdb_options *opts, const struct env_config *cfg)
 		plan_keep(&steps, "change", "connections over TLS only");
 		changes++;
 	}
+	else if (!hba_as_configured(&e))
+	{
+		notef("%s", e.master_tls ? "the master and rdsadmin log in over TLS only from now on (master_tls)" :
+			  "the master and rdsadmin may log in without TLS too from now on (master_tls off)");
+		if (configure_cluster(&e) != 0 || (server_running(&e) && server_reload(&e) != 0))
+		{
+			rc = EXIT_FAILURE_REMOTE;
+			goto out;
+		}
+		plan_keep(&steps, "change", e.master_tls ? "the master and rdsadmin over TLS only" :
+				  "the master and rdsadmin also without TLS");
+		changes++;
+	}
 	if (!server_running(&e))
 	{
 		if ((rc = check_port(e.port)) != EXIT_GO_ON)
@@ -213,7 +226,8 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 				plan_line(&lines, "start", "the server on 127.0.0.1, port %d", cfg->port);
 			else
 				plan_line(&lines, "start", "the server on 127.0.0.1, on a free port");
-			plan_line(&lines, "create", "a certificate for the cluster; every connection over TLS (hostssl)");
+			plan_line(&lines, "create", "a certificate for the cluster; every connection over TLS (hostssl)%s",
+					  cfg->master_tls ? "" : ", the master's and rdsadmin's also without (master_tls off)");
 			rc = EXIT_OK;
 		}
 	}
@@ -236,10 +250,14 @@ local_plan(const struct appdb_options *opts, const struct env_config *cfg)
 		}
 		else
 		{
-			bool		tls = tls_configured(&e);
+			bool		tls = tls_configured(&e) && hba_as_configured(&e);
 
-			if (!tls)
+			if (!tls_configured(&e))
 				plan_line(&lines, "change", "connections over TLS only (a certificate made for the cluster, hostssl in pg_hba.conf)");
+			else if (!tls)
+				plan_line(&lines, "change", "%s", e.master_tls ?
+						  "the master and rdsadmin log in over TLS only (master_tls; pg_hba.conf)" :
+						  "the master and rdsadmin may also log in without TLS (master_tls off; pg_hba.conf)");
 			if (port != e.port)
 				plan_line(&lines, "change", "the port from %d to %d (postgresql.conf, state.json, the password file)",
 						  e.port, port);

@@ -41,9 +41,12 @@ cluster_checks(struct doctor *d, const struct local_env *e, const struct env_con
 		return false;
 	}
 	doctor_check(d, "port", true, NULL, "127.0.0.1 port %d answers", e->port);
-	return doctor_check(d, "tls", tls_configured(e), PROVISION_FIX " (it configures TLS)",
-						tls_configured(e) ? "the cluster takes TLS connections only" :
-						"the cluster is not configured for TLS, which every login uses");
+	if (!tls_configured(e) || !hba_as_configured(e))
+		return doctor_check(d, "tls", false, PROVISION_FIX " (it configures TLS)", "%s",
+							!tls_configured(e) ? "the cluster is not configured for TLS, which every login uses" :
+							"pg_hba.conf is not what the config's master_tls asks for");
+	return doctor_check(d, "tls", true, NULL, "%s", e->master_tls ? "the cluster takes TLS connections only" :
+						"app and migrator log in over TLS only; the master and rdsadmin also without (master_tls off)");
 }
 
 /*

@@ -36,6 +36,8 @@ struct local_env
 	char	   *data_dir;
 	char	   *token;			/* also in the ownership marker: proves it ours */
 	char	   *damaged;		/* why state.json cannot be used, or NULL */
+	bool		master_tls;		/* the config's: pg_hba.conf lets the master and
+								 * rdsadmin in without TLS when false */
 };
 
 /* state.c: state.json, the ownership markers, what destroy finds by them */
@@ -87,5 +89,6 @@ int			local_doctor(const struct appdb_options *opts, const struct env_config *cf
 char	   *tls_root_path(const struct local_env *e);
 int			tls_make_files(const struct local_env *e);
 bool		tls_configured(const struct local_env *e);
+bool		hba_as_configured(const struct local_env *e);
 
 #endif							/* APPDB_LOCAL_INT_H */

@@ -403,6 +403,35 @@ free_port(void)
 }
 
 /*
+ * pg_hba.conf: every login with a password, on the loopback, over TLS; with
+ * master_tls off, the master and rdsadmin also without.
+ */
+static char *
+hba_text(const struct local_env *e)
+{
+	return str_printf("# appdb: every connection with a password, over TLS, on the loopback\n"
+					  "hostssl all all 127.0.0.1/32 scram-sha-256\n%s",
+					  e->master_tls ? "" :
+					  "# master_tls off: the master and rdsadmin also without TLS\n"
+					  "host all " MASTER_USER "," BOOTSTRAP_USER " 127.0.0.1/32 scram-sha-256\n");
+}
+
+/* Whether pg_hba.conf is what the config asks for. */
+bool
+hba_as_configured(const struct local_env *e)
+{
+	char	   *path = str_printf("%s/pg_hba.conf", e->data_dir);
+	char	   *now = read_file(path);
+	char	   *want = hba_text(e);
+	bool		same = now && strcmp(now, want) == 0;
+
+	free(now);
+	free(want);
+	free(path);
+	return same;
+}
+
+/*
  * appdb's settings, then the marker that says the data directory is
  * complete.  They are one block at the end of postgresql.conf, which a port
  * change replaces.
@@ -415,6 +444,7 @@ configure_cluster(const struct local_env *e)
 	char	   *ready = str_printf("%s/" READY_MARKER, e->data_dir);
 	char	   *old = read_file(confpath);
 	char	   *block = old ? strstr(old, "\n# appdb\n") : NULL;
+	char	   *hba = hba_text(e);
 	char	   *conf;
 	int			rc = -1;
 
@@ -434,14 +464,14 @@ configure_cluster(const struct local_env *e)
 					  "log_statement = 'ddl'\n" TLS_SETTINGS, old, e->port);
 	if (tls_make_files(e) == 0 &&
 		write_server_file(e, confpath, conf, 0600) == 0 &&
-		write_server_file(e, hbapath, "# appdb: every connection with a password, over TLS, on the loopback\n"
-						  "hostssl all all 127.0.0.1/32 scram-sha-256\n", 0600) == 0 &&
+		write_server_file(e, hbapath, hba, 0600) == 0 &&
 		write_server_file(e, ready, e->token, 0600) == 0)
 		rc = 0;
 	free(conf);
 out:
 	free(confpath);
 	free(hbapath);
+	free(hba);
 	free(ready);
 	free(old);
 	return rc;

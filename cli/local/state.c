@@ -123,6 +123,7 @@ local_read(const struct env_config *cfg, struct local_env *e)
 
 	memset(e, 0, sizeof(*e));
 	e->state_dir = xstrdup(cfg->state_dir);
+	e->master_tls = cfg->master_tls;
 	e->state_path = str_printf("%s/state.json", e->state_dir);
 	if (pgpass_split_old(e) != 0)
 		return EXIT_FAILURE_REMOTE;

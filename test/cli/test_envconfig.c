@@ -23,7 +23,7 @@
 
 #define WHERE "config file x.json"
 #define LOCAL_KEYS "appdb: hint: the keys are: provider, app, env, database, app_user, " \
-	"migrator_user, schema_name, auth, superuser_extensions, pg_bindir, port\n"
+	"migrator_user, schema_name, auth, superuser_extensions, port, pg_bindir, master_tls\n"
 #define AWS_KEYS "appdb: hint: the keys are: provider, app, env, database, app_user, " \
 	"migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, " \
 	"engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, " \
@@ -86,7 +86,11 @@ render_config(const struct env_config *c, char *buf, size_t size)
 		if (aws_strings[i].value)
 			render_add(buf, size, aws_strings[i].key, aws_strings[i].value);
 	if (c->provider == NULL || strcmp(c->provider, "aws") != 0)
+	{
+		if (!c->master_tls)
+			render_add(buf, size, "master_tls", "off");
 		return;
+	}
 	snprintf(v, sizeof(v), "%g", c->min_capacity);
 	render_add(buf, size, "min_capacity", v);
 	snprintf(v, sizeof(v), "%g", c->max_capacity);
@@ -124,6 +128,8 @@ static const struct envconfig_case envconfig_cases[] = {
 		"provider=local app=shop env=dev database=db1 app_user=web migrator_user=mig schema=s1 "
 		"auth=password extensions={\"hstore\":true,\"citext\":false} port=5433 "
 	"pg_bindir=/usr/lib/postgresql/16/bin", ""},
+	{"envconfig: local, master_tls off", LOCAL ", \"master_tls\": false}", NULL, -1,
+	"provider=local " BASE_WANT " extensions={} port=0 master_tls=off", ""},
 	{"envconfig: null is as if the key were absent", LOCAL ", \"pg_bindir\": null, \"port\": null}",
 	NULL, -1, "provider=local " BASE_WANT " extensions={} port=0", ""},
 	{"envconfig: aws, the defaults", AWS "}", NULL, -1, AWS_WANT " " AWS_WANT_TAIL, ""},
@@ -258,6 +264,10 @@ static const struct envconfig_case envconfig_cases[] = {
 	"appdb: error: " WHERE ": key \"deletion_protection\" must be true or false\n"},
 	{"envconfig error: a life-cycle key in a local file", LOCAL ", \"temporary\": true}", NULL, 2, NULL,
 	"appdb: error: " WHERE ": unknown key \"temporary\" (a key of the aws provider)\n" LOCAL_KEYS},
+	{"envconfig error: local master_tls a string", LOCAL ", \"master_tls\": \"no\"}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"master_tls\" must be true or false\n"},
+	{"envconfig error: master_tls in an aws file", AWS ", \"master_tls\": false}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": unknown key \"master_tls\" (a key of the local provider)\n" AWS_KEYS},
 	{"envconfig error: aws temporary a string", AWS ", \"temporary\": \"yes\"}", NULL, 2, NULL,
 	"appdb: error: " WHERE ": key \"temporary\" must be true or false\n"},
 	{"envconfig error: aws apply_immediately a number", AWS ", \"apply_immediately\": 1}", NULL, 2, NULL,
