@@ -35,7 +35,7 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
-else ifneq ($(filter-out deps deps-test demo test,$(or $(MAKECMDGOALS),all)),)
+else ifneq ($(filter-out deps deps-test demo test bench,$(or $(MAKECMDGOALS),all)),)
 $(error $(PG_CONFIG) finds no PostgreSQL build files (PGXS): run "make deps" (as root it installs the packages))
 endif
 
@@ -70,7 +70,10 @@ demo: deps
 	@$(MAKE) --no-print-directory install
 	@test/demo.sh
 
-bench: install
+# the benchmarks run what the tests run: the same set-up first
+bench: deps-test
+	$(can-install)
+	@$(MAKE) --no-print-directory install
 	@test/bench/appdb.sh
 	@test/bench/token.sh
 	@test/bench/provision.sh

@@ -93,15 +93,10 @@ static const char *const aws_keys[] = {
 static char *
 join_keys(const char *const *list)
 {
-	char	   *out = xstrdup("");
+	char	   *out = NULL;
 
 	for (; *list; list++)
-	{
-		char	   *more = str_printf("%s%s%s", out, *out ? ", " : "", *list);
-
-		free(out);
-		out = more;
-	}
+		list_append(&out, *list);
 	return out;
 }
 

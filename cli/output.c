@@ -244,10 +244,7 @@ print_outputs(const struct output_item *items, size_t n, enum appdb_output outpu
 	for (i = 0; i < n; i++)
 		if (items[i].value == NULL && items[i].made_by)
 		{
-			char	   *more = str_printf("%s%s%s", names ? names : "", names ? ", " : "", items[i].key);
-
-			free(names);
-			names = more;
+			list_append(&names, items[i].key);
 			missing++;
 		}
 	if (missing == 0)

@@ -65,6 +65,15 @@ xstrdup(const char *s)
 	return aws_xstrdup(s);
 }
 
+void
+list_append(char **list, const char *item)
+{
+	char	   *more = str_printf("%s%s%s", *list ? *list : "", *list ? ", " : "", item);
+
+	free(*list);
+	*list = more;
+}
+
 char *
 str_vprintf(const char *fmt, va_list args)
 {

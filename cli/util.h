@@ -24,6 +24,9 @@ char	   *xstrdup(const char *s);
 #define str_printf aws_str_printf
 char	   *str_vprintf(const char *fmt, va_list args) __attribute__((format(printf, 1, 0)));
 
+/* Append item to *list ("a, b, c"; *list NULL or malloc'd). */
+void		list_append(char **list, const char *item);
+
 /* A NULL-terminated list of strings (NULL: empty): append a copy, count, free. */
 void		strv_add(char ***list, const char *s);
 size_t		strv_len(char *const *list);

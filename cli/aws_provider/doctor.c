@@ -269,15 +269,6 @@ permission_check(struct awsenv *e, struct doctor *d, const char *caller, const c
 	return ok;
 }
 
-static void
-add_source(char **list, const char *what, const char *item)
-{
-	char	   *more = str_printf("%s%s%s%s", *list ? *list : "", *list ? ", " : "", what, item);
-
-	free(*list);
-	*list = more;
-}
-
 /*
  * What the database's security groups admit on its port, against the address
  * this machine would connect from (source, NULL when unknown): a sentence,
@@ -315,7 +306,7 @@ security_groups_say(struct awsenv *e, const char *source)
 				continue;
 			for (k = 0; k < r->cidrs.n; k++)
 			{
-				add_source(&from, "", r->cidrs.v[k]);
+				list_append(&from, r->cidrs.v[k]);
 				if (source && cidr_hit == NULL && doctor_address_in(source, r->cidrs.v[k]))
 				{
 					cidr_hit = r->cidrs.v[k];
@@ -323,7 +314,12 @@ security_groups_say(struct awsenv *e, const char *source)
 				}
 			}
 			for (k = 0; k < r->groups.n; k++)
-				add_source(&from, "security group ", r->groups.v[k]);
+			{
+				char	   *group = str_printf("security group %s", r->groups.v[k]);
+
+				list_append(&from, group);
+				free(group);
+			}
 		}
 	if (cidr_hit)
 		out = str_printf("security group %s admits this machine's address %s (%s): the path is blocked elsewhere (routes, network ACLs, a VPN)",

@@ -569,12 +569,7 @@ step_security_group(struct awsenv *e)
 		char	   *from = NULL;
 
 		for (; w && *w; w++)
-		{
-			char	   *more = str_printf("%s%s%s", from ? from : "", from ? ", " : "", *w);
-
-			free(from);
-			from = more;
-		}
+			list_append(&from, *w);
 		say(e, "create", "security group %s in %s: TCP %d from %s", gname, e->vpc_id, e->cfg->port,
 			from ? from : e->vpc_cidr ? e->vpc_cidr : "nowhere (the VPC has no IPv4 range)");
 		free(from);
