@@ -242,3 +242,38 @@ app_config_build(struct app_mem *mem, struct app_config *cfg,
 	cfg->schema = app_strdup(mem, schema);
 	return parse_extensions(mem, cfg, extensions_json, err);
 }
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+int
+app_config_set_readonly(struct app_mem *mem, struct app_config *cfg,
+						const char *const *names, int n, struct app_error *err)
+{
+	char	  **users = app_alloc(mem, sizeof(char *) * (size_t) (n + 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		if (check_role_or_schema(mem, "readonly_users: a name", names[i], true, err) != 0)
+			return -1;
+		if (strcmp(names[i], cfg->app_user) == 0 || strcmp(names[i], cfg->migrator_user) == 0)
+			return app_error_set(err, mem, APP_ERR_INVALID_VALUE,
+								 "A read-only user may read the schema and nothing more; app writes and migrator owns.",
+								 NULL, "readonly_users: \"%s\" is %s", names[i],
+								 strcmp(names[i], cfg->app_user) == 0 ? "app_user" : "migrator_user");
+		users[i] = app_strdup(mem, names[i]);
+	}
+	users[n] = NULL;
+	qsort(users, (size_t) n, sizeof(char *), cmp_name);
+	for (i = 1; i < n; i++)
+		if (strcmp(users[i - 1], users[i]) == 0)
+			return app_error_set(err, mem, APP_ERR_INVALID_VALUE, NULL, NULL,
+								 "readonly_users: \"%s\" is named twice", users[i]);
+	cfg->readonly_users = users;
+	cfg->n_readonly_users = n;
+	return 0;
+}

@@ -30,6 +30,8 @@ struct app_config
 	enum app_auth auth;
 	struct app_extension *extensions;	/* sorted by name */
 	int			n_extensions;
+	char	  **readonly_users; /* read-only logins, sorted by name */
+	int			n_readonly_users;
 };
 
 #define APP_DEFAULT_APP_USER "app"
@@ -42,6 +44,14 @@ int			app_config_build(struct app_mem *mem, struct app_config *cfg,
 							 const char *schema, const char *auth,
 							 const char *extensions_json,
 							 struct app_error *err);
+/*
+ * The read-only users of a built configuration: each a role name as app's is
+ * checked, none app, migrator or another twice.  Returns 0, or -1 with err
+ * set and cfg's read-only users unchanged.
+ */
+int			app_config_set_readonly(struct app_mem *mem, struct app_config *cfg,
+									const char *const *names, int n,
+									struct app_error *err);
 int			app_check_name(struct app_mem *mem, const char *what,
 						   const char *name, struct app_error *err);
 const char *app_auth_name(enum app_auth auth);

@@ -234,6 +234,58 @@ test_config_copies(struct app_mem *mem, const void *arg)
 		   "app_auth_name wrong");
 }
 
+/* Read-only users: sorted, and each refused as a role name, a duplicate, app or migrator. */
+struct readonly_case
+{
+	const char *name;
+	const char *users[3];
+	int			n;
+	const char *want;			/* sorted, comma-joined; NULL: refused */
+	const char *msg_has;
+};
+
+static const struct readonly_case readonly_cases[] = {
+	{"config: readonly_users sorted", {"support", "analyst"}, 2, "analyst,support", NULL},
+	{"config: no readonly_users", {NULL}, 0, "", NULL},
+	{"config: readonly_users naming app refused", {"analyst", "app"}, 2, NULL, "\"app\" is app_user"},
+	{"config: readonly_users naming migrator refused", {"migrator"}, 1, NULL, "is migrator_user"},
+	{"config: a readonly user twice refused", {"a", "b", "a"}, 3, NULL, "\"a\" is named twice"},
+	{"config: a reserved readonly user refused", {"rds_superuser"}, 1, NULL, "is reserved"},
+	{"config: an empty readonly user refused", {""}, 1, NULL, "must not be empty"},
+	{"config: a 64-byte readonly user refused", {NAME64}, 1, NULL, "is too long"},
+};
+
+static void
+test_readonly(struct app_mem *mem, const void *arg)
+{
+	const struct readonly_case *c = arg;
+	struct app_config cfg;
+	struct app_error err = {0};
+	struct app_buf got;
+	int			i;
+
+	if (app_config_build(mem, &cfg, NULL, NULL, NULL, NULL, NULL, &err) != 0)
+	{
+		fail("the defaults were refused: %s", nz(err.message));
+		return;
+	}
+	if (app_config_set_readonly(mem, &cfg, c->users, c->n, &err) != 0)
+	{
+		EXPECT(c->want == NULL, "refused: %s", nz(err.message));
+		if (c->want == NULL)
+			EXPECT(has(err.message, c->msg_has) && cfg.n_readonly_users == 0,
+				   "message [%s] lacks [%s], or users kept (%d)", nz(err.message), c->msg_has,
+				   cfg.n_readonly_users);
+		return;
+	}
+	EXPECT(c->want != NULL, "accepted, want a refusal naming [%s]", c->msg_has);
+	app_buf_init(&got, mem);
+	for (i = 0; i < cfg.n_readonly_users; i++)
+		app_buf_printf(&got, "%s%s", i ? "," : "", cfg.readonly_users[i]);
+	if (c->want)
+		EXPECT(strcmp(got.data, c->want) == 0, "users [%s], want [%s]", got.data, c->want);
+}
+
 /* The config cases, in order. */
 void
 config_tests(void)
@@ -243,4 +295,6 @@ config_tests(void)
 	for (i = 0; i < sizeof(config_cases) / sizeof(config_cases[0]); i++)
 		run_case(config_cases[i].name, test_config, &config_cases[i]);
 	run_case("config: names copied", test_config_copies, NULL);
+	for (i = 0; i < sizeof(readonly_cases) / sizeof(readonly_cases[0]); i++)
+		run_case(readonly_cases[i].name, test_readonly, &readonly_cases[i]);
 }
