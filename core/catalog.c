@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #define PAGE_LIMIT " LIMIT 1000"
 
 /* The caller, and the server's version, which picks the queries below. */
@@ -60,6 +62,19 @@ static const char *const sql_identity =
 "   FROM pg_catalog.pg_roles WHERE oid = k." r ")," \
 "  COALESCE(pg_catalog.pg_has_role(k." r ", k.su, 'MEMBER'), false)," \
 ROLE_SEARCH_PATH(r, "k.db") "," ROLE_SEARCH_PATH(r, "0")
+
+/*
+ * The roles whose comment is setup's mark (APP_READONLY_MARK, built here the
+ * same way) for this database and schema, as a JSON array of [name, owns].
+ */
+#define MARK_SQL(kind) \
+"'app_roles " kind " user; database=' || pg_catalog.current_database() || '; schema=' || $3::text"
+#define MARKED_ROLES(kind) \
+"  (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(r.rolname, EXISTS (" \
+"    SELECT 1 FROM pg_catalog.pg_shdepend o WHERE o.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass" \
+"    AND o.refobjid = r.oid AND o.deptype = 'o')) ORDER BY r.rolname)" \
+"   FROM pg_catalog.pg_shdescription x JOIN pg_catalog.pg_roles r ON r.oid = x.objoid" \
+"   WHERE x.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass AND x.description = " MARK_SQL(kind) ")"
 
 /*
  * One row of facts; $1 app, $2 migrator, $3 schema.  %s are the
@@ -114,8 +129,48 @@ static const char *const sql_facts_fmt =
 "  EXISTS (SELECT 1 FROM n WHERE n.oid = k.nsp AND n.grantee = k.app"
 "   AND n.privilege_type = 'USAGE'),"
 "  %s, %s, %s,"				/* default privileges for r, S, f */
-ROLE_GUARDS("app") "," ROLE_GUARDS("mig")
+ROLE_GUARDS("app") "," ROLE_GUARDS("mig") ","
+MARKED_ROLES("read-only") "," MARKED_ROLES("removed read-only")
 " FROM k";
+
+/*
+ * One read-only user's facts; $1 the user, $2 migrator, $3 schema.  %s is
+ * the version's test of whether the master may alter it (see read_facts).
+ */
+#define DEFACL_GIVES(type, test) \
+"  EXISTS (SELECT 1 FROM pg_catalog.pg_default_acl a, pg_catalog.aclexplode(a.defaclacl) e" \
+"   WHERE a.defaclrole = k.mig AND a.defaclnamespace = k.nsp AND a.defaclobjtype " type \
+"   AND e.grantee = k.app AND " test ")"
+static const char *const sql_readonly_facts_fmt =
+"WITH k AS (SELECT"
+"  " ROLE_OID("$1::text") " AS app, " ROLE_OID("$2::text") " AS mig,"
+"  " ROLE_OID("'rds_iam'") " AS iam, " ROLE_OID("'rds_superuser'") " AS su,"
+"  " ROLE_OID("CURRENT_USER") " AS me, " SCHEMA_OID("$3::text") " AS nsp,"
+"  (SELECT oid FROM pg_catalog.pg_database"
+"    WHERE datname = pg_catalog.current_database()) AS db),"
+" n AS (SELECT e.grantee, e.privilege_type"
+"  FROM pg_catalog.pg_namespace x, k, pg_catalog.aclexplode("
+"   COALESCE(x.nspacl, pg_catalog.acldefault('n', x.nspowner))) e WHERE x.oid = k.nsp)"
+" SELECT"
+"  k.app IS NOT NULL,"
+"  COALESCE((SELECT rolcanlogin FROM pg_catalog.pg_roles WHERE oid = k.app), false),"
+"  EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members x"
+"   WHERE x.member = k.app AND x.roleid = k.iam),"
+"  EXISTS (SELECT 1 FROM pg_catalog.pg_database x, pg_catalog.aclexplode("
+"   COALESCE(x.datacl, pg_catalog.acldefault('d', x.datdba))) e"
+"   WHERE x.oid = k.db AND e.grantee = k.app AND e.privilege_type = 'CONNECT'),"
+"  COALESCE(%s, false),"
+"  EXISTS (SELECT 1 FROM pg_catalog.pg_shdescription x"
+"   WHERE x.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass AND x.objoid = k.app"
+"   AND x.description = " MARK_SQL("read-only") "),"
+"  EXISTS (SELECT 1 FROM n WHERE n.grantee = k.app AND n.privilege_type = 'USAGE'),"
+"  EXISTS (SELECT 1 FROM n WHERE n.grantee = k.app AND n.privilege_type = 'CREATE'),"
+DEFACL_GIVES("= 'r'", "e.privilege_type = 'SELECT'") ","
+DEFACL_GIVES("= 'S'", "e.privilege_type = 'SELECT'") ","
+DEFACL_GIVES("IN ('r', 'S')", "e.privilege_type <> 'SELECT'") ","
+ROLE_GUARDS("app")
+" FROM k";
+#define READONLY_FACT_COLUMNS 15
 
 /*
  * Whether the default ACL of migrator in the schema gives app every
@@ -199,6 +254,40 @@ LACKS("has_table_privilege", "SELECT") "," \
 LACKS("has_table_privilege", "INSERT") "," \
 LACKS("has_table_privilege", "UPDATE") "," \
 LACKS("has_table_privilege", "DELETE") ") END)"
+
+/*
+ * A read-only user's (in k.app: its name is $1): setup's, on migrator's
+ * relations, "+SELECT" where the owner's grant of SELECT is missing and "-"
+ * and the privileges it holds beyond SELECT; check's, on every relation of
+ * the schema, "lacks SELECT" and "has INSERT" and the like.
+ */
+#define READONLY_GRANT_LACKS \
+"pg_catalog.concat_ws(' ', CASE WHEN" \
+"  COALESCE(c.relacl, pg_catalog.acldefault(" ACLTYPE ", c.relowner))" \
+"  OPERATOR(pg_catalog.@>) pg_catalog.makeaclitem(k.app, k.mig, 'SELECT', false)" \
+"  THEN NULL ELSE '+SELECT' END," \
+" (SELECT '-' || pg_catalog.string_agg(DISTINCT e.privilege_type, ', ' ORDER BY e.privilege_type)" \
+"  FROM pg_catalog.aclexplode(c.relacl) e WHERE e.grantee = k.app AND e.privilege_type <> 'SELECT'))"
+#define HAS(fn, priv) \
+" CASE WHEN pg_catalog." fn "(k.app, c.oid, '" priv "') THEN 'has " priv "' END"
+#define READONLY_WRONG \
+"(CASE WHEN c.relkind = 'S' THEN pg_catalog.concat_ws(', '," \
+" CASE WHEN pg_catalog.has_sequence_privilege(k.app, c.oid, 'SELECT') THEN NULL ELSE 'lacks SELECT' END," \
+HAS("has_sequence_privilege", "USAGE") "," HAS("has_sequence_privilege", "UPDATE") ")" \
+" ELSE pg_catalog.concat_ws(', '," \
+" CASE WHEN pg_catalog.has_table_privilege(k.app, c.oid, 'SELECT') THEN NULL ELSE 'lacks SELECT' END," \
+HAS("has_table_privilege", "INSERT") "," HAS("has_table_privilege", "UPDATE") "," \
+HAS("has_table_privilege", "DELETE") "," HAS("has_table_privilege", "TRUNCATE") "," \
+HAS("has_table_privilege", "REFERENCES") "," HAS("has_table_privilege", "TRIGGER") ") END)"
+
+static const char *const sql_any_readonly_to_grant =
+QUESTION(USABLE_KEYS, GRANT_CHEAP, READONLY_GRANT_LACKS, " LIMIT 1");
+static const char *const sql_readonly_to_grant =
+PAGE(USABLE_KEYS, GRANT_CHEAP, READONLY_GRANT_LACKS);
+static const char *const sql_count_readonly_wrong =
+QUESTION(USABLE_KEYS, USABLE_CHEAP, READONLY_WRONG, "");
+static const char *const sql_readonly_wrong =
+PAGE(USABLE_KEYS, USABLE_CHEAP, READONLY_WRONG);
 
 static const char *const sql_any_to_grant =
 QUESTION(GRANT_KEYS, GRANT_CHEAP, GRANT_LACKS, " LIMIT 1");
@@ -362,6 +451,38 @@ refuse_privileged(struct app_mem *mem, const char *what, const char *name,
 						 "%s \"%s\" %s", what, name, why);
 }
 
+/* Whether the master may grant and alter role k.<r>: from 16, and before. */
+#define ADMIN_16(r) "pg_catalog.pg_has_role(k.me, k." r ", 'USAGE WITH ADMIN OPTION')"
+#define ADMIN_15(r) "(k." r " IS NOT NULL AND (SELECT rolsuper OR rolcreaterole" \
+	" FROM pg_catalog.pg_roles WHERE oid = k.me))"
+
+/* A JSON array of [name, owns] (MARKED_ROLES) into roles; NULL is none. */
+static void
+read_marked(struct app_mem *mem, const char *json, struct app_marked_role **roles, int *n)
+{
+	struct json_object *a = json ? json_tokener_parse(json) : NULL;
+	int			i;
+
+	*roles = NULL;
+	*n = 0;
+	if (a == NULL || !json_object_is_type(a, json_type_array))
+	{
+		if (a)
+			json_object_put(a);
+		return;
+	}
+	*roles = app_alloc(mem, sizeof(struct app_marked_role) * (json_object_array_length(a) + 1));
+	for (i = 0; i < (int) json_object_array_length(a); i++)
+	{
+		struct json_object *e = json_object_array_get_idx(a, i);
+
+		(*roles)[*n].name = app_strdup(mem, json_object_get_string(json_object_array_get_idx(e, 0)));
+		(*roles)[*n].owns = json_object_get_boolean(json_object_array_get_idx(e, 1));
+		(*n)++;
+	}
+	json_object_put(a);
+}
+
 /*
  * The membership tests of DESIGN §5.  From 16, acting as migrator needs SET
  * (to own) and USAGE (to use its rights), ADMIN is what lets the master grant
@@ -391,8 +512,7 @@ read_facts(const struct app_executor *exec, struct app_mem *mem,
 	}
 	app_buf_init(&sql, mem);
 	if (snap->server_version >= 160000)
-		app_buf_printf(&sql, sql_facts_fmt,
-					   "pg_catalog.pg_has_role(k.me, k.app, 'USAGE WITH ADMIN OPTION')",
+		app_buf_printf(&sql, sql_facts_fmt, ADMIN_16("app"),
 					   "pg_catalog.pg_has_role(k.me, k.mig, 'USAGE WITH ADMIN OPTION')",
 					   "pg_catalog.pg_has_role(k.me, k.mig, 'SET')"
 					   " AND pg_catalog.pg_has_role(k.me, k.mig, 'USAGE')",
@@ -400,9 +520,7 @@ read_facts(const struct app_executor *exec, struct app_mem *mem,
 					   " WHERE x.roleid = k.mig AND x.member = k.me AND x.grantor = k.me)",
 					   defacl[0].data, defacl[1].data, defacl[2].data);
 	else
-		app_buf_printf(&sql, sql_facts_fmt,
-					   "(k.app IS NOT NULL AND (SELECT rolsuper OR rolcreaterole"
-					   " FROM pg_catalog.pg_roles WHERE oid = k.me))",
+		app_buf_printf(&sql, sql_facts_fmt, ADMIN_15("app"),
 					   "(k.mig IS NOT NULL AND (SELECT rolsuper OR rolcreaterole"
 					   " FROM pg_catalog.pg_roles WHERE oid = k.me))",
 					   "pg_catalog.pg_has_role(k.me, k.mig, 'USAGE')",
@@ -449,6 +567,8 @@ read_facts(const struct app_executor *exec, struct app_mem *mem,
 	snap->defacl_routines = cell_true(c[25]);
 	read_guards(mem, &snap->app, c + 26);
 	read_guards(mem, &snap->migrator, c + 32);
+	read_marked(mem, c[38], &snap->removed_readonly, &snap->n_removed_readonly);
+	read_marked(mem, c[39], &snap->retired_readonly, &snap->n_retired_readonly);
 	app_rows_free(mem, &rows);
 	for (i = 0; i < 3; i++)
 		app_free(mem, defacl[i].data);
@@ -517,40 +637,88 @@ add_relation(void *ctx, struct app_mem *mem, char **row, struct app_error *err)
 }
 
 /*
- * The relations the question finds, a page at a time, sorted by name: every
- * one setup must grant on; for check, the first APP_RELATIONS_NAMED made
+ * The relations a question finds for role, a page at a time, sorted by name:
+ * every one setup must act on; for check, the first APP_RELATIONS_NAMED made
  * (by oid), which it names, and the count of all.
  */
 static int
 read_relations(const struct app_executor *exec, struct app_mem *mem,
-			   const struct app_config *cfg, enum app_relations_for relations,
-			   struct app_snapshot *snap, struct app_error *err)
+			   const struct app_config *cfg, const char *role, bool grant,
+			   const char *question, const char *page,
+			   struct app_relation **list, int *n, int *total, struct app_error *err)
 {
-	const bool	grant = relations == APP_RELATIONS_TO_GRANT;
-	const char *params[3] = {cfg->app_user, cfg->migrator_user, cfg->schema};
+	const char *params[3] = {role, cfg->migrator_user, cfg->schema};
 	struct relations_read rr = {{0}, 0};
 	struct app_rows rows;
 	long		count;
 
-	if (exec->query(exec->state, mem, grant ? sql_any_to_grant : sql_count_unusable,
-					3, params, &rows, err) != 0)
+	if (exec->query(exec->state, mem, question, 3, params, &rows, err) != 0)
 		return -1;
 	count = rows.nrows == 1 && APP_CELL(&rows, 0, 0) ? atol(APP_CELL(&rows, 0, 0)) : 0;
 	app_rows_free(mem, &rows);
 	if (count > 0)
 	{
 		rr.keep = grant ? INT_MAX : APP_RELATIONS_NAMED;
-		if (app_read_pages(exec, mem,
-						   grant ? sql_relations_to_grant : sql_relations_unusable,
-						   3, params, 1, add_relation, &rr, err) != 0)
+		if (app_read_pages(exec, mem, page, 3, params, 1, add_relation, &rr, err) != 0)
 			return -1;
 	}
 	if (rr.list.n > 1)
 		qsort(rr.list.items, (size_t) rr.list.n, sizeof(struct app_relation), cmp_relation);
-	snap->relations = rr.list.items;
-	snap->n_relations = rr.list.n;
-	snap->relations_total = grant ? rr.list.n : (int) count;
+	*list = rr.list.items;
+	*n = rr.list.n;
+	*total = grant ? rr.list.n : (int) count;
 	return 0;
+}
+
+/* One read-only user's facts, and the relations it lacks or holds too much on. */
+static int
+read_readonly(const struct app_executor *exec, struct app_mem *mem,
+			  const struct app_config *cfg, bool grant, const char *name,
+			  struct app_snapshot *snap, struct app_readonly_facts *ro,
+			  struct app_error *err)
+{
+	const char *params[3] = {name, cfg->migrator_user, cfg->schema};
+	struct app_buf sql;
+	struct app_rows rows;
+	char	  **c;
+
+	memset(ro, 0, sizeof(*ro));
+	ro->name = name;
+	app_buf_init(&sql, mem);
+	app_buf_printf(&sql, sql_readonly_facts_fmt,
+				   snap->server_version >= 160000 ? ADMIN_16("app") : ADMIN_15("app"));
+	if (exec->query(exec->state, mem, sql.data, 3, params, &rows, err) != 0)
+		return -1;
+	app_free(mem, sql.data);
+	if (rows.nrows != 1 || rows.ncols != READONLY_FACT_COLUMNS)
+	{
+		app_rows_free(mem, &rows);
+		return app_error_set(err, mem, APP_ERR_DATABASE, NULL, NULL,
+							 "unexpected answer to the read-only user's catalog query");
+	}
+	c = &APP_CELL(&rows, 0, 0);
+	ro->role.exists = cell_true(c[0]);
+	ro->role.can_login = cell_true(c[1]);
+	ro->role.in_rds_iam = cell_true(c[2]);
+	ro->role.has_connect = cell_true(c[3]);
+	ro->role.master_admin = cell_true(c[4]);
+	ro->marked = cell_true(c[5]);
+	ro->schema_usage = cell_true(c[6]);
+	ro->schema_create = cell_true(c[7]);
+	ro->defacl_tables = cell_true(c[8]);
+	ro->defacl_sequences = cell_true(c[9]);
+	ro->defacl_extra = cell_true(c[10]);
+	read_guards(mem, &ro->role, c + 11);
+	app_rows_free(mem, &rows);
+	if (refuse_privileged(mem, "readonly_users", name, &ro->role, err) != 0)
+		return -1;
+	/* a user setup has yet to create holds nothing; check names it missing */
+	if (!snap->schema_exists || (!ro->role.exists && !grant))
+		return 0;
+	return read_relations(exec, mem, cfg, name, grant,
+						  grant ? sql_any_readonly_to_grant : sql_count_readonly_wrong,
+						  grant ? sql_readonly_to_grant : sql_readonly_wrong,
+						  &ro->relations, &ro->n_relations, &ro->relations_total, err);
 }
 
 /*
@@ -563,6 +731,8 @@ app_read_snapshot(const struct app_executor *exec, struct app_mem *mem,
 				  struct app_snapshot *snap, struct app_error *err)
 {
 	struct growing ext = {0};
+	int			i,
+				j;
 
 	memset(snap, 0, sizeof(*snap));
 	if (read_identity(exec, mem, snap, err) != 0 ||
@@ -578,8 +748,30 @@ app_read_snapshot(const struct app_executor *exec, struct app_mem *mem,
 	snap->n_extensions = ext.n;
 
 	if (snap->schema_exists &&
-		read_relations(exec, mem, cfg, relations, snap, err) != 0)
+		read_relations(exec, mem, cfg, cfg->app_user, relations == APP_RELATIONS_TO_GRANT,
+					   relations == APP_RELATIONS_TO_GRANT ? sql_any_to_grant : sql_count_unusable,
+					   relations == APP_RELATIONS_TO_GRANT ? sql_relations_to_grant : sql_relations_unusable,
+					   &snap->relations, &snap->n_relations, &snap->relations_total, err) != 0)
 		return -1;
+
+	/* read-only users: the configured ones; the marked ones no longer configured */
+	snap->readonly = app_alloc(mem, sizeof(struct app_readonly_facts) * (size_t) (cfg->n_readonly_users + 1));
+	for (i = 0; i < cfg->n_readonly_users; i++)
+		if (read_readonly(exec, mem, cfg, relations == APP_RELATIONS_TO_GRANT,
+						  cfg->readonly_users[i], snap, &snap->readonly[i], err) != 0)
+			return -1;
+	snap->n_readonly = cfg->n_readonly_users;
+	for (i = 0, j = 0; i < snap->n_removed_readonly; i++)
+	{
+		bool		configured = false;
+		int			u;
+
+		for (u = 0; u < cfg->n_readonly_users; u++)
+			configured = configured || strcmp(cfg->readonly_users[u], snap->removed_readonly[i].name) == 0;
+		if (!configured)
+			snap->removed_readonly[j++] = snap->removed_readonly[i];
+	}
+	snap->n_removed_readonly = j;
 	return 0;
 }
 

@@ -17,8 +17,11 @@
 
 #define APP_PAGE_ROWS 1000
 
-/* The columns of the facts query (catalog.c): 26, then 6 for each role. */
-#define APP_FACT_COLUMNS 38
+/*
+ * The columns of the facts query (catalog.c): 26, then 6 for each role, then
+ * the roles setup marked as this schema's read-only users, and as removed.
+ */
+#define APP_FACT_COLUMNS 40
 
 /* One of the two roles setup manages. */
 struct app_role_facts
@@ -50,6 +53,35 @@ struct app_relation
 	char		kind;			/* pg_class.relkind */
 	char	   *owner;
 	char	   *app_lacks;		/* check: "SELECT, INSERT", ...; plan: "ALL" */
+};
+
+/* A read-only user (readonly_users) as the catalogs have it. */
+struct app_readonly_facts
+{
+	const char *name;
+	struct app_role_facts role;
+	bool		marked;			/* setup's comment: this schema's read-only user */
+	bool		schema_usage;
+	bool		schema_create;	/* it must not have it */
+	bool		defacl_tables;	/* migrator's default privileges give it SELECT */
+	bool		defacl_sequences;
+	bool		defacl_extra;	/* ... and more than SELECT on either */
+
+	/*
+	 * plan: migrator's relations where it lacks SELECT or holds more ("+SELECT
+	 * -INSERT, UPDATE" in app_lacks); check: those it cannot read or can write
+	 * ("lacks SELECT, has INSERT"), the first APP_RELATIONS_NAMED of total
+	 */
+	struct app_relation *relations;
+	int			n_relations;
+	int			relations_total;
+};
+
+/* A role setup marked as a read-only user of this schema. */
+struct app_marked_role
+{
+	char	   *name;
+	bool		owns;			/* owns an object somewhere (pg_shdepend) */
 };
 
 struct app_installed_extension
@@ -92,6 +124,14 @@ struct app_snapshot
 	struct app_installed_extension *extensions;
 	int			n_extensions;
 
+	/* cfg->readonly_users in its order; the marked ones it no longer names */
+	struct app_readonly_facts *readonly;
+	int			n_readonly;
+	struct app_marked_role *removed_readonly;	/* marked, no longer configured */
+	int			n_removed_readonly;
+	struct app_marked_role *retired_readonly;	/* revoked by an earlier setup */
+	int			n_retired_readonly;
+
 	/*
 	 * plan: owned by migrator, app without ALL, every one; check: not usable
 	 * by app, the first APP_RELATIONS_NAMED made (by oid) of relations_total;
@@ -101,6 +141,14 @@ struct app_snapshot
 	int			n_relations;
 	int			relations_total;
 };
+
+/*
+ * The comments setup puts on a read-only user's role, naming the database
+ * and schema (what setup marked, it revokes when the config drops the name;
+ * what it did not mark, it never touches); removed: revoked, kept.
+ */
+#define APP_READONLY_MARK "app_roles read-only user; database=%s; schema=%s"
+#define APP_RETIRED_MARK "app_roles removed read-only user; database=%s; schema=%s"
 
 /* Most relations check names (in one detail) before it only counts. */
 #define APP_RELATIONS_NAMED 100

@@ -298,6 +298,82 @@ check_default_privileges(struct checker *c)
 	record(c, "default_privileges", ok, &d);
 }
 
+/*
+ * Each read-only user: a role that logs in as app does, reads every relation
+ * of the schema and writes none, cannot create in it, and reads what migrator
+ * creates later; each failure with its fix.
+ */
+static void
+check_readonly(struct checker *c)
+{
+	const struct app_snapshot *s = c->snap;
+	const char *schema = c->cfg->schema;
+	const char *mig = c->cfg->migrator_user;
+	struct app_buf d;
+	bool		ok = true;
+	int			i,
+				j;
+
+	app_buf_init(&d, c->mem);
+	for (i = 0; i < s->n_readonly; i++)
+	{
+		const struct app_readonly_facts *ro = &s->readonly[i];
+		const char *u = ro->name;
+		size_t		before = d.len;
+
+		if (note_missing_role(&d, u, &ro->role))
+			;
+		else
+		{
+			if (!ro->role.can_login)
+				note(&d, "role %I cannot log in (fix: ALTER ROLE %I LOGIN)", u, u);
+			if (c->cfg->auth == APP_AUTH_IAM && !ro->role.in_rds_iam)
+				note(&d, "%I is not a member of rds_iam (fix: GRANT rds_iam TO %I)", u, u);
+			if (!ro->role.has_connect)
+				note(&d, "%I has no CONNECT on database %I (fix: GRANT CONNECT ON DATABASE %I TO %I)",
+					 u, s->database, s->database, u);
+			if (!s->schema_exists)
+				note(&d, "schema %I does not exist (run setup)", schema);
+			else
+			{
+				if (!ro->schema_usage)
+					note(&d, "%I has no USAGE on schema %I (fix: GRANT USAGE ON SCHEMA %I TO %I)",
+						 u, schema, schema, u);
+				if (ro->schema_create)
+					note(&d, "%I can create in schema %I (fix: REVOKE CREATE ON SCHEMA %I FROM %I)",
+						 u, schema, schema, u);
+				if (ro->defacl_extra)
+					note(&d, "%I's default privileges in schema %I give %I more than SELECT (fix: ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I REVOKE ALL ON TABLES FROM %I, then run setup)",
+						 mig, schema, u, mig, schema, u);
+				if (!ro->defacl_tables || !ro->defacl_sequences)
+					note(&d, "%I's default privileges in schema %I do not give %I SELECT on %s (fix: ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT SELECT ON %s TO %I)",
+						 mig, schema, u, !ro->defacl_tables ? "TABLES" : "SEQUENCES",
+						 mig, schema, !ro->defacl_tables ? "TABLES" : "SEQUENCES", u);
+				for (j = 0; j < ro->n_relations; j++)
+				{
+					const struct app_relation *r = &ro->relations[j];
+					const char *noun = app_relkind_noun(r->kind);
+					const char *grant_noun = r->kind == 'S' ? "SEQUENCE" : "TABLE";
+
+					if (strstr(r->app_lacks, "lacks SELECT"))
+						note(&d, "%s %I.%I: %I %s (fix: GRANT SELECT ON %s %I.%I TO %I)", noun, schema,
+							 r->name, u, r->app_lacks, grant_noun, schema, r->name, u);
+					else
+						note(&d, "%s %I.%I: %I %s (fix: REVOKE ALL ON %s %I.%I FROM %I, then GRANT SELECT)",
+							 noun, schema, r->name, u, r->app_lacks, grant_noun, schema, r->name, u);
+				}
+				if (ro->relations_total > ro->n_relations)
+					note(&d, "and %d more for %I", ro->relations_total - ro->n_relations, u);
+			}
+		}
+		if (d.len > before)
+			ok = false;
+		else
+			note(&d, "%I reads every table, view and sequence in schema %I and writes none", u, schema);
+	}
+	record(c, "readonly_users", ok, &d);
+}
+
 static void
 check_public(struct checker *c)
 {
@@ -405,15 +481,20 @@ check_behaviour(struct checker *c, const struct app_executor *exec,
 {
 	const struct app_snapshot *s = c->snap;
 	const char *schema = c->cfg->schema;
-	const char *stmts[11];
-	const char *steps[11];
+	const int	max = 11 + 4 * s->n_readonly;
+	const char **stmts = app_alloc(c->mem, sizeof(char *) * (size_t) max);
+	const char **steps = app_alloc(c->mem, sizeof(char *) * (size_t) max);
+	bool		readers = s->n_readonly > 0;
 	int			n = 0;
+	int			i;
 	int			failed_at;
 	struct app_buf d;
 	struct app_buf sql;
 	struct app_error probe_err = {0};
 
 	app_buf_init(&d, c->mem);
+	for (i = 0; i < s->n_readonly; i++)
+		readers = readers && s->readonly[i].role.exists;
 	if (!s->app.exists || !s->migrator.exists || !s->schema_exists)
 	{
 		note(&d, "skipped: %I, %I and schema %I must exist first (run setup)",
@@ -430,6 +511,9 @@ check_behaviour(struct checker *c, const struct app_executor *exec,
 			 app_grant_act_as(&sql, s, c->cfg->migrator_user));
 		STEP("the master could not act as app",
 			 app_grant_act_as(&sql, s, c->cfg->app_user));
+		for (i = 0; readers && i < s->n_readonly; i++)
+			STEP(app_strdup(c->mem, "the master could not act as a read-only user"),
+				 app_grant_act_as(&sql, s, s->readonly[i].name));
 	}
 	STEP("could not switch to migrator",
 		 note(&sql, "SET LOCAL ROLE %I", c->cfg->migrator_user));
@@ -449,6 +533,28 @@ check_behaviour(struct checker *c, const struct app_executor *exec,
 		 note(&sql, "UPDATE %I.%I SET id = id", schema, PROBE_TABLE));
 	STEP("app could not delete from migrator's table",
 		 note(&sql, "DELETE FROM %I.%I", schema, PROBE_TABLE));
+
+	/*
+	 * Each read-only user reads migrator's new table (its default privileges)
+	 * and is refused an INSERT: the DO block succeeds only on that refusal.
+	 */
+	for (i = 0; readers && i < s->n_readonly; i++)
+	{
+		const char *u = s->readonly[i].name;
+		struct app_buf what;
+
+		app_buf_init(&what, c->mem);
+		app_quote_printf(&what, "could not switch to %I", u);
+		STEP(what.data, note(&sql, "SET LOCAL ROLE %I", u));
+		app_buf_init(&what, c->mem);
+		app_quote_printf(&what, "%I could not select from migrator's table", u);
+		STEP(what.data, note(&sql, "SELECT id FROM %I.%I", schema, PROBE_TABLE));
+		app_buf_init(&what, c->mem);
+		app_quote_printf(&what, "%I could insert into migrator's table", u);
+		STEP(what.data,
+			 note(&sql, "DO $$BEGIN INSERT INTO %I.%I DEFAULT VALUES; RAISE EXCEPTION 'the insert was not refused';"
+				  " EXCEPTION WHEN insufficient_privilege THEN NULL; END$$", schema, PROBE_TABLE));
+	}
 #undef STEP
 
 	/*
@@ -462,8 +568,12 @@ check_behaviour(struct checker *c, const struct app_executor *exec,
 		return -1;
 	}
 	if (failed_at < 0)
+	{
 		note(&d, "%I created a table in schema %I and %I inserted, selected, updated and deleted rows (rolled back)",
 			 c->cfg->migrator_user, schema, c->cfg->app_user);
+		for (i = 0; readers && i < s->n_readonly; i++)
+			note(&d, "%I read it and was refused an insert", s->readonly[i].name);
+	}
 	else
 		note(&d, "%s: %s", steps[failed_at], probe_err.message);
 	record(c, "behaviour", failed_at < 0, &d);
@@ -491,6 +601,8 @@ app_checks_run(const struct app_executor *exec, struct app_mem *mem,
 	check_schema_usage(&c);
 	check_relations(&c);
 	check_default_privileges(&c);
+	if (cfg->n_readonly_users > 0)
+		check_readonly(&c);
 	check_public(&c);
 	check_extensions(&c);
 	return check_behaviour(&c, exec, err);

@@ -32,6 +32,7 @@ struct app_config
 	int			n_extensions;
 	char	  **readonly_users; /* read-only logins, sorted by name */
 	int			n_readonly_users;
+	bool		drop_removed;	/* setup drops a removed read-only user that owns nothing */
 };
 
 #define APP_DEFAULT_APP_USER "app"

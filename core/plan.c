@@ -171,6 +171,9 @@ plan_relation_grants(struct planner *p, bool sequences)
 	app_free(p->mem, names.data);
 }
 
+static void plan_readonly_owned(struct planner *p, const struct app_readonly_facts *ro);
+static void plan_removed_owned(struct planner *p, const char *name);
+
 /* What migrator owns or is to own: the schema, its privileges, its relations. */
 static void
 plan_migrator_owned(struct planner *p)
@@ -204,6 +207,168 @@ plan_migrator_owned(struct planner *p)
 
 	plan_relation_grants(p, false);
 	plan_relation_grants(p, true);
+	for (i = 0; i < p->snap->n_readonly; i++)
+		plan_readonly_owned(p, &p->snap->readonly[i]);
+	if (snap->schema_exists)
+		for (i = 0; i < p->snap->n_removed_readonly; i++)
+			plan_removed_owned(p, p->snap->removed_readonly[i].name);
+}
+
+/* The mark setup puts on a read-only user's role (APP_READONLY_MARK). */
+static char *
+readonly_mark(struct planner *p, const char *fmt)
+{
+	struct app_buf mark;
+
+	app_buf_init(&mark, p->mem);
+	app_buf_printf(&mark, fmt, p->snap->database, p->cfg->schema);
+	return mark.data;
+}
+
+/*
+ * A read-only user's role: LOGIN, rds_iam, CONNECT, as app's, and setup's
+ * mark, by which a later setup knows it made the user.
+ */
+static int
+plan_readonly_role(struct planner *p, const struct app_readonly_facts *ro, struct app_error *err)
+{
+	const struct app_snapshot *snap = p->snap;
+	const char *name = ro->name;
+
+	if (!ro->role.exists)
+		emit(p, "CREATE ROLE %I LOGIN", name);
+	else if (!ro->role.can_login)
+	{
+		if (require_admin(p, &ro->role, name, err) != 0)
+			return -1;
+		emit(p, "ALTER ROLE %I LOGIN", name);
+	}
+	if (p->cfg->auth == APP_AUTH_IAM && !ro->role.in_rds_iam)
+	{
+		if (!snap->rds_iam_exists)
+			return app_error_set(err, p->mem, APP_ERR_UNDEFINED_OBJECT, NULL,
+								 "On RDS and Aurora rds_iam always exists: check that you are connected to the right server. On plain PostgreSQL, use auth \"password\".",
+								 "role \"rds_iam\" does not exist");
+		emit(p, "GRANT %I TO %I", "rds_iam", name);
+	}
+	if (!ro->role.has_connect)
+		emit(p, "GRANT CONNECT ON DATABASE %I TO %I", snap->database, name);
+	if (!ro->marked)
+	{
+		if (require_admin(p, &ro->role, name, err) != 0)
+			return -1;
+		emit(p, "COMMENT ON ROLE %I IS %L", name, readonly_mark(p, APP_READONLY_MARK));
+	}
+	return 0;
+}
+
+/* One kind's SELECT grants ("TABLE" or "SEQUENCE") of a read-only user, batched. */
+static void
+plan_readonly_grants(struct planner *p, const struct app_readonly_facts *ro, bool sequences)
+{
+	struct app_buf names;
+	int			i;
+
+	app_buf_init(&names, p->mem);
+	for (i = 0; i < ro->n_relations; i++)
+	{
+		const struct app_relation *r = &ro->relations[i];
+
+		if ((r->kind == 'S') != sequences || strstr(r->app_lacks, "+SELECT") == NULL)
+			continue;
+		if (names.len > 0)
+			app_buf_append(&names, ", ");
+		app_quote_ident(&names, p->cfg->schema);
+		app_buf_append(&names, ".");
+		app_quote_ident(&names, r->name);
+		if (names.len >= GRANT_BATCH_BYTES)
+		{
+			emit(p, "GRANT SELECT ON %s %s TO %I", sequences ? "SEQUENCE" : "TABLE", names.data, ro->name);
+			names.len = 0;
+			names.data[0] = '\0';
+		}
+	}
+	if (names.len > 0)
+		emit(p, "GRANT SELECT ON %s %s TO %I", sequences ? "SEQUENCE" : "TABLE", names.data, ro->name);
+	app_free(p->mem, names.data);
+}
+
+/*
+ * What a read-only user may do in migrator's schema: USAGE and no CREATE,
+ * SELECT (only) in migrator's default privileges and on its relations.
+ */
+static void
+plan_readonly_owned(struct planner *p, const struct app_readonly_facts *ro)
+{
+	const struct app_config *cfg = p->cfg;
+	static const char *const kinds[2] = {"TABLES", "SEQUENCES"};
+	bool		have[2] = {ro->defacl_tables, ro->defacl_sequences};
+	int			i;
+
+	if (!ro->schema_usage)
+		emit(p, "GRANT USAGE ON SCHEMA %I TO %I", cfg->schema, ro->name);
+	if (ro->schema_create)
+		emit(p, "REVOKE CREATE ON SCHEMA %I FROM %I", cfg->schema, ro->name);
+	for (i = 0; i < 2; i++)
+	{
+		if (ro->defacl_extra)
+			emit(p, "ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I REVOKE ALL ON %s FROM %I",
+				 cfg->migrator_user, cfg->schema, kinds[i], ro->name);
+		if (ro->defacl_extra || !have[i])
+			emit(p, "ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT SELECT ON %s TO %I",
+				 cfg->migrator_user, cfg->schema, kinds[i], ro->name);
+	}
+	plan_readonly_grants(p, ro, false);
+	plan_readonly_grants(p, ro, true);
+	for (i = 0; i < ro->n_relations; i++)
+	{
+		const struct app_relation *r = &ro->relations[i];
+		const char *extra = strchr(r->app_lacks, '-');
+
+		/* extra is "-INSERT, UPDATE": privileges the read-only user must not hold */
+		if (extra)
+			emit(p, "REVOKE %s ON %s %I.%I FROM %I", extra + 1, r->kind == 'S' ? "SEQUENCE" : "TABLE",
+				 cfg->schema, r->name, ro->name);
+	}
+}
+
+/* What a read-only user no longer configured holds in migrator's schema, revoked. */
+static void
+plan_removed_owned(struct planner *p, const char *name)
+{
+	const struct app_config *cfg = p->cfg;
+
+	emit(p, "REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I", cfg->schema, name);
+	emit(p, "REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM %I", cfg->schema, name);
+	emit(p, "ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I REVOKE ALL ON TABLES FROM %I",
+		 cfg->migrator_user, cfg->schema, name);
+	emit(p, "ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I REVOKE ALL ON SEQUENCES FROM %I",
+		 cfg->migrator_user, cfg->schema, name);
+	emit(p, "REVOKE ALL ON SCHEMA %I FROM %I", cfg->schema, name);
+}
+
+/*
+ * A removed read-only user, after the revokes: no CONNECT, and the mark says
+ * removed; dropped with drop_removed, unless it owns something.
+ */
+static int
+plan_removed_role(struct planner *p, const struct app_marked_role *r, bool revoked_now,
+				  struct app_error *err)
+{
+	if (revoked_now)
+	{
+		emit(p, "REVOKE CONNECT ON DATABASE %I FROM %I", p->snap->database, r->name);
+		emit(p, "COMMENT ON ROLE %I IS %L", r->name, readonly_mark(p, APP_RETIRED_MARK));
+	}
+	if (!p->cfg->drop_removed)
+		return 0;
+	if (r->owns)
+		return app_error_set(err, p->mem, APP_ERR_INVALID_VALUE,
+							 "Setup drops a removed read-only user only when it owns nothing: what it owns would be dropped or orphaned.",
+							 "Give its objects to another role (REASSIGN OWNED BY ... TO ...), then run setup again.",
+							 "read-only user \"%s\" owns objects", r->name);
+	emit(p, "DROP ROLE %I", r->name);
+	return 0;
 }
 
 /* Refuse to take a membership in migrator where the master already has one. */
@@ -288,6 +453,9 @@ app_plan(struct app_mem *mem, const struct app_config *cfg,
 	if (plan_role(&p, &snap->migrator, cfg->migrator_user, err) != 0 ||
 		plan_role(&p, &snap->app, cfg->app_user, err) != 0)
 		return -1;
+	for (i = 0; i < snap->n_readonly; i++)
+		if (plan_readonly_role(&p, &snap->readonly[i], err) != 0)
+			return -1;
 
 	p.out = &owned;
 	plan_migrator_owned(&p);
@@ -315,6 +483,12 @@ app_plan(struct app_mem *mem, const struct app_config *cfg,
 			emit(&p, "REVOKE %I FROM %I", cfg->migrator_user, snap->master);
 	}
 
+	for (i = 0; i < snap->n_removed_readonly; i++)
+		if (plan_removed_role(&p, &snap->removed_readonly[i], true, err) != 0)
+			return -1;
+	for (i = 0; i < snap->n_retired_readonly; i++)
+		if (plan_removed_role(&p, &snap->retired_readonly[i], false, err) != 0)
+			return -1;
 	plan_extensions(&p);
 	return 0;
 }

@@ -10,6 +10,8 @@
  */
 #include "quote.h"
 
+#include <string.h>
+
 /* Append ident to buf as a double-quoted SQL identifier. */
 void
 app_quote_ident(struct app_buf *buf, const char *ident)
@@ -27,6 +29,26 @@ app_quote_ident(struct app_buf *buf, const char *ident)
 	app_buf_append_len(buf, "\"", 1);
 }
 
+/*
+ * Append s to buf as a string literal, as PostgreSQL's quote_literal: quotes
+ * doubled, and a backslash doubled under E'' so that the literal means the
+ * same whatever standard_conforming_strings says.
+ */
+void
+app_quote_literal(struct app_buf *buf, const char *s)
+{
+	const char *p;
+
+	app_buf_append(buf, strchr(s, '\\') ? "E'" : "'");
+	for (p = s; *p; p++)
+	{
+		if (*p == '\'' || *p == '\\')
+			app_buf_append_len(buf, p, 1);
+		app_buf_append_len(buf, p, 1);
+	}
+	app_buf_append_len(buf, "'", 1);
+}
+
 /* app_quote_printf over a va_list. */
 void
 app_quote_vprintf(struct app_buf *buf, const char *fmt, va_list args)
@@ -37,6 +59,8 @@ app_quote_vprintf(struct app_buf *buf, const char *fmt, va_list args)
 	{
 		if (f[0] == '%' && f[1] == 'I')
 			app_quote_ident(buf, va_arg(args, const char *));
+		else if (f[0] == '%' && f[1] == 'L')
+			app_quote_literal(buf, va_arg(args, const char *));
 		else if (f[0] == '%' && f[1] == 's')
 			app_buf_append(buf, va_arg(args, const char *));
 		else if (f[0] == '%' && f[1] == 'd')

@@ -415,6 +415,7 @@ serve_facts(struct fake *f, struct app_mem *mem, struct app_rows *rows)
 	cells[19] = f->model->schema_owner;
 	serve_guards(cells + 26, &f->model->app);
 	serve_guards(cells + 32, &f->model->migrator);
+	cells[38] = cells[39] = NULL;	/* no read-only users marked */
 	serve_one_row(mem, rows, APP_FACT_COLUMNS, cells);
 }
 

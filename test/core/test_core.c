@@ -128,5 +128,6 @@ main(void)
 	catalog_tests();
 	run_tests();
 	mem_tests();
+	readonly_tests();
 	return unit_summary("core");
 }

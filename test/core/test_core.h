@@ -41,6 +41,7 @@ extern const char *const want_empty16[];
 void		quote_tests(void);
 void		config_tests(void);
 void		plan_tests(void);
+void		readonly_tests(void);
 void		report_tests(void);
 void		checks_tests(void);
 void		catalog_tests(void);

@@ -70,6 +70,28 @@ test_quote_long(struct app_mem *mem, const void *arg)
 	EXPECT(has(buf.data, "xxxxxxxxx\"\"xxxxxxxxx\"\"x"), "quotes not doubled");
 }
 
+/* Literals, as quote_literal makes them. */
+static void
+test_quote_literal(struct app_mem *mem, const void *arg)
+{
+	static const char *const cases[][2] = {
+		{"plain", "'plain'"}, {"o'k", "'o''k'"}, {"a\\b", "E'a\\\\b'"},
+		{"'\\'", "E'''\\\\'''"}, {"", "''"},
+	};
+	size_t		i;
+
+	(void) arg;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		struct app_buf buf;
+
+		app_buf_init(&buf, mem);
+		app_quote_printf(&buf, "IS %L", cases[i][0]);
+		EXPECT(strncmp(buf.data, "IS ", 3) == 0 && strcmp(buf.data + 3, cases[i][1]) == 0,
+			   "[%s]: got [%s], want [IS %s]", cases[i][0], buf.data, cases[i][1]);
+	}
+}
+
 /* The quote cases, in order. */
 void
 quote_tests(void)
@@ -79,4 +101,5 @@ quote_tests(void)
 	for (i = 0; i < sizeof(quote_cases) / sizeof(quote_cases[0]); i++)
 		run_case(quote_cases[i].name, test_quote, &quote_cases[i]);
 	run_case("quote: 1000-byte name with quotes", test_quote_long, NULL);
+	run_case("quote: literals, as quote_literal makes them", test_quote_literal, NULL);
 }
