@@ -82,6 +82,23 @@ find_provider(const char *name)
 	return NULL;
 }
 
+/* --role: app, migrator, master (not for doctor) or a read-only user of the config. */
+static int
+check_role(const struct appdb_options *opts, const struct env_config *cfg)
+{
+	const char *role = opts->role;
+	int			i;
+
+	if (role == NULL || strcmp(role, "app") == 0 || strcmp(role, "migrator") == 0 ||
+		(strcmp(role, "master") == 0 && opts->command != CMD_DOCTOR))
+		return EXIT_GO_ON;
+	for (i = 0; opts->command != CMD_DOCTOR && cfg->readonly_users && cfg->readonly_users[i]; i++)
+		if (strcmp(role, cfg->readonly_users[i]) == 0)
+			return EXIT_GO_ON;
+	return usage_error("invalid --role \"%s\": use app, migrator%s", role,
+					   opts->command == CMD_DOCTOR ? "" : ", master or a read-only user the config names (readonly_users)");
+}
+
 static int
 run(const struct appdb_options *opts, char **argv)
 {
@@ -118,6 +135,11 @@ run(const struct appdb_options *opts, char **argv)
 		return exec_aws(argv);	/* which takes the lock itself */
 	}
 #endif
+	if ((code = check_role(opts, &cfg)) != EXIT_GO_ON)
+	{
+		env_config_free(&cfg);
+		return code;
+	}
 	/* env_config_read accepts only the names of providers */
 	provider = find_provider(cfg.provider);
 	if (provider->check_options && (code = provider->check_options(opts)) != EXIT_GO_ON)

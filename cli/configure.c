@@ -208,6 +208,8 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 	cfg.pg_bindir = opts->pg_bindir ? xstrdup(opts->pg_bindir) : NULL;
 	cfg.port = opts->port;
 	cfg.master_tls = opts->master_tls != 0;
+	for (int i = 0; opts->readonly_users && opts->readonly_users[i]; i++)
+		strv_add(&cfg.readonly_users, opts->readonly_users[i]);
 	if (aws)
 	{
 		if ((rc = configure_aws(opts, aws_region, &cfg)) != EXIT_GO_ON)
@@ -226,6 +228,7 @@ env_config_configure(const struct appdb_options *opts, const char *aws_region)
 	json_object_object_add(root, "schema_name", json_object_new_string(cfg.schema));
 	json_object_object_add(root, "auth", json_object_new_string(cfg.auth));
 	json_object_object_add(root, "superuser_extensions", json_tokener_parse(cfg.extensions));
+	add_list(root, "readonly_users", cfg.readonly_users);
 	if (cfg.pg_bindir)
 		json_object_object_add(root, "pg_bindir", json_object_new_string(cfg.pg_bindir));
 	if (cfg.port)

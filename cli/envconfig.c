@@ -79,7 +79,7 @@ env_state_dir(const char *config_path, const char *app, const char *env)
 /* The keys of every provider, then each provider's own. */
 static const char *const common_keys[] = {
 	"provider", "app", "env", "database", "app_user", "migrator_user",
-	"schema_name", "auth", "superuser_extensions", "port", NULL
+	"schema_name", "auth", "superuser_extensions", "readonly_users", "port", NULL
 };
 static const char *const local_keys[] = {"pg_bindir", "master_tls", NULL};
 static const char *const aws_keys[] = {
@@ -530,8 +530,12 @@ env_config_validate(const char *where, struct env_config *cfg)
 						  cfg->provider);
 	else if (strcmp(cfg->provider, "aws") == 0 && (rc = validate_aws(where, cfg)) != EXIT_GO_ON)
 		;
+	else if (strcmp(cfg->provider, "aws") == 0 && cfg->readonly_users && cfg->readonly_users[0])
+		rc = config_error(where, "key \"readonly_users\": read-only users are the local provider's and the extension's for now; on Aurora they would have no IAM connect policy");
 	else if (app_config_build(&mem, roles, cfg->app_user, cfg->migrator_user,
 							  cfg->schema, cfg->auth, cfg->extensions, &err) != 0 ||
+			 app_config_set_readonly(&mem, roles, (const char *const *) cfg->readonly_users,
+									 (int) strv_len(cfg->readonly_users), &err) != 0 ||
 			 app_check_name(&mem, "database", cfg->database, &err) != 0)
 	{
 		rc = config_error(where, "%s", err.message);
@@ -635,7 +639,8 @@ env_config_parse(const char *where, const char *text, const char *want_env,
 		(rc = get_string(where, root, "migrator_user", &cfg->migrator_user, true)) != EXIT_GO_ON ||
 		(rc = get_string(where, root, "schema_name", &cfg->schema, true)) != EXIT_GO_ON ||
 		(rc = get_string(where, root, "auth", &cfg->auth, true)) != EXIT_GO_ON ||
-		(rc = get_string(where, root, "pg_bindir", &cfg->pg_bindir, false)) != EXIT_GO_ON)
+		(rc = get_string(where, root, "pg_bindir", &cfg->pg_bindir, false)) != EXIT_GO_ON ||
+		(rc = get_string_list(where, root, "readonly_users", &cfg->readonly_users)) != EXIT_GO_ON)
 		goto out;
 	cfg->master_tls = true;
 	if ((rc = get_bool(where, root, "master_tls", &cfg->master_tls)) != EXIT_GO_ON)
@@ -751,6 +756,7 @@ env_config_free(struct env_config *cfg)
 	strv_free(&cfg->ingress_security_group_ids);
 	strv_free(&cfg->app_access_role_names);
 	strv_free(&cfg->migrator_access_role_names);
+	strv_free(&cfg->readonly_users);
 	if (cfg->roles)
 		app_mem_free_all(&cfg->roles_mem);
 	cfg->roles = NULL;

@@ -22,6 +22,7 @@ struct env_config
 	char	   *schema;
 	char	   *auth;
 	char	   *extensions;		/* JSON object text */
+	char	  **readonly_users;	/* read-only logins (NULL-terminated, or NULL) */
 	int			port;			/* local: 0, a free port at provision; aws: 5432 */
 
 	/* local */

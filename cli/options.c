@@ -63,7 +63,7 @@ enum option_id
 	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG, OPT_INGRESS_SG_IDS,
 	OPT_DELETION_PROTECTION, OPT_BACKUP_SCHEDULE, OPT_WAIT_DELAY,
 	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT,
-	OPT_TEMPORARY, OPT_MASTER_TLS, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY, OPT_SSL_ROOT_CERT, OPT_APP_ACCESS_ROLE, OPT_MIGRATOR_ACCESS_ROLE,
+	OPT_TEMPORARY, OPT_MASTER_TLS, OPT_READONLY_USER, OPT_DROP_REMOVED, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY, OPT_SSL_ROOT_CERT, OPT_APP_ACCESS_ROLE, OPT_MIGRATOR_ACCESS_ROLE,
 
 	/* an id below 128 is also the option's short form */
 	OPT_HELP = 'h',
@@ -104,6 +104,7 @@ static const struct option_def option_defs[] = {
 	{"port", required_argument, OPT_PORT, BIT(CMD_CONFIGURE) | BIT(CMD_TOKEN), "PORT", "the database's TCP port (configure: local default a free one, aws 5432; token: default 5432)"},
 	{"force", no_argument, OPT_FORCE, BIT(CMD_CONFIGURE), NULL, "overwrite an existing config file"},
 	{"pg-bindir", required_argument, OPT_PG_BINDIR, BIT(CMD_CONFIGURE) | BIT(CMD_PROVISION) | BIT(CMD_PLAN), "DIR", "local: PostgreSQL server binaries (default pg_config --bindir)"},
+	{"readonly-user", required_argument, OPT_READONLY_USER, BIT(CMD_CONFIGURE), "NAME", "a read-only login: reads every table, view and sequence of the schema, writes none (repeatable)"},
 	{"master-tls", required_argument, OPT_MASTER_TLS, BIT(CMD_CONFIGURE), "on|off", "local: the master and rdsadmin log in over TLS only, as app and migrator (default on); off: also without, for a client that cannot do TLS"},
 	{"cluster-name", required_argument, OPT_CLUSTER_NAME, BIT(CMD_CONFIGURE), "NAME", "aws: the cluster, and the prefix of its resources (default <app>-<env>)"},
 	{"engine-version", required_argument, OPT_ENGINE_VERSION, BIT(CMD_CONFIGURE), "VERSION", "aws: Aurora PostgreSQL version (default " ENV_AWS_DEFAULT_ENGINE_VERSION ")"},
@@ -125,7 +126,8 @@ static const struct option_def option_defs[] = {
 	{"wait-delay", required_argument, OPT_WAIT_DELAY, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "SECONDS", "aws: seconds between polls while waiting (default 30)"},
 	{"wait-max-attempts", required_argument, OPT_WAIT_MAX_ATTEMPTS, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "N", "aws: polls before giving up (default 60)"},
 	{"via", required_argument, OPT_VIA, ROLES, "auto|extension|core", "run the app_roles extension, or the same logic in appdb (default auto)"},
-	{"login", no_argument, OPT_LOGIN, BIT(CMD_ROLES_CHECK), NULL, "also log in as app and migrator"},
+	{"login", no_argument, OPT_LOGIN, BIT(CMD_ROLES_CHECK), NULL, "also log in as app, migrator and each read-only user"},
+	{"drop-removed", no_argument, OPT_DROP_REMOVED, BIT(CMD_ROLES_SETUP) | BIT(CMD_ROLES_PLAN), NULL, "also drop a read-only user the config no longer names, when it owns nothing (runs appdb's own logic)"},
 	{"login-if-reachable", no_argument, OPT_LOGIN_IF_REACHABLE, BIT(CMD_ROLES_CHECK), NULL, "log in as --login does where a TCP path to the database exists (local: always); else say why not, and check the rest"},
 	{"role", required_argument, OPT_ROLE, BIT(CMD_URL) | BIT(CMD_PSQL) | BIT(CMD_DOCTOR), "app|migrator|master", "whom to connect as (default app); doctor: whose login to check, app or migrator (default both)"},
 	{"yes", no_argument, OPT_YES, BIT(CMD_DESTROY), NULL, "do not ask for confirmation"},
@@ -809,9 +811,9 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 			case OPT_LOGIN: opts->login = true; break;
 			case OPT_LOGIN_IF_REACHABLE: opts->login_if_reachable = true; break;
 			case OPT_ROLE:
-				if (strcmp(optarg, "app") != 0 && strcmp(optarg, "migrator") != 0 &&
-					strcmp(optarg, "master") != 0)
-					return usage_error("invalid --role \"%s\": use app, migrator or master", optarg);
+				/* a read-only user's name is checked against the config */
+				if (optarg[0] == '\0')
+					return usage_error("--role needs a role: app, migrator, master or a read-only user");
 				set_string(&opts->role, optarg);
 				break;
 			case OPT_YES: opts->yes = true; break;
@@ -861,6 +863,8 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 					return rc;
 				break;
 			case OPT_APP_ACCESS_ROLE: strv_add(&opts->app_access_roles, optarg); break;
+			case OPT_READONLY_USER: strv_add(&opts->readonly_users, optarg); break;
+			case OPT_DROP_REMOVED: opts->drop_removed = true; break;
 			case OPT_MIGRATOR_ACCESS_ROLE: strv_add(&opts->migrator_access_roles, optarg); break;
 			case OPT_WAIT_DELAY:
 				if ((rc = parse_count("--wait-delay", optarg, 0, 3600, &opts->wait_delay)) != EXIT_GO_ON)
@@ -934,5 +938,6 @@ free_options(struct appdb_options *opts)
 	}
 	strv_free(&opts->psql_args);
 	strv_free(&opts->app_access_roles);
+	strv_free(&opts->readonly_users);
 	strv_free(&opts->migrator_access_roles);
 }

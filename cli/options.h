@@ -90,6 +90,7 @@ struct appdb_options
 	char	   *ssl_root_cert;
 	char	  **app_access_roles;	/* NULL-terminated, or NULL: the options given, in order */
 	char	  **migrator_access_roles;
+	char	  **readonly_users;	/* configure: --readonly-user, in order */
 
 	/* provision, aws: the waiters' polling */
 	int			wait_delay;		/* seconds between polls; -1: not given (30) */
@@ -99,6 +100,7 @@ struct appdb_options
 	enum appdb_via via;
 	bool		login;
 	bool		login_if_reachable;	/* --login where a TCP path exists */
+	bool		drop_removed;	/* setup, plan: drop removed read-only users */
 
 	/* url, psql, doctor */
 	char	   *role;

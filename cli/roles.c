@@ -78,11 +78,19 @@ count_notice(void *arg, const PGresult *res)
 		verbosef("%s", msg);
 }
 
-/* Whether the extension is there and we may call it (whatever its version's signature). */
+/*
+ * Whether the extension is there and we may call it (whatever its version's
+ * signature); with read-only users, whether it takes them (0.2 and later).
+ */
 static bool
-extension_usable(PGconn *conn)
+extension_usable(PGconn *conn, bool readers)
 {
-	PGresult   *res = PQexec(conn,
+	PGresult   *res = PQexec(conn, readers ?
+							 "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'app_roles')"
+							 " AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc"
+							 "  WHERE proname = 'app_setup_roles' AND pronamespace = 'pg_catalog'::pg_catalog.regnamespace"
+							 "  AND 'readonly_users' = ANY (proargnames)"
+							 "  AND pg_catalog.has_function_privilege(oid, 'EXECUTE'))" :
 							 "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'app_roles')"
 							 " AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc"
 							 "  WHERE proname = 'app_setup_roles' AND pronamespace = 'pg_catalog'::pg_catalog.regnamespace"
@@ -128,20 +136,57 @@ extension_error(struct app_mem *mem, const PGresult *res, PGconn *conn,
 		err->kind = APP_ERR_LOST_RACE;
 }
 
+/* The read-only users as a text[] literal: each element double-quoted. */
+static char *
+readonly_array(struct app_mem *mem, const struct env_config *cfg)
+{
+	struct app_buf a;
+	int			i;
+
+	app_buf_init(&a, mem);
+	app_buf_append(&a, "{");
+	for (i = 0; cfg->readonly_users && cfg->readonly_users[i]; i++)
+	{
+		const char *p;
+
+		app_buf_append(&a, i ? ",\"" : "\"");
+		for (p = cfg->readonly_users[i]; *p; p++)
+		{
+			if (*p == '"' || *p == '\\')
+				app_buf_append_len(&a, "\\", 1);
+			app_buf_append_len(&a, p, 1);
+		}
+		app_buf_append(&a, "\"");
+	}
+	app_buf_append(&a, "}");
+	return a.data;
+}
+
 /*
- * Run sql, a call of an extension function with the configuration's names
- * as $1..$5, into rows (the first column of each).
+ * Run a call of the extension function fn (with AS and FROM as sql_fmt puts
+ * them) with the configuration's names as $1..$5, and its read-only users,
+ * when there are any, as readonly_users => $6 (an extension before 0.2 has no
+ * such argument: extension_usable sent those runs to the core), into rows
+ * (the first column of each).
  */
 static int
-call_extension(PGconn *conn, struct app_mem *mem, const char *sql,
+call_extension(PGconn *conn, struct app_mem *mem, const char *sql_fmt,
 			   const struct env_config *cfg, struct app_strlist *rows,
 			   struct app_error *err)
 {
-	const char *params[5] = {cfg->app_user, cfg->migrator_user, cfg->schema,
-	cfg->auth, cfg->extensions};
-	PGresult   *res = PQexecParams(conn, sql, 5, NULL, params, NULL, NULL, 0);
+	const char *params[6] = {cfg->app_user, cfg->migrator_user, cfg->schema,
+	cfg->auth, cfg->extensions, NULL};
+	bool		readers = cfg->readonly_users && cfg->readonly_users[0];
+	struct app_buf sql;
+	PGresult   *res;
 	int			rc = 0;
 	int			i;
+
+	app_buf_init(&sql, mem);
+	app_buf_printf(&sql, sql_fmt, readers ? ", readonly_users => $6::text[]" : "");
+	if (readers)
+		params[5] = readonly_array(mem, cfg);
+	res = PQexecParams(conn, sql.data, readers ? 6 : 5, NULL, params, NULL, NULL, 0);
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
@@ -177,7 +222,7 @@ extension_setup(struct roles_session *session, struct app_mem *mem,
 
 	PQsetNoticeReceiver(session->conn, count_notice, &out->executed);
 	rc = call_extension_json(session->conn, mem,
-							 "SELECT pg_catalog.app_setup_roles($1, $2, $3, $4, $5::jsonb)",
+							 "SELECT pg_catalog.app_setup_roles($1, $2, $3, $4, $5::jsonb%s)",
 							 cfg, &out->report, err);
 	PQsetNoticeReceiver(session->conn, count_notice, NULL);
 	return rc;
@@ -189,7 +234,7 @@ extension_check(struct roles_session *session, struct app_mem *mem,
 				struct app_error *err)
 {
 	if (call_extension_json(session->conn, mem,
-							"SELECT pg_catalog.app_check_roles($1, $2, $3, $4, $5::jsonb)",
+							"SELECT pg_catalog.app_check_roles($1, $2, $3, $4, $5::jsonb%s)",
 							cfg, &out->report, err) != 0)
 		return -1;
 	out->success = report_success(out->report);
@@ -202,7 +247,7 @@ extension_plan(struct roles_session *session, struct app_mem *mem,
 			   struct app_error *err)
 {
 	return call_extension(session->conn, mem,
-						  "SELECT * FROM pg_catalog.app_roles_plan($1, $2, $3, $4, $5::jsonb)",
+						  "SELECT * FROM pg_catalog.app_roles_plan($1, $2, $3, $4, $5::jsonb%s)",
 						  cfg, &out->plan, err);
 }
 
@@ -276,13 +321,17 @@ static int
 add_logins(struct app_mem *mem, const struct roles_login *login,
 		   const struct env_config *cfg, char **report)
 {
-	const char *roles[2] = {cfg->migrator_user, cfg->app_user};
+	char	  **roles = NULL;
 	struct json_object *root = json_tokener_parse(*report);
 	struct json_object *list = json_object_new_array();
 	int			failed = 0;
 	int			i;
 
-	for (i = 0; i < 2; i++)
+	strv_add(&roles, cfg->migrator_user);
+	strv_add(&roles, cfg->app_user);
+	for (i = 0; cfg->readonly_users && cfg->readonly_users[i]; i++)
+		strv_add(&roles, cfg->readonly_users[i]);
+	for (i = 0; roles[i]; i++)
 	{
 		struct json_object *item = json_object_new_object();
 		char	   *detail = NULL;
@@ -302,6 +351,7 @@ add_logins(struct app_mem *mem, const struct roles_login *login,
 	*report = app_strdup(mem, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
 															  JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
+	strv_free(&roles);
 	return failed;
 }
 
@@ -384,11 +434,30 @@ settle_commit(struct roles_session *session, struct app_mem *mem,
 }
 
 /* The runner for this command, or NULL after saying why there is none. */
+/*
+ * The extension where it is installed (and takes the read-only users, when
+ * there are some); else appdb's core, which alone drops removed read-only
+ * users (--drop-removed: the extension's API has no such argument).
+ */
 static const struct roles_runner *
-choose_runner(struct roles_session *session, enum appdb_via via)
+choose_runner(struct roles_session *session, const struct appdb_options *opts,
+			  const struct env_config *cfg)
 {
+	enum appdb_via via = opts->via;
+	bool		readers = cfg->readonly_users && cfg->readonly_users[0];
+
+	if (opts->drop_removed)
+	{
+		if (via == VIA_EXTENSION)
+		{
+			errorf("--drop-removed runs appdb's own logic; the extension takes no such argument");
+			hintf("leave out --via extension");
+			return NULL;
+		}
+		return &core_runner;
+	}
 	if (session->conn && (via == VIA_EXTENSION ||
-						  (via == VIA_AUTO && extension_usable(session->conn))))
+						  (via == VIA_AUTO && extension_usable(session->conn, readers))))
 		return &extension_runner;
 	if (via != VIA_EXTENSION)
 		return &core_runner;
@@ -444,8 +513,9 @@ roles_command_in(struct roles_session *session, const struct appdb_options *opts
 	int			races = 0;
 	int			code = EXIT_OK;
 
-	if ((runner = choose_runner(session, opts->via)) == NULL)
+	if ((runner = choose_runner(session, opts, cfg)) == NULL)
 		return EXIT_USAGE;
+	cfg->roles->drop_removed = opts->drop_removed;
 	verbosef("running %s through %s", command_name(opts->command), runner->what);
 
 	app_mem_init(&mem, &malloc_allocator);

@@ -170,7 +170,7 @@ DEFACL_GIVES("= 'S'", "e.privilege_type = 'SELECT'") ","
 DEFACL_GIVES("IN ('r', 'S')", "e.privilege_type <> 'SELECT'") ","
 ROLE_GUARDS("app")
 " FROM k";
-#define READONLY_FACT_COLUMNS 15
+#define READONLY_FACT_COLUMNS 17
 
 /*
  * Whether the default ACL of migrator in the schema gives app every

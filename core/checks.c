@@ -354,13 +354,27 @@ check_readonly(struct checker *c)
 					const struct app_relation *r = &ro->relations[j];
 					const char *noun = app_relkind_noun(r->kind);
 					const char *grant_noun = r->kind == 'S' ? "SEQUENCE" : "TABLE";
+					struct app_buf fix;
+					struct app_buf writes;
+					const char *p;
 
+					/* "lacks SELECT, has INSERT, has UPDATE": one statement for each part */
+					app_buf_init(&fix, c->mem);
+					app_buf_init(&writes, c->mem);
+					for (p = strstr(r->app_lacks, "has "); p; p = strstr(p + 4, "has "))
+					{
+						const char *end = strchr(p, ',');
+
+						if (writes.len)
+							app_buf_append(&writes, ", ");
+						app_buf_append_len(&writes, p + 4, end ? (size_t) (end - p - 4) : strlen(p + 4));
+					}
 					if (strstr(r->app_lacks, "lacks SELECT"))
-						note(&d, "%s %I.%I: %I %s (fix: GRANT SELECT ON %s %I.%I TO %I)", noun, schema,
-							 r->name, u, r->app_lacks, grant_noun, schema, r->name, u);
-					else
-						note(&d, "%s %I.%I: %I %s (fix: REVOKE ALL ON %s %I.%I FROM %I, then GRANT SELECT)",
-							 noun, schema, r->name, u, r->app_lacks, grant_noun, schema, r->name, u);
+						app_quote_printf(&fix, "GRANT SELECT ON %s %I.%I TO %I", grant_noun, schema, r->name, u);
+					if (writes.len)
+						app_quote_printf(&fix, "%sREVOKE %s ON %s %I.%I FROM %I", fix.len ? "; " : "",
+										 writes.data, grant_noun, schema, r->name, u);
+					note(&d, "%s %I.%I: %I %s (fix: %s)", noun, schema, r->name, u, r->app_lacks, fix.data);
 				}
 				if (ro->relations_total > ro->n_relations)
 					note(&d, "and %d more for %I", ro->relations_total - ro->n_relations, u);

@@ -337,6 +337,55 @@ login_check(void *arg, const char *role, char **detail)
 	return true;
 }
 
+/*
+ * A password, in its own password file, for each role setup manages that has
+ * none yet: app and migrator said in one line (the first setup's), each
+ * read-only user in its own.
+ */
+static int
+set_new_passwords(struct local_env *e, const struct env_config *cfg)
+{
+	char	  **users = NULL;
+	PGconn	   *boot = NULL;
+	bool		fresh[2] = {!pgpass_has(e, cfg->migrator_user), !pgpass_has(e, cfg->app_user)};
+	int			rc = EXIT_OK;
+	int			i;
+
+	strv_add(&users, cfg->migrator_user);
+	strv_add(&users, cfg->app_user);
+	for (i = 0; cfg->readonly_users && cfg->readonly_users[i]; i++)
+		strv_add(&users, cfg->readonly_users[i]);
+	for (i = 0; users[i] && rc == EXIT_OK; i++)
+	{
+		char	   *file;
+
+		if (pgpass_has(e, users[i]))
+			continue;
+		if (boot == NULL && (boot = local_connect(e, BOOTSTRAP_USER, cfg->database)) == NULL)
+			rc = EXIT_FAILURE_REMOTE;
+		else if (set_password(e, boot, users[i]) != 0)
+			rc = EXIT_FAILURE_REMOTE;
+		else if (i >= 2)
+		{
+			file = pgpass_path(e, users[i]);
+			notef("the password of \"%s\" is in %s (readable by you only)", users[i], file);
+			free(file);
+		}
+	}
+	if (rc == EXIT_OK && fresh[0] && fresh[1])
+	{
+		char	   *files[2] = {pgpass_path(e, users[0]), pgpass_path(e, users[1])};
+
+		notef("passwords of \"%s\" and \"%s\" are in %s and %s (readable by you only)",
+			  users[0], users[1], files[0], files[1]);
+		free(files[0]);
+		free(files[1]);
+	}
+	PQfinish(boot);
+	strv_free(&users);
+	return rc;
+}
+
 /* roles setup, plan and check as the master; setup then gives app and migrator passwords. */
 static int
 local_roles(const struct appdb_options *opts, const struct env_config *cfg)
@@ -360,30 +409,9 @@ local_roles(const struct appdb_options *opts, const struct env_config *cfg)
 		hint_if_stopped(&e, PQstatus(master) == CONNECTION_BAD);
 	PQfinish(master);
 
-	/* passwords for app and migrator, once: right after setup first creates them */
-	if (rc == EXIT_OK && opts->command == CMD_ROLES_SETUP &&
-		(!pgpass_has(&e, cfg->app_user) || !pgpass_has(&e, cfg->migrator_user)))
-	{
-		PGconn	   *boot = local_connect(&e, BOOTSTRAP_USER, cfg->database);
-		const char *users[2] = {cfg->migrator_user, cfg->app_user};
-		int			i;
-
-		if (boot == NULL)
-			rc = EXIT_FAILURE_REMOTE;
-		for (i = 0; i < 2 && rc == EXIT_OK; i++)
-			if (!pgpass_has(&e, users[i]) && set_password(&e, boot, users[i]) != 0)
-				rc = EXIT_FAILURE_REMOTE;
-		if (rc == EXIT_OK)
-		{
-			char	   *files[2] = {pgpass_path(&e, users[0]), pgpass_path(&e, users[1])};
-
-			notef("passwords of \"%s\" and \"%s\" are in %s and %s (readable by you only)",
-				  users[0], users[1], files[0], files[1]);
-			free(files[0]);
-			free(files[1]);
-		}
-		PQfinish(boot);
-	}
+	/* passwords for app, migrator and read-only users, once: right after setup first creates them */
+	if (rc == EXIT_OK && opts->command == CMD_ROLES_SETUP)
+		rc = set_new_passwords(&e, cfg);
 	local_env_free(&e);
 	return rc;
 }
@@ -396,8 +424,10 @@ static char *
 connection_url(const struct local_env *e, const struct env_config *cfg, const char *role,
 			   char **user_out)
 {
+	/* else a read-only user's name (appdb.c checked it) */
 	const char *user = strcmp(role, "master") == 0 ? MASTER_USER :
-		strcmp(role, "migrator") == 0 ? cfg->migrator_user : cfg->app_user;
+		strcmp(role, "migrator") == 0 ? cfg->migrator_user :
+		strcmp(role, "app") == 0 ? cfg->app_user : role;
 	char	   *euser;
 	char	   *edb;
 	char	   *passfile = pgpass_path(e, user);
