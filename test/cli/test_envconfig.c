@@ -23,9 +23,9 @@
 
 #define WHERE "config file x.json"
 #define LOCAL_KEYS "appdb: hint: the keys are: provider, app, env, database, app_user, " \
-	"migrator_user, schema_name, auth, superuser_extensions, port, pg_bindir, master_tls\n"
+	"migrator_user, schema_name, auth, superuser_extensions, readonly_users, port, pg_bindir, master_tls\n"
 #define AWS_KEYS "appdb: hint: the keys are: provider, app, env, database, app_user, " \
-	"migrator_user, schema_name, auth, superuser_extensions, port, region, cluster_name, " \
+	"migrator_user, schema_name, auth, superuser_extensions, readonly_users, port, region, cluster_name, " \
 	"engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, " \
 	"ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, " \
 	"apply_immediately, ssl_root_cert, app_access_role_names, migrator_access_role_names\n"
@@ -82,6 +82,8 @@ render_config(const struct env_config *c, char *buf, size_t size)
 			render_add(buf, size, strings[i].key, strings[i].value);
 	snprintf(v, sizeof(v), "%d", c->port);
 	render_add(buf, size, "port", v);
+	for (i = 0; c->readonly_users && c->readonly_users[i]; i++)
+		render_add(buf, size, "readonly_user", c->readonly_users[i]);
 	for (i = 0; i < sizeof(aws_strings) / sizeof(aws_strings[0]); i++)
 		if (aws_strings[i].value)
 			render_add(buf, size, aws_strings[i].key, aws_strings[i].value);
@@ -272,6 +274,13 @@ static const struct envconfig_case envconfig_cases[] = {
 	"appdb: error: " WHERE ": key \"temporary\" must be true or false\n"},
 	{"envconfig error: aws apply_immediately a number", AWS ", \"apply_immediately\": 1}", NULL, 2, NULL,
 	"appdb: error: " WHERE ": key \"apply_immediately\" must be true or false\n"},
+	{"envconfig: local, read-only users", LOCAL ", \"readonly_users\": [\"analyst\", \"support\"]}", NULL, -1,
+	"provider=local " BASE_WANT " extensions={} port=0 readonly_user=analyst readonly_user=support", ""},
+	{"envconfig error: a read-only user that is app", LOCAL ", \"readonly_users\": [\"app\"]}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": readonly_users: \"app\" is app_user\n"
+	"appdb: hint: A read-only user may read the schema and nothing more; app writes and migrator owns.\n"},
+	{"envconfig error: read-only users on aws", AWS ", \"readonly_users\": [\"analyst\"]}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"readonly_users\": read-only users are the local provider's and the extension's for now; on Aurora they would have no IAM connect policy\n"},
 	{"envconfig error: aws temporary with deletion protection on", AWS ", \"temporary\": true, "
 		"\"deletion_protection\": true}", NULL, 2, NULL,
 		"appdb: error: " WHERE ": keys \"temporary\" and \"deletion_protection\": a temporary environment "

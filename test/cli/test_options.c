@@ -267,8 +267,9 @@ static const struct options_case options_cases[] = {
 	"appdb: invalid --output \"xml\": use text or json\n" TRY_HELP},
 	{"options error: --via spi", {"roles", "check", "--via", "spi", NULL}, 2, NULL,
 	"appdb: invalid --via \"spi\": use auto, extension or core\n" TRY_HELP},
-	{"options error: --role admin", {"url", "--role", "admin", NULL}, 2, NULL,
-	"appdb: invalid --role \"admin\": use app, migrator or master\n" TRY_HELP},
+	/* a name that is no role of the config is refused once the config is read (cli.sh) */
+	{"options error: --role empty", {"url", "--role", "", NULL}, 2, NULL,
+	"appdb: --role needs a role: app, migrator, master or a read-only user\n" TRY_HELP},
 	{"options error: --deletion-protection maybe", {"configure", "--deletion-protection", "maybe", NULL}, 2, NULL,
 	"appdb: invalid --deletion-protection \"maybe\": use on or off\n" TRY_HELP},
 	{"options error: --backup-retention-days 0", {"configure", "--backup-retention-days", "0", NULL}, 2, NULL,
