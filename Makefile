@@ -10,7 +10,7 @@ CORE_OBJS = $(CORE_SRCS:.c=.o)
 
 MODULE_big = app_roles
 OBJS = extension/app_roles.o extension/spi_exec.o $(CORE_OBJS)
-DATA = sql/app_roles--0.1.sql
+DATA = sql/app_roles--0.1.sql sql/app_roles--0.2.sql sql/app_roles--0.1--0.2.sql
 # make installcheck: test/sql/installcheck.sql, safe on any server the PG*
 # variables point at (one transaction, rolled back), in the database
 # PGDATABASE names; --use-existing: pg_regress neither creates a database nor
@@ -18,7 +18,7 @@ DATA = sql/app_roles--0.1.sql
 REGRESS = installcheck
 REGRESS_OPTS = --inputdir=test --use-existing
 # test/run_regress.sh: every case, on a throwaway Aurora-like cluster
-REGRESS_HARNESS = init setup converge breakage identifiers auth permissions installcheck
+REGRESS_HARNESS = init setup converge breakage identifiers auth permissions installcheck upgrade
 PG_CPPFLAGS = -I. -DAPP_ROLES_VERSION='"$(EXTVERSION)"' -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
 SHLIB_LINK = -ljson-c
 

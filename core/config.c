@@ -258,7 +258,7 @@ app_config_set_readonly(struct app_mem *mem, struct app_config *cfg,
 
 	for (i = 0; i < n; i++)
 	{
-		if (check_role_or_schema(mem, "readonly_users: a name", names[i], true, err) != 0)
+		if (check_role_or_schema(mem, "readonly_users", names[i], true, err) != 0)
 			return -1;
 		if (strcmp(names[i], cfg->app_user) == 0 || strcmp(names[i], cfg->migrator_user) == 0)
 			return app_error_set(err, mem, APP_ERR_INVALID_VALUE,

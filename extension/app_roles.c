@@ -15,6 +15,8 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/tuplestore.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -51,9 +53,49 @@ TextArg(FunctionCallInfo fcinfo, int n, const char *name)
 	return text_to_cstring(PG_GETARG_TEXT_PP(n));
 }
 
+/*
+ * readonly_users (0.2), argument n when the SQL definition has it: 0.1's
+ * functions take none, and a .so newer than the installed script serves both.
+ */
+static void
+ReadonlyArg(FunctionCallInfo fcinfo, int n, CallState *cs)
+{
+	ArrayType  *array;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			count;
+	int			i;
+	const char **names;
+	struct app_error err = {0};
+
+	if (PG_NARGS() <= n)
+		return;
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				errmsg("readonly_users must not be null"));
+	array = PG_GETARG_ARRAYTYPE_P(n);
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("readonly_users must be a one-dimensional array"));
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+	names = palloc(sizeof(char *) * (count + 1));
+	for (i = 0; i < count; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					errmsg("readonly_users must not contain null"));
+		names[i] = TextDatumGetCString(elems[i]);
+	}
+	if (app_config_set_readonly(&cs->mem, &cs->cfg, names, count, &err) != 0)
+		ReportCoreError(&err);
+}
+
 /* Validate the arguments and prepare the call; nothing has run yet. */
 static void
-BeginCall(FunctionCallInfo fcinfo, CallState *cs, const char *cxtName)
+BeginCall(FunctionCallInfo fcinfo, CallState *cs, const char *cxtName, int readonlyArg)
 {
 	struct app_error err = {0};
 	char	   *extensions;
@@ -77,6 +119,7 @@ BeginCall(FunctionCallInfo fcinfo, CallState *cs, const char *cxtName)
 						 TextArg(fcinfo, 3, "auth"),
 						 extensions, &err) != 0)
 		ReportCoreError(&err);
+	ReadonlyArg(fcinfo, readonlyArg, cs);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed in app_roles");
@@ -84,15 +127,16 @@ BeginCall(FunctionCallInfo fcinfo, CallState *cs, const char *cxtName)
 
 /*
  * Copy the result into the caller's context and release everything else.
- * With pretty (the argument after the five of the configuration), the report
- * is indented, its keys in the same order.
+ * With pretty (setup's and check's argument 5, after the configuration's),
+ * the report is indented, its keys in the same order; plan has none (-1).
  */
 static Datum
-EndCall(FunctionCallInfo fcinfo, CallState *cs, const char *json)
+EndCall(FunctionCallInfo fcinfo, CallState *cs, const char *json, int prettyArg)
 {
 	text	   *result;
 
-	if (PG_NARGS() > 5 && !PG_ARGISNULL(5) && PG_GETARG_BOOL(5))
+	if (prettyArg >= 0 && PG_NARGS() > prettyArg && !PG_ARGISNULL(prettyArg) &&
+		PG_GETARG_BOOL(prettyArg))
 	{
 		json = app_json_pretty(&cs->mem, json);
 		if (json == NULL)
@@ -174,8 +218,8 @@ app_setup_roles(PG_FUNCTION_ARGS)
 {
 	CallState	cs;
 
-	BeginCall(fcinfo, &cs, "app_setup_roles");
-	return EndCall(fcinfo, &cs, SetupWithRetry(&cs));
+	BeginCall(fcinfo, &cs, "app_setup_roles", 6);
+	return EndCall(fcinfo, &cs, SetupWithRetry(&cs), 5);
 }
 
 /* app_check_roles(...): the report plus every check; never raises for one. */
@@ -187,10 +231,10 @@ app_check_roles(PG_FUNCTION_ARGS)
 	bool		success;
 	char	   *json;
 
-	BeginCall(fcinfo, &cs, "app_check_roles");
+	BeginCall(fcinfo, &cs, "app_check_roles", 6);
 	if (app_run_check(&SpiExecutor, &cs.mem, &cs.cfg, &success, &json, &err) != 0)
 		ReportCoreError(&err);
-	return EndCall(fcinfo, &cs, json);
+	return EndCall(fcinfo, &cs, json, 5);
 }
 
 /* A tuplestore for the rows of a set-returning function in materialize mode. */
@@ -230,7 +274,7 @@ app_roles_plan(PG_FUNCTION_ARGS)
 	int			i;
 
 	store = BeginMaterializedRows(fcinfo, &desc);
-	BeginCall(fcinfo, &cs, "app_roles_plan");
+	BeginCall(fcinfo, &cs, "app_roles_plan", 5);
 	if (app_run_plan(&SpiExecutor, &cs.mem, &cs.cfg, &plan, &err) != 0)
 		ReportCoreError(&err);
 	for (i = 0; i < plan.n; i++)
@@ -240,6 +284,6 @@ app_roles_plan(PG_FUNCTION_ARGS)
 
 		tuplestore_putvalues(store, desc, &value, &isnull);
 	}
-	EndCall(fcinfo, &cs, "");
+	EndCall(fcinfo, &cs, "", -1);
 	return (Datum) 0;
 }

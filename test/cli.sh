@@ -1171,6 +1171,86 @@ t_destroy_refused() {
 	rc_is 0 && out_has '^state: +running$'
 }
 
+# ---- read-only users (issue 15): setup, what they can and cannot do, check, removal ----
+ro_sql() {	# role, label, SQL...: psql in env ro as role; output in PSQL_OUT, status in PSQL_RC
+	local role=$1 label=$2
+	shift 2
+	run "url-ro-$role" url --app "$APP" --env ro --role "$role"
+	[ "$RC" = 0 ] || { show; return 1; }
+	PSQL_OUT=$LOG/$(printf %03d "$nrun")-ro-$label.out
+	"$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$(cat "$OUT")" "$@" >"$PSQL_OUT" 2>&1
+	PSQL_RC=$?
+	return 0
+}
+
+t_readonly_setup() {
+	run configure-ro configure --app "$APP" --env ro --pg-bindir "$PG_BINDIR" --readonly-user analyst
+	rc_is 0 && grep -q '"analyst"' "$WORK/infra/$APP/database/ro.json" || return 1
+	ENVS+=(ro)
+	run provision-ro provision --app "$APP" --env ro --pg-bindir "$PG_BINDIR"
+	rc_is 0 || return 1
+	run setup-ro roles setup --app "$APP" --env ro
+	rc_is 0 && err_has 'the password of "analyst" is in .*passwords\.analyst' || return 1
+	# migrator's table made before, and one after: analyst reads both, writes neither
+	ro_sql migrator before -c "CREATE TABLE made_before (id serial, v text)" -c "INSERT INTO made_before (v) VALUES ('a')" &&
+		[ "$PSQL_RC" = 0 ] || { cat "$PSQL_OUT"; return 1; }
+	run setup-ro-again roles setup --app "$APP" --env ro
+	rc_is 0 || return 1
+	ro_sql migrator after -c "CREATE TABLE made_after (id serial, v text)" -c "INSERT INTO made_after (v) VALUES ('b')" &&
+		[ "$PSQL_RC" = 0 ] || { cat "$PSQL_OUT"; return 1; }
+	ro_sql analyst reads -c "SELECT (SELECT count(*) FROM app.made_before) + (SELECT count(*) FROM app.made_after)"
+	[ "$PSQL_RC" = 0 ] && [ "$(cat "$PSQL_OUT")" = 2 ] || { echo "analyst could not read both tables:"; cat "$PSQL_OUT"; return 1; }
+	local write
+	for write in "INSERT INTO app.made_before (v) VALUES ('x')" "UPDATE app.made_after SET v = 'x'" \
+		"DELETE FROM app.made_before" "TRUNCATE app.made_after" "CREATE TABLE app.mine (id int)" \
+		"SELECT nextval('app.made_before_id_seq')"; do
+		ro_sql analyst write -c "$write"
+		[ "$PSQL_RC" != 0 ] && grep -q 'permission denied' "$PSQL_OUT" ||
+			{ echo "analyst was not refused: $write"; cat "$PSQL_OUT"; return 1; }
+	done
+}
+
+t_readonly_check() {
+	run check-ro roles check --app "$APP" --env ro --login
+	rc_is 0 && out_has '✓ readonly_users +"analyst" reads every table, view and sequence in schema "app" and writes none' &&
+		out_has '"analyst" read it and was refused an insert' && out_has '✓ login analyst ' || return 1
+	ro_sql migrator break -c "REVOKE SELECT ON made_before FROM analyst" -c "GRANT INSERT ON made_after TO analyst"
+	[ "$PSQL_RC" = 0 ] || { cat "$PSQL_OUT"; return 1; }
+	run check-ro-broken roles check --app "$APP" --env ro
+	rc_is 1 && out_has 'TABLE "app"\."made_before": "analyst" lacks SELECT \(fix: GRANT SELECT ON TABLE "app"\."made_before" TO "analyst"\)' &&
+		out_has 'TABLE "app"\."made_after": "analyst" has INSERT \(fix: REVOKE INSERT ON TABLE "app"\."made_after" FROM "analyst"\)' || return 1
+	run setup-ro-repair roles setup --app "$APP" --env ro
+	rc_is 0 && err_has 'executed [0-9]+ statements' || return 1
+	run check-ro-repaired roles check --app "$APP" --env ro
+	rc_is 0
+}
+
+t_readonly_same_bytes() {	# the extension (where it takes read-only users) and the core
+	t_same_bytes ro check-ro-json check --output json
+}
+
+t_readonly_removed() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["readonly_users"] = []; json.dump(d, open(sys.argv[1], "w"), indent=2)' \
+		"$WORK/infra/$APP/database/ro.json" || return 1
+	run plan-ro-removed roles plan --app "$APP" --env ro --via core
+	rc_is 0 && out_has 'REVOKE ALL ON ALL TABLES IN SCHEMA "app" FROM "analyst"' &&
+		out_has 'ALTER DEFAULT PRIVILEGES FOR ROLE "migrator" IN SCHEMA "app" REVOKE ALL ON TABLES FROM "analyst"' &&
+		out_has 'REVOKE CONNECT ON DATABASE "app" FROM "analyst"' && out_lacks 'DROP ROLE' || return 1
+	run setup-ro-removed roles setup --app "$APP" --env ro --via core
+	rc_is 0 || return 1
+	run plan-ro-removed-after roles plan --app "$APP" --env ro --via core
+	rc_is 0 && out_has 'Nothing to do' || return 1
+	run plan-ro-drop roles plan --app "$APP" --env ro --drop-removed
+	rc_is 0 && out_has '^DROP ROLE "analyst";$' || return 1
+	run setup-ro-drop roles setup --app "$APP" --env ro --drop-removed
+	rc_is 0 || return 1
+	ro_sql master gone -c "SELECT count(*) FROM pg_roles WHERE rolname = 'analyst'"
+	[ "$(cat "$PSQL_OUT")" = 0 ] || fail "analyst was not dropped" || return 1
+	run url-ro-gone url --app "$APP" --env ro --role analyst
+	rc_is 2 && err_has 'invalid --role "analyst"'
+}
+
 t_destroy() {	# env [json]: with json, destroy --output json prints one document
 	local env=$1 json=${2:-} data_dir data_parent
 	run "status-$env" status --app "$APP" --env "$env" --output json
@@ -2044,6 +2124,9 @@ if [ "$CLI_SUITE" = all ]; then
 		check "roles setup --verbose (core) on a fresh environment" t_verbose_setup
 		check "--via extension refused where it is not installed" t_via_extension_refused
 	fi
+	check "read-only user analyst: set up, reads migrator's tables before and after, is refused every write" t_readonly_setup
+	check "read-only user: check passes with login and probe; a revoked SELECT and a granted INSERT named with their fixes; setup repairs" t_readonly_check
+	check "read-only user removed from the config: revoked, kept; --drop-removed drops it" t_readonly_removed
 	check "the master as app_user, through appdb's core: exit 2, nothing changed" t_privileged_role_refused core postgres
 	check "rdsadmin (the bootstrap superuser) as app_user: exit 2, nothing changed" t_privileged_role_refused core rdsadmin
 	check "stopped server: roles check exits 3 quickly, could not connect" t_stopped
@@ -2060,6 +2143,7 @@ check "destroy --output json: one document (nothing to destroy)" t_destroy_json
 
 if [ "$CLI_SUITE" = all ]; then
 	check "destroy --yes --output json the second environment" t_destroy verbose json
+	check "destroy --yes the read-only users' environment" t_destroy ro
 	[ ! -e .appdb ] || note ".appdb remains after the last environment was destroyed"
 	check "no password in any output or server log" t_no_password_anywhere
 	trust_checks

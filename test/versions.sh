@@ -17,6 +17,11 @@ check "META.json license, as LICENSE says" "$(meta license):$(head -1 LICENSE)" 
 # PGXN: unstable until the changelog gives this version a date
 if grep -q "^## $v (unreleased)" CHANGELOG.md; then status=unstable; else status=stable; fi
 check "META.json release_status" "$(meta release_status)" "$status"
+# every older install script has an upgrade script to this version
+for old in $(ls sql/app_roles--*.sql | grep -v -- '--.*--' | sed 's/.*--\(.*\)\.sql/\1/'); do
+	[ "$old" = "$v" ] && continue
+	check "upgrade script from $old" "$(ls sql/app_roles--"$old"--"$v".sql 2>/dev/null)" "sql/app_roles--$old--$v.sql"
+done
 check "appdb --version" "$(./appdb --version)" "appdb $v"
 echo "versions: $passed passed, $failed failed"
 [ "$failed" = 0 ]

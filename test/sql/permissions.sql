@@ -4,8 +4,8 @@
 \c - rdsadmin
 CREATE ROLE regress_nobody LOGIN;
 CREATE ROLE regress_weak LOGIN;
-GRANT EXECUTE ON FUNCTION app_setup_roles(text, text, text, text, jsonb, boolean) TO regress_weak;
-GRANT EXECUTE ON FUNCTION app_check_roles(text, text, text, text, jsonb, boolean) TO regress_weak;
+GRANT EXECUTE ON FUNCTION app_setup_roles(text, text, text, text, jsonb, boolean, text[]) TO regress_weak;
+GRANT EXECUTE ON FUNCTION app_check_roles(text, text, text, text, jsonb, boolean, text[]) TO regress_weak;
 \c - regress_nobody
 SELECT app_setup_roles();
 SELECT app_check_roles();
