@@ -65,14 +65,15 @@ ROLE_SEARCH_PATH(r, "k.db") "," ROLE_SEARCH_PATH(r, "0")
 
 /*
  * The roles whose comment is setup's mark (APP_READONLY_MARK, built here the
- * same way) for this database and schema, as a JSON array of [name, owns].
+ * same way) for this database and schema, as a JSON array of [name, owns]
+ * (text: every executor hands text over as it is).
  */
 #define MARK_SQL(kind) \
 "'app_roles " kind " user; database=' || pg_catalog.current_database() || '; schema=' || $3::text"
 #define MARKED_ROLES(kind) \
 "  (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(r.rolname, EXISTS (" \
 "    SELECT 1 FROM pg_catalog.pg_shdepend o WHERE o.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass" \
-"    AND o.refobjid = r.oid AND o.deptype = 'o')) ORDER BY r.rolname)" \
+"    AND o.refobjid = r.oid AND o.deptype = 'o')) ORDER BY r.rolname)::text" \
 "   FROM pg_catalog.pg_shdescription x JOIN pg_catalog.pg_roles r ON r.oid = x.objoid" \
 "   WHERE x.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass AND x.description = " MARK_SQL(kind) ")"
 

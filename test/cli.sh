@@ -2126,6 +2126,9 @@ if [ "$CLI_SUITE" = all ]; then
 	fi
 	check "read-only user analyst: set up, reads migrator's tables before and after, is refused every write" t_readonly_setup
 	check "read-only user: check passes with login and probe; a revoked SELECT and a granted INSERT named with their fixes; setup repairs" t_readonly_check
+	if extension_installed; then
+		check "read-only user: roles check --output json, extension (0.2) and core identical" t_readonly_same_bytes
+	fi
 	check "read-only user removed from the config: revoked, kept; --drop-removed drops it" t_readonly_removed
 	check "the master as app_user, through appdb's core: exit 2, nothing changed" t_privileged_role_refused core postgres
 	check "rdsadmin (the bootstrap superuser) as app_user: exit 2, nothing changed" t_privileged_role_refused core rdsadmin
