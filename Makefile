@@ -80,7 +80,8 @@ bench: deps-test
 	@test/bench/scale.sh
 	@test/bench/plans.sh
 
-# appdb, the command-line program: core + cli over libpq and json-c.  Its
+# appdb, the command-line program: core + cli over libpq and json-c (its
+# --version is the control file's, hence that prerequisite).  Its
 # AWS commands live in appdb-aws (cli/aws/, over libcurl, libxml2 and
 # libcrypto), which appdb runs for them, so the local provider does not load
 # those libraries.  The AWS client is a static library that includes nothing
@@ -117,9 +118,9 @@ $(AWS_LIB_ASAN): $(AWS_SRCS:.c=.asan.o)
 $(AWS_LIB_FUZZ): $(AWS_SRCS:.c=.fuzz.o)
 	rm -f $@ && ar rcs $@ $^
 
-appdb: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB) appdb-aws
+appdb: cli/main.c $(EXTENSION).control $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB) appdb-aws
 	$(CC) $(APPDB_CFLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(AWS_LIB) $(APPDB_LIBS)
-appdb-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB)
+appdb-aws: cli/main.c $(EXTENSION).control $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB)
 	$(CC) $(APPDB_CFLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(AWS_LIB) $(APPDB_AWS_LIBS)
 
 # The man page and the bash completion: appdb prints them from the table
@@ -206,9 +207,9 @@ test/cli/test_cli_asan: $(CLI_UNIT_SRCS) $(CLI_UNIT_HDRS) $(CLI_UNIT_ASAN_OBJS) 
 	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -o $@ $(CLI_UNIT_SRCS) $(CLI_UNIT_ASAN_OBJS) core/libappdb_core_asan.a $(AWS_LIB_ASAN) $(APPDB_LIBS)
 
 # appdb with AddressSanitizer and UBSan, for the CLI tests.
-test/appdb-asan: cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB_ASAN) test/appdb-asan-aws
+test/appdb-asan: cli/main.c $(EXTENSION).control $(CLI_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB_ASAN) test/appdb-asan-aws
 	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -DAPPDB_WITHOUT_AWS -o $@ cli/main.c $(CLI_SRCS) $(CORE_SRCS) $(AWS_LIB_ASAN) $(APPDB_LIBS)
-test/appdb-asan-aws: cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB_ASAN)
+test/appdb-asan-aws: cli/main.c $(EXTENSION).control $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(CLI_HDRS) $(wildcard core/*.h) $(AWS_LIB_ASAN)
 	$(CC) $(APPDB_CFLAGS) $(ASAN_FLAGS) -o $@ cli/main.c $(CLI_SRCS) $(CLI_AWS_SRCS) $(CORE_SRCS) $(AWS_LIB_ASAN) $(APPDB_AWS_LIBS)
 
 # The SigV4 unit tests (AWS's suite, test/aws/sigv4.sh runs them), plain and
