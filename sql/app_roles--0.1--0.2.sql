@@ -4,10 +4,9 @@
 \echo Use "ALTER EXTENSION app_roles UPDATE TO '0.2'" to load this file. \quit
 
 -- 0.2 adds readonly_users to each function; a new argument is a new
--- function, so the 0.1 ones go (a caller passing none sees no difference).
-DROP FUNCTION app_setup_roles(text, text, text, text, jsonb, boolean);
-DROP FUNCTION app_check_roles(text, text, text, text, jsonb, boolean);
-DROP FUNCTION app_roles_plan(text, text, text, text, jsonb);
+-- function: the 0.2 ones are made beside the 0.1 ones, take over the EXECUTE
+-- grants given to other roles, and the 0.1 ones go (a caller passing no
+-- read-only users sees no difference).
 
 -- setup: converge roles, memberships and privileges; return the report
 CREATE FUNCTION app_setup_roles(
@@ -65,3 +64,29 @@ REVOKE ALL ON FUNCTION app_roles_plan(text, text, text, text, jsonb, text[]) FRO
 GRANT EXECUTE ON FUNCTION app_setup_roles(text, text, text, text, jsonb, boolean, text[]) TO @extowner@;
 GRANT EXECUTE ON FUNCTION app_check_roles(text, text, text, text, jsonb, boolean, text[]) TO @extowner@;
 GRANT EXECUTE ON FUNCTION app_roles_plan(text, text, text, text, jsonb, text[]) TO @extowner@;
+
+DO $$
+DECLARE
+	g record;
+BEGIN
+	FOR g IN
+		SELECT f.new, e.grantee::pg_catalog.regrole AS grantee
+		FROM (VALUES
+			('app_setup_roles(text, text, text, text, jsonb, boolean)',
+			 'app_setup_roles(text, text, text, text, jsonb, boolean, text[])'),
+			('app_check_roles(text, text, text, text, jsonb, boolean)',
+			 'app_check_roles(text, text, text, text, jsonb, boolean, text[])'),
+			('app_roles_plan(text, text, text, text, jsonb)',
+			 'app_roles_plan(text, text, text, text, jsonb, text[])')) f(old, new),
+			pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) e
+		WHERE p.oid = ('pg_catalog.' || f.old)::pg_catalog.regprocedure
+		AND e.privilege_type = 'EXECUTE' AND e.grantee <> 0 AND e.grantee <> p.proowner
+	LOOP
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION pg_catalog.%s TO %s', g.new, g.grantee);
+	END LOOP;
+END
+$$;
+
+DROP FUNCTION app_setup_roles(text, text, text, text, jsonb, boolean);
+DROP FUNCTION app_check_roles(text, text, text, text, jsonb, boolean);
+DROP FUNCTION app_roles_plan(text, text, text, text, jsonb);

@@ -6,6 +6,12 @@ CREATE EXTENSION app_roles VERSION '0.1';
 SET client_min_messages = warning;
 SELECT app_setup_roles() IS NOT NULL AS set_up;
 RESET client_min_messages;
+-- an EXECUTE given to another role (by the functions' owner, the bootstrap
+-- superuser: a trusted extension's objects are its) survives the update
+\c - rdsadmin
+CREATE ROLE regress_reader;
+GRANT EXECUTE ON FUNCTION app_check_roles(text, text, text, text, jsonb, boolean) TO regress_reader;
+\c - postgres
 SELECT app_check_roles()::text AS before \gset
 ALTER EXTENSION app_roles UPDATE TO '0.2';
 SELECT extversion FROM pg_extension WHERE extname = 'app_roles';
