@@ -44,12 +44,12 @@ static struct app_executor exec;
 
 /* The extension's report through psql as postgres, the trailing newline cut. */
 static char *
-psql_report(const char *fn)
+psql_report(const char *call)
 {
 	const char *psql = getenv("PSQL") ? getenv("PSQL") : "psql";
 	char	   *cmd = str_printf("'%s' -X -q -At -v ON_ERROR_STOP=1 -U postgres -c "
-								"'SET client_min_messages = warning; SELECT %s()'",
-								psql, fn);
+								"'SET client_min_messages = warning; SELECT %s'",
+								psql, call);
 	FILE	   *f = popen(cmd, "r");
 	char	   *out = NULL;
 	size_t		len = 0,
@@ -279,7 +279,7 @@ compare(const char *name, const char *ours, const char *fn)
 	char	   *theirs = psql_report(fn);
 
 	check(ours && theirs && strcmp(ours, theirs) == 0, name,
-		  "Data API report (%zu bytes) differs from %s() (%zu bytes)\n--- data api:\n%.2000s\n"
+		  "Data API report (%zu bytes) differs from %s (%zu bytes)\n--- data api:\n%.2000s\n"
 		  "--- psql:\n%.2000s", ours ? strlen(ours) : 0, fn, theirs ? strlen(theirs) : 0,
 		  S(ours), S(theirs));
 	free(theirs);
@@ -339,12 +339,38 @@ main(int argc, char **argv)
 		free(report);
 		check(run_setup(&cfg, &executed, &report) == 0 && executed == 0, "setup-converged",
 			  "executed %d", executed);
-		compare("setup-report-equals-extension", report, "app_setup_roles");
+		compare("setup-report-equals-extension", report, "app_setup_roles()");
 		free(report);
 		check(run_check(&cfg, &success, &report) == 0 && success, "check-success",
 			  "success %d", success);
-		compare("check-report-equals-extension", report, "app_check_roles");
+		compare("check-report-equals-extension", report, "app_check_roles()");
 		free(report);
+
+		/* a read-only user: the same bytes through the Data API as through SPI */
+		{
+			const char *users[1] = {"analyst"};
+			struct app_config ro = cfg;
+
+			check(app_config_set_readonly(&cfgmem, &ro, users, 1, &err) == 0, "readonly-config", "%s",
+				  S(err.message));
+			check(run_setup(&ro, &executed, &report) == 0 && executed > 0, "readonly-setup",
+				  "executed %d", executed);
+			free(report);
+			check(run_setup(&ro, &executed, &report) == 0 && executed == 0, "readonly-setup-converged",
+				  "executed %d", executed);
+			compare("readonly-setup-report-equals-extension", report,
+					"app_setup_roles(readonly_users => ARRAY[$$analyst$$])");
+			free(report);
+			check(run_check(&ro, &success, &report) == 0 && success, "readonly-check-success",
+				  "success %d", success);
+			compare("readonly-check-report-equals-extension", report,
+					"app_check_roles(readonly_users => ARRAY[$$analyst$$])");
+			free(report);
+			/* the later runs name no read-only user: analyst's grants are revoked now */
+			check(run_setup(&cfg, &executed, &report) == 0 && executed > 0, "readonly-removed-revoked",
+				  "executed %d", executed);
+			free(report);
+		}
 	}
 	else if (strcmp(argv[4], "revoked") == 0)
 	{
@@ -355,7 +381,7 @@ main(int argc, char **argv)
 			  "success %d", success);
 		printf("# revoked check: %d ExecuteStatement calls, report %zu bytes\n",
 			   st.calls - calls0, report ? strlen(report) : 0);
-		compare("revoked-check-report-equals-extension", report, "app_check_roles");
+		compare("revoked-check-report-equals-extension", report, "app_check_roles()");
 		free(report);
 		check(run_setup(&cfg, &executed, &report) == 0 && executed > 0, "revoked-setup-repairs",
 			  "executed %d", executed);
@@ -363,7 +389,7 @@ main(int argc, char **argv)
 		free(report);
 		check(run_check(&cfg, &success, &report) == 0 && success, "revoked-check-after-setup",
 			  "success %d", success);
-		compare("revoked-check-after-setup-equals-extension", report, "app_check_roles");
+		compare("revoked-check-after-setup-equals-extension", report, "app_check_roles()");
 		free(report);
 	}
 	else
@@ -373,11 +399,11 @@ main(int argc, char **argv)
 		check(run_check(&cfg, &success, &report) == 0 && success, "big-check-success",
 			  "success %d", success);
 		printf("# big check: %d ExecuteStatement calls\n", st.calls - calls0);
-		compare("big-check-report-equals-extension", report, "app_check_roles");
+		compare("big-check-report-equals-extension", report, "app_check_roles()");
 		free(report);
 		check(run_setup(&cfg, &executed, &report) == 0 && executed == 0, "big-setup-converged",
 			  "executed %d", executed);
-		compare("big-setup-report-equals-extension", report, "app_setup_roles");
+		compare("big-setup-report-equals-extension", report, "app_setup_roles()");
 		free(report);
 	}
 	app_mem_free_all(&cfgmem);
