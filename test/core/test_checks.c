@@ -36,7 +36,7 @@ static const char *const check_names_password[] = {
 	"public_database_connect", "superuser_extensions", "behaviour", NULL
 };
 
-static const struct app_check *
+const struct app_check *
 find_check(const struct app_checks *c, const char *name)
 {
 	int			i;

@@ -42,6 +42,11 @@ void		quote_tests(void);
 void		config_tests(void);
 void		plan_tests(void);
 void		readonly_tests(void);
+
+/* test_checks.c: a check of a run by its name, or NULL */
+struct app_checks;
+struct app_check;
+const struct app_check *find_check(const struct app_checks *c, const char *name);
 void		report_tests(void);
 void		checks_tests(void);
 void		catalog_tests(void);

@@ -222,17 +222,6 @@ test_plan_retired(struct app_mem *mem, const void *arg)
 	expect_plan(mem, &cfg, &snap, want_drop);
 }
 
-static const struct app_check *
-find(const struct app_checks *c, const char *name)
-{
-	int			i;
-
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->items[i].name, name) == 0)
-			return &c->items[i];
-	return NULL;
-}
-
 /* check's readonly_users: there only with read-only users; each fault with its fix. */
 static void
 test_check(struct app_mem *mem, const void *arg)
@@ -252,7 +241,7 @@ test_check(struct app_mem *mem, const void *arg)
 	exec_init(&exec, &f);
 	converge(&snap.readonly[0]);
 	EXPECT(app_checks_run(&exec, mem, &cfg, &snap, &out, &err) == 0, "checks: %s", nz(err.message));
-	c = find(&out, "readonly_users");
+	c = find_check(&out, "readonly_users");
 	EXPECT(c && c->ok && has(c->detail, "\"analyst\" reads every table, view and sequence in schema \"app\" and writes none"),
 		   "converged: %s", c ? c->detail : "no readonly_users check");
 	EXPECT(f.probed.n > 0 && has(f.probed.items[f.probed.n - 1], "insufficient_privilege"),
@@ -263,7 +252,7 @@ test_check(struct app_mem *mem, const void *arg)
 	snap.readonly[0].n_relations = 1;
 	snap.readonly[0].relations_total = 3;
 	EXPECT(app_checks_run(&exec, mem, &cfg, &snap, &out, &err) == 0, "checks: %s", nz(err.message));
-	c = find(&out, "readonly_users");
+	c = find_check(&out, "readonly_users");
 	EXPECT(c && !c->ok && !out.success &&
 		   has(c->detail, "REVOKE CREATE ON SCHEMA \"app\" FROM \"analyst\"") &&
 		   has(c->detail, "TABLE \"app\".\"orders\": \"analyst\" lacks SELECT (fix: GRANT SELECT ON TABLE \"app\".\"orders\" TO \"analyst\")") &&
@@ -271,13 +260,13 @@ test_check(struct app_mem *mem, const void *arg)
 
 	snap.readonly[0].role.exists = false;
 	EXPECT(app_checks_run(&exec, mem, &cfg, &snap, &out, &err) == 0, "checks: %s", nz(err.message));
-	c = find(&out, "readonly_users");
+	c = find_check(&out, "readonly_users");
 	EXPECT(c && !c->ok && strcmp(c->detail, "role \"analyst\" does not exist (run setup)") == 0,
 		   "missing: %s", c ? c->detail : "none");
 
 	cfg.n_readonly_users = 0;
 	snap.n_readonly = 0;
-	EXPECT(app_checks_run(&exec, mem, &cfg, &snap, &out, &err) == 0 && find(&out, "readonly_users") == NULL,
+	EXPECT(app_checks_run(&exec, mem, &cfg, &snap, &out, &err) == 0 && find_check(&out, "readonly_users") == NULL,
 		   "a readonly_users check without read-only users");
 }
 
