@@ -549,7 +549,7 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 	/* app, migrator, master, then each read-only user */
 	size_t		nro = strv_len(cfg->readonly_users);
 	size_t		nroles = 3 + nro;
-	struct output_item *items = xmalloc(sizeof(*items) * (15 + 3 * nro));
+	struct output_item *items = xmalloc(sizeof(*items) * (17 + 2 * nro));
 	struct local_env e;
 	char	   *port;
 	char	   *root;
