@@ -33,7 +33,8 @@ refuse_aws_options(const struct appdb_options *o)
 		o->temporary ? "--temporary" : o->apply_immediately >= 0 ? "--apply-immediately" :
 		o->ssl_root_cert ? "--ssl-root-cert" :
 		o->region ? "--region" :
-		o->app_access_roles ? "--app-access-role" : o->migrator_access_roles ? "--migrator-access-role" : NULL;
+		o->app_access_roles ? "--app-access-role" : o->migrator_access_roles ? "--migrator-access-role" :
+		o->readonly_access_roles ? "--readonly-access-role" : NULL;
 
 	if (given)
 		return usage_error("option %s is for an aws environment; add --provider aws", given);
@@ -97,6 +98,15 @@ configure_aws(const struct appdb_options *o, const char *region, struct env_conf
 		strv_add(&cfg->app_access_role_names, o->app_access_roles[i]);
 	for (i = 0; o->migrator_access_roles && o->migrator_access_roles[i]; i++)
 		strv_add(&cfg->migrator_access_role_names, o->migrator_access_roles[i]);
+	for (i = 0; o->readonly_access_roles && o->readonly_access_roles[i]; i++)
+	{
+		const char *eq = strchr(o->readonly_access_roles[i], '=');
+
+		if (eq == NULL || eq == o->readonly_access_roles[i])
+			return usage_error("--readonly-access-role \"%s\": give USER=ROLE (a read-only user, an IAM role name)",
+							   o->readonly_access_roles[i]);
+		strv_add(&cfg->readonly_access_roles, o->readonly_access_roles[i]);
+	}
 	if (cfg->port == 0)
 		cfg->port = ENV_AWS_DEFAULT_PORT;
 	if (o->cluster_name == NULL && (strlen(cfg->cluster_name) > 40 || !env_valid_rds_identifier(cfg->cluster_name)))
@@ -149,6 +159,21 @@ add_aws_keys(struct json_object *root, const struct env_config *cfg)
 		json_object_object_add(root, "ssl_root_cert", json_object_new_string(cfg->ssl_root_cert));
 	add_list(root, "app_access_role_names", cfg->app_access_role_names);
 	add_list(root, "migrator_access_role_names", cfg->migrator_access_role_names);
+	if (cfg->readonly_access_roles)
+	{
+		struct json_object *byuser = json_object_new_object();
+		int			i;
+
+		for (i = 0; cfg->readonly_users && cfg->readonly_users[i]; i++)
+		{
+			char	  **roles = env_readonly_access_roles(cfg, cfg->readonly_users[i]);
+
+			if (roles)
+				add_list(byuser, cfg->readonly_users[i], roles);
+			strv_free(&roles);
+		}
+		json_object_object_add(root, "readonly_access_role_names", byuser);
+	}
 }
 
 /* Whether configure writes text over old: -1 yes, else the exit code (said). */

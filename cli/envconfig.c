@@ -86,7 +86,7 @@ static const char *const aws_keys[] = {
 	"region", "cluster_name", "engine_version", "min_capacity", "max_capacity",
 	"vpc_id", "vpc_tag", "subnet_ids", "subnet_tag", "ingress_security_group_ids", "deletion_protection",
 	"backup_schedule", "backup_retention_days", "temporary", "apply_immediately", "ssl_root_cert",
-	"app_access_role_names", "migrator_access_role_names", NULL
+	"app_access_role_names", "migrator_access_role_names", "readonly_access_role_names", NULL
 };
 
 /* "a, b, c" of a key list, malloc'd */
@@ -321,6 +321,8 @@ static int
 validate_aws(const char *where, const struct env_config *cfg)
 {
 	int			n;
+	size_t		i,
+				j;
 
 	if (cfg->pg_bindir)
 		return config_error(where, "key \"pg_bindir\" is the local provider's; an aws environment has none");
@@ -380,6 +382,78 @@ validate_aws(const char *where, const struct env_config *cfg)
 	if ((n = check_role_names(where, "app_access_role_names", cfg->app_access_role_names)) != EXIT_GO_ON ||
 		(n = check_role_names(where, "migrator_access_role_names", cfg->migrator_access_role_names)) != EXIT_GO_ON)
 		return n;
+	for (i = 0; cfg->readonly_users && cfg->readonly_users[i]; i++)
+	{
+		char	  **roles = env_readonly_access_roles(cfg, cfg->readonly_users[i]);
+
+		/*
+		 * NAME-readonly-USER-access fits IAM's 128 characters: a cluster
+		 * name has 40 at most, a role name 63 (NAMEDATALEN)
+		 */
+		n = check_role_names(where, "readonly_access_role_names", roles);
+		strv_free(&roles);
+		if (n != EXIT_GO_ON)
+			return n;
+	}
+	for (i = 0; cfg->readonly_access_roles && cfg->readonly_access_roles[i]; i++)
+	{
+		const char *pair = cfg->readonly_access_roles[i];
+		size_t		ulen = strcspn(pair, "=");
+		bool		named = false;
+
+		for (j = 0; !named && cfg->readonly_users && cfg->readonly_users[j]; j++)
+			named = strlen(cfg->readonly_users[j]) == ulen && strncmp(cfg->readonly_users[j], pair, ulen) == 0;
+		if (!named)
+			return config_error(where, "key \"readonly_access_role_names\": \"%.*s\" is not a read-only user of key \"readonly_users\"",
+								(int) ulen, pair);
+	}
+	return EXIT_GO_ON;
+}
+
+char	  **
+env_readonly_access_roles(const struct env_config *cfg, const char *user)
+{
+	char	  **roles = NULL;
+	size_t		ulen = strlen(user);
+	size_t		i;
+
+	for (i = 0; cfg->readonly_access_roles && cfg->readonly_access_roles[i]; i++)
+		if (strncmp(cfg->readonly_access_roles[i], user, ulen) == 0 && cfg->readonly_access_roles[i][ulen] == '=')
+			strv_add(&roles, cfg->readonly_access_roles[i] + ulen + 1);
+	return roles;
+}
+
+/* readonly_access_role_names: {"user": ["role", ...]} as "user=role" pairs. */
+static int
+get_readonly_access_roles(const char *where, struct json_object *root, struct env_config *cfg)
+{
+	const char *key = "readonly_access_role_names";
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(root, key, &v) || json_object_is_type(v, json_type_null))
+		return EXIT_GO_ON;
+	if (!json_object_is_type(v, json_type_object))
+		return config_error(where, "key \"%s\" must be an object: each read-only user's list of IAM role names", key);
+	{
+		json_object_object_foreach(v, user, list)
+		{
+			size_t		i;
+
+			if (!json_object_is_type(list, json_type_array))
+				return config_error(where, "key \"%s\": \"%s\" must be a list of IAM role names", key, user);
+			for (i = 0; i < json_object_array_length(list); i++)
+			{
+				struct json_object *r = json_object_array_get_idx(list, i);
+				char	   *pair;
+
+				if (!json_object_is_type(r, json_type_string))
+					return config_error(where, "key \"%s\": \"%s\" must be a list of IAM role names", key, user);
+				pair = str_printf("%s=%s", user, json_object_get_string(r));
+				strv_add(&cfg->readonly_access_roles, pair);
+				free(pair);
+			}
+		}
+	}
 	return EXIT_GO_ON;
 }
 
@@ -481,7 +555,8 @@ read_aws_keys(const char *where, struct json_object *root, struct env_config *cf
 		(rc = get_bool(where, root, "apply_immediately", &cfg->apply_immediately)) != EXIT_GO_ON ||
 		(rc = get_string(where, root, "ssl_root_cert", &cfg->ssl_root_cert, false)) != EXIT_GO_ON ||
 		(rc = get_string_list(where, root, "app_access_role_names", &cfg->app_access_role_names)) != EXIT_GO_ON ||
-		(rc = get_string_list(where, root, "migrator_access_role_names", &cfg->migrator_access_role_names)) != EXIT_GO_ON)
+		(rc = get_string_list(where, root, "migrator_access_role_names", &cfg->migrator_access_role_names)) != EXIT_GO_ON ||
+		(rc = get_readonly_access_roles(where, root, cfg)) != EXIT_GO_ON)
 		return rc;
 	if (cfg->ssl_root_cert && cfg->ssl_root_cert[0] == '\0')
 		return config_error(where, "key \"ssl_root_cert\": give the RDS certificate bundle's path, or leave the key out");
@@ -530,8 +605,6 @@ env_config_validate(const char *where, struct env_config *cfg)
 						  cfg->provider);
 	else if (strcmp(cfg->provider, "aws") == 0 && (rc = validate_aws(where, cfg)) != EXIT_GO_ON)
 		;
-	else if (strcmp(cfg->provider, "aws") == 0 && cfg->readonly_users && cfg->readonly_users[0])
-		rc = config_error(where, "key \"readonly_users\": read-only users are the local provider's and the extension's for now; on Aurora they would have no IAM connect policy");
 	else if (app_config_build(&mem, roles, cfg->app_user, cfg->migrator_user,
 							  cfg->schema, cfg->auth, cfg->extensions, &err) != 0 ||
 			 app_config_set_readonly(&mem, roles, (const char *const *) cfg->readonly_users,
@@ -757,6 +830,7 @@ env_config_free(struct env_config *cfg)
 	strv_free(&cfg->app_access_role_names);
 	strv_free(&cfg->migrator_access_role_names);
 	strv_free(&cfg->readonly_users);
+	strv_free(&cfg->readonly_access_roles);
 	if (cfg->roles)
 		app_mem_free_all(&cfg->roles_mem);
 	cfg->roles = NULL;

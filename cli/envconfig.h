@@ -50,6 +50,8 @@ struct env_config
 								 * cluster (verify-full); NULL: sslmode=require */
 	char	  **app_access_role_names;	/* IAM roles given the connect policies; */
 	char	  **migrator_access_role_names;	/* NULL-terminated, or NULL: none */
+	char	  **readonly_access_roles;	/* readonly_access_role_names as "USER=ROLE" pairs
+										 * (a user name has no '='), or NULL */
 
 	/* the core's configuration, built (and so checked) once, when read */
 	struct app_mem roles_mem;
@@ -76,6 +78,8 @@ bool		env_valid_rds_identifier(const char *s);
 int			env_config_validate(const char *where, struct env_config *cfg);
 /* configure; aws_region: the region the AWS SDKs' chain found (aws), else NULL. */
 int			env_config_configure(const struct appdb_options *opts, const char *aws_region);
+/* The IAM roles named for read-only user's connect policy (a new list, NULL: none). */
+char	  **env_readonly_access_roles(const struct env_config *cfg, const char *user);
 void		env_config_free(struct env_config *cfg);
 
 #endif							/* APPDB_ENVCONFIG_H */

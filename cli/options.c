@@ -63,7 +63,7 @@ enum option_id
 	OPT_VPC_ID, OPT_VPC_TAG, OPT_SUBNET_IDS, OPT_SUBNET_TAG, OPT_INGRESS_SG_IDS,
 	OPT_DELETION_PROTECTION, OPT_BACKUP_SCHEDULE, OPT_WAIT_DELAY,
 	OPT_WAIT_MAX_ATTEMPTS, OPT_LIFT_DELETION_PROTECTION, OPT_SKIP_FINAL_SNAPSHOT,
-	OPT_TEMPORARY, OPT_MASTER_TLS, OPT_READONLY_USER, OPT_DROP_REMOVED, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY, OPT_SSL_ROOT_CERT, OPT_APP_ACCESS_ROLE, OPT_MIGRATOR_ACCESS_ROLE,
+	OPT_TEMPORARY, OPT_MASTER_TLS, OPT_READONLY_USER, OPT_DROP_REMOVED, OPT_BACKUP_RETENTION_DAYS, OPT_APPLY_IMMEDIATELY, OPT_SSL_ROOT_CERT, OPT_APP_ACCESS_ROLE, OPT_MIGRATOR_ACCESS_ROLE, OPT_READONLY_ACCESS_ROLE,
 
 	/* an id below 128 is also the option's short form */
 	OPT_HELP = 'h',
@@ -123,6 +123,7 @@ static const struct option_def option_defs[] = {
 	{"apply-immediately", required_argument, OPT_APPLY_IMMEDIATELY, BIT(CMD_CONFIGURE), "on|off", "aws: apply cluster changes at once, not at the next maintenance window (default off)"},
 	{"app-access-role", required_argument, OPT_APP_ACCESS_ROLE, BIT(CMD_CONFIGURE), "NAME", "aws: an IAM role that gets the app's connect policy (repeatable; the service's task role)"},
 	{"migrator-access-role", required_argument, OPT_MIGRATOR_ACCESS_ROLE, BIT(CMD_CONFIGURE), "NAME", "aws: an IAM role that gets the migrator's connect policy (repeatable)"},
+	{"readonly-access-role", required_argument, OPT_READONLY_ACCESS_ROLE, BIT(CMD_CONFIGURE), "USER=ROLE", "aws: an IAM role that gets read-only USER's connect policy (repeatable)"},
 	{"wait-delay", required_argument, OPT_WAIT_DELAY, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "SECONDS", "aws: seconds between polls while waiting (default 30)"},
 	{"wait-max-attempts", required_argument, OPT_WAIT_MAX_ATTEMPTS, BIT(CMD_PROVISION) | BIT(CMD_DESTROY), "N", "aws: polls before giving up (default 60)"},
 	{"via", required_argument, OPT_VIA, ROLES, "auto|extension|core", "run the app_roles extension, or the same logic in appdb (default auto)"},
@@ -866,6 +867,7 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 			case OPT_READONLY_USER: strv_add(&opts->readonly_users, optarg); break;
 			case OPT_DROP_REMOVED: opts->drop_removed = true; break;
 			case OPT_MIGRATOR_ACCESS_ROLE: strv_add(&opts->migrator_access_roles, optarg); break;
+			case OPT_READONLY_ACCESS_ROLE: strv_add(&opts->readonly_access_roles, optarg); break;
 			case OPT_WAIT_DELAY:
 				if ((rc = parse_count("--wait-delay", optarg, 0, 3600, &opts->wait_delay)) != EXIT_GO_ON)
 					return rc;
@@ -940,4 +942,5 @@ free_options(struct appdb_options *opts)
 	strv_free(&opts->app_access_roles);
 	strv_free(&opts->readonly_users);
 	strv_free(&opts->migrator_access_roles);
+	strv_free(&opts->readonly_access_roles);
 }

@@ -90,6 +90,7 @@ struct appdb_options
 	char	   *ssl_root_cert;
 	char	  **app_access_roles;	/* NULL-terminated, or NULL: the options given, in order */
 	char	  **migrator_access_roles;
+	char	  **readonly_access_roles;	/* --readonly-access-role USER=ROLE, in order */
 	char	  **readonly_users;	/* configure: --readonly-user, in order */
 
 	/* provision, aws: the waiters' polling */

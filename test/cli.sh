@@ -761,7 +761,7 @@ t_plan_before_setup() {
 }
 
 # outputs: every key, in this order (README, "appdb outputs")
-OUTPUT_KEYS="provider host port database schema app_user migrator_user master_user app_password_file migrator_password_file master_password_file sslmode ssl_root_cert app_url migrator_url master_url"
+OUTPUT_KEYS="provider host port database schema app_user migrator_user master_user readonly_users app_password_file migrator_password_file master_password_file sslmode ssl_root_cert app_url migrator_url master_url"
 
 t_outputs_absent() {	# before provision: exit 2, provision's hint, nothing on stdout
 	run outputs-absent outputs --app "$APP" --env dev
@@ -1208,6 +1208,23 @@ t_readonly_setup() {
 		[ "$PSQL_RC" != 0 ] && grep -q 'permission denied' "$PSQL_OUT" ||
 			{ echo "analyst was not refused: $write"; cat "$PSQL_OUT"; return 1; }
 	done
+	# outputs: the user, its password file and url (text and JSON one item list); the url logs in
+	run outputs-ro outputs --app "$APP" --env ro --output json
+	rc_is 0 || return 1
+	python3 - "$OUT" <<-'EOF' || return 1
+		import json, sys
+		d = json.load(open(sys.argv[1]))
+		keys = list(d)
+		assert d["readonly_users"] == "analyst", d
+		assert keys.index("readonly_password_file.analyst") == keys.index("master_password_file") + 1, keys
+		assert keys[-1] == "readonly_url.analyst" and d["readonly_url.analyst"].startswith("postgresql://analyst@"), d
+	EOF
+	local url
+	url=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["readonly_url.analyst"])' "$OUT")
+	[ "$("$PG_BINDIR/psql" "$url" -XAtc 'SELECT current_user' 2>&1)" = analyst ] ||
+		{ echo "readonly_url.analyst did not log in as analyst"; return 1; }
+	run outputs-ro-text outputs --app "$APP" --env ro
+	rc_is 0 && out_has '^readonly_url\.analyst: +postgresql://analyst@' && out_has '^readonly_users: +analyst$'
 }
 
 t_readonly_check() {

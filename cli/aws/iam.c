@@ -553,6 +553,34 @@ aws_iam_list_policy_roles(struct aws_client *client, const char *arn,
 }
 
 static void
+read_policies_page(const xmlNode *result, void *state)
+{
+	xmlNode    *n;
+
+	for (n = aws_xml_path(result, "Policies/member"); n; n = aws_xml_next(n, "member"))
+	{
+		char	   *name = aws_xml_path_text(n, "PolicyName");
+
+		if (name)
+			aws_strings_add(state, name);
+	}
+}
+
+static void
+strings_clean_up(void *s)
+{
+	aws_strings_clean_up(s);
+}
+
+enum aws_status
+aws_iam_list_local_policies(struct aws_client *client, struct aws_strings *names, struct aws_error *err)
+{
+	memset(names, 0, sizeof(*names));
+	return list_pages(client, "ListPolicies", "Scope", "Local", NULL, NULL, read_policies_page, names,
+					  strings_clean_up, err);
+}
+
+static void
 read_tags_page(const xmlNode *result, void *state)
 {
 	aws_svc_xml_tags(result, "Tags", "member", "Key", "Value", state);

@@ -138,6 +138,10 @@ enum aws_status aws_iam_list_policy_roles(struct aws_client *client, const char 
 										  struct aws_iam_policy_roles *out,
 										  struct aws_error *err);
 
+/* ListPolicies with Scope=Local, all pages: the names of the account's own policies. */
+enum aws_status aws_iam_list_local_policies(struct aws_client *client, struct aws_strings *names,
+											struct aws_error *err);
+
 /* ListPolicyTags, all pages (a missing policy: none); TagPolicy; UntagPolicy. */
 enum aws_status aws_iam_list_policy_tags(struct aws_client *client, const char *arn,
 										 struct aws_tag_list *out, struct aws_error *err);

@@ -16,8 +16,8 @@
  *   security group       NAME-database (PostgreSQL from the VPC's own range)
  *   monitoring role      NAME-database-monitoring
  *   cluster, instance    NAME, NAME-1 (db.serverless, monitoring every 30 s)
- *   IAM policies         NAME-app-access, NAME-migrator-access (rds-db:connect),
- *                        attached to the roles the config names
+ *   IAM policies         NAME-app-access, NAME-migrator-access, NAME-readonly-USER-access
+ *                        (rds-db:connect), attached to the roles the config names
  *   AWS Backup           vault, plan, selection NAME-database; role NAME-database-backup
  */
 #ifndef APPDB_AWS_INT_H
@@ -84,6 +84,7 @@ char	   *key_alias(const struct awsenv *e);
 char	   *parameter_group_name(const struct awsenv *e);
 char	   *connect_policy_name(const struct awsenv *e, const char *role);
 char	   *connect_policy_arn(const struct awsenv *e, const char *role);
+char	   *readonly_kind(const char *user);
 const char *cluster_sslmode(const struct awsenv *e);
 int			aws_failed(struct aws_error *err);
 void		say(struct awsenv *e, const char *verb, const char *fmt,...) __attribute__((format(printf, 3, 4)));
@@ -121,11 +122,22 @@ int			step_instance(struct awsenv *e);
 
 /* steps_access.c */
 int			step_monitoring_role(struct awsenv *e);
-int			step_app_policy(struct awsenv *e);
-int			step_migrator_policy(struct awsenv *e);
 int			step_access_roles(struct awsenv *e);
-int			step_app_attachments(struct awsenv *e);
-int			step_migrator_attachments(struct awsenv *e);
+int			step_connect_policies(struct awsenv *e);
+int			step_connect_attachments(struct awsenv *e);
+int			readonly_policies(struct awsenv *e, struct aws_strings *users);
+
+/* A connect policy's owner: kind names the policy (NAME-<kind>-access). */
+struct connect_who
+{
+	char	   *kind;			/* "app", "migrator", "readonly-USER" */
+	const char *user;			/* the database user */
+	char	  **roles;			/* the IAM roles the config names for it */
+	const char *key;			/* the config key naming them */
+};
+
+size_t		connect_whos(const struct awsenv *e, struct connect_who **out);
+void		connect_whos_free(struct connect_who *w, size_t n);
 int			step_backup_role(struct awsenv *e);
 
 /* commands.c */
@@ -140,5 +152,6 @@ int			cmd_outputs(struct awsenv *e);
 
 /* destroy.c */
 int			cmd_destroy(struct awsenv *e);
+int			destroy_connect_policy(struct awsenv *e, const char *kind);
 
 #endif							/* APPDB_AWS_INT_H */

@@ -41,7 +41,7 @@ provision_steps(struct awsenv *e)
 	static int (*const steps[]) (struct awsenv *e) = {
 		step_identity, step_access_roles, step_network, step_key, step_parameter_group, step_subnet_group,
 		step_security_group, step_monitoring_role, step_cluster, step_instance,
-		step_app_policy, step_migrator_policy, step_app_attachments, step_migrator_attachments,
+		step_connect_policies, step_connect_attachments,
 		step_backup_role, step_backup
 	};
 	size_t		i;
@@ -424,7 +424,7 @@ cmd_roles(struct awsenv *e)
 	return rc;
 }
 
-/* url and psql: app or migrator, with a fresh IAM token. */
+/* url and psql: app, migrator or a read-only user, with a fresh IAM token. */
 static int
 cmd_url(struct awsenv *e)
 {
@@ -436,10 +436,12 @@ cmd_url(struct awsenv *e)
 	if (strcmp(role, "master") == 0)
 	{
 		errorf("--role master is the local provider's; on Aurora the master's password stays in Secrets Manager");
-		hintf("connect as app or migrator with IAM tokens; roles setup and check reach the master through the Data API");
+		hintf("connect as app, migrator or a read-only user with IAM tokens; roles setup and check reach the master through the Data API");
 		return EXIT_USAGE;
 	}
-	user = strcmp(role, "migrator") == 0 ? e->cfg->migrator_user : e->cfg->app_user;
+	/* app, migrator, or a read-only user the config names (checked by appdb.c) */
+	user = strcmp(role, "migrator") == 0 ? e->cfg->migrator_user :
+		strcmp(role, "app") == 0 ? e->cfg->app_user : role;
 	if ((rc = require_cluster(e)) != EXIT_GO_ON)
 		return rc;
 	if (e->cluster.endpoint == NULL)

@@ -87,8 +87,8 @@ deleted(struct awsenv *e, enum aws_status st, struct aws_error *err, const bool 
 	return -1;
 }
 
-static int
-destroy_policy(struct awsenv *e, const char *role)
+int
+destroy_connect_policy(struct awsenv *e, const char *role)
 {
 	char	   *pname = connect_policy_name(e, role);
 	char	   *arn = connect_policy_arn(e, role);
@@ -289,6 +289,8 @@ cmd_destroy(struct awsenv *e)
 	bool		vault_kept = false;
 	bool		found;
 	bool		had_cluster;	/* e->cluster is read again as it goes */
+	struct aws_strings readonly;
+	char	  **kinds = NULL;	/* the connect policies' kinds */
 	char	   *snapshot = NULL;
 	size_t		i;
 	int			rc;
@@ -308,17 +310,29 @@ cmd_destroy(struct awsenv *e)
 			  e->cfg->path);
 		return EXIT_USAGE;
 	}
+	/* app's, migrator's, then every read-only user's appdb made, named in the config or not */
+	if ((rc = readonly_policies(e, &readonly)) != EXIT_GO_ON)
+		return rc;
+	strv_add(&kinds, "app");
+	strv_add(&kinds, "migrator");
+	for (i = 0; i < readonly.n; i++)
 	{
-		const char *roles[2] = {"app", "migrator"};
+		char	   *kind = readonly_kind(readonly.v[i]);
 
-		for (i = 0; i < 2; i++)
+		strv_add(&kinds, kind);
+		free(kind);
+	}
+	aws_strings_clean_up(&readonly);
+	{
+		for (i = 0; kinds[i]; i++)
 		{
-			char	   *arn = connect_policy_arn(e, roles[i]);
+			char	   *arn = connect_policy_arn(e, kinds[i]);
 			struct aws_iam_policy p;
 
 			if (aws_iam_get_policy(e->client, arn, &p, &err) != AWS_OK)
 			{
 				free(arn);
+				strv_free(&kinds);
 				return aws_failed(&err);
 			}
 			/* roles are detached below; a user or group appdb cannot know about */
@@ -331,6 +345,7 @@ cmd_destroy(struct awsenv *e)
 				{
 					aws_iam_policy_clean_up(&p);
 					free(arn);
+					strv_free(&kinds);
 					return aws_failed(&err);
 				}
 				others = p.attachment_count - (int) attached.names.n;
@@ -346,6 +361,7 @@ cmd_destroy(struct awsenv *e)
 					hintf("detach it from them first (aws iam list-entities-for-policy --policy-arn %s)", arn);
 					aws_iam_policy_clean_up(&p);
 					free(arn);
+					strv_free(&kinds);
 					return EXIT_FAILURE_REMOTE;
 				}
 			}
@@ -354,12 +370,17 @@ cmd_destroy(struct awsenv *e)
 		}
 	}
 	if (!confirmed(e, keep_snapshot))
+	{
+		strv_free(&kinds);
 		return EXIT_USAGE;
+	}
 
-	if ((rc = destroy_backup(e, &vault_kept)) != EXIT_GO_ON ||
-		(rc = destroy_role(e, "-database-backup")) != EXIT_GO_ON ||
-		(rc = destroy_policy(e, "app")) != EXIT_GO_ON ||
-		(rc = destroy_policy(e, "migrator")) != EXIT_GO_ON)
+	if ((rc = destroy_backup(e, &vault_kept)) == EXIT_GO_ON)
+		rc = destroy_role(e, "-database-backup");
+	for (i = 0; rc == EXIT_GO_ON && kinds[i]; i++)
+		rc = destroy_connect_policy(e, kinds[i]);
+	strv_free(&kinds);
+	if (rc != EXIT_GO_ON)
 		return rc;
 
 	if (e->cluster.found)

@@ -125,6 +125,13 @@ connect_policy_arn(const struct awsenv *e, const char *role)
 	return str_printf("arn:%s:iam::%s:policy/%s-%s-access", e->partition, e->account, e->name, role);
 }
 
+/* The kind of read-only user's connect policy: NAME-readonly-USER-access. */
+char *
+readonly_kind(const char *user)
+{
+	return str_printf("readonly-%s", user);
+}
+
 /*
  * A failed AWS call: AWS's message, a hint where the cause is clear, and
  * the exit code (2 for what the user's configuration got wrong, else 3).
@@ -161,7 +168,8 @@ say(struct awsenv *e, const char *verb, const char *fmt,...)
 	va_end(args);
 	if (strcmp(verb, "create") == 0)
 		e->creates++;
-	else if (strcmp(verb, "change") == 0 || strcmp(verb, "attach") == 0 || strcmp(verb, "detach") == 0)
+	else if (strcmp(verb, "change") == 0 || strcmp(verb, "attach") == 0 || strcmp(verb, "detach") == 0 ||
+			 strcmp(verb, "delete") == 0)
 		e->changes++;
 	else if (strcmp(verb, "leave") == 0)
 		e->leaves++;

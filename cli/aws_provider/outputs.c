@@ -2,7 +2,7 @@
  * cli/aws_provider/outputs.c
  *		appdb outputs on Aurora: what the service and migration tasks need,
  *		read from AWS (the names template-infra's database data module
- *		reads: the cluster, the two connect policies, the security group).
+ *		reads: the cluster, the connect policies, the security group).
  *
  * Read calls only.  What provision has not made yet is missing (NULL),
  * never guessed from a name: a policy ARN is printed only when IAM has it.
@@ -75,21 +75,47 @@ int
 cmd_outputs(struct awsenv *e)
 {
 	const struct aws_rds_cluster *c = &e->cluster;
-	struct output_item items[17];
+	size_t		nro = strv_len(e->cfg->readonly_users);
+	struct output_item *items = xmalloc(sizeof(*items) * (18 + nro));
 	char	   *app_policy = NULL;
 	char	   *migrator_policy = NULL;
+	char	  **ro_policies = xmalloc(sizeof(char *) * (nro + 1));
+	char	  **ro_keys = xmalloc(sizeof(char *) * (nro + 1));
+	char	   *ro_users = NULL;
 	char	   *sg = NULL;
 	char	   *port = NULL;
 	size_t		n = 0;
+	size_t		i;
 	int			rc;
+
+	for (i = 0; i <= nro; i++)
+		ro_policies[i] = ro_keys[i] = NULL;
 
 	/* the account names the policies' ARNs */
 	if ((rc = step_identity(e)) != EXIT_GO_ON || (rc = require_cluster(e)) != EXIT_GO_ON)
-		return rc;
+		goto out;
 	if ((rc = connect_policy_found(e, "app", &app_policy)) != EXIT_GO_ON ||
 		(rc = connect_policy_found(e, "migrator", &migrator_policy)) != EXIT_GO_ON ||
 		(rc = security_group_found(e, &sg)) != EXIT_GO_ON)
 		goto out;
+	for (i = 0; i < nro; i++)
+	{
+		char	   *kind = readonly_kind(e->cfg->readonly_users[i]);
+
+		rc = connect_policy_found(e, kind, &ro_policies[i]);
+		free(kind);
+		if (rc != EXIT_GO_ON)
+			goto out;
+		ro_keys[i] = str_printf("readonly_access_policy_arn.%s", e->cfg->readonly_users[i]);
+		{
+			/* comma-joined: scripts split it on "," (a role name has none) */
+			char	   *more = str_printf("%s%s%s", ro_users ? ro_users : "", ro_users ? "," : "",
+										  e->cfg->readonly_users[i]);
+
+			free(ro_users);
+			ro_users = more;
+		}
+	}
 	if (c->port > 0)
 		port = str_printf("%d", c->port);
 	items[n++] = (struct output_item) {"provider", "aws", NULL};
@@ -105,6 +131,9 @@ cmd_outputs(struct awsenv *e)
 	items[n++] = (struct output_item) {"migrator_user", e->cfg->migrator_user, NULL};
 	items[n++] = (struct output_item) {"app_access_policy_arn", app_policy, MADE_BY_PROVISION};
 	items[n++] = (struct output_item) {"migrator_access_policy_arn", migrator_policy, MADE_BY_PROVISION};
+	items[n++] = (struct output_item) {"readonly_users", ro_users ? ro_users : "", NULL};
+	for (i = 0; i < nro; i++)
+		items[n++] = (struct output_item) {ro_keys[i], ro_policies[i], MADE_BY_PROVISION};
 	items[n++] = (struct output_item) {"security_group_id", sg, MADE_BY_PROVISION};
 	items[n++] = (struct output_item) {"master_secret_arn", c->master_user_secret_arn, MADE_BY_PROVISION};
 	items[n++] = (struct output_item) {"sslmode", cluster_sslmode(e), NULL};
@@ -112,6 +141,15 @@ cmd_outputs(struct awsenv *e)
 	items[n++] = (struct output_item) {"ssl_root_cert", e->cfg->ssl_root_cert, NULL};
 	rc = print_outputs(items, n, e->opts->output);
 out:
+	for (i = 0; i < nro; i++)
+	{
+		free(ro_policies[i]);
+		free(ro_keys[i]);
+	}
+	free(ro_policies);
+	free(ro_keys);
+	free(ro_users);
+	free(items);
 	free(port);
 	free(sg);
 	free(migrator_policy);

@@ -2,7 +2,8 @@
  * cli/aws_provider/steps_access.c
  *		provision's (and plan's) steps for who may do what: the service
  *		roles of enhanced monitoring and AWS Backup, and the IAM policies that
- *		let the app and the migrator connect (rds-db:connect).
+ *		let the app, the migrator and each read-only user connect
+ *		(rds-db:connect).
  */
 #include "aws_int.h"
 
@@ -210,6 +211,44 @@ out:
 }
 
 /*
+ * Whose connect policies there are: app, migrator, then each read-only user
+ * (kind "readonly-USER": a read-only user may be named like another kind).
+ */
+size_t
+connect_whos(const struct awsenv *e, struct connect_who **out)
+{
+	const struct env_config *c = e->cfg;
+	size_t		n = 2 + strv_len(c->readonly_users);
+	struct connect_who *w = xmalloc(sizeof(*w) * n);
+	size_t		i;
+
+	w[0] = (struct connect_who) {xstrdup("app"), c->app_user, NULL, "app_access_role_names"};
+	w[1] = (struct connect_who) {xstrdup("migrator"), c->migrator_user, NULL, "migrator_access_role_names"};
+	for (i = 0; c->app_access_role_names && c->app_access_role_names[i]; i++)
+		strv_add(&w[0].roles, c->app_access_role_names[i]);
+	for (i = 0; c->migrator_access_role_names && c->migrator_access_role_names[i]; i++)
+		strv_add(&w[1].roles, c->migrator_access_role_names[i]);
+	for (i = 2; i < n; i++)
+		w[i] = (struct connect_who) {readonly_kind(c->readonly_users[i - 2]), c->readonly_users[i - 2],
+			env_readonly_access_roles(c, c->readonly_users[i - 2]), "readonly_access_role_names"};
+	*out = w;
+	return n;
+}
+
+void
+connect_whos_free(struct connect_who *w, size_t n)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		free(w[i].kind);
+		strv_free(&w[i].roles);
+	}
+	free(w);
+}
+
+/*
  * The attachments of the connect policies to the roles the config names.
  * IAM marks no attachment with who made it, so appdb records each one it
  * makes (or takes over: a named role found attached) as a tag on its own
@@ -219,12 +258,6 @@ out:
  * it did not create.
  */
 #define ATTACHED_TAG_PREFIX "appdb:attached-role:"
-
-static char **
-access_role_names(const struct awsenv *e, const char *who)
-{
-	return strcmp(who, "app") == 0 ? e->cfg->app_access_role_names : e->cfg->migrator_access_role_names;
-}
 
 /* A role's tag key: ',' (allowed in role names, not in tag keys) as '/' (never in role names). */
 static char *
@@ -255,35 +288,41 @@ has_role(char *const *names, size_t n, const char *role)
 int
 step_access_roles(struct awsenv *e)
 {
-	const char *whos[] = {"app", "migrator"};
+	struct connect_who *whos;
+	size_t		nwhos = connect_whos(e, &whos);
 	struct aws_error err;
 	size_t		w,
 				i;
+	int			rc = EXIT_GO_ON;
 
 	aws_error_init(&err);
-	for (w = 0; w < 2; w++)
+	for (w = 0; rc == EXIT_GO_ON && w < nwhos; w++)
 	{
-		char	  **names = access_role_names(e, whos[w]);
+		char	  **names = whos[w].roles;
 
-		for (i = 0; names && names[i]; i++)
+		for (i = 0; rc == EXIT_GO_ON && names && names[i]; i++)
 		{
 			struct aws_iam_role role;
 			bool		found;
 
 			if (aws_iam_get_role(e->client, names[i], &role, &err) != AWS_OK)
-				return aws_failed(&err);
+			{
+				rc = aws_failed(&err);
+				break;
+			}
 			found = role.found;
 			aws_iam_role_clean_up(&role);
 			if (!found)
 			{
-				errorf("IAM role \"%s\" (key \"%s_access_role_names\" in %s) does not exist; nothing changed",
-					   names[i], whos[w], e->cfg->path);
+				errorf("IAM role \"%s\" (key \"%s\" in %s) does not exist; nothing changed",
+					   names[i], whos[w].key, e->cfg->path);
 				hintf("create the role first (the service's or the migrator's task role), or remove its name");
-				return EXIT_USAGE;
+				rc = EXIT_USAGE;
 			}
 		}
 	}
-	return EXIT_GO_ON;
+	connect_whos_free(whos, nwhos);
+	return rc;
 }
 
 /* The tag recording role, as stored (IAM role names are case-insensitive), or NULL. */
@@ -330,9 +369,8 @@ forget_attachment(struct awsenv *e, const char *arn, const char *key)
 
 /* Attach who's connect policy to the named roles; detach it from the roles appdb attached before. */
 static int
-step_attachments(struct awsenv *e, const char *who)
+step_attachments(struct awsenv *e, const char *who, char **named)
 {
-	char	  **named = access_role_names(e, who);
 	size_t		nnamed = strv_len(named);
 	char	   *pname = connect_policy_name(e, who);
 	char	   *arn = connect_policy_arn(e, who);
@@ -429,16 +467,145 @@ out:
 	return rc;
 }
 
+/*
+ * The read-only users of appdb's NAME-readonly-USER-access policies (its
+ * tags say appdb made them for this environment), configured or not.
+ */
 int
-step_app_attachments(struct awsenv *e)
+readonly_policies(struct awsenv *e, struct aws_strings *users)
 {
-	return step_attachments(e, "app");
+	struct aws_strings names = {0};
+	struct aws_error err;
+	char	   *prefix = str_printf("%s-readonly-", e->name);
+	const char *suffix = "-access";
+	size_t		plen = strlen(prefix);
+	size_t		i;
+	int			rc = EXIT_GO_ON;
+
+	memset(users, 0, sizeof(*users));
+	aws_error_init(&err);
+	if (aws_iam_list_local_policies(e->client, &names, &err) != AWS_OK)
+		rc = aws_failed(&err);
+	for (i = 0; rc == EXIT_GO_ON && i < names.n; i++)
+	{
+		const char *pn = names.v[i];
+		size_t		n = strlen(pn);
+		char	   *user;
+		char	   *kind;
+		char	   *arn;
+		struct aws_tag_list tags = {0};
+
+		if (n <= plen + strlen(suffix) || strncmp(pn, prefix, plen) != 0 ||
+			strcmp(pn + n - strlen(suffix), suffix) != 0)
+			continue;
+		user = str_printf("%.*s", (int) (n - plen - strlen(suffix)), pn + plen);
+		kind = readonly_kind(user);
+		arn = connect_policy_arn(e, kind);
+		if (aws_iam_list_policy_tags(e->client, arn, &tags, &err) != AWS_OK)
+			rc = aws_failed(&err);
+		else if (is_ours(e, &tags))
+			aws_strings_add(users, xstrdup(user));
+		aws_tag_list_clean_up(&tags);
+		free(arn);
+		free(kind);
+		free(user);
+	}
+	aws_strings_clean_up(&names);
+	free(prefix);
+	return rc;
+}
+
+/*
+ * The policies of read-only users no longer in readonly_users: deleted,
+ * with the attachments appdb made; one attached by someone else is left.
+ */
+static int
+step_removed_readonly(struct awsenv *e)
+{
+	struct aws_strings users;
+	size_t		i,
+				j;
+	int			rc = readonly_policies(e, &users);
+
+	for (i = 0; rc == EXIT_GO_ON && i < users.n; i++)
+	{
+		char	   *kind = readonly_kind(users.v[i]);
+		char	   *pname = connect_policy_name(e, kind);
+		char	   *arn = connect_policy_arn(e, kind);
+		struct aws_iam_policy_roles roles = {0};
+		struct aws_tag_list tags = {0};
+		struct aws_error err;
+		const char *foreign = NULL;
+		bool		named = false;
+
+		aws_error_init(&err);
+		for (j = 0; e->cfg->readonly_users && e->cfg->readonly_users[j]; j++)
+			named |= strcmp(e->cfg->readonly_users[j], users.v[i]) == 0;
+		if (named)
+			;
+		else if (aws_iam_list_policy_roles(e->client, arn, &roles, &err) != AWS_OK ||
+				 aws_iam_list_policy_tags(e->client, arn, &tags, &err) != AWS_OK)
+			rc = aws_failed(&err);
+		else
+		{
+			for (j = 0; foreign == NULL && j < roles.names.n; j++)
+				if (recorded_key(&tags, roles.names.v[j]) == NULL)
+					foreign = roles.names.v[j];
+			if (foreign)
+				say(e, "leave", "IAM policy %s of read-only user \"%s\", no longer in readonly_users: attached to role %s not by appdb (detach it, and provision deletes the policy)",
+					pname, users.v[i], foreign);
+			else
+			{
+				say(e, "delete", "IAM policy %s (read-only user \"%s\" no longer in readonly_users)%s",
+					pname, users.v[i], roles.names.n > 0 ? ", detached from the roles appdb attached it to" : "");
+				if (e->apply)
+					rc = destroy_connect_policy(e, kind);
+			}
+		}
+		aws_tag_list_clean_up(&tags);
+		aws_iam_policy_roles_clean_up(&roles);
+		free(arn);
+		free(pname);
+		free(kind);
+	}
+	aws_strings_clean_up(&users);
+	return rc;
+}
+
+/* Run a step for each who; a create that found its policy there is run again, as provision_steps does. */
+static int
+each_who(struct awsenv *e, bool attachments)
+{
+	struct connect_who *whos;
+	size_t		nwhos = connect_whos(e, &whos);
+	size_t		w;
+	int			rc = -1;
+
+	for (w = 0; rc < 0 && w < nwhos; w++)
+	{
+		int			again = e->rereading;
+
+		while ((rc = attachments ? step_attachments(e, whos[w].kind, whos[w].roles) :
+				step_connect_policy(e, whos[w].kind, whos[w].user)) == STEP_AGAIN)
+			e->rereading++;
+		e->rereading = again;
+	}
+	connect_whos_free(whos, nwhos);
+	return rc < 0 ? EXIT_GO_ON : rc;
 }
 
 int
-step_migrator_attachments(struct awsenv *e)
+step_connect_policies(struct awsenv *e)
 {
-	return step_attachments(e, "migrator");
+	int			rc = each_who(e, false);
+
+	return rc == EXIT_GO_ON ? step_removed_readonly(e) : rc;
+}
+
+int
+step_connect_attachments(struct awsenv *e)
+{
+	return each_who(e, true);
 }
 
 int
@@ -446,18 +613,6 @@ step_monitoring_role(struct awsenv *e)
 {
 	return step_service_role(e, "-database-monitoring", "monitoring.rds.amazonaws.com",
 							 MONITORING_POLICY, "RDS enhanced monitoring", &e->monitoring_role_arn);
-}
-
-int
-step_app_policy(struct awsenv *e)
-{
-	return step_connect_policy(e, "app", e->cfg->app_user);
-}
-
-int
-step_migrator_policy(struct awsenv *e)
-{
-	return step_connect_policy(e, "migrator", e->cfg->migrator_user);
 }
 
 int

@@ -546,20 +546,32 @@ local_status(const struct appdb_options *opts, const struct env_config *cfg)
 static int
 local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 {
-	static const char *const roles[3] = {"app", "migrator", "master"};
+	/* app, migrator, master, then each read-only user */
+	size_t		nro = strv_len(cfg->readonly_users);
+	size_t		nroles = 3 + nro;
+	struct output_item *items = xmalloc(sizeof(*items) * (17 + 2 * nro));
 	struct local_env e;
-	struct output_item items[16];
 	char	   *port;
 	char	   *root;
-	char	   *files[3];
-	char	   *urls[3];
-	char	   *users[3];
+	char	  **files = xmalloc(sizeof(char *) * nroles);
+	char	  **urls = xmalloc(sizeof(char *) * nroles);
+	char	  **users = xmalloc(sizeof(char *) * nroles);
+	char	  **keys = xmalloc(sizeof(char *) * (2 * nro + 1));
+	char	   *ro_users = xstrdup("");
 	size_t		n = 0;
-	int			i;
+	size_t		i;
 	int			rc;
 
 	if ((rc = require_cluster(cfg, &e)) != EXIT_GO_ON)
+	{
+		free(items);
+		free(files);
+		free(urls);
+		free(users);
+		free(keys);
+		free(ro_users);
 		return rc;
+	}
 	port = str_printf("%d", e.port);
 	/* the certificate clients verify the cluster with, once provision made it */
 	root = tls_root_path(&e);
@@ -568,9 +580,11 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 		free(root);
 		root = NULL;
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < nroles; i++)
 	{
-		urls[i] = connection_url(&e, cfg, roles[i], &users[i]);
+		const char *role = i == 0 ? "app" : i == 1 ? "migrator" : i == 2 ? "master" : cfg->readonly_users[i - 3];
+
+		urls[i] = connection_url(&e, cfg, role, &users[i]);
 		files[i] = pgpass_path(&e, users[i]);
 		if (!pgpass_has(&e, users[i]))
 		{
@@ -578,6 +592,16 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 			free(urls[i]);
 			files[i] = urls[i] = NULL;
 		}
+	}
+	for (i = 0; i < nro; i++)
+	{
+		/* comma-joined: scripts split it on "," (a role name has none) */
+		char	   *more = str_printf("%s%s%s", ro_users, i ? "," : "", cfg->readonly_users[i]);
+
+		free(ro_users);
+		ro_users = more;
+		keys[2 * i] = str_printf("readonly_password_file.%s", cfg->readonly_users[i]);
+		keys[2 * i + 1] = str_printf("readonly_url.%s", cfg->readonly_users[i]);
 	}
 	items[n++] = (struct output_item) {"provider", "local", NULL};
 	items[n++] = (struct output_item) {"host", "127.0.0.1", NULL};
@@ -587,21 +611,34 @@ local_outputs(const struct appdb_options *opts, const struct env_config *cfg)
 	items[n++] = (struct output_item) {"app_user", cfg->app_user, NULL};
 	items[n++] = (struct output_item) {"migrator_user", cfg->migrator_user, NULL};
 	items[n++] = (struct output_item) {"master_user", MASTER_USER, NULL};
+	items[n++] = (struct output_item) {"readonly_users", ro_users, NULL};
 	items[n++] = (struct output_item) {"app_password_file", files[0], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"migrator_password_file", files[1], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"master_password_file", files[2], "run \"appdb provision\""};
+	for (i = 0; i < nro; i++)
+		items[n++] = (struct output_item) {keys[2 * i], files[3 + i], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"sslmode", SSLMODE, NULL};
 	items[n++] = (struct output_item) {"ssl_root_cert", root, "run \"appdb provision\""};
 	items[n++] = (struct output_item) {"app_url", urls[0], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"migrator_url", urls[1], "run \"appdb roles setup\""};
 	items[n++] = (struct output_item) {"master_url", urls[2], "run \"appdb provision\""};
+	for (i = 0; i < nro; i++)
+		items[n++] = (struct output_item) {keys[2 * i + 1], urls[3 + i], "run \"appdb roles setup\""};
 	rc = print_outputs(items, n, opts->output);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < nroles; i++)
 	{
 		free(files[i]);
 		free(urls[i]);
 		free(users[i]);
 	}
+	for (i = 0; i < 2 * nro; i++)
+		free(keys[i]);
+	free(keys);
+	free(files);
+	free(urls);
+	free(users);
+	free(items);
+	free(ro_users);
 	free(port);
 	free(root);
 	local_env_free(&e);

@@ -698,6 +698,69 @@ state attached shop-migrate-task shop-dev-migrator-access
 run "plan after the detach" 0 --app shop --env dev plan
 has "Nothing to do" && ok "... nothing to do (the record went with it)" || fail "... nothing to do (the record went with it)" "$work/last"
 
+# ---- read-only users: a connect policy each, attached to the roles named for it ----
+run "--readonly-access-role for a user not read-only is refused" 2 --app other --env ro configure --provider aws --region us-east-1 --readonly-user analyst --readonly-access-role app=svc
+has 'key "readonly_access_role_names": "app" is not a read-only user' && ok "... naming the user" || fail "... naming the user" "$work/last"
+run "configure with a read-only user's role" 0 --app other --env ro configure --provider aws --region us-east-1 --readonly-user analyst --readonly-access-role analyst=bi
+check "... written as {user: [roles]}" python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["readonly_users"] == ["analyst"] and c["readonly_access_role_names"] == {"analyst": ["bi"]}, c' "$envdir/infra/other/database/ro.json"
+$STATE make-roles shop-bi-task || die "creating the read-only task role in moto failed"
+# a policy named like appdb's but not made by it (no tags): appdb never deletes it
+iam_py 'iam.create_policy(PolicyName="shop-dev-readonly-ghost-access", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "rds-db:connect", "Resource": "*"}]}))' ||
+	die "creating a look-alike policy failed"
+readonly_cfg() {	# read-only users (comma-separated); each gets shop-bi-task
+	python3 - "$cfg" "$1" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+users = [u for u in sys.argv[2].split(",") if u]
+c["readonly_users"] = users
+c["readonly_access_role_names"] = {u: ["shop-bi-task"] for u in users[:1]}
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+}
+readonly_cfg analyst,support
+motobed_proxy_reset
+run "plan with read-only users" 0 --app shop --env dev plan
+for what in "create: IAM policy shop-dev-readonly-analyst-access: rds-db:connect as \"analyst\" on cluster shop-dev" \
+	"create: IAM policy shop-dev-readonly-support-access" \
+	"attach: IAM policy shop-dev-readonly-analyst-access to role shop-bi-task"; do
+	has "$what" && ok "plan says: $what" || fail "plan says: $what" "$work/last"
+done
+has "ghost" && fail "plan leaves a policy appdb did not make unmentioned" "$work/last" || ok "plan leaves a policy appdb did not make unmentioned"
+motobed_proxy_log >"$work/plan-ro.log"
+$STATE writes "$work/plan-ro.log" >"$work/writes"
+check "plan made no mutating call" test ! -s "$work/writes"
+run "provision makes the read-only users' policies" 0 --app shop --env dev provision --wait-delay 0
+state connect-policy shop-dev readonly-analyst analyst
+state connect-policy shop-dev readonly-support support
+state attached shop-bi-task shop-dev-readonly-analyst-access
+converged "a converged provision with read-only users"
+run "outputs with read-only users" 0 --app shop --env dev outputs
+cp "$work/out.$n" "$work/outputs-ro.txt"
+run "outputs --output json with read-only users" 0 --app shop --env dev outputs --output json
+cp "$work/out.$n" "$work/outputs-ro.json"
+state outputs shop-dev "$work/outputs-ro.txt" "$work/outputs-ro.json" "$cfg"
+run "url --role analyst" 0 --app shop --env dev url --role analyst
+grep -qE '^postgresql://analyst:[^@]*X-Amz-Signature[^@]*@' "$work/out.$n" &&
+	ok "url carries an IAM token for the read-only user" || fail "url carries an IAM token for the read-only user" "$work/last"
+readonly_cfg analyst
+motobed_proxy_reset
+run "plan after removing a read-only user" 0 --app shop --env dev plan
+grep -E '^(attach|detach|change|create|delete):' "$work/out.$n" >"$work/changes"
+check "plan shows exactly the removed user's policy deleted" \
+	test "$(cat "$work/changes")" = 'delete: IAM policy shop-dev-readonly-support-access (read-only user "support" no longer in readonly_users)'
+readonly_cfg ""
+run "plan after removing every read-only user" 0 --app shop --env dev plan
+has 'delete: IAM policy shop-dev-readonly-analyst-access (read-only user "analyst" no longer in readonly_users), detached from the roles appdb attached it to' &&
+	ok "... the attached one detached first" || fail "... the attached one detached first" "$work/last"
+readonly_cfg analyst
+run "provision deletes the removed user's policy" 0 --app shop --env dev provision --wait-delay 0
+state policy-gone shop-dev-readonly-support-access
+state connect-policy shop-dev readonly-analyst analyst
+run "plan after the delete" 0 --app shop --env dev plan
+has "Nothing to do" && ok "... nothing to do" || fail "... nothing to do" "$work/last"
+
 # ---- a failure halfway: after the cluster, before the instance ----
 mkdir -p "$work/env2"
 run2() { local save=$envdir; envdir=$work/env2; run "$@"; envdir=$save; }
@@ -752,10 +815,18 @@ state created shop-dev --max-capacity 4.0
 run "destroy --lift-deletion-protection --skip-final-snapshot" 0 --app shop --env dev destroy --yes --lift-deletion-protection --skip-final-snapshot --wait-delay 0
 has "detached IAM policy shop-dev-app-access from role shop-other-task" &&
 	has "detached IAM policy shop-dev-migrator-access from role shop-migrate-task" &&
-	ok "destroy detached both policies from their roles" || fail "destroy detached both policies from their roles" "$work/last"
-for r in shop-svc-task shop-migrate-task shop-other-task; do
+	has "detached IAM policy shop-dev-readonly-analyst-access from role shop-bi-task" &&
+	has "deleted IAM policy shop-dev-readonly-analyst-access" &&
+	ok "destroy detached the policies from their roles (a read-only user's too) and deleted them" ||
+	fail "destroy detached the policies from their roles (a read-only user's too) and deleted them" "$work/last"
+for r in shop-svc-task shop-migrate-task shop-other-task shop-bi-task; do
 	state attached $r
 done
+state policy-gone shop-dev-readonly-analyst-access
+iam_py 'iam.get_policy(PolicyArn="arn:aws:iam::123456789012:policy/shop-dev-readonly-ghost-access")' >/dev/null 2>&1 &&
+	ok "destroy left the look-alike policy appdb did not make" || fail "destroy left the look-alike policy appdb did not make" "$work/last"
+iam_py 'iam.delete_policy(PolicyArn="arn:aws:iam::123456789012:policy/shop-dev-readonly-ghost-access")' ||
+	die "deleting the look-alike policy failed"
 run2 "destroy, keeping the final snapshot" 0 --app half --env dev destroy --yes --wait-delay 0
 has "final snapshot half-dev-final-" && ok "destroy names the final snapshot" || fail "destroy names the final snapshot" "$work/last"
 state gone half-dev --final-snapshot
@@ -785,9 +856,9 @@ check "the master password appears in no output" bash -c "! grep -qF -- '$master
 check "nor in the proxy's log" bash -c "! curl -sf '$MOTOBED_PROXY_URL/__proxy/log' | grep -qF -- '$master_password'"
 check "nor in the Data API server's log" bash -c "! grep -qF -- '$master_password' '$work/data-api.log'"
 check "the secret key appears in no output" bash -c "! grep -qF -- '$AWS_SECRET_ACCESS_KEY' '$work/all-output'"
-# the three url runs (without and with ssl_root_cert, --output json) and token print one each
+# the four url runs (without and with ssl_root_cert, --output json, a read-only user) and token print one each
 check "a token appears only where url and token printed one" \
-	bash -c "test \"\$(grep -l 'X-Amz-Signature' $work/out.* $work/err.* | wc -l)\" = 4"
+	bash -c "test \"\$(grep -l 'X-Amz-Signature' $work/out.* $work/err.* | wc -l)\" = 5"
 
 echo "aws-provider: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -403,6 +403,9 @@ def outputs(name, text_path, json_path, config_path):
         "migrator_user": cfg.get("migrator_user", "migrator"),
         "app_access_policy_arn": policies.get(f"{name}-app-access"),
         "migrator_access_policy_arn": policies.get(f"{name}-migrator-access"),
+        "readonly_users": ",".join(cfg.get("readonly_users", [])),
+        **{f"readonly_access_policy_arn.{u}": policies.get(f"{name}-readonly-{u}-access")
+           for u in cfg.get("readonly_users", [])},
         "security_group_id": sg[0] if len(sg) == 1 else sg,
         "master_secret_arn": cl["MasterUserSecret"]["SecretArn"],
         # the config's, optional (null without it)
@@ -417,18 +420,38 @@ def outputs(name, text_path, json_path, config_path):
     check(cl["ReaderEndpoint"] != cl["Endpoint"], "outputs: the reader endpoint is not the writer's")
     check(got.get("security_group_id") in [g["VpcSecurityGroupId"] for g in cl["VpcSecurityGroups"]],
           "outputs: the security group is the cluster's")
-    policy_arn = f"arn:aws:iam::{ACCOUNT}:policy/{name}-app-access"
-    doc = iam.get_policy_version(PolicyArn=policy_arn, VersionId=iam.get_policy(PolicyArn=policy_arn)["Policy"]["DefaultVersionId"])
-    resource = doc["PolicyVersion"]["Document"]
-    if isinstance(resource, str):
-        resource = json.loads(urllib.parse.unquote(resource))
-    check(resource["Statement"][0]["Resource"].endswith(f":dbuser:{got.get('cluster_resource_id')}/{want['app_user']}"),
-          "outputs: the app policy lets app connect to cluster_resource_id", resource["Statement"][0]["Resource"])
+    connect_policy(name, "app", want["app_user"])
+    for u in cfg.get("readonly_users", []):
+        connect_policy(name, f"readonly-{u}", u)
     with open(text_path) as f:
         lines = f.read().splitlines()
     width = max(len(k) for k in want) + 1
     equal(lines, ["%-*s %s" % (width, k + ":", "(none)" if v is None else v) for k, v in got.items()],
           "outputs: the text is the JSON's, aligned")
+
+
+def connect_policy(name, kind, user):
+    """NAME-<kind>-access: rds-db:connect as user on the cluster only, tagged as appdb's."""
+    iam = client("iam")
+    rid = client("rds").describe_db_clusters(DBClusterIdentifier=name)["DBClusters"][0]["DbClusterResourceId"]
+    policy_arn = f"arn:aws:iam::{ACCOUNT}:policy/{name}-{kind}-access"
+    doc = iam.get_policy_version(PolicyArn=policy_arn, VersionId=iam.get_policy(PolicyArn=policy_arn)["Policy"]["DefaultVersionId"])
+    resource = doc["PolicyVersion"]["Document"]
+    if isinstance(resource, str):
+        resource = json.loads(urllib.parse.unquote(resource))
+    st = resource["Statement"]
+    check(len(st) == 1 and st[0]["Action"] == "rds-db:connect" and st[0]["Effect"] == "Allow" and
+          st[0]["Resource"].endswith(f":dbuser:{rid}/{user}"),
+          f"policy {name}-{kind}-access lets {user} connect to the cluster ({rid}) only", st)
+    tags = {t["Key"]: t["Value"] for t in iam.list_policy_tags(PolicyArn=policy_arn)["Tags"]}
+    check(tags.get("managed-by") == "appdb" and "app" in tags and "environment" in tags,
+          f"policy {name}-{kind}-access carries appdb's tags", tags)
+
+
+def policy_gone(name):
+    iam = client("iam")
+    names = [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]]
+    check(name not in names, f"policy {name} is gone", names)
 
 
 def make_roles(names):
@@ -473,6 +496,10 @@ def main():
         actions(args[1] if len(args) > 1 else None)
     elif cmd == "outputs":
         outputs(args[1], args[2], args[3], args[4])
+    elif cmd == "connect-policy":
+        connect_policy(args[1], args[2], args[3])
+    elif cmd == "policy-gone":
+        policy_gone(args[1])
     elif cmd == "make-roles":
         make_roles(args[1:])
         return 0

@@ -28,7 +28,8 @@
 	"migrator_user, schema_name, auth, superuser_extensions, readonly_users, port, region, cluster_name, " \
 	"engine_version, min_capacity, max_capacity, vpc_id, vpc_tag, subnet_ids, subnet_tag, " \
 	"ingress_security_group_ids, deletion_protection, backup_schedule, backup_retention_days, temporary, " \
-	"apply_immediately, ssl_root_cert, app_access_role_names, migrator_access_role_names\n"
+	"apply_immediately, ssl_root_cert, app_access_role_names, migrator_access_role_names, " \
+	"readonly_access_role_names\n"
 
 /* The keys every provider needs, after "provider": "..." */
 #define BASE "\"app\": \"shop\", \"env\": \"dev\", \"database\": \"app\", " \
@@ -117,6 +118,8 @@ render_config(const struct env_config *c, char *buf, size_t size)
 		render_add(buf, size, "app_access_role", c->app_access_role_names[i]);
 	for (i = 0; c->migrator_access_role_names && c->migrator_access_role_names[i]; i++)
 		render_add(buf, size, "migrator_access_role", c->migrator_access_role_names[i]);
+	for (i = 0; c->readonly_access_roles && c->readonly_access_roles[i]; i++)
+		render_add(buf, size, "readonly_access_role", c->readonly_access_roles[i]);
 }
 
 static const struct envconfig_case envconfig_cases[] = {
@@ -279,8 +282,20 @@ static const struct envconfig_case envconfig_cases[] = {
 	{"envconfig error: a read-only user that is app", LOCAL ", \"readonly_users\": [\"app\"]}", NULL, 2, NULL,
 	"appdb: error: " WHERE ": readonly_users: \"app\" is app_user\n"
 	"appdb: hint: A read-only user may read the schema and nothing more; app writes and migrator owns.\n"},
-	{"envconfig error: read-only users on aws", AWS ", \"readonly_users\": [\"analyst\"]}", NULL, 2, NULL,
-	"appdb: error: " WHERE ": key \"readonly_users\": read-only users are the local provider's and the extension's for now; on Aurora they would have no IAM connect policy\n"},
+	{"envconfig: aws, read-only users and their IAM roles", AWS ", \"readonly_users\": [\"analyst\", \"support\"], "
+		"\"readonly_access_role_names\": {\"analyst\": [\"bi-task\", \"a=b\"]}}", NULL, -1,
+		"provider=aws " BASE_WANT " extensions={} port=5432 readonly_user=analyst readonly_user=support "
+		"region=us-east-1 cluster_name=shop-dev engine_version=16.6 min_capacity=0.5 max_capacity=1 " AWS_WANT_TAIL
+	" readonly_access_role=analyst=bi-task readonly_access_role=analyst=a=b", ""},
+	{"envconfig error: an IAM role for a user not read-only", AWS ", \"readonly_users\": [\"analyst\"], "
+		"\"readonly_access_role_names\": {\"app\": [\"svc-task\"]}}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"readonly_access_role_names\": \"app\" is not a read-only user of key \"readonly_users\"\n"},
+	{"envconfig error: readonly_access_role_names not an object", AWS ", \"readonly_users\": [\"analyst\"], "
+		"\"readonly_access_role_names\": [\"svc-task\"]}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"readonly_access_role_names\" must be an object: each read-only user's list of IAM role names\n"},
+	{"envconfig error: a read-only user's IAM role named twice", AWS ", \"readonly_users\": [\"analyst\"], "
+		"\"readonly_access_role_names\": {\"analyst\": [\"r\", \"R\"]}}", NULL, 2, NULL,
+	"appdb: error: " WHERE ": key \"readonly_access_role_names\": role \"R\" is named twice\n"},
 	{"envconfig error: aws temporary with deletion protection on", AWS ", \"temporary\": true, "
 		"\"deletion_protection\": true}", NULL, 2, NULL,
 		"appdb: error: " WHERE ": keys \"temporary\" and \"deletion_protection\": a temporary environment "
