@@ -92,11 +92,11 @@ check_role(const struct appdb_options *opts, const struct env_config *cfg)
 	if (role == NULL || strcmp(role, "app") == 0 || strcmp(role, "migrator") == 0 ||
 		(strcmp(role, "master") == 0 && opts->command != CMD_DOCTOR))
 		return EXIT_GO_ON;
-	for (i = 0; opts->command != CMD_DOCTOR && cfg->readonly_users && cfg->readonly_users[i]; i++)
+	for (i = 0; cfg->readonly_users && cfg->readonly_users[i]; i++)
 		if (strcmp(role, cfg->readonly_users[i]) == 0)
 			return EXIT_GO_ON;
-	return usage_error("invalid --role \"%s\": use app, migrator%s", role,
-					   opts->command == CMD_DOCTOR ? "" : ", master or a read-only user the config names (readonly_users)");
+	return usage_error("invalid --role \"%s\": use app, migrator, %sa read-only user the config names (readonly_users)",
+					   role, opts->command == CMD_DOCTOR ? "" : "master or ");
 }
 
 static int

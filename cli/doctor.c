@@ -120,6 +120,12 @@ doctor_roles(const struct appdb_options *opts, const char *app_user,
 		users[0] = migrator_user;
 		return 1;
 	}
+	/* a read-only user's name (appdb.c checked it against the config) */
+	if (opts->role && strcmp(opts->role, "app") != 0)
+	{
+		users[0] = opts->role;
+		return 1;
+	}
 	users[0] = app_user;
 	if (opts->role)
 		return 1;

@@ -37,8 +37,9 @@ void		doctor_free(struct doctor *d);
 int			doctor_finish(struct doctor *d, enum appdb_output output);
 
 /*
- * The roles doctor checks: opts->role, else app and migrator (their config
- * names in *users).  Returns how many (1 or 2).
+ * The roles doctor checks: opts->role (app, migrator or a read-only user),
+ * else app and migrator (their config names in *users).  Returns how many
+ * (1 or 2).
  */
 int			doctor_roles(const struct appdb_options *opts, const char *app_user,
 						 const char *migrator_user, const char *users[2]);

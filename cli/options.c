@@ -914,7 +914,7 @@ parse_options(int argc, char **argv, struct appdb_options *opts)
 							   "such as infra/<app>/database/<env>.json", opts->config_path);
 	}
 	if (opts->command == CMD_DOCTOR && opts->role && strcmp(opts->role, "master") == 0)
-		return usage_error("invalid --role \"master\" for doctor: use app or migrator");
+		return usage_error("invalid --role \"master\" for doctor: use app, migrator or a read-only user");
 	return EXIT_GO_ON;
 }
 

@@ -1239,7 +1239,12 @@ t_readonly_check() {
 	run setup-ro-repair roles setup --app "$APP" --env ro
 	rc_is 0 && err_has 'executed [0-9]+ statements' || return 1
 	run check-ro-repaired roles check --app "$APP" --env ro
-	rc_is 0
+	rc_is 0 || return 1
+	# doctor takes a read-only user too; a name the config lacks is refused
+	run doctor-ro doctor --app "$APP" --env ro --role analyst
+	rc_is 0 && out_has '^  ✓ analyst: login ' && out_lacks 'app: ' || return 1
+	run doctor-ro-unknown doctor --app "$APP" --env ro --role stranger
+	rc_is 2 && err_has 'invalid --role "stranger": use app, migrator, a read-only user the config names'
 }
 
 t_readonly_same_bytes() {	# the extension (where it takes read-only users) and the core
@@ -1937,7 +1942,7 @@ t_doctor_one_role() {
 	run doctor-migrator doctor --app "$APP" --env dev --role migrator
 	rc_is 0 && out_has '^  ✓ migrator: login ' && out_lacks 'app: ' || return 1
 	run doctor-master doctor --app "$APP" --env dev --role master
-	rc_is 2 && err_has 'invalid --role "master" for doctor: use app or migrator' && out_empty
+	rc_is 2 && err_has 'invalid --role "master" for doctor: use app, migrator or a read-only user' && out_empty
 }
 
 t_doctor_no_env() {

@@ -224,7 +224,9 @@ iam_principal(const char *caller)
 static bool
 permission_check(struct awsenv *e, struct doctor *d, const char *caller, const char *user)
 {
-	const char *kind = strcmp(user, e->cfg->app_user) == 0 ? "app" : "migrator";
+	bool		app = strcmp(user, e->cfg->app_user) == 0;
+	bool		mig = strcmp(user, e->cfg->migrator_user) == 0;
+	char	   *kind = app ? xstrdup("app") : mig ? xstrdup("migrator") : readonly_kind(user);
 	char	   *principal = iam_principal(caller);
 	char	   *resource = str_printf("arn:%s:rds-db:%s:%s:dbuser:%s/%s", e->partition, e->cfg->region,
 									  e->account, e->cluster.resource_id, user);
@@ -253,9 +255,12 @@ permission_check(struct awsenv *e, struct doctor *d, const char *caller, const c
 		ok = strcmp(decision, "allowed") == 0;
 		if (strcmp(decision, "explicitDeny") == 0)
 			fix = str_printf("remove the Deny of rds-db:connect on %s from %s's policies", resource, principal);
-		else if (!ok)
+		else if (!ok && (app || mig))
 			fix = str_printf("attach %s to %s (for a role: name it in %s_access_role_names, \"appdb configure --%s-access-role NAME\", and provision)",
 							 policy, principal, kind, kind);
+		else if (!ok)
+			fix = str_printf("attach %s to %s (for a role: name it in readonly_access_role_names, \"appdb configure --readonly-access-role %s=NAME\", and provision)",
+							 policy, principal, user);
 		detail = str_printf("%s: rds-db:connect on %s for %s", decision, resource, principal);
 		doctor_role_check(d, user, "permission", ok, fix, detail);
 		free(detail);
@@ -264,6 +269,7 @@ permission_check(struct awsenv *e, struct doctor *d, const char *caller, const c
 	free(principal);
 	free(resource);
 	free(policy);
+	free(kind);
 	free(fix);
 	free(decision);
 	return ok;

@@ -744,6 +744,10 @@ state outputs shop-dev "$work/outputs-ro.txt" "$work/outputs-ro.json" "$cfg"
 run "url --role analyst" 0 --app shop --env dev url --role analyst
 grep -qE '^postgresql://analyst:[^@]*X-Amz-Signature[^@]*@' "$work/out.$n" &&
 	ok "url carries an IAM token for the read-only user" || fail "url carries an IAM token for the read-only user" "$work/last"
+run "doctor --role analyst (no path from here)" 1 --app shop --env dev doctor --role analyst
+grep -qE '^  ✓ analyst: permission +allowed: rds-db:connect on arn:aws:rds-db:us-east-1:[0-9]{12}:dbuser:cluster-[A-Z0-9]+/analyst for ' "$work/last" &&
+	lacks "app: " && ok "doctor checks the read-only user's rds-db:connect, and only its" ||
+	fail "doctor checks the read-only user's rds-db:connect, and only its" "$work/last"
 readonly_cfg analyst
 motobed_proxy_reset
 run "plan after removing a read-only user" 0 --app shop --env dev plan
