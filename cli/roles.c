@@ -85,16 +85,13 @@ count_notice(void *arg, const PGresult *res)
 static bool
 extension_usable(PGconn *conn, bool readers)
 {
-	PGresult   *res = PQexec(conn, readers ?
-							 "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'app_roles')"
-							 " AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc"
-							 "  WHERE proname = 'app_setup_roles' AND pronamespace = 'pg_catalog'::pg_catalog.regnamespace"
-							 "  AND 'readonly_users' = ANY (proargnames)"
-							 "  AND pg_catalog.has_function_privilege(oid, 'EXECUTE'))" :
-							 "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'app_roles')"
-							 " AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc"
-							 "  WHERE proname = 'app_setup_roles' AND pronamespace = 'pg_catalog'::pg_catalog.regnamespace"
-							 "  AND pg_catalog.has_function_privilege(oid, 'EXECUTE'))");
+	PGresult   *res = PQexecParams(conn,
+								   "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'app_roles')"
+								   " AND EXISTS (SELECT 1 FROM pg_catalog.pg_proc"
+								   "  WHERE proname = 'app_setup_roles' AND pronamespace = 'pg_catalog'::pg_catalog.regnamespace"
+								   "  AND (NOT $1::boolean OR 'readonly_users' = ANY (proargnames))"
+								   "  AND pg_catalog.has_function_privilege(oid, 'EXECUTE'))",
+								   1, NULL, (const char *const[]) {readers ? "t" : "f"}, NULL, NULL, 0);
 	bool		usable = PQresultStatus(res) == PGRES_TUPLES_OK &&
 		strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 

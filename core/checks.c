@@ -526,7 +526,7 @@ check_behaviour(struct checker *c, const struct app_executor *exec,
 		STEP("the master could not act as app",
 			 app_grant_act_as(&sql, s, c->cfg->app_user));
 		for (i = 0; readers && i < s->n_readonly; i++)
-			STEP(app_strdup(c->mem, "the master could not act as a read-only user"),
+			STEP("the master could not act as a read-only user",
 				 app_grant_act_as(&sql, s, s->readonly[i].name));
 	}
 	STEP("could not switch to migrator",

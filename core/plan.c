@@ -94,9 +94,10 @@ require_admin(struct planner *p, const struct app_role_facts *role,
 						 "\"%s\" cannot manage role \"%s\"", master, name);
 }
 
+/* A login setup manages: LOGIN, rds_iam (auth iam), CONNECT. */
 static int
-plan_role(struct planner *p, const struct app_role_facts *role,
-		  const char *name, struct app_error *err)
+plan_login(struct planner *p, const struct app_role_facts *role,
+		   const char *name, struct app_error *err)
 {
 	const struct app_snapshot *snap = p->snap;
 
@@ -119,6 +120,18 @@ plan_role(struct planner *p, const struct app_role_facts *role,
 	}
 	if (!role->has_connect)
 		emit(p, "GRANT CONNECT ON DATABASE %I TO %I", snap->database, name);
+	return 0;
+}
+
+/* app or migrator: a login, and no search_path of its own over the database's. */
+static int
+plan_role(struct planner *p, const struct app_role_facts *role,
+		  const char *name, struct app_error *err)
+{
+	const struct app_snapshot *snap = p->snap;
+
+	if (plan_login(p, role, name, err) != 0)
+		return -1;
 
 	/*
 	 * The role's own search_path would override the database's.  Both kinds
@@ -137,20 +150,25 @@ plan_role(struct planner *p, const struct app_role_facts *role,
 	return 0;
 }
 
-/* GRANT ALL on the relations of one kind ("TABLE" or "SEQUENCE"), batched. */
+/*
+ * GRANT privilege to grantee on the relations of one kind ("TABLE" or
+ * "SEQUENCE"), batched; with need, only those whose app_lacks holds it.
+ */
 static void
-plan_relation_grants(struct planner *p, bool sequences)
+plan_relation_grants(struct planner *p, const struct app_relation *rels, int n,
+					 bool sequences, const char *privilege, const char *grantee,
+					 const char *need)
 {
 	const char *schema = p->cfg->schema;
 	struct app_buf names;
 	int			i;
 
 	app_buf_init(&names, p->mem);
-	for (i = 0; i < p->snap->n_relations; i++)
+	for (i = 0; i < n; i++)
 	{
-		const struct app_relation *r = &p->snap->relations[i];
+		const struct app_relation *r = &rels[i];
 
-		if ((r->kind == 'S') != sequences)
+		if ((r->kind == 'S') != sequences || (need && strstr(r->app_lacks, need) == NULL))
 			continue;
 		if (names.len > 0)
 			app_buf_append(&names, ", ");
@@ -159,15 +177,15 @@ plan_relation_grants(struct planner *p, bool sequences)
 		app_quote_ident(&names, r->name);
 		if (names.len >= GRANT_BATCH_BYTES)
 		{
-			emit(p, "GRANT ALL ON %s %s TO %I", sequences ? "SEQUENCE" : "TABLE",
-				 names.data, p->cfg->app_user);
+			emit(p, "GRANT %s ON %s %s TO %I", privilege, sequences ? "SEQUENCE" : "TABLE",
+				 names.data, grantee);
 			names.len = 0;
 			names.data[0] = '\0';
 		}
 	}
 	if (names.len > 0)
-		emit(p, "GRANT ALL ON %s %s TO %I", sequences ? "SEQUENCE" : "TABLE",
-			 names.data, p->cfg->app_user);
+		emit(p, "GRANT %s ON %s %s TO %I", privilege, sequences ? "SEQUENCE" : "TABLE",
+			 names.data, grantee);
 	app_free(p->mem, names.data);
 }
 
@@ -205,8 +223,9 @@ plan_migrator_owned(struct planner *p)
 			emit(p, "ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT ALL ON %s TO %I",
 				 cfg->migrator_user, cfg->schema, defaults[i].objects, cfg->app_user);
 
-	plan_relation_grants(p, false);
-	plan_relation_grants(p, true);
+	for (i = 0; i < 2; i++)
+		plan_relation_grants(p, snap->relations, snap->n_relations, i == 1, "ALL",
+							 cfg->app_user, NULL);
 	for (i = 0; i < p->snap->n_readonly; i++)
 		plan_readonly_owned(p, &p->snap->readonly[i]);
 	if (snap->schema_exists)
@@ -232,27 +251,10 @@ readonly_mark(struct planner *p, const char *fmt)
 static int
 plan_readonly_role(struct planner *p, const struct app_readonly_facts *ro, struct app_error *err)
 {
-	const struct app_snapshot *snap = p->snap;
 	const char *name = ro->name;
 
-	if (!ro->role.exists)
-		emit(p, "CREATE ROLE %I LOGIN", name);
-	else if (!ro->role.can_login)
-	{
-		if (require_admin(p, &ro->role, name, err) != 0)
-			return -1;
-		emit(p, "ALTER ROLE %I LOGIN", name);
-	}
-	if (p->cfg->auth == APP_AUTH_IAM && !ro->role.in_rds_iam)
-	{
-		if (!snap->rds_iam_exists)
-			return app_error_set(err, p->mem, APP_ERR_UNDEFINED_OBJECT, NULL,
-								 "On RDS and Aurora rds_iam always exists: check that you are connected to the right server. On plain PostgreSQL, use auth \"password\".",
-								 "role \"rds_iam\" does not exist");
-		emit(p, "GRANT %I TO %I", "rds_iam", name);
-	}
-	if (!ro->role.has_connect)
-		emit(p, "GRANT CONNECT ON DATABASE %I TO %I", snap->database, name);
+	if (plan_login(p, &ro->role, name, err) != 0)
+		return -1;
 	if (!ro->marked)
 	{
 		if (require_admin(p, &ro->role, name, err) != 0)
@@ -260,37 +262,6 @@ plan_readonly_role(struct planner *p, const struct app_readonly_facts *ro, struc
 		emit(p, "COMMENT ON ROLE %I IS %L", name, readonly_mark(p, APP_READONLY_MARK));
 	}
 	return 0;
-}
-
-/* One kind's SELECT grants ("TABLE" or "SEQUENCE") of a read-only user, batched. */
-static void
-plan_readonly_grants(struct planner *p, const struct app_readonly_facts *ro, bool sequences)
-{
-	struct app_buf names;
-	int			i;
-
-	app_buf_init(&names, p->mem);
-	for (i = 0; i < ro->n_relations; i++)
-	{
-		const struct app_relation *r = &ro->relations[i];
-
-		if ((r->kind == 'S') != sequences || strstr(r->app_lacks, "+SELECT") == NULL)
-			continue;
-		if (names.len > 0)
-			app_buf_append(&names, ", ");
-		app_quote_ident(&names, p->cfg->schema);
-		app_buf_append(&names, ".");
-		app_quote_ident(&names, r->name);
-		if (names.len >= GRANT_BATCH_BYTES)
-		{
-			emit(p, "GRANT SELECT ON %s %s TO %I", sequences ? "SEQUENCE" : "TABLE", names.data, ro->name);
-			names.len = 0;
-			names.data[0] = '\0';
-		}
-	}
-	if (names.len > 0)
-		emit(p, "GRANT SELECT ON %s %s TO %I", sequences ? "SEQUENCE" : "TABLE", names.data, ro->name);
-	app_free(p->mem, names.data);
 }
 
 /*
@@ -318,8 +289,8 @@ plan_readonly_owned(struct planner *p, const struct app_readonly_facts *ro)
 			emit(p, "ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA %I GRANT SELECT ON %s TO %I",
 				 cfg->migrator_user, cfg->schema, kinds[i], ro->name);
 	}
-	plan_readonly_grants(p, ro, false);
-	plan_readonly_grants(p, ro, true);
+	for (i = 0; i < 2; i++)
+		plan_relation_grants(p, ro->relations, ro->n_relations, i == 1, "SELECT", ro->name, "+SELECT");
 	for (i = 0; i < ro->n_relations; i++)
 	{
 		const struct app_relation *r = &ro->relations[i];
